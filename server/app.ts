@@ -1,0 +1,39 @@
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { openAPIRouteHandler } from 'hono-openapi';
+import { ApiError } from './errors.ts';
+import { baselineHeaders, onError } from './http/middleware.ts';
+import { pages } from './routes/pages.ts';
+import { partner, webhooks } from './routes/webhooks.ts';
+import { widgetApi } from './routes/widget-api.ts';
+import type { Services } from './services.ts';
+
+/** Composes the BFF; used by main.ts and by tests (`app.request(...)` needs no port). */
+export function createApp(svc: Services) {
+  const app = new Hono();
+  app.use('*', requestId());
+  app.use('*', baselineHeaders({ https: svc.config.publicUrl.startsWith('https:') }));
+  app.onError(onError(svc.log));
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `Nothing at ${c.req.method} ${c.req.path}.` } }, 404));
+
+  app.route('/api', widgetApi(svc));
+  app.route('/webhooks', webhooks(svc));
+  app.route('/partner', partner(svc));
+  app.route('/', pages(svc));
+
+  app.get(
+    '/openapi.json',
+    openAPIRouteHandler(app, {
+      documentation: {
+        openapi: '3.1.0',
+        info: { title: 'Assay BFF', version: '1.0.0', description: 'Widget API, candidate API, partner endpoints and webhooks of Assay.' },
+        servers: [{ url: svc.config.publicUrl }],
+        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      },
+    }),
+  );
+  app.all('/openapi.json', () => {
+    throw new ApiError(405, 'method_not_allowed', 'Use GET.');
+  });
+  return app;
+}

@@ -1,0 +1,91 @@
+import { UsageError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { PROVIDERS } from '../connectors/index.ts';
+import type { Command, CommandContext } from './main.ts';
+import type { Services } from '../services.ts';
+import type { ConnectionRow } from '../store/types.ts';
+
+const parseSettings = (ctx: CommandContext): Record<string, string> => {
+  const raw = ctx.args.set;
+  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const i = item.indexOf('=');
+    if (i < 1) throw new UsageError('invalid_setting', `--set takes key=value, not "${item}".`);
+    out[item.slice(0, i).trim()] = item.slice(i + 1);
+  }
+  return out;
+};
+
+/** Public view of a connection: settings by name, secrets only as "set". */
+export function describeConnection(svc: Services, c: ConnectionRow) {
+  const secrets = svc.box.openJson<Record<string, string>>(c.secrets_enc);
+  return {
+    connection_id: c.id,
+    account_id: c.account_id,
+    provider: c.provider,
+    status: c.status,
+    webhook_url: `${svc.config.publicUrl}/webhooks/${c.provider}/${c.id}`,
+    settings: c.config,
+    secrets: Object.fromEntries(Object.keys(secrets).map((k) => [k, 'set'])),
+    created_at: c.created_at,
+  };
+}
+
+export async function loadConnection(ctx: CommandContext, svc: Services): Promise<ConnectionRow> {
+  const id = ctx.positionals[0] ?? (typeof ctx.args.connection === 'string' ? ctx.args.connection : undefined);
+  if (!id) throw new UsageError('missing_connection', 'Name the connection, e.g. con_abc123 (see connections:list).');
+  const c = await svc.store.connections.getById(id);
+  if (!c) throw new UsageError('unknown_connection', `There is no connection ${id}.`);
+  return c;
+}
+
+export const connectionCommands: Record<string, Command> = {
+  'connections:add': {
+    summary: 'Connect an account to an ATS or unified API; prints the webhook URL to paste into the vendor.',
+    usage: '--account <id> --provider kombo|stackone|lever|greenhouse|recruitee --set key=value …',
+    details: 'Settings use the vendor\'s words (API.md): e.g. kombo: api_key, integration_id, webhook_secret, base_url. Secret settings are encrypted at rest.',
+    options: { account: { type: 'string' }, provider: { type: 'string' }, set: { type: 'string', multiple: true } },
+    async run(ctx) {
+      const accountId = typeof ctx.args.account === 'string' ? ctx.args.account : undefined;
+      const provider = typeof ctx.args.provider === 'string' ? ctx.args.provider : undefined;
+      if (!accountId) throw new UsageError('missing_option', '--account is required.');
+      if (!provider) throw new UsageError('missing_option', `--provider is required (${PROVIDERS.join(', ')}).`);
+      const settings = parseSettings(ctx);
+      const svc = await ctx.svc();
+      const connector = svc.connectors[provider];
+      if (!connector) throw new UsageError('unknown_provider', `"${provider}" is not a provider this build knows (${Object.keys(svc.connectors).join(', ') || 'none yet'}).`);
+      if (!(await svc.store.accounts.get(accountId))) throw new UsageError('unknown_account', `There is no account "${accountId}".`);
+      const known = new Set([...connector.settings.secret, ...connector.settings.public]);
+      for (const k of Object.keys(settings)) if (!known.has(k)) throw new UsageError('unknown_setting', `"${k}" is not a ${provider} setting; use ${[...known].join(', ')}.`);
+      for (const k of connector.settings.required) if (!settings[k]) throw new UsageError('missing_setting', `${provider} needs --set ${k}=….`);
+      const problems = connector.validateSettings?.(settings) ?? [];
+      if (problems.length) throw new UsageError('invalid_setting', problems.join(' '));
+      const secrets = Object.fromEntries(Object.entries(settings).filter(([k]) => connector.settings.secret.includes(k)));
+      const config = Object.fromEntries(Object.entries(settings).filter(([k]) => !connector.settings.secret.includes(k)));
+      const conn = await svc.store.transaction(async (tx) => {
+        const c = await tx.connections.create({ id: newId('con'), account_id: accountId, provider, status: 'active', config, secrets_enc: svc.box.sealJson(secrets) });
+        await tx.audit.add({ account_id: accountId, actor: 'cli', action: 'connection.added', target: c.id, details: { provider } });
+        return c;
+      });
+      if (connector.onConnected) await connector.onConnected(svc, conn);
+      const d = describeConnection(svc, conn);
+      ctx.out(`Connected ${accountId} to ${provider}: ${conn.id}\nWebhook URL: ${d.webhook_url}`, d);
+    },
+  },
+
+  'connections:list': {
+    summary: 'List connections, optionally of one account.',
+    usage: '[--account <id>]',
+    options: { account: { type: 'string' } },
+    async run(ctx) {
+      const svc = await ctx.svc();
+      const accountId = typeof ctx.args.account === 'string' ? ctx.args.account : undefined;
+      const rows = accountId
+        ? await svc.store.connections.listByAccount(accountId)
+        : (await Promise.all(PROVIDERS.map((p) => svc.store.connections.listByProvider(p)))).flat();
+      const out = rows.map((c) => describeConnection(svc, c));
+      ctx.out(out.map((c) => `${c.connection_id}  ${c.provider.padEnd(10)} ${c.status.padEnd(8)} ${c.account_id}`).join('\n') || 'No connections.', { connections: out });
+    },
+  },
+};

@@ -1,0 +1,49 @@
+import type { Hono } from 'hono';
+import type { Services } from '../services.ts';
+import type { ConnectionRow, OrderRow, OutboxJob } from '../store/types.ts';
+
+export interface WebhookRequest {
+  /** The raw bytes as received: signatures are checked on these, never on re-serialised JSON. */
+  raw: Uint8Array;
+  text: string;
+  headers: Headers;
+}
+export interface WebhookResponse {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface CheckFinding {
+  ok: boolean;
+  check: string;
+  message: string;
+  fix?: string;
+}
+
+/**
+ * One interface for every ATS / vendor. A new ATS is a new folder in server/connectors/ that exports one
+ * of these, registered in connectors/index.ts, plus a simulator in test/simulators/.
+ */
+export interface Connector {
+  provider: string;
+  /** Setting names in the vendor's words (API.md); `secret` ones are sealed at rest and never printed. */
+  settings: { secret: readonly string[]; public: readonly string[]; required: readonly string[] };
+  /** Extra validation of settings; returns sentences for what is wrong. */
+  validateSettings?(values: Record<string, string>): string[];
+  /** Inbound webhook for one connection; verify `raw` before parsing. */
+  webhook?(svc: Services, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookResponse>;
+  /** Partner endpoints the vendor calls, mounted at /partner/<provider>/:connectionId/*. */
+  partnerRoutes?(svc: Services): Hono;
+  /** Writes an order's state change back to the ATS (job kind `writeback`). */
+  writeBack?(svc: Services, job: OutboxJob, order: OrderRow, connection: ConnectionRow): Promise<void>;
+  /** Connector-specific outbox job kinds. */
+  jobs?: Record<string, (svc: Services, job: OutboxJob) => Promise<void>>;
+  /** Called after a connection is created or its packages change (e.g. push the package list). */
+  onConnected?(svc: Services, connection: ConnectionRow): Promise<void>;
+  onPackagesChanged?(svc: Services, accountId: string): Promise<void>;
+  /** Periodic work (reconciliation, token refresh) for every active connection of this provider. */
+  periodic?: { everyMs: number; run(svc: Services): Promise<void> };
+  /** `assay connections:check`: each configured piece, what is wrong, how to fix it. */
+  check?(svc: Services, connection: ConnectionRow): Promise<CheckFinding[]>;
+}

@@ -1,0 +1,76 @@
+// The one outbound HTTP helper: timeouts, no redirects followed, bounded bodies, Retry-After parsing.
+
+export class RetryableError extends Error {
+  constructor(message: string, readonly retryAfterMs: number | null = null) {
+    super(message);
+    this.name = 'RetryableError';
+  }
+}
+export class PermanentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentError';
+  }
+}
+
+export interface VendorResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  json<T = unknown>(): T | null;
+}
+
+export interface CallOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+export async function callVendor(url: string, opts: CallOptions = {}): Promise<VendorResponse> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: opts.method ?? 'GET',
+      headers: opts.headers,
+      body: opts.body as BodyInit | undefined,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+    });
+  } catch (err) {
+    const e = err as Error;
+    throw new RetryableError(e.name === 'TimeoutError' ? `timed out calling ${new URL(url).host}` : `network error calling ${new URL(url).host}: ${e.message}`);
+  }
+  const buf = Buffer.from(await res.arrayBuffer());
+  const text = buf.subarray(0, opts.maxBytes ?? 1_000_000).toString('utf8');
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json<T>() {
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** Retry-After as delay-seconds or an HTTP date, in ms; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/** Turns a non-2xx answer into the error the outbox understands (retry or dead letter). */
+export function failureFor(res: VendorResponse, what: string): RetryableError | PermanentError {
+  const detail = `${what}: HTTP ${res.status} ${res.text.slice(0, 300)}`.trim();
+  if (res.status === 408 || res.status === 425 || res.status === 429 || res.status >= 500) {
+    return new RetryableError(detail, parseRetryAfter(res.headers.get('retry-after')));
+  }
+  return new PermanentError(detail);
+}

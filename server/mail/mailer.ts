@@ -1,0 +1,57 @@
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { RetryableError } from '../http/client.ts';
+
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Names the .eml file so erasure can find every mail about an order. */
+  tag: string;
+}
+
+export interface Mailer {
+  send(mail: Mail): Promise<{ messageId: string }>;
+  /** Deletes stored copies (.eml files) whose tag matches, for erasure. */
+  eraseTagged(tag: string): number;
+  readonly from: string;
+}
+
+export function createMailer(opts: { smtpUrl: string | null; dataDir: string; from?: string }): Mailer {
+  const from = opts.from ?? 'Assay <no-reply@assay.localhost>';
+  const dir = join(opts.dataDir, 'mail');
+  const transport = opts.smtpUrl
+    ? nodemailer.createTransport(opts.smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 })
+    : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    from,
+    async send(mail) {
+      try {
+        const info = await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+        if (!opts.smtpUrl) {
+          mkdirSync(dir, { recursive: true });
+          const name = `${Date.now()}-${mail.tag}.eml`;
+          const tmp = join(dir, `.${name}.tmp`);
+          writeFileSync(tmp, (info as unknown as { message: Buffer }).message);
+          renameSync(tmp, join(dir, name)); // atomic: a reader never sees half a message
+        }
+        return { messageId: info.messageId };
+      } catch (err) {
+        throw new RetryableError(`mail not sent: ${(err as Error).message}`);
+      }
+    },
+    eraseTagged(tag) {
+      let n = 0;
+      try {
+        for (const f of readdirSync(dir)) {
+          if (f.includes(`-${tag}.eml`)) (rmSync(join(dir, f)), n++);
+        }
+      } catch {
+        /* no mail folder yet */
+      }
+      return n;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { Order } from '../../shared/api.ts';
+import type { OrderView } from '../store/types.ts';
+
+export const reportUrl = (publicUrl: string, orderId: string) => `${publicUrl}/report/${orderId}`;
+
+/** The public shape of an order (API.md): what the widget and integrators see. */
+export function toOrderJson(o: OrderView, publicUrl: string): Order {
+  return {
+    id: o.id,
+    package_id: o.package_id,
+    package_name: o.package_name,
+    status: o.status,
+    source: o.source,
+    candidate_id: o.candidate_id,
+    application_id: o.application_id,
+    job: { id: o.job_id, name: o.job_name },
+    reason: o.reason,
+    created_at: o.created_at,
+    updated_at: o.updated_at,
+    invited_at: o.invited_at,
+    started_at: o.started_at,
+    completed_at: o.completed_at,
+    expires_at: o.expires_at,
+    result: o.result
+      ? { score: o.result.score, max_score: o.result.max_score, status: o.status, result_url: reportUrl(publicUrl, o.id), completed_at: o.result.completed_at }
+      : null,
+  };
+}

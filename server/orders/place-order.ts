@@ -1,0 +1,139 @@
+import { isUsableEmail, type OrderSource } from '../../shared/api.ts';
+import { sha256Hex, type SecretBox } from '../crypto/secrets.ts';
+import { newId, randomToken } from '../ids.ts';
+import type { AccountRow, CandidateRow, Json, OrderRow, Repos } from '../store/types.ts';
+
+export const DEFAULT_INVITATION_DAYS = 7;
+
+export interface OrderRequest {
+  account: AccountRow;
+  source: OrderSource;
+  /** The source's own order id: a re-delivered order can never be stored twice. Widget orders use their own id. */
+  sourceOrderId?: string;
+  connectionId?: string | null;
+  packageId: string;
+  candidate: { externalId: string; email: string | null; firstName: string | null; lastName: string | null; locale: string | null };
+  applicationId: string | null;
+  job: { id: string | null; name: string | null };
+  createdBy: string | null;
+  meta?: Json;
+}
+
+export interface Refusal {
+  code: 'package_unknown' | 'package_inactive' | 'candidate_email_missing' | 'order_already_active';
+  message: string;
+}
+
+export type PlaceResult =
+  | { kind: 'created'; order: OrderRow; candidate: CandidateRow }
+  | { kind: 'duplicate'; order: OrderRow }
+  | { kind: 'refused'; refusal: Refusal; order: OrderRow | null };
+
+/**
+ * The one way an order comes to be, whatever its flow: refusals checked, order stored once per source
+ * order id, invitation token minted (only its hash kept) and the e-mail queued in the same transaction.
+ * With `recordRefusal`, a refused order is stored as `rejected` with its reason (for flows where the
+ * recruiter must see it later, e.g. StackOne); otherwise nothing is written.
+ */
+export async function placeOrder(tx: Repos, box: SecretBox, req: OrderRequest, opts: { recordRefusal?: boolean; now?: Date } = {}): Promise<PlaceResult> {
+  const now = opts.now ?? new Date();
+  if (req.sourceOrderId) {
+    const existing = await tx.orders.findBySource(req.account.id, req.source, req.sourceOrderId);
+    if (existing) return { kind: 'duplicate', order: existing };
+  }
+  const pkg = await tx.packages.get(req.account.id, req.packageId);
+  const candidate = await tx.candidates.upsert({
+    account_id: req.account.id,
+    source: req.source === 'widget' ? 'ats' : req.source,
+    external_id: req.candidate.externalId,
+    email: req.candidate.email?.trim() || null,
+    first_name: req.candidate.firstName,
+    last_name: req.candidate.lastName,
+    locale: req.candidate.locale,
+  });
+  let refusal: Refusal | null = null;
+  if (!pkg) refusal = { code: 'package_unknown', message: `The package "${req.packageId}" does not exist for this company.` };
+  else if (!pkg.active) refusal = { code: 'package_inactive', message: `The package "${pkg.name}" is no longer active and cannot be sent.` };
+  else if (!isUsableEmail(candidate.email)) {
+    refusal = { code: 'candidate_email_missing', message: 'This candidate has no usable e-mail address in the ATS; add one and send the test again.' };
+  } else {
+    const active = await tx.orders.findActive(req.account.id, candidate.id, req.applicationId, pkg.id);
+    if (active) refusal = { code: 'order_already_active', message: `"${pkg.name}" was already sent to this candidate and is not finished yet.` };
+  }
+  const id = newId('ord');
+  const base = {
+    id,
+    account_id: req.account.id,
+    source: req.source,
+    source_order_id: req.sourceOrderId ?? id,
+    connection_id: req.connectionId ?? null,
+    package_id: req.packageId,
+    package_version: pkg?.version ?? 0,
+    candidate_id: candidate.id,
+    application_id: req.applicationId,
+    job_id: req.job.id,
+    job_name: req.job.name,
+    started_at: null,
+    deadline_at: null,
+    completed_at: null,
+    created_by: req.createdBy,
+    meta: req.meta ?? {},
+  };
+  if (refusal) {
+    if (!opts.recordRefusal || !pkg) return { kind: 'refused', refusal, order: null };
+    const { order } = await tx.orders.insertOnce({ ...base, status: 'rejected', reason: refusal.message, invite_token_hash: null, invited_at: null, expires_at: null });
+    return { kind: 'refused', refusal, order };
+  }
+  const token = randomToken();
+  const days = req.account.settings.invitation_days ?? DEFAULT_INVITATION_DAYS;
+  const { order, created } = await tx.orders.insertOnce({
+    ...base,
+    status: 'pending',
+    reason: null,
+    invite_token_hash: sha256Hex(token),
+    invited_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + days * 86_400_000).toISOString(),
+  });
+  if (!created) return { kind: 'duplicate', order };
+  await enqueueInvitation(tx, box, order, token);
+  return { kind: 'created', order, candidate };
+}
+
+/** The raw token travels to the mail job sealed, and is dropped from the job once sent. */
+export async function enqueueInvitation(tx: Repos, box: SecretBox, order: OrderRow, token: string): Promise<void> {
+  await tx.outbox.enqueue({
+    account_id: order.account_id,
+    kind: 'email.invitation',
+    order_id: order.id,
+    payload: { order_id: order.id, token_sealed: box.seal(token) },
+    idempotency_key: `invite:${order.id}:${sha256Hex(token).slice(0, 16)}`,
+  });
+}
+
+/** Resend: a new token voids the old one; the new e-mail goes through the outbox. */
+export async function reissueInvitation(tx: Repos, box: SecretBox, account: AccountRow, order: OrderRow, now = new Date()): Promise<OrderRow> {
+  const token = randomToken();
+  const days = account.settings.invitation_days ?? DEFAULT_INVITATION_DAYS;
+  const patch = {
+    invite_token_hash: sha256Hex(token),
+    invited_at: now.toISOString(),
+    expires_at: order.status === 'pending' ? new Date(now.getTime() + days * 86_400_000).toISOString() : order.expires_at,
+  };
+  await tx.orders.update(account.id, order.id, patch);
+  const updated = { ...order, ...patch };
+  await enqueueInvitation(tx, box, updated, token);
+  return updated;
+}
+
+/** Queues the write-back of a state change to the ATS the order came from (a no-op for widget-only orders). */
+export async function enqueueWriteBack(tx: Repos, order: OrderRow, event: 'completed' | 'cancelled' | 'expired' | 'rejected'): Promise<void> {
+  if (order.source === 'widget' && !order.connection_id) return;
+  await tx.outbox.enqueue({
+    account_id: order.account_id,
+    kind: 'writeback',
+    connection_id: order.connection_id,
+    order_id: order.id,
+    payload: { order_id: order.id, event, provider: order.source },
+    idempotency_key: `writeback:${order.id}:${event}`,
+  });
+}

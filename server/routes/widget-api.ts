@@ -1,0 +1,240 @@
+import { Hono, type MiddlewareHandler } from 'hono';
+import { describeRoute, resolver } from 'hono-openapi';
+import * as v from 'valibot';
+import {
+  CreateOrderSchema,
+  ErrorSchema,
+  IdempotencyKeySchema,
+  OrderEnvelopeSchema,
+  OrderListSchema,
+  PackageListSchema,
+  SessionRequestSchema,
+  SessionSchema,
+} from '../../shared/api.ts';
+import { verifyContextToken } from '../context/verify-context.ts';
+import { mintSessionToken, verifySessionToken, type WidgetSession } from '../context/session-token.ts';
+import { sha256Hex } from '../crypto/secrets.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { jsonBodyGuard } from '../http/middleware.ts';
+import { valid } from '../http/validate.ts';
+import { enqueueWriteBack, placeOrder, reissueInvitation } from '../orders/place-order.ts';
+import { toOrderJson } from '../orders/order-json.ts';
+import type { Services } from '../services.ts';
+import { rateLimit } from '../http/rate-limit.ts';
+
+type Env = { Variables: { session: WidgetSession } };
+
+const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
+const bearer = [{ bearerAuth: [] }];
+
+function requireSession(svc: Services): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const h = c.req.header('authorization') ?? '';
+    const m = /^Bearer ([A-Za-z0-9._~+/=-]{10,4096})$/.exec(h);
+    if (!m) throw new ApiError(401, 'session_missing', 'Send the widget session token as "Authorization: Bearer <token>".');
+    c.set('session', await verifySessionToken(m[1]!, svc.sessionKey));
+    await next();
+  };
+}
+
+const canOrder = (s: WidgetSession) => {
+  if (s.role === 'viewer') throw new ApiError(403, 'role_not_allowed', 'Your role in the ATS (viewer) can see assessments but not send or change them.');
+};
+
+export function widgetApi(svc: Services) {
+  const api = new Hono<Env>();
+  api.use('*', jsonBodyGuard(16 * 1024));
+
+  api.post(
+    '/session',
+    describeRoute({
+      summary: 'Exchange an ATS context token for a short-lived widget session token',
+      tags: ['widget'],
+      responses: { 200: { description: 'Session', content: json(SessionSchema) }, ...errors(400, 401, 429) },
+    }),
+    rateLimit({ name: 'session', limit: 120, windowMs: 60_000, key: (c) => c.req.header('x-forwarded-for') ?? 'local' }),
+    valid('json', SessionRequestSchema),
+    async (c) => {
+      const { context } = c.req.valid('json');
+      const { account, claims } = await verifyContextToken(context, svc.store, svc.box);
+      const candidate = await svc.store.candidates.upsert({
+        account_id: account.id,
+        source: 'ats',
+        external_id: claims.candidate.id,
+        email: claims.candidate.email?.trim() || null,
+        first_name: claims.candidate.first_name ?? null,
+        last_name: claims.candidate.last_name ?? null,
+        locale: claims.locale ?? null,
+      });
+      const locale = claims.locale ?? account.settings.locale ?? 'en';
+      const session: WidgetSession = {
+        accountId: account.id,
+        applicationId: claims.application.id,
+        candidateId: candidate.id,
+        role: claims.role,
+        sub: claims.sub,
+        jobId: claims.job?.id ?? null,
+        jobName: claims.job?.name ?? null,
+        locale,
+      };
+      const { token, expiresAt } = await mintSessionToken(session, svc.sessionKey);
+      const name = [candidate.first_name, candidate.last_name].filter(Boolean).join(' ') || null;
+      return c.json({
+        token,
+        expires_at: new Date(expiresAt).toISOString(),
+        account: { id: account.id, name: account.name },
+        role: claims.role,
+        candidate: { id: candidate.id, name, email: candidate.email },
+        application: { id: claims.application.id },
+        job: { id: session.jobId, name: session.jobName },
+        locale,
+      });
+    },
+  );
+
+  api.use('/packages', requireSession(svc));
+  api.use('/orders', requireSession(svc));
+  api.use('/orders/*', requireSession(svc));
+
+  api.get(
+    '/packages',
+    describeRoute({ summary: "The account's active packages", tags: ['widget'], security: bearer, responses: { 200: { description: 'Packages', content: json(PackageListSchema) }, ...errors(401) } }),
+    async (c) => {
+      const s = c.get('session');
+      const rows = await svc.store.packages.list(s.accountId, { activeOnly: true });
+      return c.json({ packages: rows.map((p) => ({ id: p.id, name: p.name, description: p.description, type: p.type, duration_minutes: p.duration_minutes })) });
+    },
+  );
+
+  api.get(
+    '/orders',
+    describeRoute({ summary: "Orders of the context's application, newest first", tags: ['widget'], security: bearer, responses: { 200: { description: 'Orders', content: json(OrderListSchema) }, ...errors(401) } }),
+    async (c) => {
+      const s = c.get('session');
+      const rows = await svc.store.orders.listForApplication(s.accountId, s.applicationId);
+      return c.json({ orders: rows.map((o) => toOrderJson(o, svc.config.publicUrl)) });
+    },
+  );
+
+  api.post(
+    '/orders',
+    describeRoute({
+      summary: "Order a package for the context's candidate and application",
+      description: 'Honours `Idempotency-Key`: a replay returns the first order. Refusals are 422 with a sentence a recruiter can read.',
+      tags: ['widget'],
+      security: bearer,
+      parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }],
+      responses: { 201: { description: 'Order created', content: json(OrderEnvelopeSchema) }, 200: { description: 'Idempotent replay', content: json(OrderEnvelopeSchema) }, ...errors(400, 401, 403, 409, 413, 415, 422) },
+    }),
+    valid('json', CreateOrderSchema),
+    async (c) => {
+      const s = c.get('session');
+      canOrder(s);
+      const { package_id } = c.req.valid('json');
+      const keyRaw = c.req.header('idempotency-key');
+      let key: string | null = null;
+      if (keyRaw !== undefined) {
+        const k = v.safeParse(IdempotencyKeySchema, keyRaw.replace(/^"(.*)"$/, '$1'));
+        if (!k.success) throw new ApiError(400, 'invalid_idempotency_key', k.issues[0]!.message);
+        key = `${s.sub}:${k.output}`;
+      }
+      const requestHash = sha256Hex(JSON.stringify([package_id, s.applicationId, s.candidateId]));
+      const outcome = await svc.store.transaction(async (tx) => {
+        if (key) {
+          const prior = await tx.idempotency.get(s.accountId, key);
+          if (prior) {
+            if (prior.request_hash !== requestHash) throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different request.');
+            return { replay: true, orderId: prior.order_id };
+          }
+        }
+        const account = await tx.accounts.get(s.accountId);
+        if (!account) throw new ApiError(401, 'session_invalid', 'The account of this session no longer exists.');
+        const cand = await tx.candidates.get(s.accountId, s.candidateId);
+        if (!cand) throw new ApiError(401, 'session_invalid', 'The candidate of this session no longer exists.');
+        const placed = await placeOrder(tx, svc.box, {
+          account,
+          source: 'widget',
+          packageId: package_id,
+          candidate: { externalId: cand.external_id, email: cand.email, firstName: cand.first_name, lastName: cand.last_name, locale: cand.locale ?? s.locale },
+          applicationId: s.applicationId,
+          job: { id: s.jobId, name: s.jobName },
+          createdBy: s.sub,
+        });
+        if (placed.kind === 'refused') throw new ApiError(422, placed.refusal.code, placed.refusal.message);
+        if (key) await tx.idempotency.put(s.accountId, key, requestHash, placed.order.id);
+        await tx.audit.add({ account_id: s.accountId, actor: `ats:${s.sub}`, action: 'order.created', target: placed.order.id, details: { package_id } });
+        return { replay: false, orderId: placed.order.id };
+      });
+      svc.outbox.wake();
+      const view = await svc.store.orders.view(s.accountId, outcome.orderId);
+      if (!view) throw notFound('order');
+      return c.json({ order: toOrderJson(view, svc.config.publicUrl) }, outcome.replay ? 200 : 201);
+    },
+  );
+
+  const IdParam = v.object({ id: v.pipe(v.string(), v.regex(/^ord_[0-9a-z]{8,40}$/, 'Not an order id.')) });
+  const loadOwn = async (s: WidgetSession, id: string) => {
+    const o = await svc.store.orders.view(s.accountId, id);
+    // Scoped by account (from the verified token) and by the session's application.
+    if (!o || o.application_id !== s.applicationId) throw notFound('order');
+    return o;
+  };
+
+  api.get(
+    '/orders/:id',
+    describeRoute({ summary: 'One order', tags: ['widget'], security: bearer, responses: { 200: { description: 'Order', content: json(OrderEnvelopeSchema) }, ...errors(401, 404) } }),
+    valid('param', IdParam),
+    async (c) => {
+      const o = await loadOwn(c.get('session'), c.req.valid('param').id);
+      return c.json({ order: toOrderJson(o, svc.config.publicUrl) });
+    },
+  );
+
+  api.post(
+    '/orders/:id/cancel',
+    describeRoute({ summary: 'Cancel a pending or in-progress order', tags: ['widget'], security: bearer, responses: { 200: { description: 'Order', content: json(OrderEnvelopeSchema) }, ...errors(401, 403, 404, 409) } }),
+    valid('param', IdParam),
+    async (c) => {
+      const s = c.get('session');
+      canOrder(s);
+      const id = c.req.valid('param').id;
+      await svc.store.transaction(async (tx) => {
+        const o = await tx.orders.get(s.accountId, id);
+        if (!o || o.application_id !== s.applicationId) throw notFound('order');
+        if (o.status === 'cancelled') return;
+        if (o.status !== 'pending' && o.status !== 'in_progress') throw new ApiError(409, 'order_not_cancellable', `This order is ${o.status.replace('_', ' ')} and can no longer be cancelled.`);
+        await tx.orders.update(s.accountId, id, { status: 'cancelled', reason: 'Cancelled by a recruiter.', invite_token_hash: null });
+        await enqueueWriteBack(tx, { ...o, status: 'cancelled' }, 'cancelled');
+        await tx.audit.add({ account_id: s.accountId, actor: `ats:${s.sub}`, action: 'order.cancelled', target: id, details: {} });
+      });
+      svc.outbox.wake();
+      return c.json({ order: toOrderJson(await loadOwn(s, id), svc.config.publicUrl) });
+    },
+  );
+
+  api.post(
+    '/orders/:id/resend',
+    describeRoute({ summary: 'Re-send the invitation (a new link; the old one stops working)', tags: ['widget'], security: bearer, responses: { 200: { description: 'Order', content: json(OrderEnvelopeSchema) }, ...errors(401, 403, 404, 409) } }),
+    rateLimit({ name: 'resend', limit: 10, windowMs: 60_000, key: (c) => (c.get('session') as WidgetSession | undefined)?.accountId ?? 'anon' }),
+    valid('param', IdParam),
+    async (c) => {
+      const s = c.get('session');
+      canOrder(s);
+      const id = c.req.valid('param').id;
+      await svc.store.transaction(async (tx) => {
+        const o = await tx.orders.get(s.accountId, id);
+        if (!o || o.application_id !== s.applicationId) throw notFound('order');
+        if (o.status !== 'pending' && o.status !== 'in_progress') throw new ApiError(409, 'order_not_resendable', `This order is ${o.status.replace('_', ' ')}; send a new test instead.`);
+        const account = (await tx.accounts.get(s.accountId))!;
+        await reissueInvitation(tx, svc.box, account, o);
+        await tx.audit.add({ account_id: s.accountId, actor: `ats:${s.sub}`, action: 'order.resent', target: id, details: {} });
+      });
+      svc.outbox.wake();
+      return c.json({ order: toOrderJson(await loadOwn(s, id), svc.config.publicUrl) });
+    },
+  );
+
+  return api;
+}

@@ -1,0 +1,36 @@
+import type { Config } from './config.ts';
+import { SecretBox, deriveKey } from './crypto/secrets.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
+import { OutboxWorker } from './outbox/worker.ts';
+import type { Store } from './store/types.ts';
+import { openSqliteStore } from './store/sqlite/store.ts';
+import { connectors } from './connectors/index.ts';
+import type { Connector } from './connectors/types.ts';
+
+/** Everything a route, connector or job needs, built once per process. */
+export interface Services {
+  config: Config;
+  store: Store;
+  box: SecretBox;
+  log: Logger;
+  mailer: Mailer;
+  outbox: OutboxWorker;
+  sessionKey: Uint8Array;
+  connectors: Record<string, Connector>;
+}
+
+export async function createServices(config: Config, overrides: Partial<Services> = {}): Promise<Services> {
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const store = overrides.store ?? openSqliteStore(config.dataDir);
+  return {
+    config,
+    store,
+    box: new SecretBox(config.masterKey),
+    log,
+    mailer: overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir }),
+    outbox: overrides.outbox ?? new OutboxWorker(store, log),
+    sessionKey: deriveKey(config.masterKey, 'widget session'),
+    connectors: overrides.connectors ?? connectors,
+  };
+}

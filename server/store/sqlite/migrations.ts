@@ -1,0 +1,187 @@
+// Versioned migrations, applied in order at start. Never edit a released one: append a new version.
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'foundation',
+    sql: `
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  issuer TEXT NOT NULL UNIQUE,
+  audience TEXT NOT NULL DEFAULT 'assay',
+  context_algs TEXT NOT NULL,
+  context_secret_enc TEXT,
+  jwks_url TEXT,
+  public_key_pem TEXT,
+  frame_origins TEXT NOT NULL DEFAULT '[]',
+  settings TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL
+);
+CREATE TABLE connections (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  provider TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active','pending','revoked')),
+  config TEXT NOT NULL DEFAULT '{}',
+  secrets_enc TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX connections_account ON connections(account_id);
+CREATE TABLE packages (
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  type TEXT NOT NULL,
+  duration_minutes INTEGER NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  version INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (account_id, id)
+);
+CREATE TABLE package_contents (
+  account_id TEXT NOT NULL,
+  package_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  content TEXT NOT NULL,
+  PRIMARY KEY (account_id, package_id, version),
+  FOREIGN KEY (account_id, package_id) REFERENCES packages(account_id, id)
+);
+CREATE TABLE candidates (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  source TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  email TEXT,
+  first_name TEXT,
+  last_name TEXT,
+  locale TEXT,
+  erased_at TEXT,
+  created_at TEXT NOT NULL,
+  UNIQUE (account_id, source, external_id)
+);
+CREATE TABLE orders (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  source TEXT NOT NULL,
+  source_order_id TEXT NOT NULL,
+  connection_id TEXT REFERENCES connections(id),
+  package_id TEXT NOT NULL,
+  package_version INTEGER NOT NULL,
+  candidate_id TEXT NOT NULL REFERENCES candidates(id),
+  application_id TEXT,
+  job_id TEXT,
+  job_name TEXT,
+  status TEXT NOT NULL CHECK (status IN ('pending','in_progress','completed','expired','cancelled','rejected','failed')),
+  reason TEXT,
+  invite_token_hash TEXT UNIQUE,
+  invited_at TEXT,
+  expires_at TEXT,
+  started_at TEXT,
+  deadline_at TEXT,
+  completed_at TEXT,
+  created_by TEXT,
+  outcome TEXT,
+  outcome_at TEXT,
+  meta TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (account_id, source, source_order_id)
+);
+CREATE INDEX orders_application ON orders(account_id, application_id, created_at DESC);
+CREATE INDEX orders_candidate ON orders(account_id, candidate_id);
+CREATE INDEX orders_open_expiry ON orders(status, expires_at) WHERE status IN ('pending','in_progress');
+CREATE TABLE results (
+  order_id TEXT PRIMARY KEY REFERENCES orders(id),
+  account_id TEXT NOT NULL,
+  score REAL NOT NULL,
+  max_score REAL NOT NULL,
+  details TEXT NOT NULL,
+  completed_at TEXT NOT NULL
+);
+CREATE TABLE answers (
+  order_id TEXT NOT NULL REFERENCES orders(id),
+  question_id TEXT NOT NULL,
+  value TEXT NOT NULL,
+  answered_at TEXT NOT NULL,
+  PRIMARY KEY (order_id, question_id)
+);
+CREATE TABLE test_sessions (
+  order_id TEXT NOT NULL REFERENCES orders(id),
+  test_id TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  deadline_at TEXT NOT NULL,
+  finished_at TEXT,
+  PRIMARY KEY (order_id, test_id)
+);
+CREATE TABLE outbox (
+  id TEXT PRIMARY KEY,
+  account_id TEXT,
+  kind TEXT NOT NULL,
+  connection_id TEXT,
+  order_id TEXT,
+  payload TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending','running','done','dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  lease_until INTEGER,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE status IN ('pending','running');
+CREATE INDEX outbox_status ON outbox(status, created_at);
+CREATE INDEX outbox_order ON outbox(order_id);
+CREATE TABLE inbox (
+  id TEXT PRIMARY KEY,
+  provider TEXT NOT NULL,
+  connection_id TEXT NOT NULL,
+  delivery_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  result TEXT,
+  received_at TEXT NOT NULL,
+  UNIQUE (provider, connection_id, delivery_id)
+);
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE web_sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE audit_log (
+  id TEXT PRIMARY KEY,
+  account_id TEXT,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT,
+  details TEXT NOT NULL DEFAULT '{}',
+  at TEXT NOT NULL
+);
+CREATE INDEX audit_account ON audit_log(account_id, at);
+CREATE TABLE idempotency_keys (
+  account_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  order_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (account_id, key)
+);
+`,
+  },
+];

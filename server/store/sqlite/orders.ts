@@ -1,0 +1,92 @@
+import type { DB } from './db.ts';
+import { json, nowIso } from './db.ts';
+import type { Json, OrderRow, OrderView, OrdersRepo, ResultRow, ResultsRepo } from '../types.ts';
+
+type Raw = Omit<OrderRow, 'meta'> & { meta: string };
+const toRow = (r: Raw | undefined): OrderRow | null => (r ? { ...r, meta: json<Json>(r.meta) } : null);
+
+type ViewRaw = Raw & { package_name: string | null; r_score: number | null; r_max_score: number | null; r_details: string | null; r_completed_at: string | null };
+const toView = (r: ViewRaw): OrderView => {
+  const { package_name, r_score, r_max_score, r_details, r_completed_at, ...rest } = r;
+  const result: ResultRow | null =
+    r_score === null ? null : { order_id: r.id, account_id: r.account_id, score: r_score, max_score: r_max_score!, details: json(r_details), completed_at: r_completed_at! };
+  return { ...toRow(rest as Raw)!, package_name: package_name ?? r.package_id, result };
+};
+
+const VIEW = `SELECT o.*, p.name AS package_name, r.score AS r_score, r.max_score AS r_max_score, r.details AS r_details, r.completed_at AS r_completed_at
+  FROM orders o LEFT JOIN packages p ON p.account_id = o.account_id AND p.id = o.package_id LEFT JOIN results r ON r.order_id = o.id`;
+
+const COLS = ['id', 'account_id', 'source', 'source_order_id', 'connection_id', 'package_id', 'package_version', 'candidate_id', 'application_id', 'job_id', 'job_name',
+  'status', 'reason', 'invite_token_hash', 'invited_at', 'expires_at', 'started_at', 'deadline_at', 'completed_at', 'created_by', 'meta', 'created_at', 'updated_at'];
+
+export function ordersRepo(db: DB): OrdersRepo {
+  const ins = db.prepare(`INSERT INTO orders (${COLS.join(', ')}) VALUES (${COLS.map((c) => '@' + c).join(', ')}) ON CONFLICT (account_id, source, source_order_id) DO NOTHING`);
+  const bySource = db.prepare('SELECT * FROM orders WHERE account_id = ? AND source = ? AND source_order_id = ?');
+  const get = db.prepare('SELECT * FROM orders WHERE account_id = ? AND id = ?');
+  const getById = db.prepare('SELECT * FROM orders WHERE id = ?');
+  const view = db.prepare(`${VIEW} WHERE o.account_id = ? AND o.id = ?`);
+  const byInvite = db.prepare('SELECT * FROM orders WHERE invite_token_hash = ?');
+  const active = db.prepare(`SELECT * FROM orders WHERE account_id = ? AND candidate_id = ? AND application_id IS ? AND package_id = ?
+    AND status IN ('pending','in_progress') LIMIT 1`);
+  const forApp = db.prepare(`${VIEW} WHERE o.account_id = ? AND o.application_id = ? ORDER BY o.created_at DESC, o.id DESC LIMIT 200`);
+  const forAppCand = db.prepare(`${VIEW} WHERE o.account_id = ? AND o.application_id = ? AND o.candidate_id = ? ORDER BY o.created_at DESC, o.id DESC LIMIT 200`);
+  const byCandidate = db.prepare('SELECT * FROM orders WHERE account_id = ? AND candidate_id = ?');
+  const lapsed = db.prepare(`SELECT * FROM orders WHERE status IN ('pending','in_progress')
+    AND ((status = 'pending' AND expires_at < @now) OR (status = 'in_progress' AND deadline_at < @now)) LIMIT @limit`);
+  return {
+    async insertOnce(o) {
+      const now = nowIso();
+      const info = ins.run({ ...o, meta: JSON.stringify(o.meta), created_at: now, updated_at: now });
+      if (info.changes === 1) return { order: { ...o, outcome: null, outcome_at: null, created_at: now, updated_at: now }, created: true };
+      return { order: toRow(bySource.get(o.account_id, o.source, o.source_order_id) as Raw)!, created: false };
+    },
+    async get(accountId, id) {
+      return toRow(get.get(accountId, id) as Raw | undefined);
+    },
+    async getById(id) {
+      return toRow(getById.get(id) as Raw | undefined);
+    },
+    async view(accountId, id) {
+      const r = view.get(accountId, id) as ViewRaw | undefined;
+      return r ? toView(r) : null;
+    },
+    async findBySource(accountId, source, sourceOrderId) {
+      return toRow(bySource.get(accountId, source, sourceOrderId) as Raw | undefined);
+    },
+    async findByInviteHash(hash) {
+      return toRow(byInvite.get(hash) as Raw | undefined);
+    },
+    async findActive(accountId, candidateId, applicationId, packageId) {
+      return toRow(active.get(accountId, candidateId, applicationId, packageId) as Raw | undefined);
+    },
+    async listForApplication(accountId, applicationId, candidateId) {
+      const rows = (candidateId ? forAppCand.all(accountId, applicationId, candidateId) : forApp.all(accountId, applicationId)) as ViewRaw[];
+      return rows.map(toView);
+    },
+    async listByCandidate(accountId, candidateId) {
+      return (byCandidate.all(accountId, candidateId) as Raw[]).map((r) => toRow(r)!);
+    },
+    async update(accountId, id, patch) {
+      const keys = Object.keys(patch).filter((k) => k !== 'updated_at');
+      const vals = keys.map((k) => (k === 'meta' ? JSON.stringify(patch.meta) : (patch as Record<string, unknown>)[k]));
+      db.prepare(`UPDATE orders SET ${[...keys.map((k) => `${k} = ?`), 'updated_at = ?'].join(', ')} WHERE account_id = ? AND id = ?`).run(...vals, nowIso(), accountId, id);
+    },
+    async listLapsed(now, limit) {
+      return (lapsed.all({ now, limit }) as Raw[]).map((r) => toRow(r)!);
+    },
+  };
+}
+
+export function resultsRepo(db: DB): ResultsRepo {
+  const ins = db.prepare(`INSERT INTO results (order_id, account_id, score, max_score, details, completed_at) VALUES (@order_id, @account_id, @score, @max_score, @details, @completed_at)`);
+  const get = db.prepare('SELECT * FROM results WHERE account_id = ? AND order_id = ?');
+  return {
+    async insert(r) {
+      ins.run({ ...r, details: JSON.stringify(r.details) });
+    },
+    async get(accountId, orderId) {
+      const r = get.get(accountId, orderId) as (Omit<ResultRow, 'details'> & { details: string }) | undefined;
+      return r ? { ...r, details: json(r.details) } : null;
+    },
+  };
+}

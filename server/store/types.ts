@@ -1,0 +1,321 @@
+// The async store interface: routes, connectors and the outbox reach storage only through this.
+// SQLite (embedded default) and PostgreSQL (scale-out) implement it; nothing above may know which.
+import type { OrderSource, OrderStatus, Role } from '../../shared/api.ts';
+
+export type Json = Record<string, unknown>;
+
+export interface AccountSettings {
+  invitation_days?: number;
+  score_bands?: { min: number; max: number; label: string }[];
+  retention_days?: number;
+  locale?: string;
+  company_name?: string;
+}
+
+export interface AccountRow {
+  id: string;
+  name: string;
+  issuer: string;
+  audience: string;
+  context_algs: string[];
+  /** HS256 secret, sealed with the master key. */
+  context_secret_enc: string | null;
+  jwks_url: string | null;
+  public_key_pem: string | null;
+  frame_origins: string[];
+  settings: AccountSettings;
+  created_at: string;
+}
+export type NewAccount = Omit<AccountRow, 'created_at'>;
+
+export interface ConnectionRow {
+  id: string;
+  account_id: string;
+  provider: string;
+  status: 'active' | 'pending' | 'revoked';
+  /** Non-secret settings, e.g. base_url, integration_id. */
+  config: Json;
+  /** Secret settings (API keys, tokens, webhook secrets), sealed with the master key. */
+  secrets_enc: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PackageRow {
+  account_id: string;
+  id: string;
+  name: string;
+  description: string;
+  type: string;
+  duration_minutes: number;
+  active: boolean;
+  version: number;
+  updated_at: string;
+}
+export interface NewPackage extends Omit<PackageRow, 'updated_at'> {
+  content: Json;
+}
+
+export interface CandidateRow {
+  id: string;
+  account_id: string;
+  source: string;
+  external_id: string;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  locale: string | null;
+  erased_at: string | null;
+  created_at: string;
+}
+
+export interface OrderRow {
+  id: string;
+  account_id: string;
+  source: OrderSource;
+  source_order_id: string;
+  connection_id: string | null;
+  package_id: string;
+  package_version: number;
+  candidate_id: string;
+  application_id: string | null;
+  job_id: string | null;
+  job_name: string | null;
+  status: OrderStatus;
+  reason: string | null;
+  invite_token_hash: string | null;
+  invited_at: string | null;
+  expires_at: string | null;
+  started_at: string | null;
+  deadline_at: string | null;
+  completed_at: string | null;
+  created_by: string | null;
+  outcome: string | null;
+  outcome_at: string | null;
+  meta: Json;
+  created_at: string;
+  updated_at: string;
+}
+export type NewOrder = Omit<OrderRow, 'created_at' | 'updated_at' | 'outcome' | 'outcome_at'>;
+
+/** An order joined with what the widget shows beside it. */
+export interface OrderView extends OrderRow {
+  package_name: string;
+  result: ResultRow | null;
+}
+
+export interface ResultRow {
+  order_id: string;
+  account_id: string;
+  score: number;
+  max_score: number;
+  details: Json;
+  completed_at: string;
+}
+
+export type OutboxStatus = 'pending' | 'running' | 'done' | 'dead';
+export interface OutboxJob {
+  id: string;
+  account_id: string | null;
+  kind: string;
+  connection_id: string | null;
+  order_id: string | null;
+  payload: Json;
+  idempotency_key: string;
+  status: OutboxStatus;
+  attempts: number;
+  max_attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface NewOutboxJob {
+  account_id: string | null;
+  kind: string;
+  connection_id?: string | null;
+  order_id?: string | null;
+  payload: Json;
+  idempotency_key?: string;
+  max_attempts?: number;
+  run_at?: number;
+}
+
+export interface InboxRow {
+  id: string;
+  provider: string;
+  connection_id: string;
+  delivery_id: string;
+  status: 'received' | 'processed' | 'ignored' | 'failed';
+  result: Json | null;
+  received_at: string;
+}
+
+export interface UserRow {
+  id: string;
+  account_id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface WebSessionRow {
+  id_hash: string;
+  user_id: string;
+  expires_at: number;
+}
+
+export interface AuditRow {
+  id: string;
+  account_id: string | null;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: Json;
+  at: string;
+}
+
+export interface AnswerRow {
+  order_id: string;
+  question_id: string;
+  value: unknown;
+  answered_at: string;
+}
+
+export interface TestSessionRow {
+  order_id: string;
+  test_id: string;
+  started_at: string;
+  deadline_at: string;
+  finished_at: string | null;
+}
+
+export interface AccountsRepo {
+  create(a: NewAccount): Promise<AccountRow>;
+  get(id: string): Promise<AccountRow | null>;
+  getByIssuer(issuer: string): Promise<AccountRow | null>;
+  list(): Promise<AccountRow[]>;
+  update(id: string, patch: Partial<Omit<AccountRow, 'id' | 'created_at'>>): Promise<void>;
+}
+
+export interface ConnectionsRepo {
+  create(c: Omit<ConnectionRow, 'created_at' | 'updated_at'>): Promise<ConnectionRow>;
+  /** Unscoped lookup by unguessable id, for webhooks and partner calls that carry it in the path. */
+  getById(id: string): Promise<ConnectionRow | null>;
+  get(accountId: string, id: string): Promise<ConnectionRow | null>;
+  listByAccount(accountId: string): Promise<ConnectionRow[]>;
+  listByProvider(provider: string, status?: ConnectionRow['status']): Promise<ConnectionRow[]>;
+  update(accountId: string, id: string, patch: Partial<Pick<ConnectionRow, 'status' | 'config' | 'secrets_enc'>>): Promise<void>;
+}
+
+export interface PackagesRepo {
+  upsert(p: NewPackage): Promise<{ created: boolean; version: number }>;
+  list(accountId: string, opts?: { activeOnly?: boolean }): Promise<PackageRow[]>;
+  get(accountId: string, id: string): Promise<PackageRow | null>;
+  content(accountId: string, id: string, version: number): Promise<Json | null>;
+  setActive(accountId: string, id: string, active: boolean): Promise<boolean>;
+}
+
+export interface CandidatesRepo {
+  upsert(c: { account_id: string; source: string; external_id: string; email: string | null; first_name: string | null; last_name: string | null; locale: string | null }): Promise<CandidateRow>;
+  get(accountId: string, id: string): Promise<CandidateRow | null>;
+  findByExternal(accountId: string, source: string, externalId: string): Promise<CandidateRow | null>;
+  /** Removes personal data, keeps the row (and so anonymised scores) linked. */
+  erase(accountId: string, id: string): Promise<boolean>;
+}
+
+export interface OrdersRepo {
+  /** Inserts, or returns the existing order for the same (account, source, source_order_id). */
+  insertOnce(o: NewOrder): Promise<{ order: OrderRow; created: boolean }>;
+  get(accountId: string, id: string): Promise<OrderRow | null>;
+  /** Unscoped lookup by unguessable id, for background jobs that carry the id. */
+  getById(id: string): Promise<OrderRow | null>;
+  view(accountId: string, id: string): Promise<OrderView | null>;
+  findBySource(accountId: string, source: string, sourceOrderId: string): Promise<OrderRow | null>;
+  findByInviteHash(hash: string): Promise<OrderRow | null>;
+  findActive(accountId: string, candidateId: string, applicationId: string | null, packageId: string): Promise<OrderRow | null>;
+  listForApplication(accountId: string, applicationId: string, candidateId?: string): Promise<OrderView[]>;
+  listByCandidate(accountId: string, candidateId: string): Promise<OrderRow[]>;
+  update(accountId: string, id: string, patch: Partial<Omit<OrderRow, 'id' | 'account_id' | 'created_at'>>): Promise<void>;
+  /** Orders past their invitation expiry or test deadline, still open. */
+  listLapsed(nowIso: string, limit: number): Promise<OrderRow[]>;
+}
+
+export interface ResultsRepo {
+  insert(r: ResultRow): Promise<void>;
+  get(accountId: string, orderId: string): Promise<ResultRow | null>;
+}
+
+export interface AttemptsRepo {
+  saveAnswer(a: AnswerRow): Promise<void>;
+  answers(orderId: string): Promise<AnswerRow[]>;
+  startTest(s: TestSessionRow): Promise<TestSessionRow>;
+  testSessions(orderId: string): Promise<TestSessionRow[]>;
+  finishTest(orderId: string, testId: string, at: string): Promise<void>;
+  eraseAnswers(orderId: string): Promise<void>;
+}
+
+export interface OutboxRepo {
+  enqueue(job: NewOutboxJob): Promise<OutboxJob>;
+  /** Leases up to `limit` due jobs (pending and due, or running with an expired lease). */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxJob[]>;
+  complete(id: string): Promise<void>;
+  retry(id: string, nextAttemptAt: number, error: string, countAttempt?: boolean): Promise<void>;
+  kill(id: string, error: string): Promise<void>;
+  replay(id: string, now: number, accountId?: string): Promise<OutboxJob | null>;
+  get(id: string, accountId?: string): Promise<OutboxJob | null>;
+  list(opts: { status?: OutboxStatus; accountId?: string; kind?: string; limit?: number }): Promise<OutboxJob[]>;
+  nextDueAt(): Promise<number | null>;
+  erasePayloads(orderId: string): Promise<void>;
+}
+
+export interface InboxRepo {
+  /** Records a delivery once per (provider, connection, delivery id). */
+  record(r: { provider: string; connection_id: string; delivery_id: string }): Promise<{ row: InboxRow; duplicate: boolean }>;
+  finish(id: string, status: InboxRow['status'], result: Json | null): Promise<void>;
+}
+
+export interface UsersRepo {
+  create(u: Omit<UserRow, 'created_at'>): Promise<UserRow>;
+  getByEmail(email: string): Promise<UserRow | null>;
+  get(id: string): Promise<UserRow | null>;
+  createSession(s: WebSessionRow): Promise<void>;
+  getSession(idHash: string, now: number): Promise<WebSessionRow | null>;
+  deleteSession(idHash: string): Promise<void>;
+}
+
+export interface AuditRepo {
+  add(a: Omit<AuditRow, 'id' | 'at'>): Promise<void>;
+  list(accountId: string | null, limit?: number): Promise<AuditRow[]>;
+}
+
+export interface IdempotencyRepo {
+  get(accountId: string, key: string): Promise<{ request_hash: string; order_id: string } | null>;
+  put(accountId: string, key: string, requestHash: string, orderId: string): Promise<void>;
+}
+
+export interface Repos {
+  accounts: AccountsRepo;
+  connections: ConnectionsRepo;
+  packages: PackagesRepo;
+  candidates: CandidatesRepo;
+  orders: OrdersRepo;
+  results: ResultsRepo;
+  attempts: AttemptsRepo;
+  outbox: OutboxRepo;
+  inbox: InboxRepo;
+  users: UsersRepo;
+  audit: AuditRepo;
+  idempotency: IdempotencyRepo;
+}
+
+export interface Store extends Repos {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Unit of work: everything `fn` does through `tx` commits together or not at all. No network I/O inside. */
+  transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type { Role };

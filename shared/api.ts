@@ -1,0 +1,102 @@
+// Types and valibot schemas of the public JSON surface, shared by the BFF and the widget.
+import * as v from 'valibot';
+
+export const ORDER_STATUSES = ['pending', 'in_progress', 'completed', 'expired', 'cancelled', 'rejected', 'failed'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export const ACTIVE_STATUSES: readonly OrderStatus[] = ['pending', 'in_progress'];
+
+export const ROLES = ['recruiter', 'admin', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PACKAGE_TYPES = ['BEHAVIORAL', 'SKILLS_TEST', 'VIDEO_INTERVIEW', 'BACKGROUND_CHECK', 'REFERENCE_CHECK'] as const;
+
+export const ORDER_SOURCES = ['widget', 'kombo', 'stackone', 'lever', 'greenhouse', 'recruitee'] as const;
+export type OrderSource = (typeof ORDER_SOURCES)[number];
+
+export const ErrorSchema = v.object({
+  error: v.object({ code: v.string(), message: v.string() }),
+});
+export type ErrorBody = v.InferOutput<typeof ErrorSchema>;
+
+const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+const Email = v.pipe(v.string(), v.trim(), v.maxLength(254), v.email());
+const Name = v.pipe(v.string(), v.maxLength(200));
+
+/** Claims of the ATS context token (API.md). Registered claims are checked by jose; these by valibot. */
+export const ContextClaimsSchema = v.object({
+  iss: v.string(),
+  sub: Id,
+  role: v.picklist(ROLES),
+  candidate: v.object({
+    id: Id,
+    email: v.optional(v.nullable(v.string())),
+    first_name: v.optional(v.nullable(Name)),
+    last_name: v.optional(v.nullable(Name)),
+  }),
+  application: v.object({ id: Id }),
+  job: v.optional(v.object({ id: v.optional(v.nullable(Id)), name: v.optional(v.nullable(Name)) })),
+  locale: v.optional(v.pipe(v.string(), v.maxLength(35))),
+  jti: v.optional(v.pipe(v.string(), v.maxLength(200))),
+});
+export type ContextClaims = v.InferOutput<typeof ContextClaimsSchema>;
+export const isUsableEmail = (s: string | null | undefined): s is string => !!s && v.is(Email, s);
+
+export const SessionRequestSchema = v.strictObject({ context: v.pipe(v.string(), v.minLength(1), v.maxLength(16_384)) });
+
+export const SessionSchema = v.object({
+  token: v.string(),
+  expires_at: v.string(),
+  account: v.object({ id: v.string(), name: v.string() }),
+  role: v.picklist(ROLES),
+  candidate: v.object({ id: v.string(), name: v.nullable(v.string()), email: v.nullable(v.string()) }),
+  application: v.object({ id: v.string() }),
+  job: v.object({ id: v.nullable(v.string()), name: v.nullable(v.string()) }),
+  locale: v.string(),
+});
+export type Session = v.InferOutput<typeof SessionSchema>;
+
+export const PackageSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  description: v.string(),
+  type: v.picklist(PACKAGE_TYPES),
+  duration_minutes: v.number(),
+});
+export type Package = v.InferOutput<typeof PackageSchema>;
+export const PackageListSchema = v.object({ packages: v.array(PackageSchema) });
+
+export const ResultSummarySchema = v.object({
+  score: v.number(),
+  max_score: v.number(),
+  status: v.picklist(ORDER_STATUSES),
+  result_url: v.string(),
+  completed_at: v.string(),
+});
+export type ResultSummary = v.InferOutput<typeof ResultSummarySchema>;
+
+const IsoOrNull = v.nullable(v.string());
+export const OrderSchema = v.object({
+  id: v.string(),
+  package_id: v.string(),
+  package_name: v.string(),
+  status: v.picklist(ORDER_STATUSES),
+  source: v.picklist(ORDER_SOURCES),
+  candidate_id: v.string(),
+  application_id: v.nullable(v.string()),
+  job: v.object({ id: v.nullable(v.string()), name: v.nullable(v.string()) }),
+  reason: v.nullable(v.string()),
+  created_at: v.string(),
+  updated_at: v.string(),
+  invited_at: IsoOrNull,
+  started_at: IsoOrNull,
+  completed_at: IsoOrNull,
+  expires_at: IsoOrNull,
+  result: v.nullable(ResultSummarySchema),
+});
+export type Order = v.InferOutput<typeof OrderSchema>;
+export const OrderEnvelopeSchema = v.object({ order: OrderSchema });
+export const OrderListSchema = v.object({ orders: v.array(OrderSchema) });
+
+export const CreateOrderSchema = v.strictObject({ package_id: v.pipe(v.string(), v.minLength(1), v.maxLength(100)) });
+
+export const IdempotencyKeySchema = v.pipe(v.string(), v.regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1–255 visible ASCII characters.'));

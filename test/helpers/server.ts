@@ -1,0 +1,101 @@
+// Starts the real BFF (tsx server/main.ts) as a child process on a free port with its own data folder.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface DemoFile {
+  account_id: string;
+  issuer: string;
+  audience: string;
+  context_secret: string;
+  user: { email: string; password: string };
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  demo: DemoFile;
+  env: Record<string, string>;
+  child: ChildProcess;
+  logs: string[];
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash would; the data folder is kept for a restart. */
+  kill(): Promise<void>;
+  restart(extraEnv?: Record<string, string>): Promise<RunningServer>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  dataDir?: string;
+  port?: number;
+  keepData?: boolean;
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'assay-test-'));
+  const port = opts.port ?? 0;
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    ASSAY_SWEEP_MS: '500',
+    ...opts.env,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs: string[] = [];
+  child.stderr!.on('data', (d) => logs.push(String(d)));
+  const listening = await new Promise<{ url: string; port: number }>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${logs.join('')}`)), 30_000);
+    child.stdout!.on('data', (d) => {
+      buf += String(d);
+      const line = buf.split('\n').find((l) => l.includes('"listening"'));
+      if (line) {
+        clearTimeout(timer);
+        const info = JSON.parse(line) as { url: string; port: number };
+        resolve(info);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${logs.join('')}`));
+    });
+  });
+  let demo: DemoFile;
+  try {
+    demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as DemoFile;
+  } catch {
+    demo = undefined as unknown as DemoFile;
+  }
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const server: RunningServer = {
+    url: listening.url,
+    port: listening.port,
+    dataDir,
+    demo,
+    env,
+    child,
+    logs,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+      if (!opts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    async restart(extraEnv = {}) {
+      await server.kill();
+      return startServer({ ...opts, dataDir, port: listening.port, env: { ...opts.env, ...extraEnv } });
+    },
+  };
+  return server;
+}

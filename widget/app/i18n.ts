@@ -1,0 +1,102 @@
+// The widget's strings: English here, Dutch in i18n-nl.ts (loaded only when asked for, to keep the
+// picker's JavaScript budget). `{name}` placeholders are filled by `t(key, vars)`.
+import { signal, type ReadonlySignal } from '@preact/signals';
+
+const en = {
+  loading: 'Loading…',
+  retry: 'Try again',
+  starting: 'Starting Assay…',
+  noContext: 'Assay could not start: no context token was given.',
+  sessionExpired: 'Session expired — reload the page.',
+  offline: 'Assay could not be reached. Check your connection and try again.',
+  'picker.title': 'Send an assessment',
+  'picker.search': 'Search packages',
+  'picker.list': 'Packages',
+  'picker.loading': 'Loading packages…',
+  'picker.empty': 'This account has no active packages.',
+  'picker.noMatch': 'No package matches “{query}”.',
+  'picker.minutes': '{n} min',
+  'picker.send': 'Send',
+  'picker.sending': 'Sending…',
+  'picker.choose': 'Choose a package to send.',
+  'picker.chosen': 'Chosen: {name}',
+  'picker.sent': '{name} was sent to the candidate.',
+  'picker.another': 'Send another',
+  'picker.refused': 'Not sent: {message}',
+  'picker.viewer': 'You can see the packages, but your role (viewer) cannot send assessments. Ask a recruiter or admin.',
+  'status.title': 'Assessments',
+  'status.loading': 'Loading assessments…',
+  'status.empty': 'No assessments have been sent to this candidate yet.',
+  'status.cancel': 'Cancel',
+  'status.resend': 'Resend',
+  'status.cancelFor': 'Cancel {name}',
+  'status.resendFor': 'Resend invitation for {name}',
+  'status.changed': '{name}: {status}',
+  'status.resent': 'Invitation for {name} sent again.',
+  'status.created': 'Created',
+  'status.invited': 'Invited',
+  'status.started': 'Started',
+  'status.completed': 'Completed',
+  'status.expires': 'Expires',
+  'status.reason': 'Reason',
+  'result.title': 'Results',
+  'result.loading': 'Loading results…',
+  'result.empty': 'No completed assessments yet.',
+  'result.open': 'Open',
+  'result.openFor': 'full report for {name} (opens in a new tab)',
+  'result.score': 'Score {pct}',
+  'result.result': 'Result',
+  'state.pending': 'Pending',
+  'state.in_progress': 'In progress',
+  'state.completed': 'Completed',
+  'state.expired': 'Expired',
+  'state.cancelled': 'Cancelled',
+  'state.rejected': 'Rejected',
+  'state.failed': 'Failed',
+};
+
+export type MessageKey = keyof typeof en;
+
+
+
+export type Messages = Record<MessageKey, string>;
+
+const loaders: Record<string, () => Promise<{ default: Messages }>> = {
+  nl: () => import('./i18n-nl.ts'),
+};
+// Loaded catalogues are immutable data shared by every instance; `loaded` re-renders text when one arrives.
+const catalogue: Record<string, Messages> = { en };
+const loaded = signal(0);
+
+/** Fetches a locale's strings if they are not here yet; unknown locales resolve at once (English). */
+export async function loadLocale(locale: string): Promise<void> {
+  const lang = pickLocale(locale);
+  const load = loaders[lang];
+  if (catalogue[lang] || !load) return;
+  catalogue[lang] = (await load()).default;
+  loaded.value++;
+}
+
+export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+/** `nl-BE` → `nl`; anything unknown → `en`. */
+export function pickLocale(locale: string | null | undefined): string {
+  const lang = (locale || '').toLowerCase().split('-')[0] || '';
+  return lang in catalogue || lang in loaders ? lang : 'en';
+}
+
+/** A translator that follows the locale signal, so a live locale change re-renders the text. */
+export function createTranslator(locale: ReadonlySignal<string>): Translate {
+  return (key, vars) => {
+    void loaded.value;
+    const text = (catalogue[pickLocale(locale.value)] || en)[key];
+    return vars ? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : text;
+  };
+}
+
+/** Short date and time in the widget's locale, or '' for a missing timestamp. */
+export function formatTime(iso: string | null, locale: string): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return isNaN(d.getTime()) ? '' : d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+}

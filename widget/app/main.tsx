@@ -1,0 +1,47 @@
+// Entry of the recruiter iframe app: read the launch URL, wire the bridge, render the shell.
+import { signal } from '@preact/signals';
+import { render } from 'preact';
+import type { View } from '../../shared/embed-protocol.ts';
+import { observeHeight } from './auto-resize.ts';
+import { createBridge } from './bridge.ts';
+import { readLaunch } from './launch.ts';
+import { ShellModel } from './shell/model.ts';
+import { ShellView } from './shell/view.tsx';
+import { applyTheme } from './theme.ts';
+import type { ViewProps } from './view-props.ts';
+import type { ComponentType } from 'preact';
+
+type ViewModule = { default: ComponentType<ViewProps> };
+
+// Each view is its own chunk, so a picker-only page never downloads the result card.
+const views: Record<View, () => Promise<ViewModule>> = {
+  picker: () => import('./picker/view.tsx'),
+  status: () => import('./status/view.tsx'),
+  result: () => import('./result/view.tsx'),
+  orders: () => import('./orders/view.tsx'),
+};
+
+const launch = readLaunch(location, history);
+const bridge = createBridge(window, launch.parent, launch.instance);
+const hidden = signal(document.visibilityState === 'hidden');
+document.addEventListener('visibilitychange', () => (hidden.value = document.visibilityState === 'hidden'));
+
+const html = document.documentElement;
+const shell = new ShellModel({
+  launch,
+  bridge,
+  fetch: (input, init) => fetch(input, init),
+  base: location.origin,
+  hidden,
+  applyTheme: (theme, vars, locale) => applyTheme(html, theme, vars, locale),
+  loadView: async (view) => (await views[view]()).default,
+});
+
+const root = document.getElementById('assay-root') as HTMLElement;
+render(<ShellView model={shell} />, root);
+observeHeight(root, (height) => {
+  // Past the loader's cap the frame stops growing, so the page scrolls inside it instead.
+  html.style.overflowY = height > shell.maxHeight.value ? 'auto' : 'hidden';
+  bridge.send('resize', { height });
+});
+void shell.start();

@@ -1,0 +1,138 @@
+// Package picker markup: search box, listbox (arrows, Home/End, Enter), Send and its outcomes.
+import { useModel, useSignal } from '@preact/signals';
+import type { ComponentType } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { Empty, ErrorState, Loading } from '../ui/states.tsx';
+import type { ViewProps } from '../view-props.ts';
+import { PickerModel } from './model.ts';
+
+const optionId = (id: string) => 'assay-pkg-' + id.replace(/[^\w-]/g, '_');
+
+/** The status list shown after a send; its code loads only then, keeping the picker small. */
+function StatusAfterSend(props: ViewProps) {
+  const View = useSignal<ComponentType<ViewProps> | null>(null);
+  useEffect(() => {
+    void import('../status/view.tsx').then((m) => (View.value = m.default));
+  }, []);
+  const Loaded = View.value;
+  return Loaded ? <Loaded {...props} /> : <Loading text={props.t('status.loading')} />;
+}
+
+export function PickerPanel({ model, t, showStatusAfterSend }: { model: PickerModel; t: ViewProps['t']; showStatusAfterSend?: ViewProps }) {
+  const list = useRef<HTMLUListElement>(null);
+  const activeId = model.activeId.value;
+
+  // Keep the active option inside the listbox's scroll area without scrolling the host page.
+  useEffect(() => {
+    const box = list.current;
+    const el = activeId ? (box?.querySelector('#' + optionId(activeId)) as HTMLElement | null) : null;
+    if (!box || !el) return;
+    if (el.offsetTop < box.scrollTop) box.scrollTop = el.offsetTop;
+    else if (el.offsetTop + el.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTop = el.offsetTop + el.offsetHeight - box.clientHeight;
+  }, [activeId]);
+
+  const outcome = model.outcome.value;
+  if (outcome?.kind === 'sent') {
+    return (
+      <section class="assay-panel" aria-labelledby="assay-picker-title">
+        <h2 id="assay-picker-title">{t('picker.title')}</h2>
+        <p class="assay-success" role="status">
+          {t('picker.sent', { name: outcome.order.package_name })}
+        </p>
+        <button type="button" class="assay-button assay-secondary" onClick={() => model.again()}>
+          {t('picker.another')}
+        </button>
+        {showStatusAfterSend && <StatusAfterSend {...showStatusAfterSend} />}
+      </section>
+    );
+  }
+
+  const phase = model.phase.value;
+  const filtered = model.filtered.value;
+  const selected = model.selected.value;
+
+  return (
+    <section class="assay-panel" aria-labelledby="assay-picker-title">
+      <h2 id="assay-picker-title">{t('picker.title')}</h2>
+      <label class="assay-label" for="assay-picker-search">
+        {t('picker.search')}
+      </label>
+      <input
+        id="assay-picker-search"
+        class="assay-input"
+        type="search"
+        autocomplete="off"
+        aria-controls="assay-picker-list"
+        value={model.query.value}
+        onInput={(e) => model.search((e.currentTarget as HTMLInputElement).value)}
+        onKeyDown={(e) => {
+          // Down from the search box moves into the list, as in a combobox.
+          if (e.key === 'ArrowDown' && list.current) {
+            e.preventDefault();
+            list.current.focus();
+          }
+        }}
+      />
+      {phase === 'loading' && <Loading text={t('picker.loading')} />}
+      {phase === 'error' && <ErrorState message={model.error.value} onRetry={model.load} t={t} />}
+      {phase === 'ready' && !model.packages.value.length && <Empty text={t('picker.empty')} />}
+      {phase === 'ready' && !!model.packages.value.length && !filtered.length && <Empty text={t('picker.noMatch', { query: model.query.value })} />}
+      <ul
+        ref={list}
+        id="assay-picker-list"
+        class="assay-listbox"
+        role="listbox"
+        aria-label={t('picker.list')}
+        tabIndex={0}
+        hidden={!filtered.length}
+        aria-activedescendant={activeId && filtered.length ? optionId(activeId) : undefined}
+        onKeyDown={(e) => {
+          if (model.key(e.key)) e.preventDefault();
+        }}
+      >
+        {filtered.map((p) => (
+          <li
+            key={p.id}
+            id={optionId(p.id)}
+            role="option"
+            class="assay-option"
+            aria-selected={p.id === model.selectedId.value}
+            data-active={p.id === activeId ? '' : undefined}
+            onClick={() => model.choose(p.id)}
+          >
+            <span class="assay-option-name">{p.name}</span>
+            <span class="assay-option-meta">
+              {p.type} · {t('picker.minutes', { n: p.duration_minutes })}
+            </span>
+            {p.description && <span class="assay-option-desc">{p.description}</span>}
+          </li>
+        ))}
+      </ul>
+      {model.canOrder.value ? (
+        <div class="assay-actions">
+          <button type="button" class="assay-button" disabled={!model.canSend.value} aria-describedby="assay-picker-choice" onClick={() => void model.send()}>
+            {model.sending.value ? t('picker.sending') : t('picker.send')}
+          </button>
+          <span id="assay-picker-choice" class="assay-muted">
+            {selected ? t('picker.chosen', { name: selected.name }) : t('picker.choose')}
+          </span>
+        </div>
+      ) : (
+        <p class="assay-note">{t('picker.viewer')}</p>
+      )}
+      {outcome && (
+        <p class="assay-refusal" role="alert">
+          {outcome.kind === 'refused' ? t('picker.refused', { message: outcome.message }) : outcome.message}
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function PickerView(props: ViewProps) {
+  const model = useModel(() => new PickerModel(props));
+  useEffect(() => void model.load(), []);
+  return <PickerPanel model={model} t={props.t} showStatusAfterSend={props} />;
+}
+
+export default PickerView;

@@ -1,0 +1,55 @@
+// Status list: the candidate's orders with polling, live announcements, and cancel / resend.
+import { computed, createModel, signal } from '@preact/signals';
+import type { Order } from '../api.ts';
+import { ordersFeed } from '../shared/orders-feed.ts';
+import { messageOf, type ViewProps } from '../view-props.ts';
+
+export type StatusDeps = Pick<ViewProps, 'api' | 't' | 'hidden' | 'emit' | 'role'> & { interval?: number };
+
+export const StatusModel = createModel((deps: StatusDeps) => {
+  const { t } = deps;
+  const feed = ordersFeed({
+    ...deps,
+    describe: (o) => t('status.changed', { name: o.package_name, status: t(`state.${o.status}`) }),
+    fallbackError: t('offline'),
+  });
+  /** Id of the order a cancel / resend is running for. */
+  const busy = signal<string | null>(null);
+  const actionError = signal('');
+  const canManage = computed(() => deps.role !== 'viewer');
+
+  const act = async (order: Order, kind: 'cancel' | 'resend') => {
+    if (busy.value || !canManage.value) return;
+    busy.value = order.id;
+    actionError.value = '';
+    try {
+      const next = kind === 'cancel' ? await deps.api.cancelOrder(order.id) : await deps.api.resendOrder(order.id);
+      feed.put(next);
+      if (kind === 'resend') {
+        feed.announcement.value = t('status.resent', { name: next.package_name });
+        deps.emit('order.updated', { v: 1, order_id: next.id, status: next.status, previous_status: order.status });
+      }
+    } catch (err) {
+      actionError.value = messageOf(err, t('offline'));
+      deps.emit('error', { v: 1, code: (err as { code?: string }).code || 'error', message: actionError.value });
+    } finally {
+      busy.value = null;
+    }
+  };
+
+  return {
+    orders: feed.orders,
+    phase: feed.phase,
+    error: feed.error,
+    announcement: feed.announcement,
+    busy,
+    actionError,
+    canManage,
+    load: () => feed.load(),
+    add: (order: Order) => feed.put(order),
+    cancel: (order: Order) => act(order, 'cancel'),
+    resend: (order: Order) => act(order, 'resend'),
+  };
+});
+
+export type StatusModel = InstanceType<typeof StatusModel>;

@@ -1,0 +1,95 @@
+// Status list markup: per order an icon and a label, a tooltip with the timestamps, cancel / resend.
+import { useModel } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
+import type { Order } from '../api.ts';
+import { formatTime, type MessageKey } from '../i18n.ts';
+import { StatusBadge } from '../ui/status-badge.tsx';
+import { Empty, ErrorState, Loading } from '../ui/states.tsx';
+import type { ViewProps } from '../view-props.ts';
+import { StatusModel } from './model.ts';
+
+const TIMES: [MessageKey, keyof Order][] = [
+  ['status.created', 'created_at'],
+  ['status.invited', 'invited_at'],
+  ['status.started', 'started_at'],
+  ['status.completed', 'completed_at'],
+  ['status.expires', 'expires_at'],
+];
+
+/** Tooltip body: the status, then every timestamp the order has. */
+export function OrderDetails({ order, t, locale }: { order: Order; t: ViewProps['t']; locale: string }) {
+  return (
+    <dl>
+      {TIMES.map(([label, field]) => {
+        const when = formatTime(order[field] as string | null, locale);
+        return when ? (
+          <div key={field}>
+            <dt>{t(label)}</dt>
+            <dd>{when}</dd>
+          </div>
+        ) : null;
+      })}
+      {order.reason && (
+        <div>
+          <dt>{t('status.reason')}</dt>
+          <dd>{order.reason}</dd>
+        </div>
+      )}
+    </dl>
+  );
+}
+
+export function StatusPanel({ model, t, locale }: { model: StatusModel; t: ViewProps['t']; locale: string }) {
+  const phase = model.phase.value;
+  const orders = model.orders.value;
+  return (
+    <section class="assay-panel" aria-labelledby="assay-status-title">
+      <h2 id="assay-status-title">{t('status.title')}</h2>
+      <p class="assay-sr-only" aria-live="polite">
+        {model.announcement.value}
+      </p>
+      {phase === 'loading' && <Loading text={t('status.loading')} />}
+      {phase === 'error' && <ErrorState message={model.error.value} onRetry={model.load} t={t} />}
+      {phase === 'ready' && !orders.length && <Empty text={t('status.empty')} />}
+      {!!orders.length && (
+        <ul class="assay-orders">
+          {orders.map((o) => {
+            const label = t(`state.${o.status}`);
+            return (
+              <li key={o.id} class="assay-order" data-status={o.status}>
+                <StatusBadge id={'assay-tip-' + o.id} status={o.status} label={label}>
+                  <strong>{label}</strong>
+                  <OrderDetails order={o} t={t} locale={locale} />
+                </StatusBadge>
+                <span class="assay-order-name">{o.package_name}</span>
+                {o.status === 'pending' && model.canManage.value && (
+                  <span class="assay-order-actions">
+                    <button type="button" class="assay-link-button" disabled={!!model.busy.value} aria-label={t('status.resendFor', { name: o.package_name })} onClick={() => void model.resend(o)}>
+                      {t('status.resend')}
+                    </button>
+                    <button type="button" class="assay-link-button" disabled={!!model.busy.value} aria-label={t('status.cancelFor', { name: o.package_name })} onClick={() => void model.cancel(o)}>
+                      {t('status.cancel')}
+                    </button>
+                  </span>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {model.actionError.value && (
+        <p class="assay-refusal" role="alert">
+          {model.actionError.value}
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function StatusView(props: ViewProps) {
+  const model = useModel(() => new StatusModel(props));
+  useEffect(() => void model.load(), []);
+  return <StatusPanel model={model} t={props.t} locale={props.locale.value} />;
+}
+
+export default StatusView;

@@ -1,0 +1,184 @@
+// One mounted widget: the iframe, its handshake, resize, context refresh and events.
+// Written for size (budget: 2 KB gzip for the whole loader), hence no optional chaining (es2019).
+import {
+  EVENT_NAMES,
+  PROTOCOL_VERSION,
+  type AssayEvent,
+  type EventMap,
+  type EventName,
+  type FrameMessages,
+  type ParentMessages,
+  type Theme,
+  type ThemeVars,
+  type View,
+} from '../../shared/embed-protocol.ts';
+import { readContext, refreshDelay, type ContextSource } from './context-source.ts';
+
+export type Listener<K extends EventName | '*'> = K extends EventName
+  ? (payload: EventMap[K]) => void
+  : (event: AssayEvent) => void;
+
+export type Listeners = { [K in EventName | '*']?: Listener<K> };
+
+export interface MountOptions {
+  /** Which view to show; default `picker`. */
+  view?: View;
+  /** The ATS context token, or a URL / function that returns a fresh one. */
+  context: ContextSource;
+  /** Assay account id, for the iframe URL (the token decides the account). */
+  account?: string;
+  theme?: Theme;
+  /** `--assay-*` variables, sent to the iframe by message. */
+  vars?: ThemeVars;
+  locale?: string;
+  /** Origin of the Assay server; defaults to where `embed.js` was loaded from. */
+  origin?: string;
+  /** Largest height the frame grows to, in pixels (default 2000). */
+  maxHeight?: number;
+  /** Accessible name of the iframe. */
+  title?: string;
+  /** Listeners to attach before the first message (useful with queued calls). */
+  on?: Listeners;
+}
+
+export type UpdateOptions = Partial<Pick<MountOptions, 'view' | 'context' | 'theme' | 'vars' | 'locale'>>;
+
+export interface AssayHandle {
+  readonly id: string;
+  readonly iframe: HTMLIFrameElement;
+  on<K extends EventName | '*'>(type: K, listener: Listener<K>): () => void;
+  off<K extends EventName | '*'>(type: K, listener: Listener<K>): void;
+  update(options: UpdateOptions): void;
+  destroy(): void;
+}
+
+type AnyListener = (x: never) => void;
+type FrameEnvelope = { assay: number; id: string; type: keyof FrameMessages; payload: Record<string, unknown> };
+
+let counter = 0;
+
+export function createFrame(target: string | Element, options: MountOptions, defaultOrigin?: string): AssayHandle {
+  const host = typeof target == 'string' ? document.querySelector(target) : target;
+  const origin = options.origin ? new URL(options.origin).origin : defaultOrigin;
+  if (!host || !origin) throw Error('Assay: no ' + (host ? 'origin' : 'target'));
+
+  const id = 'assay-' + ++counter + Math.random().toString(36).slice(2, 8);
+  const max = options.maxHeight || 2000;
+  const listeners: Record<string, AnyListener[]> = {};
+  const state = { ...options };
+  const iframe = document.createElement('iframe');
+  const s = iframe.style;
+  const url = new URL('/widget/', origin);
+  let source = options.context;
+  let token: Promise<string | null>;
+  let timer: ReturnType<typeof setTimeout>;
+  let greeted = false;
+  let height = -1;
+  let dead = false;
+
+  const params = { view: state.view || 'picker', account: state.account, instance: id, parent: location.origin, theme: state.theme, locale: state.locale };
+  for (const [k, v] of Object.entries(params)) if (v) url.searchParams.set(k, v);
+  iframe.src = url.href;
+  iframe.title = options.title || 'Assay';
+  // CSSOM writes, not a <style> element: allowed under a strict style-src.
+  s.width = '100%';
+  s.border = '0';
+  s.display = 'block';
+  s.height = '0';
+  s.visibility = 'hidden';
+
+  const send = <K extends keyof ParentMessages>(type: K, payload: ParentMessages[K]) =>
+    iframe.contentWindow!.postMessage({ assay: PROTOCOL_VERSION, id, type, payload }, origin);
+
+  const call = (list: AnyListener[] | undefined, x: unknown) =>
+    (list || []).forEach((cb) => {
+      try {
+        cb(x as never);
+      } catch (err) {
+        // One failing listener must not stop the others; still surface the error.
+        setTimeout(() => {
+          throw err;
+        });
+      }
+    });
+
+  const emit = (type: EventName, payload: unknown) => {
+    call(listeners[type], payload);
+    call(listeners['*'], { type, payload });
+    host.dispatchEvent(new CustomEvent('assay:' + type, { detail: payload, bubbles: true }));
+  };
+
+  // Fetches a token now and, for a URL or function source, schedules the next one before it expires.
+  const fetchToken = () => {
+    const src = source;
+    clearTimeout(timer);
+    return (token = readContext(src).then(
+      (t) => {
+        const delay = typeof src != 'string' || src != t ? refreshDelay(t) : 0;
+        if (delay && !dead && src == source) timer = setTimeout(pushToken, delay);
+        return t;
+      },
+      (err: unknown) => {
+        if (!dead) emit('error', { v: 1, code: 'context_unavailable', message: String(err) });
+        return null;
+      },
+    ));
+  };
+
+  const pushToken = () =>
+    fetchToken().then((t) => {
+      if (t && greeted && !dead) send('context', { context: t });
+    });
+
+  const onMessage = (e: MessageEvent) => {
+    const msg = e.data as FrameEnvelope;
+    if (e.origin != origin || e.source != iframe.contentWindow || !msg || msg.assay != PROTOCOL_VERSION || msg.id != id || !msg.payload) return;
+    const type = msg.type;
+    if (type == 'hello')
+      token.then((context) => {
+        if (dead) return;
+        greeted = true;
+        send('init', { context, theme: state.theme || 'auto', vars: state.vars || {}, locale: state.locale || 'en', max_height: max });
+      });
+    else if (type == 'resize') {
+      const h = Math.min(max, Math.ceil(+(msg.payload.height as number)));
+      // Grow at once (never clip); shrink only beyond a 2 px tolerance so rounding cannot oscillate.
+      if (h > height || height - h > 2) s.height = (height = h) + 'px';
+      s.visibility = '';
+    } else if (type == 'context.request') pushToken();
+    else if (EVENT_NAMES.indexOf(type as EventName) >= 0) emit(type as EventName, msg.payload);
+  };
+
+  const handle: AssayHandle = {
+    id,
+    iframe,
+    on(type, cb) {
+      (listeners[type] = listeners[type] || []).push(cb as AnyListener);
+      return () => handle.off(type, cb);
+    },
+    off(type, cb) {
+      listeners[type] = (listeners[type] || []).filter((f) => f != cb);
+    },
+    update(next) {
+      Object.assign(state, next);
+      if (next.context && next.context != source) {
+        source = next.context;
+        pushToken();
+      }
+      if (greeted) send('update', { theme: next.theme, vars: next.vars, locale: next.locale, view: next.view });
+    },
+    destroy() {
+      dead = true;
+      clearTimeout(timer);
+      removeEventListener('message', onMessage);
+      iframe.remove();
+    },
+  };
+
+  const on = options.on || {};
+  for (const k in on) handle.on(k as EventName, on[k as EventName] as Listener<EventName>);
+  addEventListener('message', onMessage);
+  fetchToken();
+  host.appendChild(iframe);
+  return handle;
+}

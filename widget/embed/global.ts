@@ -1,0 +1,45 @@
+// The script-tag build (`/embed.js`): installs `window.Assay`, replays the snippet's queue, scans the page.
+import { createFrame } from './create-frame.ts';
+import { scan } from './html-mode.ts';
+import type { AssayApi, AssayGlobal } from './index.ts';
+
+declare global {
+  interface Window {
+    Assay?: AssayGlobal;
+  }
+}
+
+const w = window;
+const stub = w.Assay;
+if (!stub || !stub.loaded) {
+  const script = document.currentScript as HTMLScriptElement | null;
+  const origin = script && script.src ? new URL(script.src).origin : undefined;
+  const api: AssayApi = {
+    mount: (target, options) => createFrame(target, options, origin),
+    scan: (root) => scan(root, origin),
+  };
+  const run = (args: ArrayLike<unknown>) => {
+    const [command, ...rest] = [].slice.call(args) as unknown as [keyof AssayApi, ...unknown[]];
+    try {
+      return (api[command] as (...a: unknown[]) => unknown)(...rest);
+    } catch (err) {
+      console.error(err);
+    }
+  };
+  const queue = (stub && stub.q) || [];
+  const assay = function () {
+    // eslint-disable-next-line prefer-rest-params
+    return run(arguments);
+  } as AssayGlobal;
+  assay.loaded = true;
+  w.Assay = assay;
+  // Queued mounts may name elements further down the page: replay once the document is parsed.
+  const start = () => {
+    // A reference kept to the stub keeps working: its queue now runs calls at once.
+    queue.push = (...calls) => (calls.forEach(run), 0);
+    for (let i = 0; i < queue.length; i++) run(queue[i]!);
+    scan(document, origin);
+  };
+  if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+}

@@ -1,0 +1,47 @@
+// HTML-only mode: elements with `data-assay-view` mount themselves; `scan()` again after SPA renders.
+import type { Theme, View } from '../../shared/embed-protocol.ts';
+import { createFrame, type AssayHandle } from './create-frame.ts';
+
+const mounted = new Map<Element, AssayHandle>();
+
+/** Mounts every unmounted `[data-assay-view]` under `root`; forgets frames whose element left the page. */
+export function scan(root: ParentNode = document, defaultOrigin?: string): AssayHandle[] {
+  mounted.forEach((handle, el) => {
+    if (!el.isConnected) {
+      handle.destroy();
+      mounted.delete(el);
+    }
+  });
+  const found: AssayHandle[] = [];
+  root.querySelectorAll('[data-assay-view]').forEach((el) => {
+    if (mounted.has(el)) return;
+    const d = (el as HTMLElement).dataset;
+    try {
+      const handle = createFrame(
+        el,
+        {
+          view: d.assayView as View,
+          context: d.assayContext || '',
+          account: d.assayAccount,
+          theme: d.assayTheme as Theme | undefined,
+          locale: d.assayLocale,
+          origin: d.assayOrigin,
+          maxHeight: Number(d.assayMaxHeight) || undefined,
+          title: d.assayTitle,
+          vars: d.assayVars ? (JSON.parse(d.assayVars) as Record<string, string>) : undefined,
+        },
+        defaultOrigin,
+      );
+      const destroy = handle.destroy;
+      handle.destroy = () => {
+        mounted.delete(el);
+        destroy();
+      };
+      mounted.set(el, handle);
+      found.push(handle);
+    } catch (err) {
+      console.error(err);
+    }
+  });
+  return found;
+}
