@@ -132,7 +132,7 @@ export function createFrame(target: string | Element, options: MountOptions, def
 
   const onMessage = (e: MessageEvent) => {
     const msg = e.data as FrameEnvelope;
-    if (e.origin != origin || e.source != iframe.contentWindow || !msg || msg.assay != PROTOCOL_VERSION || msg.id != id || !msg.payload) return;
+    if (e.origin != origin || !e.source || e.source != iframe.contentWindow || !msg || msg.assay != PROTOCOL_VERSION || msg.id != id || !msg.payload) return;
     const type = msg.type;
     if (type == 'hello')
       token.then((context) => {

@@ -174,6 +174,31 @@ CREATE TABLE audit_log (
   at TEXT NOT NULL
 );
 CREATE INDEX audit_account ON audit_log(account_id, at);
+-- Connector-owned state (cursors, OAuth state, cached lookups) and ATS objects a connector syncs.
+CREATE TABLE connector_state (
+  connection_id TEXT NOT NULL REFERENCES connections(id),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (connection_id, key)
+);
+CREATE TABLE synced_objects (
+  connection_id TEXT NOT NULL REFERENCES connections(id),
+  kind TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  data TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (connection_id, kind, external_id)
+);
+-- Which package an ATS job / posting / stage orders (Lever postings, Greenhouse jobs).
+CREATE TABLE mappings (
+  connection_id TEXT NOT NULL REFERENCES connections(id),
+  kind TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  package_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (connection_id, kind, external_id)
+);
 CREATE TABLE idempotency_keys (
   account_id TEXT NOT NULL,
   key TEXT NOT NULL,

@@ -7,6 +7,7 @@ import { packagesRepo } from './packages.ts';
 import { candidatesRepo } from './candidates.ts';
 import { ordersRepo, resultsRepo } from './orders.ts';
 import { outboxRepo } from './outbox.ts';
+import { connectorStateRepo, mappingsRepo } from './connector-state.ts';
 import { attemptsRepo, auditRepo, idempotencyRepo, inboxRepo, usersRepo } from './misc.ts';
 
 /**
@@ -32,6 +33,8 @@ export class SqliteStore implements Store {
   users!: Repos['users'];
   audit!: Repos['audit'];
   idempotency!: Repos['idempotency'];
+  connectorState!: Repos['connectorState'];
+  mappings!: Repos['mappings'];
 
   constructor(db: DB) {
     this.db = db;
@@ -48,6 +51,8 @@ export class SqliteStore implements Store {
       users: usersRepo(db),
       audit: auditRepo(db),
       idempotency: idempotencyRepo(db),
+      connectorState: connectorStateRepo(db),
+      mappings: mappingsRepo(db),
     };
     for (const [name, repo] of Object.entries(this.#repos)) {
       const locked: Record<string, unknown> = {};

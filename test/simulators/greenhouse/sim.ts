@@ -182,6 +182,7 @@ export class GreenhouseSim {
   }
 
   /** Greenhouse's check of a reply: non-2xx is an error answer (no response_error), malformed 2xx is a violation. */
+  // UNCONFIRMED: that a 401/404/5xx answer does not trigger response_error (docs: "each time a partner response is malformed")
   private judge(r: { status: number | null; body: unknown }, check: (b: unknown) => string[]): string[] {
     if (r.status === null || r.status < 200 || r.status >= 300) return [];
     if (typeof r.body === 'string') return ['response is not valid JSON'];

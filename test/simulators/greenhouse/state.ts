@@ -79,6 +79,7 @@ export function applySeed(state: GhState, seed: GhSeed): Record<string, number[]
   for (const j of seed.jobs ?? []) {
     if (typeof j?.name !== 'string') throw new SeedError('jobs[].name is required');
     const id = j.id ?? newId();
+    // UNCONFIRMED: take-home interviews in the trigger stage start as `to_be_sent` ([I] from the webhook status list)
     const stages = (j.stages ?? [{ name: 'Application Review' }, { name: TRIGGER_STAGE_NAME }, { name: 'Offer' }]).map((s, i) => {
       const sid = s.id ?? newId();
       return { id: sid, name: s.name, priority: i, interviews: [{ id: sid * 10 + 1, name: s.name === TRIGGER_STAGE_NAME ? 'Take-home test' : s.name, status: s.name === TRIGGER_STAGE_NAME ? 'to_be_sent' : 'to_be_scheduled' }] };

@@ -37,7 +37,7 @@ export function checkSendTest(body: unknown): string[] {
   const errors: string[] = [];
   if (!isObj(body)) return ['send_test response must be a JSON object'];
   snakeCase(body, '', errors);
-  // documented as String; old examples used numbers ([I] we flag them)
+  // UNCONFIRMED: documented as String; old examples used numbers — we flag numbers as a violation
   if (present(body, 'partner_interview_id', '', errors) && (typeof body.partner_interview_id !== 'string' || body.partner_interview_id === '')) {
     errors.push('partner_interview_id must be a non-empty string');
   }

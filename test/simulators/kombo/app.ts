@@ -53,6 +53,7 @@ export function buildKomboApp(sim: KomboSim, log: RequestLog, faults: FaultQueue
   app.use('*', faults.middleware({ errorBody: komboFaultBody }));
 
   // ---------- auth ----------
+  // UNCONFIRMED: Kombo documents no code → HTTP status mapping (§1.3 [NF]); 401/400/404 follow §1.3's suggestion [I].
   const bearer = async (c: Context<Env>, next: () => Promise<void>) => {
     const token = parseBearer(c.req.header('authorization'));
     if (!token || !safeEqual(token, sim.apiKey))

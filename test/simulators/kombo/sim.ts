@@ -208,6 +208,7 @@ export class KomboSim {
 
   // ---------- packages ----------
 
+  // UNCONFIRMED: that `packages: []` deletes every package follows from the replace semantics (§1.2.1 [I]).
   putPackages(integrationId: string, list: KomboPackageInput[]): void {
     const now = new Date().toISOString();
     const current = this.packages.get(integrationId) ?? new Map<string, KomboPackage>();
@@ -317,6 +318,7 @@ export class KomboSim {
   private async deliverOrder(order: KomboOrder): Promise<DeliveryResult> {
     const url = this.config.webhook_url;
     if (!url) return { delivered: false, reason: 'no webhook_url configured' };
+    // UNCONFIRMED: Kombo's webhook retry schedule is [NF]; one attempt per delivery (recovery is by polling GET /orders, §1.4 [I]).
     const outcome = await this.postSigned(url, order.webhook_body, 'assessment:order-received', order.event_id);
     const verdict = interpretOrderReply(outcome);
     // UNCONFIRMED: that a valid 422 moves the order to REJECTED is inferred (§1.5 [I]).

@@ -65,7 +65,7 @@ export function apiRoutes(sim: LeverSim): Hono<Env> {
       const why = { missing: 'Missing Bearer token', unknown: 'Invalid access token', expired: 'Access token expired', revoked: 'Access token revoked' }[check.reason];
       return leverError(c, 401, why);
     }
-    // per client, as Lever limits per API key; the docs mention no rate-limit or Retry-After headers
+    // UNCONFIRMED: one bucket per OAuth client (Lever says per API key); no rate-limit/Retry-After headers, as none are documented
     // UNCONFIRMED: the 429 body's code string (Lever documents the status only)
     if (!sim.takeRateToken(check.clientId)) return leverError(c, 429, 'Rate limit exceeded. Back off and retry.');
     c.set('clientId', check.clientId);
@@ -195,6 +195,7 @@ export function apiRoutes(sim: LeverSim): Hono<Env> {
     const body = await jsonBody(c);
     if (typeof body.stage !== 'string') throw new BadInput('stage (a stage id) is required');
     if (!st().stages.some((s) => s.id === body.stage)) throw new BadInput(`Stage ${body.stage} not found`);
+    // UNCONFIRMED: a stage change made through the API fires candidateStageChange like one made in the UI
     sim.moveToStage(o.id, body.stage, by);
     return c.json({ data: renderOpportunity(o, []) });
   });

@@ -33,6 +33,7 @@ export function buildLeverWebhookBody(
 ): LeverWebhookBody {
   const triggeredAt = opts.triggeredAt ?? Date.now();
   const token = opts.token ?? newWebhookToken();
+  // UNCONFIRMED: no `id` field — the docs' table lists one but their examples (and the fixture) omit it
   const body: LeverWebhookBody = { triggeredAt, event, data, token };
   if (opts.signatureToken) body.signature = leverSignature(opts.signatureToken, token, triggeredAt);
   return body;

@@ -294,6 +294,7 @@ export class RecruiteeSim {
     if (this.config.kind !== 'assessment' && (body.subtitle !== undefined || body.properties !== undefined))
       problems.push(`subtitle/properties: not available for the ${this.config.kind} partner kind`); // UNCONFIRMED: reject vs ignore
     if (body.subtitle !== undefined && body.subtitle !== null && typeof body.subtitle !== 'string') problems.push('subtitle: must be a string');
+    // UNCONFIRMED: the layout of report.properties is [NF]; any JSON value is stored as given.
     if (body.urls !== undefined && body.urls !== null) {
       if (!isRecord(body.urls)) problems.push('urls: must be an object');
       else for (const [k, v] of Object.entries(body.urls)) if (typeof v !== 'string' || !/^https?:\/\//.test(v)) problems.push(`urls.${k}: must be an http(s) URL`);
@@ -312,6 +313,7 @@ export class RecruiteeSim {
 
   // ---------- webhooks ----------
 
+  // UNCONFIRMED: the envelope { event_type, event_subtype, payload: { candidate, offer, details } } is [V-3p/I] (§3.2).
   buildCandidateMoved(input: WebhookInput): string {
     return JSON.stringify({
       event_type: 'candidate_moved',
@@ -429,6 +431,8 @@ export class RecruiteeSim {
 export function interpretPartnerAnswer(o: HttpOutcome): { outcome: SendOutcome; message: string | null } {
   if (o.status >= 200 && o.status < 300) return { outcome: 'ok', message: null };
   if (o.status === 401 || o.status === 403) return { outcome: 'unauthorized', message: 'The integration token is invalid. Ask your provider for a new one.' };
+  // UNCONFIRMED: the docs' sentence about which field carries the partner's message was cut off (§3.3); message,
+  // error (string) and error.message are all read.
   const j = o.json;
   const fromBody = isRecord(j)
     ? typeof j.message === 'string'

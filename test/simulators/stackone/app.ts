@@ -24,7 +24,8 @@ export function buildStackOneApp(sim: StackOneSim, log: RequestLog, faults: Faul
   app.use('*', faults.middleware({ errorBody: stackOneFaultBody }));
 
   app.use('/unified/*', async (c, next) => {
-    // Basic auth, API key as username, empty password. Both base64(key) and base64(key:) are accepted (§2.1).
+    // Basic auth, API key as username, empty password. UNCONFIRMED: the docs disagree, so both base64(key) and
+    // base64(key:) are accepted (§2.1 [I]).
     const creds = parseBasicAuth(c.req.header('authorization'));
     if (!creds || creds.password !== '' || !safeEqual(creds.user, sim.apiKey))
       return stackOneError(c, 401, 'Unauthorized: use HTTP Basic auth with your API key as the username and an empty password.');

@@ -168,6 +168,8 @@ export class StackOneSim {
     let result: PickerResult;
     if (c.package_list_url) {
       // If both are configured, the list endpoint wins (§2.5 [V]).
+      // UNCONFIRMED: method POST, the Basic header and the {account_id, provider} body come only from StackOne's
+      // Recruitee guide (§2.5 GUIDE — not re-verified).
       const body = JSON.stringify({ account_id: this.accountId, provider: c.provider });
       const headers = {
         'Content-Type': 'application/json',
@@ -221,6 +223,8 @@ export class StackOneSim {
     const remoteId = randomBytes(4).toString('hex');
     const cand = input.candidate ?? {};
     const emails = cand.emails !== undefined ? cand.emails : cand.email === null ? [] : [{ type: 'personal', value: cand.email ?? `candidate${n}@example.com` }];
+    // UNCONFIRMED: event_data is assumed to have the order-DTO shape of POST /unified/ats/assessments/orders (§2.4 [I]),
+    // as in fixtures/stackone/ats_assessments.created.json; everything in it is optional upstream.
     const eventData: Record<string, unknown> = {
       id,
       package: { id: pkg.id, name: pkg.name },
