@@ -1,3 +1,4 @@
+import { FIXTURES_DIR } from '../helpers/fixtures.ts';
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { startHonoApp } from '../simulators/shared/server.ts';
 import { basicAuth, parseBasicAuth } from '../simulators/shared/signing.ts';
 import { DEFAULT_IDS, greenhouseJson, greenhouseSignature, startSimulator, verifyGreenhouseSignature, type GreenhouseSimHandle } from '../simulators/greenhouse/index.ts';
 
-const FIXTURES = '/work/shared/fixtures';
+const FIXTURES = FIXTURES_DIR;
 const vectors = JSON.parse(readFileSync(`${FIXTURES}/signatures.json`, 'utf8')) as Array<Record<string, string>>;
 const PARTNER_KEY = 'customer-key-123';
 
@@ -48,7 +49,7 @@ describe('Greenhouse simulator', () => {
   let hook: Awaited<ReturnType<typeof receiver>> | undefined;
   beforeAll(async () => {
     p = await partner();
-    gh = await startSimulator({ partnerApiKey: PARTNER_KEY, harvestApiKey: 'harvest-key', webhookSecret: 'gh-secret', retryDelaysMs: [5, 5, 5, 5, 5, 5], rateLimit: { limit: 5, windowMs: 400 } });
+    gh = await startSimulator({ partnerApiKey: PARTNER_KEY, harvestApiKey: 'harvest-key', webhookSecret: 'gh-secret', retryDelaysMs: [5, 5, 5, 5, 5, 5], rateLimit: { limit: 5, windowMs: 1000 } });
     await gh.config({ partner_base_url: p.base });
   });
   afterAll(async () => {
@@ -106,7 +107,7 @@ describe('Greenhouse simulator', () => {
     const bad = await harvest('/candidates?per_page=501');
     expect(bad.status).toBe(422);
     expect(await bad.json()).toMatchObject({ message: 'Validation error', errors: [{ field: 'per_page' }] });
-    await gh.config({ rate_limit: { limit: 5, window_ms: 400 } });
+    await gh.config({ rate_limit: { limit: 5, window_ms: 1000 } });
   });
 
   it('answers 429 with Retry-After beyond the window limit', async () => {
@@ -121,7 +122,7 @@ describe('Greenhouse simulator', () => {
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(limited!.headers.get('x-ratelimit-remaining')).toBe('0');
     expect(gh.rateLimited()).toBe(2);
-    await new Promise((r) => setTimeout(r, 420));
+    await new Promise((r) => setTimeout(r, 1020));
     expect((await harvest('/users')).status).toBe(200);
   });
 

@@ -1,3 +1,4 @@
+import { FIXTURES_DIR } from '../helpers/fixtures.ts';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
@@ -5,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hmacSha256, startHonoApp, type RunningServer } from '../simulators/shared/index.ts';
 import { signKomboWebhook, startSimulator, type KomboSimHandle } from '../simulators/kombo/index.ts';
 
-const FIXTURES = process.env.ASSAY_FIXTURES_DIR ?? '/work/shared/fixtures';
+const FIXTURES = FIXTURES_DIR;
 const fixture = (p: string) => readFileSync(`${FIXTURES}/${p}`, 'utf8');
 const vectors = JSON.parse(fixture('signatures.json')) as Array<Record<string, string>>;
 const komboVector = vectors.find((v) => v.vendor === 'kombo')!;
@@ -442,7 +443,7 @@ describe('Kombo simulator', () => {
   describe.skipIf(!sdkAvailable)('with the official @kombo-api/sdk', () => {
     it('sets and reads packages, lists orders and writes a result', async () => {
       const mod = (await import('@kombo-api/sdk' as string)) as { Kombo: new (o: Record<string, unknown>) => any };
-      const client = new mod.Kombo({ api_key: kombo.credentials.api_key, integration_id: kombo.credentials.integration_id, serverURL: kombo.baseUrl });
+      const client = new mod.Kombo({ api_key: kombo.credentials.api_key, integration_id: kombo.credentials.integration_id, server_url: kombo.baseUrl });
       await client.assessment.setPackages({ packages: [{ id: 'sdk-1', type: 'SKILLS_TEST', name: 'SDK', description: 'via SDK' }] });
       const pk = await client.assessment.getPackages();
       expect(pk.data.packages.map((p: { id: string }) => p.id)).toEqual(['sdk-1']);

@@ -1,10 +1,11 @@
+import { FIXTURES_DIR } from '../helpers/fixtures.ts';
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHonoApp, type RunningServer } from '../simulators/shared/server.ts';
 import { DEFAULT_IDS, leverSignature, startSimulator, verifyLeverSignature, type LeverSimHandle } from '../simulators/lever/index.ts';
 
-const FIXTURES = '/work/shared/fixtures';
+const FIXTURES = FIXTURES_DIR;
 const vectors = JSON.parse(readFileSync(`${FIXTURES}/signatures.json`, 'utf8')) as Array<Record<string, string>>;
 
 /** A throwaway webhook receiver answering the queued statuses (then 200). */
@@ -196,15 +197,17 @@ describe('Lever simulator', () => {
   it('answers 429 beyond a burst of 20 and refills at 10/s', async () => {
     const { access_token } = sim.mintTokens();
     const statuses = await Promise.all(Array.from({ length: 25 }, () => api('/stages', access_token).then((r) => r.status)));
-    expect(statuses.filter((s) => s === 200)).toHaveLength(20);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
-    expect(sim.rateLimited()).toBe(5);
+    const rejected = statuses.filter((s) => s === 429).length;
+    // a slow machine may refill one token while the 25 requests are in flight
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(20);
+    expect(rejected).toBeGreaterThanOrEqual(4);
+    expect(sim.rateLimited()).toBe(rejected);
     const limited = await api('/stages', access_token);
     expect(await limited.json()).toMatchObject({ code: 'TooManyRequests' });
     await new Promise((r) => setTimeout(r, 350));
     expect((await api('/stages', access_token)).status).toBe(200);
     const ctl = (await (await fetch(`${sim.origin}/_sim/rate-limit`)).json()) as { rejected_429: number };
-    expect(ctl.rejected_429).toBe(6);
+    expect(ctl.rejected_429).toBe(rejected + 1);
   });
 
   it('fires a signed candidateStageChange and retries on non-2xx (3xx included)', async () => {

@@ -1,10 +1,11 @@
+import { FIXTURES_DIR } from '../helpers/fixtures.ts';
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hmacSha256, startHonoApp, type RunningServer } from '../simulators/shared/index.ts';
 import { signRecruiteeWebhook, startSimulator, type RecruiteeSimHandle } from '../simulators/recruitee/index.ts';
 
-const FIXTURES = process.env.ASSAY_FIXTURES_DIR ?? '/work/shared/fixtures';
+const FIXTURES = FIXTURES_DIR;
 const fixture = (p: string) => readFileSync(`${FIXTURES}/${p}`, 'utf8');
 const vectors = JSON.parse(fixture('signatures.json')) as Array<Record<string, string>>;
 const vector = vectors.find((v) => v.vendor === 'recruitee')!;
