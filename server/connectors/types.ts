@@ -21,6 +21,14 @@ export interface CheckFinding {
   fix?: string;
 }
 
+/** One form in the vendor's own UI and what to paste into each of its fields (`assay connections:show`). */
+export interface VendorSetupSection {
+  title: string;
+  /** Where the form is, in the vendor's words. */
+  where: string;
+  fields: { label: string; value: string | null; note?: string }[];
+}
+
 /**
  * One interface for every ATS / vendor. A new ATS is a new folder in server/connectors/ that exports one
  * of these, registered in connectors/index.ts, plus a simulator in test/simulators/.
@@ -46,4 +54,6 @@ export interface Connector {
   periodic?: { everyMs: number; run(svc: Services): Promise<void> };
   /** `assay connections:check`: each configured piece, what is wrong, how to fix it. */
   check?(svc: Services, connection: ConnectionRow): Promise<CheckFinding[]>;
+  /** `assay connections:show`: the settings the vendor's own forms ask for, ready to paste. */
+  vendorSetup?(svc: Services, connection: ConnectionRow): Promise<VendorSetupSection[]>;
 }

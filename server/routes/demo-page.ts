@@ -20,8 +20,8 @@ export function demoPage(company: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Demo ATS — candidate profile</title>
 <link rel="stylesheet" href="/demo/demo.css">
+<script src="/embed.js" defer></script>
 <script src="/demo/demo.js" defer></script>
-<script src="/embed.js" async></script>
 </head>
 <body>
 <header class="top"><strong>DemoATS</strong><span>${esc(company)} · Frontend Engineer</span><label class="theme">Theme <select id="theme"><option value="auto">Auto</option><option value="light">Light</option><option value="dark">Dark</option></select></label></header>
@@ -85,16 +85,17 @@ h2{font-size:1.05rem;margin:1.25rem 0 .5rem}
 :focus-visible{outline:3px solid #2f6fde;outline-offset:2px}`;
 
 export const DEMO_JS = `(function(){
-var w=window;w.Assay=w.Assay||function(){(w.Assay.q=w.Assay.q||[]).push(arguments)};
+// Runs after /embed.js (both deferred, in order), so Assay('mount') returns a handle we can destroy.
 var state={candidate:'sam',theme:'auto'};var handles=[];
 var people={sam:{name:'Sam Jansen',meta:'sam.jansen@example.com · Applied for Frontend Engineer'},robin:{name:'Robin Peeters',meta:'No e-mail address on file · Applied for Frontend Engineer'}};
-function ctx(){return {url:'/demo/context?candidate='+encodeURIComponent(state.candidate)}}
-function mountAll(){handles.forEach(function(h){h&&h.destroy&&h.destroy()});handles=[];
- [['#assay-picker','picker'],['#assay-status','status'],['#assay-result','result']].forEach(function(p){
-  Assay('mount',p[0],{view:p[1],account:'demo',context:ctx(),theme:state.theme,title:'Assay '+p[1],on:{'order.created':function(){var d=document.getElementById('picker-dialog');setTimeout(function(){if(d.open)d.close()},1200)}}});
- });}
-function capture(){ // the queued stub returns nothing, so collect handles once the loader is live
- if(typeof w.Assay==='function'&&!w.Assay.q&&w.Assay.instances){handles=w.Assay.instances()}}
+var slots=[['#assay-picker','picker'],['#assay-status','status'],['#assay-result','result']];
+function mountAll(){
+ handles.forEach(function(h){if(h)h.destroy()});
+ handles=slots.map(function(p){
+  return Assay('mount',p[0],{view:p[1],account:'demo',context:{url:'/demo/context?candidate='+encodeURIComponent(state.candidate)},theme:state.theme,title:'Assay '+p[1],
+   on:{'order.created':function(){var d=document.getElementById('picker-dialog');setTimeout(function(){if(d.open)d.close()},1500)}}});
+ });
+}
 document.addEventListener('DOMContentLoaded',function(){
  var more=document.getElementById('more'),menu=document.getElementById('more-menu'),dlg=document.getElementById('picker-dialog');
  function closeMenu(){menu.hidden=true;more.setAttribute('aria-expanded','false')}
@@ -103,11 +104,10 @@ document.addEventListener('DOMContentLoaded',function(){
  document.addEventListener('click',function(e){if(!e.target.closest('.more'))closeMenu()});
  document.getElementById('send-test').addEventListener('click',function(){closeMenu();dlg.showModal()});
  document.getElementById('close-dialog').addEventListener('click',function(){dlg.close()});
- document.getElementById('theme').addEventListener('change',function(e){state.theme=e.target.value;remount()});
+ document.getElementById('theme').addEventListener('change',function(e){state.theme=e.target.value;mountAll()});
  document.querySelectorAll('.cand').forEach(function(b){b.addEventListener('click',function(){
   state.candidate=b.getAttribute('data-candidate');document.querySelectorAll('.cand').forEach(function(x){x.setAttribute('aria-pressed',String(x===b))});
-  var p=people[state.candidate];document.getElementById('cand-name').textContent=p.name;document.getElementById('cand-meta').textContent=p.meta;remount()})});
+  var p=people[state.candidate];document.getElementById('cand-name').textContent=p.name;document.getElementById('cand-meta').textContent=p.meta;mountAll()})});
  mountAll();
 });
-function remount(){capture();['#assay-picker','#assay-status','#assay-result'].forEach(function(s){var el=document.querySelector(s);while(el.firstChild)el.removeChild(el.firstChild)});mountAll()}
 })();`;

@@ -49,6 +49,8 @@ export function pages(svc: Services) {
     return c.json({ ok: true });
   });
 
+  app.get('/favicon.ico', (c) => c.body(null, 204));
+
   app.get('/embed.js', async (c) => {
     const f = await readDist('embed/embed.js');
     if (!f) return c.text('The widget is not built yet: run npm run build.', 503);

@@ -1,0 +1,124 @@
+// Results back to Kombo (PUT /assessment/orders/{id}/result), run by the outbox job `writeback`.
+import { scoreBand } from '../../../shared/score-bands.ts';
+import { failureFor, PermanentError } from '../../http/client.ts';
+import { reportUrl } from '../../orders/order-json.ts';
+import type { Services } from '../../services.ts';
+import type { AccountRow, ConnectionRow, OrderRow, OutboxJob, ResultRow } from '../../store/types.ts';
+import { KomboClient, kombosMessage, type ResultAttribute, type ResultBody } from './client.ts';
+import { settingsOf } from './settings.ts';
+
+type Event = 'completed' | 'cancelled' | 'expired' | 'rejected';
+
+/** Kombo wants YYYY-MM-DDTHH:mm:ss.sssZ. */
+const isoMillis = (s: string | null | undefined, fallback = new Date()) => {
+  const t = s ? Date.parse(s) : NaN;
+  return new Date(Number.isNaN(t) ? fallback.getTime() : t).toISOString();
+};
+
+const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, n));
+const pct = (score: number, max: number) => (max > 0 ? Math.round(clamp((score / max) * 100, 0, 100) * 100) / 100 : 0);
+
+interface TestDetail {
+  id: string;
+  name: string;
+  score: number;
+  max: number;
+}
+
+/** Sub-scores from the stored result (scoreAttempt's `tests`), read defensively. */
+function testsOf(result: ResultRow): TestDetail[] {
+  const tests = (result.details as { tests?: unknown }).tests;
+  if (!Array.isArray(tests)) return [];
+  const out: TestDetail[] = [];
+  for (const t of tests as Array<Record<string, unknown>>) {
+    const id = typeof t.test_id === 'string' ? t.test_id : typeof t.id === 'string' ? t.id : null;
+    if (!id || typeof t.score !== 'number' || !Number.isFinite(t.score)) continue;
+    const max = typeof t.max_score === 'number' && t.max_score >= 1 ? t.max_score : 100;
+    out.push({ id, name: typeof t.name === 'string' && t.name ? t.name : id, score: t.score, max });
+  }
+  return out;
+}
+
+export function completedBody(opts: { order: OrderRow; result: ResultRow; account: AccountRow | null; packageName: string; publicUrl: string; tool: string | null }): ResultBody {
+  const { order, result, account } = opts;
+  const score = pct(result.score, result.max_score);
+  const tests = testsOf(result);
+  const band = scoreBand(score, account?.settings.score_bands);
+  const parts = tests.map((t) => `${t.name} ${Math.round(pct(t.score, t.max))}/100`);
+  const summary = `${opts.packageName}: ${Math.round(score)}/100${band ? ` (${band.label})` : ''}.${parts.length ? ` ${parts.join('; ')}.` : ''} Full report: ${reportUrl(opts.publicUrl, order.id)}`;
+  const attributes: ResultAttribute[] = [
+    { type: 'TEXT', label: 'Summary', value: summary },
+    ...tests.map((t): ResultAttribute => ({ type: 'SUB_RESULT', id: t.id, label: t.name, score: { value: pct(t.score, t.max), max: 100 }, status: 'COMPLETED' })),
+  ];
+  const body: ResultBody = {
+    status: 'COMPLETED',
+    score,
+    max_score: 100,
+    result_url: reportUrl(opts.publicUrl, order.id),
+    completed_at: isoMillis(result.completed_at),
+    attributes,
+  };
+  // Recruitee shows `subtitle` under the report title (§1.2.4 remote_fields).
+  if (opts.tool === 'recruitee') body.remote_fields = { recruitee: { subtitle: `${Math.round(score)}%${band ? ` · ${band.label}` : ''}` } };
+  return body;
+}
+
+export function closedBody(opts: { order: OrderRow; event: Exclude<Event, 'completed'>; publicUrl: string; at: string }): ResultBody {
+  const why =
+    opts.order.reason ??
+    (opts.event === 'expired' ? 'The invitation expired before the candidate finished.' : opts.event === 'rejected' ? 'The order was refused.' : 'The assessment was cancelled.');
+  return {
+    status: 'CANCELLED',
+    result_url: reportUrl(opts.publicUrl, opts.order.id),
+    completed_at: isoMillis(opts.at),
+    attributes: [{ type: 'TEXT', label: opts.event === 'expired' ? 'Expired' : opts.event === 'rejected' ? 'Refused' : 'Cancelled', value: why }],
+  };
+}
+
+/** Records what happened to the write-back on the order (kept for support and the report page). */
+async function recordOutcome(svc: Services, order: OrderRow, outcome: string) {
+  await svc.store.transaction(async (tx) => {
+    await tx.orders.update(order.account_id, order.id, { outcome: outcome.slice(0, 500), outcome_at: new Date().toISOString() });
+    await tx.audit.add({ account_id: order.account_id, actor: 'kombo', action: 'order.writeback', target: order.id, details: { outcome: outcome.slice(0, 500) } });
+  });
+}
+
+export async function writeBack(svc: Services, job: OutboxJob, order: OrderRow, connection: ConnectionRow): Promise<void> {
+  const event = String(job.payload.event ?? '') as Event;
+  if (!['completed', 'cancelled', 'expired', 'rejected'].includes(event)) throw new PermanentError(`unknown write-back event "${event}"`);
+  const s = settingsOf(svc, connection);
+  const meta = (order.meta.kombo ?? {}) as { integration_id?: string | null };
+  const client = new KomboClient({ baseUrl: s.baseUrl, apiKey: s.apiKey, integrationId: meta.integration_id ?? s.integrationId });
+  let body: ResultBody;
+  if (event === 'completed') {
+    const [result, account, pkg] = await Promise.all([
+      svc.store.results.get(order.account_id, order.id),
+      svc.store.accounts.get(order.account_id),
+      svc.store.packages.get(order.account_id, order.package_id),
+    ]);
+    if (!result) throw new PermanentError('the order is completed but has no stored result');
+    body = completedBody({ order, result, account, packageName: pkg?.name ?? order.package_id, publicUrl: svc.config.publicUrl, tool: s.tool });
+  } else {
+    body = closedBody({ order, event, publicUrl: svc.config.publicUrl, at: job.created_at });
+  }
+
+  const res = await client.putResult(order.source_order_id, body);
+  if (res.status >= 200 && res.status < 300) {
+    await recordOutcome(svc, order, `kombo: ${body.status} written`);
+    return;
+  }
+  const failure = failureFor(res, `Kombo PUT result (${kombosMessage(res)})`);
+  if (!(failure instanceof PermanentError)) throw failure; // timeouts, 429 (Retry-After honoured) and 5xx: the outbox retries
+
+  // A 4xx: Kombo only accepts results while the order is OPEN (§1.2.4). Ask what state it is in, since the
+  // error code for "no longer OPEN" is not documented (UNCONFIRMED); if it is closed, that is final.
+  const { orders } = await client.listOrders({ ids: order.source_order_id, pageSize: 1 });
+  const current = orders.find((o) => o.id === order.source_order_id);
+  if (current && current.status && current.status !== 'OPEN') {
+    const reason = `kombo: not written, the order is ${current.status} in Kombo (${kombosMessage(res).slice(0, 200)})`;
+    svc.log.info('kombo write-back skipped: order no longer open', { order: order.id, kombo_status: current.status });
+    await recordOutcome(svc, order, reason);
+    return;
+  }
+  throw failure; // still OPEN (or unknown to Kombo): our body or settings are wrong; dead-letter with the reason
+}
