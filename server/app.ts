@@ -6,6 +6,10 @@ import { baselineHeaders, onError } from './http/middleware.ts';
 import { pages } from './routes/pages.ts';
 import { partner, webhooks } from './routes/webhooks.ts';
 import { widgetApi } from './routes/widget-api.ts';
+import { leverAdminApi } from './routes/lever-admin.ts';
+import { candidateApi } from './routes/candidate-api.ts';
+import { candidatePages } from './routes/candidate-pages.ts';
+import { reportPages } from './routes/report.ts';
 import type { Services } from './services.ts';
 
 /** Composes the BFF; used by main.ts and by tests (`app.request(...)` needs no port). */
@@ -17,6 +21,11 @@ export function createApp(svc: Services) {
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `Nothing at ${c.req.method} ${c.req.path}.` } }, 404));
 
   app.route('/api', widgetApi(svc));
+  app.route('/api/lever', leverAdminApi(svc));
+  // Candidate mode (API + /t/<token>) and the provider's login and full report.
+  app.route('/api/candidate', candidateApi(svc));
+  app.route('/', candidatePages(svc));
+  app.route('/', reportPages(svc));
   app.route('/webhooks', webhooks(svc));
   app.route('/partner', partner(svc));
   app.route('/', pages(svc));

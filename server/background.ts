@@ -10,7 +10,8 @@ export async function sweepLapsedOrders(svc: Services, now = new Date()): Promis
       const cur = await tx.orders.get(o.account_id, o.id);
       if (!cur || (cur.status !== 'pending' && cur.status !== 'in_progress')) return;
       const reason = cur.status === 'pending' ? 'The invitation expired before the candidate started.' : 'The time for the test ran out before the candidate submitted.';
-      await tx.orders.update(cur.account_id, cur.id, { status: 'expired', reason, invite_token_hash: null });
+      // The token's hash is kept so the old link still finds the order and shows "expired", not "unknown".
+      await tx.orders.update(cur.account_id, cur.id, { status: 'expired', reason });
       await enqueueWriteBack(tx, { ...cur, status: 'expired' }, 'expired');
       n++;
     });

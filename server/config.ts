@@ -14,6 +14,8 @@ export interface Config {
   workers: boolean;
   demo: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Context exchanges allowed per client address per minute (brute force on /api/session gets 429). */
+  sessionRatePerMin: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -64,7 +66,10 @@ export function loadConfig(env: Env = process.env): Config {
     if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
     masterKey = parseMasterKey(readFileSync(file, 'utf8'), file);
   }
+  const rate = env.ASSAY_SESSION_RATE_PER_MIN ?? '600';
+  if (!/^\d+$/.test(rate) || Number(rate) < 1) throw new UsageError('invalid_rate_limit', 'ASSAY_SESSION_RATE_PER_MIN must be a whole number of at least 1.');
   return {
+    sessionRatePerMin: Number(rate),
     port,
     host,
     dataDir,

@@ -12,6 +12,10 @@ import { UsageError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Command, CommandContext } from './main.ts';
 import { connectionCommands } from './connection-commands.ts';
+import { greenhouseCommands } from './greenhouse-commands.ts';
+import { diagnosticsCommands } from './diagnostics-commands.ts';
+import { komboCommands } from './kombo-commands.ts';
+import { leverCommands } from './lever-commands.ts';
 
 export const str = (ctx: CommandContext, name: string, required = false): string | undefined => {
   const val = ctx.args[name];
@@ -200,4 +204,8 @@ export const commands: Record<string, Command> = {
   },
 
   ...connectionCommands,
+  ...diagnosticsCommands,
+  ...komboCommands,
+  ...leverCommands,
+  ...greenhouseCommands,
 };

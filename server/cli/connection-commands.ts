@@ -68,9 +68,10 @@ export const connectionCommands: Record<string, Command> = {
         await tx.audit.add({ account_id: accountId, actor: 'cli', action: 'connection.added', target: c.id, details: { provider } });
         return c;
       });
-      if (connector.onConnected) await connector.onConnected(svc, conn);
-      const d = describeConnection(svc, conn);
-      ctx.out(`Connected ${accountId} to ${provider}: ${conn.id}\nWebhook URL: ${d.webhook_url}`, d);
+      const after = connector.onConnected ? await connector.onConnected(svc, conn) : undefined;
+      // onConnected may have changed the connection (e.g. pending until OAuth consent) and may add output.
+      const d = { ...describeConnection(svc, (await svc.store.connections.getById(conn.id)) ?? conn), ...(after?.output ?? {}) };
+      ctx.out(`Connected ${accountId} to ${provider}: ${conn.id}\nWebhook URL: ${d.webhook_url}${after?.message ? `\n${after.message}` : ''}`, d);
     },
   },
 

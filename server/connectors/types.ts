@@ -29,6 +29,12 @@ export interface VendorSetupSection {
   fields: { label: string; value: string | null; note?: string }[];
 }
 
+/** What connections:add adds to its output after onConnected (e.g. an OAuth authorize URL to open). */
+export interface ConnectedOutput {
+  message?: string;
+  output?: Record<string, unknown>;
+}
+
 /**
  * One interface for every ATS / vendor. A new ATS is a new folder in server/connectors/ that exports one
  * of these, registered in connectors/index.ts, plus a simulator in test/simulators/.
@@ -42,13 +48,14 @@ export interface Connector {
   /** Inbound webhook for one connection; verify `raw` before parsing. */
   webhook?(svc: Services, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookResponse>;
   /** Partner endpoints the vendor calls, mounted at /partner/<provider>/:connectionId/*. */
-  partnerRoutes?(svc: Services): Hono;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each connector types its own env
+  partnerRoutes?(svc: Services): Hono<any, any, any>;
   /** Writes an order's state change back to the ATS (job kind `writeback`). */
   writeBack?(svc: Services, job: OutboxJob, order: OrderRow, connection: ConnectionRow): Promise<void>;
   /** Connector-specific outbox job kinds. */
   jobs?: Record<string, (svc: Services, job: OutboxJob) => Promise<void>>;
   /** Called after a connection is created or its packages change (e.g. push the package list). */
-  onConnected?(svc: Services, connection: ConnectionRow): Promise<void>;
+  onConnected?(svc: Services, connection: ConnectionRow): Promise<void | ConnectedOutput>;
   onPackagesChanged?(svc: Services, accountId: string): Promise<void>;
   /** Periodic work (reconciliation, token refresh) for every active connection of this provider. */
   periodic?: { everyMs: number; run(svc: Services): Promise<void> };

@@ -26,8 +26,7 @@ export function jsonBodyGuard(maxBytes: number): MiddlewareHandler {
   return async (c, next) => {
     const m = c.req.method;
     if (m === 'POST' || m === 'PUT' || m === 'PATCH') {
-      const len = c.req.header('content-length');
-      if (len !== undefined && Number(len) > maxBytes) throw new ApiError(413, 'body_too_large', `Request bodies may be at most ${maxBytes} bytes.`);
+      await refuseOversized(c, maxBytes);
       const raw = new Uint8Array(await c.req.arrayBuffer()); // cached by Hono for the validators
       if (raw.byteLength > maxBytes) throw new ApiError(413, 'body_too_large', `Request bodies may be at most ${maxBytes} bytes.`);
       if (raw.byteLength > 0) {
@@ -37,6 +36,19 @@ export function jsonBodyGuard(maxBytes: number): MiddlewareHandler {
     }
     await next();
   };
+}
+
+const DRAIN_LIMIT = 1024 * 1024;
+
+/**
+ * Answers 413 for a declared length over the limit. Bodies up to 1 MiB are read first so the client sees
+ * the answer instead of a reset connection; larger ones are cut off (reading them would invite abuse).
+ */
+export async function refuseOversized(c: Context, maxBytes: number): Promise<void> {
+  const len = Number(c.req.header('content-length') ?? '0');
+  if (!(len > maxBytes)) return;
+  if (len <= DRAIN_LIMIT) await c.req.arrayBuffer().catch(() => undefined);
+  throw new ApiError(413, 'body_too_large', `Request bodies may be at most ${maxBytes} bytes.`, len > DRAIN_LIMIT ? { Connection: 'close' } : {});
 }
 
 export function onError(log: Logger) {

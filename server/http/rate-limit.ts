@@ -1,5 +1,15 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { ApiError } from '../errors.ts';
+
+/** The peer address as the socket saw it (headers like X-Forwarded-For are not trusted: anyone can send them). */
+export function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // app.request() in tests has no socket
+  }
+}
 
 /**
  * A fixed-window limiter kept in process memory: enough for one BFF; several instances each apply it

@@ -35,6 +35,7 @@ body{margin:0;background:var(--bg);color:var(--fg)}
 h1{font-size:1.6rem;line-height:1.25;margin:0 0 .75rem}
 h2{font-size:1.2rem;margin:0 0 .5rem}
 h3{font-size:1.05rem;margin:0 0 .25rem}
+h4{font-size:1rem;margin:0}
 p{margin:0 0 .75rem}
 .muted{color:var(--muted)}
 a{color:var(--accent)}

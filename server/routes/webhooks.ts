@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { ApiError } from '../errors.ts';
+import { refuseOversized } from '../http/middleware.ts';
 import type { Services } from '../services.ts';
 
 const MAX_WEBHOOK_BYTES = 256 * 1024;
@@ -15,8 +16,7 @@ export function webhooks(svc: Services) {
     const connector = svc.connectors[provider];
     if (!connector?.webhook) throw new ApiError(404, 'unknown_provider', `No webhook receiver for "${provider}".`);
     if (!/^con_[0-9a-z]{8,40}$/.test(connectionId)) throw new ApiError(404, 'unknown_connection', 'No such connection.');
-    const len = Number(c.req.header('content-length') ?? '0');
-    if (len > MAX_WEBHOOK_BYTES) throw new ApiError(413, 'body_too_large', `Webhook bodies may be at most ${MAX_WEBHOOK_BYTES} bytes.`);
+    await refuseOversized(c, MAX_WEBHOOK_BYTES);
     const connection = await svc.store.connections.getById(connectionId);
     if (!connection || connection.provider !== provider) throw new ApiError(404, 'unknown_connection', 'No such connection.');
     const raw = new Uint8Array(await c.req.arrayBuffer());

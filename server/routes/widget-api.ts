@@ -20,7 +20,7 @@ import { valid } from '../http/validate.ts';
 import { enqueueWriteBack, placeOrder, reissueInvitation } from '../orders/place-order.ts';
 import { toOrderJson } from '../orders/order-json.ts';
 import type { Services } from '../services.ts';
-import { rateLimit } from '../http/rate-limit.ts';
+import { clientAddress, rateLimit } from '../http/rate-limit.ts';
 
 type Env = { Variables: { session: WidgetSession } };
 
@@ -54,7 +54,7 @@ export function widgetApi(svc: Services) {
       tags: ['widget'],
       responses: { 200: { description: 'Session', content: json(SessionSchema) }, ...errors(400, 401, 429) },
     }),
-    rateLimit({ name: 'session', limit: 120, windowMs: 60_000, key: (c) => c.req.header('x-forwarded-for') ?? 'local' }),
+    rateLimit({ name: 'session', limit: svc.config.sessionRatePerMin, windowMs: 60_000, key: (c) => clientAddress(c) }),
     valid('json', SessionRequestSchema),
     async (c) => {
       const { context } = c.req.valid('json');

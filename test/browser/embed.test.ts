@@ -115,7 +115,7 @@ describe('script-tag embed', () => {
     host.script(
       '/two.js',
       `var a = Assay('mount', '#a', { view: 'orders', account: 'demo', theme: 'light', context: { url: '/ctx?who=two-a' } });
-var b = Assay('mount', document.getElementById('b'), { view: 'status', theme: 'dark', locale: 'nl', context: { url: '/ctx?who=two-b' } });
+var b = Assay('mount', document.getElementById('b'), { view: 'status', account: 'demo', theme: 'dark', locale: 'nl', context: { url: '/ctx?who=two-b' } });
 a.on('*', record('a'));
 b.on('*', record('b'));
 window.handles = { a: a, b: b };`,
@@ -176,7 +176,7 @@ var other = Assay('mount', '#other', { view: 'status', account: 'demo', context:
 a.on('*', record('a'));
 window.handles = { a: a, other: other };`,
     );
-    hostPage('/guard.html', '<div id="a"></div><div id="other"></div><iframe id="sibling" src="/blank.html" title="sibling"></iframe>', [`${server.url}/embed.js`, '/guard.js']);
+    hostPage('/guard.html', '<div id="a"></div><div id="other"></div><iframe id="sibling" title="sibling"></iframe>', [`${server.url}/embed.js`, '/guard.js']);
     const page = await open('/guard.html');
     await waitForEvent(page, 'ready');
     const a = await frameOf(page, '#a');
@@ -196,14 +196,23 @@ window.handles = { a: a, other: other };`,
       },
       [forged('order.created', { v: 1, order_id: 'ord_forged2' }), forged('resize', { height: 999 }), host.origin] as const,
     );
+    // window.frames is in creation order in Chromium: find A's index from the host side.
+    const aIndex = await page.evaluate(() => {
+      const target = (document.querySelector('#a iframe') as HTMLIFrameElement).contentWindow;
+      return Array.from({ length: window.frames.length }, (_, i) => window.frames[i]).indexOf(target!);
+    });
+    expect(aIndex).toBeGreaterThanOrEqual(0);
     // 3. Into the widget: a sibling frame on the host's origin (right origin, wrong window) asks for another view.
     const sibling = (await (await page.$('#sibling'))!.contentFrame())!;
     await sibling.evaluate(
-      ([msg, origin]) => (window.parent.frames[0] as Window).postMessage(msg, origin as string),
-      [forged('update', { view: 'result' }), server.url] as const,
+      ([msg, origin, i]) => (window.parent.frames[i as number] as Window).postMessage(msg, origin as string),
+      [forged('update', { view: 'result' }), server.url, aIndex] as const,
     );
     // 4. Into the widget: another Assay frame (wrong origin for A, which trusts only the host origin).
-    await other.evaluate(([msg, origin]) => (window.parent.frames[0] as Window).postMessage(msg, origin as string), [forged('update', { view: 'status' }), server.url] as const);
+    await other.evaluate(
+      ([msg, origin, i]) => (window.parent.frames[i as number] as Window).postMessage(msg, origin as string),
+      [forged('update', { view: 'status' }), server.url, aIndex] as const,
+    );
 
     // A round trip through the legitimate channel proves the forged ones had their chance first.
     await page.evaluate(() => (window as unknown as { handles: { a: { update(o: object): void } } }).handles.a.update({ theme: 'dark' }));
@@ -224,7 +233,7 @@ window.handles = { a: a, other: other };`,
       '/resize.js',
       `window.handle = Assay('mount', '#w', { view: 'status', account: 'demo', context: { url: '/ctx?who=resize' } });
 window.hiddenAtMount = handle.iframe.style.visibility;
-handle.on('ready', record('w'));`,
+handle.on('*', record('w'));`,
     );
     hostPage('/resize.html', '<div id="w" style="width: 480px"></div><p id="after">after the widget</p>', [`${server.url}/embed.js`, '/resize.js']);
     const page = await open('/resize.html');
@@ -275,8 +284,8 @@ handle.on('ready', record('w'));`,
     await page.evaluate(() => {
       const w = window as unknown as { Assay: (...a: unknown[]) => unknown; handles: unknown[] };
       w.handles = [
-        w.Assay('mount', '#a', { view: 'picker', context: { url: '/ctx?who=destroy' } }),
-        w.Assay('mount', '#b', { view: 'status', context: { url: '/ctx?who=destroy' } }),
+        w.Assay('mount', '#a', { view: 'picker', account: 'demo', context: { url: '/ctx?who=destroy' } }),
+        w.Assay('mount', '#b', { view: 'status', account: 'demo', context: { url: '/ctx?who=destroy' } }),
       ];
     });
     await frameOf(page, '#a');
@@ -314,7 +323,7 @@ handle.on('*', record('w'));`,
   });
 
   describe('the snippet queues calls until the loader arrives', () => {
-    const QUEUED = (name: string) => `Assay('mount', '#w', { view: 'picker', account: 'demo', context: { url: '/ctx?who=${name}' }, on: { ready: record('${name}') } });`;
+    const QUEUED = (name: string) => `Assay('mount', '#w', { view: 'picker', account: 'demo', context: { url: '/ctx?who=${name}' }, on: { '*': record('${name}') } });`;
 
     test.each([
       ['before the loader tag', (s: string) => ['/snippet.js', `/q-${s}.js`, `${server.url}/embed.js`]],
@@ -345,6 +354,7 @@ window.addLater = function () {
   el.id = 'later';
   el.setAttribute('data-assay-view', 'status');
   el.setAttribute('data-assay-context', '/ctx?who=html-later');
+  el.setAttribute('data-assay-account', 'demo');
   document.body.appendChild(el);
   Assay('scan');
 };`,

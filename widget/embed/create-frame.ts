@@ -25,8 +25,8 @@ export interface MountOptions {
   view?: View;
   /** The ATS context token, or a URL / function that returns a fresh one. */
   context: ContextSource;
-  /** Assay account id, for the iframe URL (the token decides the account). */
-  account?: string;
+  /** Assay account id: the server uses it to decide which origins may frame the widget. */
+  account: string;
   theme?: Theme;
   /** `--assay-*` variables, sent to the iframe by message. */
   vars?: ThemeVars;
@@ -179,6 +179,8 @@ export function createFrame(target: string | Element, options: MountOptions, def
   for (const k in on) handle.on(k as EventName, on[k as EventName] as Listener<EventName>);
   addEventListener('message', onMessage);
   fetchToken();
+  // A frame that never says hello was blocked (e.g. this origin is not allowed to frame the account).
+  setTimeout(() => greeted || dead || emit('error', { v: 1, code: 'frame_timeout', message: 'The Assay frame did not load' }), 20000);
   host.appendChild(iframe);
   return handle;
 }

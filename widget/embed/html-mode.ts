@@ -22,7 +22,7 @@ export function scan(root: ParentNode = document, defaultOrigin?: string): Assay
         {
           view: d.assayView as View,
           context: d.assayContext || '',
-          account: d.assayAccount,
+          account: d.assayAccount || '',
           theme: d.assayTheme as Theme | undefined,
           locale: d.assayLocale,
           origin: d.assayOrigin,

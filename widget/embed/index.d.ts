@@ -36,7 +36,7 @@ export interface EventMap {
     previous_status: OrderStatus | null;
   };
   /** The recruiter pressed **Open** on a result card. */
-  'result.opened': { v: 1; order_id: string; result_url: string };
+  'result.opened': { v: 1; order_id: string };
   /** Something went wrong that the person was told about; `code` is machine-readable. */
   error: { v: 1; code: string; message: string };
 }
@@ -57,8 +57,8 @@ export interface MountOptions {
   view?: View;
   /** The ATS context token, or a URL / function that returns a fresh one. */
   context: ContextSource;
-  /** Assay account id, for the iframe URL (the token decides the account). */
-  account?: string;
+  /** Assay account id: the server uses it to decide which origins may frame the widget. */
+  account: string;
   theme?: Theme;
   /** `--assay-*` variables, sent to the iframe by message. */
   vars?: ThemeVars;

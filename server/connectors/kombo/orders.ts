@@ -22,7 +22,7 @@ export async function ingestOrder(svc: Services, connection: ConnectionRow, ko: 
   if (!account) throw new Error(`connection ${connection.id} has no account`);
   const integrationId = ko.integration_id ?? settingsOf(svc, connection).integrationId;
   const result = await svc.store.transaction(async (tx) => {
-    if (eventId) await tx.inbox.record({ provider: PROVIDER, connection_id: connection.id, delivery_id: `evt:${eventId}`.slice(0, 300) });
+    const delivery = eventId ? await tx.inbox.record({ provider: PROVIDER, connection_id: connection.id, delivery_id: `evt:${eventId}`.slice(0, 300) }) : null;
     const placed = await placeOrder(
       tx,
       svc.box,
@@ -48,6 +48,14 @@ export async function ingestOrder(svc: Services, connection: ConnectionRow, ko: 
       // the recruiter's widget shows why.
       { recordRefusal: true },
     );
+    if (delivery && !delivery.duplicate) {
+      await tx.inbox.finish(delivery.row.id, placed.kind === 'refused' ? 'ignored' : 'processed', {
+        kombo_order_id: ko.id,
+        result: placed.kind,
+        order_id: placed.order?.id ?? null,
+        ...(placed.kind === 'refused' ? { code: placed.refusal.code } : {}),
+      });
+    }
     if (placed.kind === 'refused' && placed.order && via === 'reconcile') {
       // No webhook to answer 422 to: close the order in the ATS instead, with the reason.
       await enqueueWriteBack(tx, placed.order, 'rejected');

@@ -22,6 +22,8 @@ const LEASE_MS = 30_000;
 interface StoredState {
   hash: string;
   expires_at: number;
+  /** The exchange must repeat the redirect_uri of the authorize request exactly. */
+  redirect_uri: string;
 }
 interface StoredTokens {
   /** Sealed `{ access_token, refresh_token }`. */
@@ -50,7 +52,7 @@ function audienceFor(s: LeverSettings): string {
 export async function startAuthorization(svc: Services, connection: ConnectionRow): Promise<string> {
   const s = leverSettings(svc, connection);
   const secret = randomBytes(24).toString('base64url');
-  await svc.store.connectorState.put(connection.id, STATE_KEY, { hash: sha256Hex(secret), expires_at: Date.now() + STATE_TTL_MS } satisfies StoredState);
+  await svc.store.connectorState.put(connection.id, STATE_KEY, { hash: sha256Hex(secret), expires_at: Date.now() + STATE_TTL_MS, redirect_uri: redirectUri(svc) } satisfies StoredState);
   const url = new URL(`${s.authUrl}/authorize`);
   url.search = new URLSearchParams({
     client_id: s.clientId,
@@ -121,12 +123,13 @@ export async function completeAuthorization(svc: Services, q: { state: string; c
   const connection = await svc.store.connections.getById(connectionId);
   if (!connection || connection.provider !== PROVIDER) throw invalid();
   // Check and consume the state in one unit of work: a state can be used once, even by two racing requests.
-  await svc.store.transaction(async (tx) => {
-    const st = await tx.connectorState.get<StoredState>(connection.id, STATE_KEY);
-    if (!st || !safeEqual(st.hash, sha256Hex(secret))) throw invalid();
+  const st = await svc.store.transaction(async (tx) => {
+    const found = await tx.connectorState.get<StoredState>(connection.id, STATE_KEY);
+    if (!found || !safeEqual(found.hash, sha256Hex(secret))) throw invalid();
     await tx.connectorState.delete(connection.id, STATE_KEY);
-    if (st.expires_at < Date.now()) throw invalid();
+    return found;
   });
+  if (st.expires_at < Date.now()) throw invalid();
   if (connection.status === 'revoked') throw new ApiError(409, 'connection_revoked', 'This Lever connection was revoked; add a new connection instead.');
   if (q.error) {
     await svc.store.audit.add({ account_id: connection.account_id, actor: 'lever', action: 'connection.authorization_denied', target: connection.id, details: { error: q.error.slice(0, 100) } });
@@ -136,7 +139,7 @@ export async function completeAuthorization(svc: Services, q: { state: string; c
   const s = leverSettings(svc, connection);
   let answer: TokenAnswer;
   try {
-    answer = await tokenRequest(s, { grant_type: 'authorization_code', code: q.code, redirect_uri: redirectUri(svc) });
+    answer = await tokenRequest(s, { grant_type: 'authorization_code', code: q.code, redirect_uri: st.redirect_uri });
   } catch (err) {
     throw new ApiError(502, 'lever_token_exchange_failed', `Lever did not exchange the authorization code: ${(err as Error).message} Start again with \`assay lever:authorize ${connection.id}\`.`);
   }

@@ -1,15 +1,15 @@
-// Candidate standalone test mode: entry point only; the test-taking views are built separately.
+// Entry of candidate mode (/t/<token>): the token comes from the path and goes only into the
+// Authorization header of API calls; everything else lives in model.ts and view.tsx.
 import { render } from 'preact';
+import { createCandidateApi } from './api.ts';
+import { CandidateModel } from './model.ts';
+import { CandidateView } from './view.tsx';
+import './candidate.css';
 
-function CandidatePlaceholder() {
-  return (
-    <section class="assay-panel" aria-labelledby="assay-candidate-title">
-      <h1 id="assay-candidate-title">Assay</h1>
-      <p class="assay-state" role="status">
-        Loading your assessment…
-      </p>
-    </section>
-  );
-}
-
-render(<CandidatePlaceholder />, document.getElementById('assay-candidate-root') as HTMLElement);
+const token = /^\/t\/([A-Za-z0-9_-]+)\/?$/.exec(location.pathname)?.[1] ?? '';
+const model = new CandidateModel({
+  api: createCandidateApi({ base: location.origin, token }),
+  initialLocale: document.documentElement.lang,
+});
+render(<CandidateView model={model} />, document.getElementById('assay-candidate-root') as HTMLElement);
+void model.load();

@@ -1,0 +1,14 @@
+import { startAssay, mintContext, person, openSession, call } from '../lib/assay.ts';
+import { runLoad } from '../lib/load.ts';
+import { mkdtempSync, readdirSync } from 'node:fs';
+const dir = mkdtempSync('/tmp/prof-');
+const s = await startAssay({ env: { ASSAY_SESSION_RATE_PER_MIN: '100000000' }, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+const ctx = await mintContext(s.demo, person('x'), 900);
+const tok = await openSession(s.url, ctx);
+const { packages } = await call(s.url, tok, 'GET', '/api/packages');
+for (const p of packages.slice(0, 3)) await call(s.url, tok, 'POST', '/api/orders', { package_id: p.id });
+const which = process.argv[2];
+const mode: any = which === 'session' ? { kind: 'session', path: '/api/session', context: ctx } : { kind: 'plain', path: `/api/${which}`, headers: { authorization: `Bearer ${tok}` } };
+console.log(await runLoad({ url: s.url, connections: 10, durationS: 5, mode }));
+await s.close();
+console.log(dir, readdirSync(dir));

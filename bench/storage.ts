@@ -1,0 +1,2 @@
+import type { BenchOptions, BenchResult } from './lib/common.ts';
+export async function runStorage(_o: BenchOptions): Promise<BenchResult> { throw new Error('todo'); }

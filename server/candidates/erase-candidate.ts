@@ -1,0 +1,84 @@
+// Erasure of one candidate's personal data (right to erasure; an ATS deleting or anonymising a candidate).
+// Everything in the store changes in ONE transaction; the stored e-mails are deleted after it commits
+// (files are not part of the transaction). Scores stay, linked to the anonymised candidate row.
+import type { Services } from '../services.ts';
+import type { Repos } from '../store/types.ts';
+
+/**
+ * Kinds of synced ATS objects that may hold a candidate's personal data, keyed by the candidate's
+ * external id in the ATS. A connector that syncs people under another kind adds it here.
+ */
+export const PERSONAL_OBJECT_KINDS: readonly string[] = ['candidate'];
+
+export interface ErasureResult {
+  /** false when there is no such candidate in this account. */
+  found: boolean;
+  /** false when the candidate had been erased before (the call is idempotent). */
+  erasedNow: boolean;
+  orderIds: string[];
+  /** Open orders cancelled because nobody is left to take them. */
+  cancelledOrderIds: string[];
+  mailsDeleted: number;
+}
+
+export interface ErasureOptions {
+  /** Who asked, for the audit log (e.g. `cli`, `greenhouse:delete_candidate`). Never personal data. */
+  actor?: string;
+  now?: Date;
+}
+
+/**
+ * The store part of an erasure, for callers that already hold a transaction (a webhook that must
+ * record its delivery and erase together). Call `eraseMailsOf(svc, orderIds)` after the commit.
+ */
+export async function eraseCandidateInTx(tx: Repos, accountId: string, candidateId: string, opts: ErasureOptions = {}): Promise<Omit<ErasureResult, 'mailsDeleted'>> {
+  const now = (opts.now ?? new Date()).toISOString();
+  const cand = await tx.candidates.get(accountId, candidateId);
+  if (!cand) return { found: false, erasedNow: false, orderIds: [], cancelledOrderIds: [] };
+  const orders = await tx.orders.listByCandidate(accountId, candidateId);
+  const cancelled: string[] = [];
+  for (const o of orders) {
+    await tx.attempts.eraseAnswers(o.id);
+    await tx.outbox.erasePayloads(o.id);
+    if (o.status === 'pending' || o.status === 'in_progress') {
+      // Nobody can be invited or finish any more; the link dies with the token hash.
+      await tx.orders.update(accountId, o.id, { status: 'cancelled', reason: "The candidate's personal data was erased.", invite_token_hash: null });
+      cancelled.push(o.id);
+    }
+  }
+  const erasedNow = cand.erased_at === null;
+  if (erasedNow) {
+    // Synced copies of the person in the ATS connections of the same source (the id is gone after erase()).
+    for (const conn of await tx.connections.listByAccount(accountId)) {
+      if (conn.provider !== cand.source) continue;
+      for (const kind of PERSONAL_OBJECT_KINDS) await tx.connectorState.deleteObject(conn.id, kind, cand.external_id);
+    }
+    await tx.candidates.erase(accountId, candidateId);
+  }
+  await tx.audit.add({
+    account_id: accountId,
+    actor: opts.actor ?? 'system',
+    action: 'candidate.erased',
+    target: candidateId,
+    details: { orders: orders.length, cancelled: cancelled.length, already_erased: !erasedNow, at: now },
+  });
+  return { found: true, erasedNow, orderIds: orders.map((o) => o.id), cancelledOrderIds: cancelled };
+}
+
+/** Deletes the stored copies (.eml files) of every e-mail sent about these orders. */
+export function eraseMailsOf(svc: Services, orderIds: readonly string[]): number {
+  let n = 0;
+  for (const id of orderIds) n += svc.mailer.eraseTagged(id);
+  return n;
+}
+
+/**
+ * Erases a candidate's personal data: the candidate row (name, e-mail, locale, ATS id), the answers of
+ * their orders, the payloads of their queued jobs and the synced ATS objects that describe them, in
+ * one transaction; then the stored e-mails of their orders. Results (scores) are kept, anonymised.
+ */
+export async function eraseCandidate(svc: Services, accountId: string, candidateId: string, opts: ErasureOptions = {}): Promise<ErasureResult> {
+  const r = await svc.store.transaction((tx) => eraseCandidateInTx(tx, accountId, candidateId, opts));
+  const mailsDeleted = eraseMailsOf(svc, r.orderIds);
+  return { ...r, mailsDeleted };
+}

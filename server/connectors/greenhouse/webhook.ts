@@ -1,0 +1,260 @@
+// Greenhouse Recruiting webhooks (contracts/ats-native.md §1.2): `Signature: sha256 <hex HMAC of the raw
+// body>` checked on the bytes as received (Greenhouse signs its \u-escaped JSON: re-serialising breaks it),
+// de-duplicated on Greenhouse-Event-ID and on the event's content, stored and acted on in one
+// transaction, answered with exactly 200 (anything else makes Greenhouse retry for 15 hours).
+import { sha256Hex } from '../../crypto/secrets.ts';
+import { eraseCandidateInTx, eraseMailsOf } from '../../candidates/erase-candidate.ts';
+import { placeOrder } from '../../orders/place-order.ts';
+import type { Services } from '../../services.ts';
+import type { ConnectionRow, InboxRow, Json, Repos } from '../../store/types.ts';
+import type { WebhookRequest, WebhookResponse } from '../types.ts';
+import { hmacMatches, recordDelivery } from '../shared.ts';
+import {
+  applicationObject, arr, dropStages, idOf, isObj, jobObject, KIND, obj, outcomeOfStatus, pickEmail, PROVIDER, recordOutcome, replaceJobStages,
+  settingsOf, STAGE_MAPPING, stageObject, strOf, trackCandidate, type Outcome, type StageObject,
+} from './common.ts';
+
+const err = (status: number, code: string, message: string): WebhookResponse => ({ status, body: { error: { code, message } } });
+const OK: WebhookResponse = { status: 200, body: { ok: true } };
+
+const APPLICATION_ACTIONS = new Set([
+  'new_candidate_application', 'new_prospect_application', 'application_updated', 'candidate_stage_change',
+  'hire_candidate', 'unhire_candidate', 'reject_candidate', 'unreject_candidate', 'update_candidate',
+]);
+
+interface Handled {
+  status: InboxRow['status'];
+  /** What we did, by ids only (no personal data): stored on the inbox row. */
+  result: Json;
+  /** Orders whose stored e-mails must go once the transaction has committed. */
+  eraseMailsOf?: string[];
+}
+
+/** A signed event whose shape we cannot act on: refused before anything is stored. */
+class InvalidPayload extends Error {}
+
+export async function greenhouseWebhook(svc: Services, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookResponse> {
+  const { webhookSecret } = settingsOf(svc, connection);
+  if (!webhookSecret) return err(401, 'webhook_secret_missing', 'This connection has no webhook_secret; set the one you gave Greenhouse.');
+  const sig = /^sha256\s+([0-9a-fA-F]{64})$/.exec((req.headers.get('signature') ?? '').trim());
+  if (!sig || !hmacMatches(webhookSecret, req.raw, sig[1]!.toLowerCase(), ['hex'])) {
+    return err(401, 'invalid_signature', 'The Signature header is not "sha256 <hex HMAC-SHA256 of the raw body>" with this connection\'s secret.');
+  }
+  // A revoked connection: acknowledged (so Greenhouse stops retrying) and ignored.
+  if (connection.status === 'revoked') return { status: 200, body: { ok: true, ignored: 'connection_revoked' } };
+  let event: unknown;
+  try {
+    event = JSON.parse(req.text);
+  } catch {
+    return err(400, 'malformed_json', 'The body is not valid JSON.');
+  }
+  if (!isObj(event) || typeof event.action !== 'string' || !/^[a-z_]{1,80}$/.test(event.action)) return err(400, 'invalid_payload', 'The body must be { "action": "<event>", "payload": { … } }.');
+  const action = event.action;
+  // UNCONFIRMED: the ping's shape is not documented; it needs no storing, only a 200 so the webhook stays enabled
+  if (action === 'ping') return OK;
+  if (!isObj(event.payload)) return err(400, 'invalid_payload', 'The body must be { "action": "<event>", "payload": { … } }.');
+  const payload = event.payload;
+
+  const keys = [`evt:${(req.headers.get('greenhouse-event-id') ?? '').trim() || `sha256:${sha256Hex(Buffer.from(req.raw))}`}`];
+  if (APPLICATION_ACTIONS.has(action)) {
+    // [I] the event id may change across retries: also de-duplicate on what the event says
+    const a = obj(payload.application);
+    keys.push(`key:${action}:${idOf(a.id)}:${idOf(obj(a.current_stage).id)}:${strOf(a.last_activity_at, 40)}`);
+  }
+
+  let handled: Handled | 'duplicate';
+  try {
+    handled = await svc.store.transaction(async (tx) => {
+      let first: InboxRow | null = null;
+      let duplicate = false;
+      for (const k of keys) {
+        const r = await recordDelivery(tx, PROVIDER, connection.id, k);
+        duplicate ||= r.duplicate;
+        first ??= r.row;
+      }
+      if (duplicate) throw new Duplicate();
+      const h = await handle(svc, tx, connection, action, payload);
+      await tx.inbox.finish(first!.id, h.status, h.result);
+      return h;
+    });
+  } catch (e) {
+    if (e instanceof Duplicate) handled = 'duplicate';
+    else if (e instanceof InvalidPayload) return err(422, 'invalid_payload', e.message);
+    else throw e;
+  }
+  if (handled === 'duplicate') return { status: 200, body: { ok: true, duplicate: true } };
+  if (handled.eraseMailsOf?.length) eraseMailsOf(svc, handled.eraseMailsOf);
+  return OK;
+}
+
+/** Thrown to roll back the delivery records of a duplicate (nothing to change, answer 200 as before). */
+class Duplicate extends Error {}
+
+async function handle(svc: Services, tx: Repos, connection: ConnectionRow, action: string, payload: Record<string, unknown>): Promise<Handled> {
+  const accountId = connection.account_id;
+  const need = (v: string | null, what: string): string => {
+    if (!v) throw new InvalidPayload(`${action} needs ${what}.`);
+    return v;
+  };
+
+  if (APPLICATION_ACTIONS.has(action)) {
+    const a = obj(payload.application);
+    const candidate = obj(a.candidate);
+    const appId = need(idOf(a.id), 'payload.application.id');
+    const candId = idOf(candidate.id) ?? idOf(a.candidate_id);
+    const app = applicationObject(a, candId);
+    if (app) await tx.connectorState.upsertObject(connection.id, KIND.application, app.id, app);
+    const eventAt = strOf(a.last_activity_at, 40) ?? new Date().toISOString();
+    const base = { action, application_id: appId, candidate_id: candId };
+
+    if (action === 'candidate_stage_change') {
+      const stageId = idOf(obj(a.current_stage).id);
+      const mapping = stageId ? await tx.mappings.get(connection.id, STAGE_MAPPING, stageId) : null;
+      if (!mapping) return { status: 'processed', result: { ...base, stage_id: stageId, ordered: false } };
+      const account = await tx.accounts.get(accountId);
+      if (!account) return { status: 'ignored', result: { ...base, stage_id: stageId, reason: 'account missing' } };
+      const job = obj(arr(a.jobs)[0]);
+      const r = await placeOrder(tx, svc.box, {
+        account,
+        source: PROVIDER,
+        sourceOrderId: `stage:${appId}:${stageId}:${eventAt}`,
+        connectionId: connection.id,
+        packageId: mapping.package_id,
+        candidate: {
+          externalId: need(candId, 'payload.application.candidate.id'),
+          email: pickEmail(candidate.email_addresses),
+          firstName: strOf(candidate.first_name, 200),
+          lastName: strOf(candidate.last_name, 200),
+          locale: null,
+        },
+        applicationId: appId,
+        job: { id: idOf(job.id), name: strOf(job.name) },
+        createdBy: 'greenhouse:stage_change',
+        meta: { greenhouse: { urls: [], partner_test_id: mapping.package_id, stage_id: stageId } },
+      });
+      if (r.kind === 'refused') return { status: 'processed', result: { ...base, stage_id: stageId, ordered: false, refused: r.refusal.code } };
+      await trackCandidate(tx, connection.id, candId!);
+      return { status: 'processed', result: { ...base, stage_id: stageId, ordered: r.kind === 'created', order_id: r.order.id } };
+    }
+
+    const outcomes: Record<string, Outcome> = { hire_candidate: 'hired', reject_candidate: 'rejected', unhire_candidate: null, unreject_candidate: null };
+    if (action in outcomes) {
+      const outcome = outcomes[action]!;
+      const at = outcome === 'rejected' ? (strOf(a.rejected_at, 40) ?? eventAt) : outcome === 'hired' ? (strOf(obj(a.offer).resolved_at, 40) ?? eventAt) : null;
+      const changed = candId ? await recordOutcome(tx, connection, candId, appId, outcome, at, eventAt) : [];
+      return { status: 'processed', result: { ...base, outcome, orders: changed } };
+    }
+
+    if (action === 'update_candidate' && candId) {
+      // The ATS is the source of truth for contact data: refresh it if we know this person.
+      const row = await tx.candidates.findByExternal(accountId, PROVIDER, candId);
+      const email = pickEmail(candidate.email_addresses);
+      if (row && !row.erased_at && email) {
+        await tx.candidates.upsert({ account_id: accountId, source: PROVIDER, external_id: candId, email, first_name: strOf(candidate.first_name, 200), last_name: strOf(candidate.last_name, 200), locale: null });
+        return { status: 'processed', result: { ...base, refreshed: true } };
+      }
+    }
+    // Reconcile the outcome carried by any application event (e.g. application_updated after a hire).
+    const outcome = outcomeOfStatus(app?.status ?? null);
+    const changed = candId && app?.status ? await recordOutcome(tx, connection, candId, appId, outcome, outcome === 'rejected' ? (app.rejected_at ?? eventAt) : eventAt, eventAt) : [];
+    return { status: 'processed', result: { ...base, ...(changed.length ? { orders: changed } : {}) } };
+  }
+
+  switch (action) {
+    case 'delete_candidate':
+    case 'candidate_anonymized': {
+      const person = obj(payload.person ?? payload.candidate);
+      const candId = need(idOf(person.id), 'payload.person.id');
+      const r = await eraseGhCandidate(tx, connection, candId, action);
+      for (const appId of arr(person.deleted_application_ids).map(idOf)) if (appId) await tx.connectorState.deleteObject(connection.id, KIND.application, appId);
+      return { status: 'processed', result: { action, candidate_id: candId, erased: r.found, orders: r.orderIds.length }, eraseMailsOf: r.orderIds };
+    }
+    case 'delete_application': {
+      const a = obj(payload.application);
+      const appId = need(idOf(a.id), 'payload.application.id');
+      const candId = idOf(a.candidate_id) ?? idOf(obj(a.candidate).id);
+      await tx.connectorState.deleteObject(connection.id, KIND.application, appId);
+      if (!candId) return { status: 'processed', result: { action, application_id: appId, erased: false } };
+      const r = await eraseGhCandidate(tx, connection, candId, action);
+      return { status: 'processed', result: { action, application_id: appId, candidate_id: candId, erased: r.found, orders: r.orderIds.length }, eraseMailsOf: r.orderIds };
+    }
+    case 'merge_candidate': {
+      const person = obj(payload.person);
+      const from = need(idOf(person.id), 'payload.person.id');
+      const to = need(idOf(person.new_candidate_id), 'payload.person.new_candidate_id');
+      const moved = await mergeCandidates(tx, connection, from, to);
+      return { status: 'processed', result: { action, candidate_id: from, new_candidate_id: to, orders: moved } };
+    }
+    case 'job_created':
+    case 'job_updated':
+    case 'job_approved': {
+      const j = obj(payload.job);
+      const job = jobObject(j);
+      if (!job) throw new InvalidPayload(`${action} needs payload.job.id.`);
+      await tx.connectorState.upsertObject(connection.id, KIND.job, job.id, job);
+      // UNCONFIRMED: whether job webhooks carry the interview stages; when they do not, Harvest is asked
+      if (Array.isArray(j.stages)) {
+        const stages = j.stages.map((s) => stageObject(obj(s), job.id)).filter((s): s is StageObject => !!s);
+        const unmapped = await replaceJobStages(tx, connection.id, job.id, stages);
+        return { status: 'processed', result: { action, job_id: job.id, stages: stages.length, unmapped } };
+      }
+      if (settingsOf(svc, connection).harvestApiKey) {
+        await tx.outbox.enqueue({ account_id: accountId, kind: 'greenhouse.job_stages', connection_id: connection.id, payload: { job_id: job.id }, idempotency_key: `gh-stages:${connection.id}:${job.id}:${job.updated_at ?? Date.now()}` });
+      }
+      return { status: 'processed', result: { action, job_id: job.id } };
+    }
+    case 'job_deleted': {
+      const jobId = need(idOf(obj(payload.job).id), 'payload.job.id');
+      await tx.connectorState.deleteObject(connection.id, KIND.job, jobId);
+      const unmapped = await dropStages(tx, connection.id, (s) => s.job_id === jobId);
+      return { status: 'processed', result: { action, job_id: jobId, unmapped } };
+    }
+    case 'job_interview_stage_deleted': {
+      const s = obj(payload.job_interview_stage ?? payload.stage);
+      const stageId = need(idOf(s.id), 'payload.job_interview_stage.id');
+      await tx.connectorState.deleteObject(connection.id, KIND.stage, stageId);
+      const unmapped = await tx.mappings.delete(connection.id, STAGE_MAPPING, stageId);
+      return { status: 'processed', result: { action, stage_id: stageId, unmapped } };
+    }
+    default: {
+      // Job posts, offers, offices, departments, interviews, scorecards and anything new: recorded by ids.
+      const ids: Json = {};
+      for (const [k, v] of Object.entries(payload)) {
+        const id = idOf(obj(v).id);
+        if (id) ids[`${k}_id`.slice(0, 60)] = id;
+        if (Object.keys(ids).length >= 10) break;
+      }
+      return { status: 'processed', result: { action, ...ids } };
+    }
+  }
+}
+
+async function eraseGhCandidate(tx: Repos, connection: ConnectionRow, candidateExternalId: string, action: string) {
+  const row = await tx.candidates.findByExternal(connection.account_id, PROVIDER, candidateExternalId);
+  // Nothing of ours yet: still forget the (id-only) synced object so a later sync does not fetch them.
+  await tx.connectorState.deleteObject(connection.id, KIND.candidate, candidateExternalId);
+  if (!row) return { found: false, orderIds: [] as string[] };
+  const r = await eraseCandidateInTx(tx, connection.account_id, row.id, { actor: `greenhouse:${action}` });
+  return { found: true, orderIds: r.orderIds };
+}
+
+/** Greenhouse merged `from` into `to`: their orders now belong to `to`; `from` keeps no personal data. */
+async function mergeCandidates(tx: Repos, connection: ConnectionRow, from: string, to: string): Promise<string[]> {
+  const accountId = connection.account_id;
+  const old = await tx.candidates.findByExternal(accountId, PROVIDER, from);
+  if (!old) return [];
+  let target = await tx.candidates.findByExternal(accountId, PROVIDER, to);
+  if (!target) {
+    target = await tx.candidates.upsert({ account_id: accountId, source: PROVIDER, external_id: to, email: old.email, first_name: old.first_name, last_name: old.last_name, locale: old.locale });
+  }
+  const moved: string[] = [];
+  for (const o of await tx.orders.listByCandidate(accountId, old.id)) {
+    await tx.orders.update(accountId, o.id, { candidate_id: target.id });
+    moved.push(o.id);
+  }
+  await tx.candidates.erase(accountId, old.id);
+  await tx.connectorState.deleteObject(connection.id, KIND.candidate, from);
+  if (moved.length) await trackCandidate(tx, connection.id, to);
+  await tx.audit.add({ account_id: accountId, actor: 'greenhouse:merge_candidate', action: 'candidate.merged', target: target.id, details: { from: old.id, orders: moved.length } });
+  return moved;
+}

@@ -1,0 +1,42 @@
+// Lever's OAuth redirect target, mounted at /partner/lever/oauth/callback: one fixed redirect URI for every
+// customer (Lever matches it exactly); the single-use state names the connection.
+import { Hono } from 'hono';
+import { describeRoute, resolver } from 'hono-openapi';
+import * as v from 'valibot';
+import { ErrorSchema } from '../../../shared/api.ts';
+import { valid } from '../../http/validate.ts';
+import type { Services } from '../../services.ts';
+import { completeAuthorization } from './oauth.ts';
+
+const Query = v.object({
+  state: v.pipe(v.string(), v.minLength(10), v.maxLength(300)),
+  code: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(2000))),
+  error: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  error_description: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+});
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function leverPartnerRoutes(svc: Services) {
+  const app = new Hono();
+  app.get(
+    '/oauth/callback',
+    describeRoute({
+      summary: "Lever's OAuth redirect: checks the single-use state, exchanges the code and activates the connection",
+      tags: ['lever'],
+      responses: {
+        200: { description: 'Connected (an HTML page for the person who consented)', content: { 'text/html': { schema: { type: 'string' } } } },
+        ...Object.fromEntries([400, 409, 502].map((c) => [c, { description: 'Error', content: { 'application/json': { schema: resolver(ErrorSchema) } } }])),
+      },
+    }),
+    valid('query', Query),
+    async (c) => {
+      const connection = await completeAuthorization(svc, c.req.valid('query'));
+      c.header('Cache-Control', 'no-store');
+      return c.html(
+        `<!doctype html><html lang="en"><meta charset="utf-8"><title>Lever connected</title><h1>Lever is connected</h1><p>Assay can now read your postings and stages and write results to Lever (connection ${esc(connection.id)}). You can close this window.</p></html>`,
+      );
+    },
+  );
+  return app;
+}

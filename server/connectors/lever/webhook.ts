@@ -1,0 +1,83 @@
+// Lever webhooks (contracts/ats-native.md §2.3): the signature is HMAC(signature token, token + triggeredAt)
+// carried in the body — never over the body — so the body is parsed (size-bounded by the route) and then
+// verified before anything is stored. De-duplicated on the delivery `token`.
+import * as v from 'valibot';
+import type { Services } from '../../services.ts';
+import type { ConnectionRow } from '../../store/types.ts';
+import { hmacMatches, recordDelivery } from '../shared.ts';
+import type { WebhookRequest, WebhookResponse } from '../types.ts';
+import { leverSettings, PROVIDER } from './settings.ts';
+
+export const STAGE_CHANGE_JOB = 'lever.stage_change';
+
+const Envelope = v.object({
+  triggeredAt: v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.string(), v.regex(/^\d{1,16}$/))]),
+  event: v.pipe(v.string(), v.maxLength(100)),
+  data: v.optional(v.nullable(v.record(v.string(), v.unknown()))),
+  token: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+  signature: v.optional(v.pipe(v.string(), v.maxLength(200))),
+});
+const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(100), v.regex(/^[A-Za-z0-9_-]+$/, 'must be a Lever id'));
+const StageChange = v.object({ opportunityId: Id, toStageId: Id, fromStageId: v.optional(v.nullable(Id)), contactId: v.optional(v.nullable(Id)), candidateId: v.optional(v.nullable(Id)) });
+const Hired = v.object({ opportunityId: Id, contactId: v.optional(v.nullable(Id)), candidateId: v.optional(v.nullable(Id)) });
+
+const ok = (body: Record<string, unknown> = {}): WebhookResponse => ({ status: 200, body: { ok: true, ...body } });
+const fail = (status: number, code: string, message: string): WebhookResponse => ({ status, body: { error: { code, message } } });
+
+export async function leverWebhook(svc: Services, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookResponse> {
+  // Revoked: acknowledged (so Lever stops retrying) and ignored; nothing is stored.
+  if (connection.status === 'revoked') return ok({ ignored: 'connection_revoked' });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(req.text);
+  } catch {
+    return fail(400, 'malformed_json', 'The webhook body is not valid JSON.');
+  }
+  const env = v.safeParse(Envelope, parsed);
+  if (!env.success) return fail(400, 'invalid_body', 'The webhook body is not a Lever webhook ({ triggeredAt, event, data, token, signature }).');
+  const body = env.output;
+  const tokens = leverSettings(svc, connection).signatureTokens;
+  if (tokens.length === 0) return fail(401, 'signature_not_configured', 'This connection has no signature_token, so no webhook can be trusted; add the token Lever shows for the webhook.');
+  if (!body.signature) return fail(401, 'signature_missing', 'The webhook carries no signature; generate a signature token for it in Lever.');
+  // Every configured token is tried (Lever may give each event its own) so timing reveals nothing.
+  let verified = false;
+  for (const t of tokens) verified = hmacMatches(t, `${body.token}${body.triggeredAt}`, body.signature, ['hex']) || verified;
+  if (!verified) return fail(401, 'invalid_signature', 'The webhook signature does not match this connection\'s signature token.');
+
+  const triggeredAt = new Date(Number(body.triggeredAt));
+  if (body.event === 'candidateStageChange') {
+    const data = v.safeParse(StageChange, body.data ?? {});
+    if (!data.success) return fail(400, 'invalid_body', 'A candidateStageChange needs data.opportunityId and data.toStageId.');
+    const d = data.output;
+    const dup = await svc.store.transaction(async (tx) => {
+      const rec = await recordDelivery(tx, PROVIDER, connection.id, body.token);
+      if (rec.duplicate) return true;
+      // The lookups (stage name, opportunity, posting) are network calls: they run in the job, outside any transaction.
+      await tx.outbox.enqueue({
+        account_id: connection.account_id,
+        kind: STAGE_CHANGE_JOB,
+        connection_id: connection.id,
+        payload: { inbox_id: rec.row.id, token: body.token, triggered_at: triggeredAt.toISOString(), opportunity_id: d.opportunityId, to_stage_id: d.toStageId, contact_id: d.contactId ?? null },
+        idempotency_key: `lever:stage:${connection.id}:${body.token}`,
+      });
+      return false;
+    });
+    return ok(dup ? { duplicate: true } : { queued: true });
+  }
+  if (body.event === 'candidateHired') {
+    const data = v.safeParse(Hired, body.data ?? {});
+    // Lever's "test" button sends candidateHired with empty data: a valid, signed no-op.
+    if (!data.success) return ok({ ignored: 'no_opportunity' });
+    const opportunityId = data.output.opportunityId;
+    const result = await svc.store.transaction(async (tx) => {
+      const rec = await recordDelivery(tx, PROVIDER, connection.id, body.token);
+      if (rec.duplicate) return { duplicate: true, orders: 0 };
+      const orders = (await tx.orders.listForApplication(connection.account_id, opportunityId)).filter((o) => o.source === PROVIDER && o.connection_id === connection.id);
+      for (const o of orders) await tx.orders.update(o.account_id, o.id, { outcome: 'hired', outcome_at: triggeredAt.toISOString() });
+      await tx.inbox.finish(rec.row.id, orders.length ? 'processed' : 'ignored', { event: body.event, orders: orders.length });
+      return { duplicate: false, orders: orders.length };
+    });
+    return ok(result.duplicate ? { duplicate: true } : { orders_marked_hired: result.orders });
+  }
+  return ok({ ignored: 'event_not_used' });
+}

@@ -1,0 +1,21 @@
+// Recruitee's own marketplace partner API (ats-native.md §3.3): tests and send_candidate, report updates, webhooks.
+import { registerConnector } from '../index.ts';
+import type { Connector } from '../types.ts';
+import { checkRecruitee, recruiteeSetup } from './check.ts';
+import { recruiteePartnerRoutes } from './partner-routes.ts';
+import { PROVIDER, SETTINGS, validateSettings } from './settings.ts';
+import { recruiteeWebhook } from './webhook.ts';
+import { recruiteeWriteBack } from './write-back.ts';
+
+export const recruitee: Connector = {
+  provider: PROVIDER,
+  settings: SETTINGS,
+  validateSettings,
+  webhook: recruiteeWebhook,
+  partnerRoutes: recruiteePartnerRoutes,
+  writeBack: recruiteeWriteBack,
+  check: checkRecruitee,
+  vendorSetup: recruiteeSetup,
+};
+
+registerConnector(recruitee);

@@ -1,0 +1,39 @@
+// Report updates to Recruitee: PATCH {base}/p/{codename}/reports/{report_id} with RT-PARTNER-SECRET (§3.3).
+import { callVendor, failureFor, PermanentError } from '../../http/client.ts';
+import type { Services } from '../../services.ts';
+import type { ConnectionRow, OrderRow, OutboxJob } from '../../store/types.ts';
+import { settingsOf } from './settings.ts';
+
+export type ReportStatus = 'sent' | 'completed' | 'failed' | 'canceled';
+export interface ReportPatch {
+  status: ReportStatus;
+  /** Free text on Recruitee's side: we send a percentage such as "76%". */
+  score?: string;
+  completed_at?: string;
+}
+
+export async function reportPatchFor(svc: Services, order: OrderRow, event: string): Promise<ReportPatch> {
+  if (event === 'completed') {
+    const result = await svc.store.results.get(order.account_id, order.id);
+    if (!result) throw new PermanentError(`order ${order.id} is completed but has no stored result`);
+    const pct = result.max_score > 0 ? Math.min(100, Math.max(0, Math.round((result.score / result.max_score) * 100))) : 0;
+    // "failed: the candidate took the test and failed" — only when a pass mark says so.
+    return { status: result.details.passed === false ? 'failed' : 'completed', score: `${pct}%`, completed_at: result.completed_at };
+  }
+  if (event === 'failed') return { status: 'failed' };
+  // cancelled, expired, rejected: the test will not be taken.
+  return { status: 'canceled' };
+}
+
+export async function recruiteeWriteBack(svc: Services, job: OutboxJob, order: OrderRow, connection: ConnectionRow): Promise<void> {
+  const s = settingsOf(svc, connection);
+  if (!s.partnerSecret || !s.codename) throw new PermanentError('the Recruitee connection has no partner_secret or codename');
+  const patch = await reportPatchFor(svc, order, String(job.payload.event ?? ''));
+  const res = await callVendor(`${s.baseUrl}/p/${encodeURIComponent(s.codename)}/reports/${encodeURIComponent(order.source_order_id)}`, {
+    method: 'PATCH',
+    headers: { 'RT-PARTNER-SECRET': s.partnerSecret, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(patch),
+    timeoutMs: 15_000,
+  });
+  if (res.status < 200 || res.status >= 300) throw failureFor(res, 'Recruitee report update');
+}

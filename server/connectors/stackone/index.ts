@@ -1,0 +1,22 @@
+// StackOne's Unified ATS Assessments API through its Recruitee partner integration (unified-apis.md §2).
+import { registerConnector } from '../index.ts';
+import type { Connector } from '../types.ts';
+import { checkStackOne, stackOneSetup } from './check.ts';
+import { stackOnePartnerRoutes } from './package-list.ts';
+import { PROVIDER, SETTINGS, validateSettings } from './settings.ts';
+import { REFUSAL_JOB, stackOneWebhook } from './webhook.ts';
+import { refusalJob, stackOneWriteBack } from './write-back.ts';
+
+export const stackone: Connector = {
+  provider: PROVIDER,
+  settings: SETTINGS,
+  validateSettings,
+  webhook: stackOneWebhook,
+  partnerRoutes: stackOnePartnerRoutes,
+  writeBack: stackOneWriteBack,
+  jobs: { [REFUSAL_JOB]: refusalJob },
+  check: checkStackOne,
+  vendorSetup: stackOneSetup,
+};
+
+registerConnector(stackone);

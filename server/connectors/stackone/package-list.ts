@@ -1,0 +1,99 @@
+// Our "Package's List Endpoint": StackOne POSTs here when a recruiter opens the picker in Recruitee.
+import { Hono } from 'hono';
+import { describeRoute, resolver } from 'hono-openapi';
+import * as v from 'valibot';
+import { ErrorSchema } from '../../../shared/api.ts';
+import { safeEqual } from '../../crypto/secrets.ts';
+import { ApiError } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import type { ConnectionRow, PackageRow } from '../../store/types.ts';
+import { hmacMatches } from '../shared.ts';
+import { PROVIDER, settingsOf } from './settings.ts';
+
+const MAX_BYTES = 16 * 1024;
+const CONNECTION_ID = /^con_[0-9a-z]{8,40}$/;
+
+/** What StackOne sends: `{ "account_id": "…", "provider": "recruitee" }` (guide; not re-verified elsewhere). */
+const PackageListRequest = v.looseObject({
+  account_id: v.optional(v.nullable(v.union([v.pipe(v.string(), v.maxLength(200)), v.number()]))),
+  provider: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(100)))),
+});
+
+/** "Must conform to the GET /ats/assessments/packages structure" (unified-apis.md §2.5). */
+export const PackageListAnswerSchema = v.object({
+  data: v.array(v.object({ id: v.string(), name: v.string(), description: v.nullable(v.string()) })),
+  next: v.nullable(v.string()),
+});
+export type PackageListAnswer = v.InferOutput<typeof PackageListAnswerSchema>;
+
+export function packageListAnswer(packages: PackageRow[]): PackageListAnswer {
+  return { data: packages.map((p) => ({ id: p.id, name: p.name, description: p.description || null })), next: null };
+}
+
+/** The key from `Authorization: Basic …`: StackOne's guide shows base64(api key); base64(key:) is accepted too. */
+export function basicKeyOf(header: string | undefined): string | null {
+  const m = /^Basic\s+([A-Za-z0-9+/=_-]{1,2048})\s*$/i.exec(header ?? '');
+  if (!m) return null;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  return decoded.endsWith(':') ? decoded.slice(0, -1) : decoded;
+}
+
+/** The connection a partner call names in its path, or a 404 that says nothing about other accounts. */
+export async function partnerConnection(svc: Services, provider: string, connectionId: string): Promise<ConnectionRow> {
+  if (!CONNECTION_ID.test(connectionId)) throw new ApiError(404, 'unknown_connection', 'No such connection.');
+  const connection = await svc.store.connections.getById(connectionId);
+  if (!connection || connection.provider !== provider) throw new ApiError(404, 'unknown_connection', 'No such connection.');
+  if (connection.status !== 'active') throw new ApiError(403, 'connection_inactive', `This ${provider} connection is ${connection.status}; ask the provider to re-activate it.`);
+  return connection;
+}
+
+const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
+
+export function stackOnePartnerRoutes(svc: Services): Hono {
+  const app = new Hono();
+  app.post(
+    '/:connectionId/packages',
+    describeRoute({
+      summary: "StackOne's Package's List Endpoint: the account's active packages",
+      description:
+        'Called by StackOne when a recruiter is about to send a test. `Authorization: Basic base64(partner_api_key)` and `x-stackone-signature` (base64url HMAC-SHA256 of the raw body with the webhook secret) are required.',
+      tags: ['partner'],
+      responses: { 200: { description: 'Packages', content: json(PackageListAnswerSchema) }, ...errors(400, 401, 403, 404, 413) },
+    }),
+    async (c) => {
+      const connection = await partnerConnection(svc, PROVIDER, c.req.param('connectionId'));
+      const s = settingsOf(svc, connection);
+      const unauthorized = (code: string, message: string) => new ApiError(401, code, message, { 'WWW-Authenticate': 'Basic realm="assay-stackone"' });
+      if (!s.partnerApiKey) throw unauthorized('partner_key_not_configured', "This connection has no partner_api_key, so StackOne's package-list calls cannot be accepted; use the static Package ID or add the key.");
+      const given = basicKeyOf(c.req.header('authorization'));
+      if (given === null) throw unauthorized('auth_missing', 'Send the partner API key as "Authorization: Basic base64(<key>)".');
+      if (!safeEqual(given, s.partnerApiKey)) throw unauthorized('auth_invalid', 'The partner API key is not the one configured for this connection.');
+      const len = Number(c.req.header('content-length') ?? '0');
+      if (len > MAX_BYTES) throw new ApiError(413, 'body_too_large', `Request bodies may be at most ${MAX_BYTES} bytes.`);
+      const raw = new Uint8Array(await c.req.arrayBuffer());
+      if (raw.byteLength > MAX_BYTES) throw new ApiError(413, 'body_too_large', `Request bodies may be at most ${MAX_BYTES} bytes.`);
+      // UNCONFIRMED: how StackOne computes x-stackone-signature on this call is not documented (§2.5 [NF]); we
+      // assume the webhook scheme (base64url HMAC-SHA256 of the raw body, webhook signing secret).
+      const sig = c.req.header('x-stackone-signature');
+      if (!sig) throw new ApiError(401, 'signature_missing', 'The x-stackone-signature header is missing.');
+      if (!hmacMatches(s.webhookSecret, raw, sig, ['base64url'])) throw new ApiError(401, 'signature_invalid', 'The x-stackone-signature does not match the body.');
+      let body: unknown = {};
+      if (raw.byteLength > 0) {
+        try {
+          body = JSON.parse(new TextDecoder().decode(raw));
+        } catch {
+          throw new ApiError(400, 'malformed_json', 'The request body is not valid JSON.');
+        }
+      }
+      const parsed = v.safeParse(PackageListRequest, body);
+      if (!parsed.success) throw new ApiError(400, 'invalid_body', `Expected { "account_id", "provider" }: ${parsed.issues[0]!.message}`);
+      const acct = parsed.output.account_id;
+      if (acct !== undefined && acct !== null && s.accountId && String(acct) !== s.accountId)
+        throw new ApiError(403, 'account_mismatch', `This endpoint belongs to StackOne account ${s.accountId}, not ${String(acct)}.`);
+      const packages = await svc.store.packages.list(connection.account_id, { activeOnly: true });
+      return c.json(packageListAnswer(packages));
+    },
+  );
+  return app;
+}

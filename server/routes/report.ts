@@ -1,0 +1,302 @@
+// The provider's side: /login, /logout and the full report at /report/<order-id>, server-rendered.
+// Only a logged-in user of the order's own account sees a report; anyone else gets a 404.
+import { Hono, type Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { DUMMY_HASH, verifyPassword } from '../accounts/passwords.ts';
+import { sha256Hex } from '../crypto/secrets.ts';
+import { clientAddress } from '../http/rate-limit.ts';
+import { randomToken } from '../ids.ts';
+import type { Services } from '../services.ts';
+import type { AttemptScore } from '../scoring/score-attempt.ts';
+import { DEFAULT_SCORE_BANDS, scoreBand } from '../../shared/score-bands.ts';
+import type { TestSessionRow, UserRow } from '../store/types.ts';
+import { esc, layout, PAGE_CSP, PAGE_CSS } from './page-layout.ts';
+
+export const SESSION_TTL_MS = 8 * 3_600_000;
+const CSS_PATH = '/report/report.css';
+const ORDER_ID = /^ord_[0-9a-z]{8,40}$/;
+
+/** The cookie's name; `__Host-` (secure, whole host, no Domain) where the site runs on https. */
+export const sessionCookieName = (https: boolean) => (https ? '__Host-assay_session' : 'assay_session');
+
+/**
+ * Where to go after login: only a same-origin path ("/report/ord_…"), never "//evil", "/\evil",
+ * "https://…" or anything with control characters; the login and logout pages themselves are refused.
+ */
+export function safeReturnPath(raw: unknown): string | null {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 512) return null;
+  if (!raw.startsWith('/') || raw.startsWith('//') || /[\\\x00-\x1f\x7f\s]/.test(raw)) return null;
+  let url: URL;
+  try {
+    url = new URL(raw, 'http://assay.invalid');
+  } catch {
+    return null;
+  }
+  if (url.origin !== 'http://assay.invalid') return null;
+  if (url.pathname === '/login' || url.pathname === '/logout') return null;
+  return url.pathname + url.search;
+}
+
+/**
+ * Failed logins per e-mail address and per client: after `max` failures within the window the key is
+ * locked for the window; only the moment of locking is reported, so the audit log gets one entry.
+ */
+export class LoginThrottle {
+  readonly #fails = new Map<string, { count: number; since: number; lockedUntil: number }>();
+  constructor(
+    readonly max = 5,
+    readonly windowMs = 15 * 60_000,
+  ) {}
+  lockedFor(key: string, now: number): number {
+    const f = this.#fails.get(key);
+    return f && f.lockedUntil > now ? f.lockedUntil - now : 0;
+  }
+  fail(key: string, now: number): { locked: boolean } {
+    if (this.#fails.size > 50_000) for (const [k, f] of this.#fails) if (f.since + this.windowMs < now && f.lockedUntil < now) this.#fails.delete(k);
+    let f = this.#fails.get(key);
+    if (!f || (f.since + this.windowMs < now && f.lockedUntil < now)) this.#fails.set(key, (f = { count: 0, since: now, lockedUntil: 0 }));
+    f.count++;
+    if (f.count >= this.max && f.lockedUntil <= now) {
+      f.lockedUntil = now + this.windowMs;
+      return { locked: true };
+    }
+    return { locked: false };
+  }
+  clear(key: string): void {
+    this.#fails.delete(key);
+  }
+}
+
+const fmtTime = (iso: string | null) =>
+  iso ? `<time datetime="${esc(iso)}">${esc(new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso)))} UTC</time>` : '—';
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return [h ? `${h} h` : '', m ? `${m} min` : '', !h && sec ? `${sec} s` : ''].filter(Boolean).join(' ') || '0 s';
+}
+
+const bar = (score: number) => `<span class="meter" aria-hidden="true"><span class="w${Math.min(100, Math.max(0, Math.round(score / 5) * 5))}"></span></span>`;
+
+export function reportPages(svc: Services, opts: { throttle?: LoginThrottle; ipThrottle?: LoginThrottle } = {}) {
+  const app = new Hono();
+  const https = svc.config.publicUrl.startsWith('https:');
+  const cookieName = sessionCookieName(https);
+  const publicOrigin = new URL(svc.config.publicUrl).origin;
+  const byEmail = opts.throttle ?? new LoginThrottle(5, 15 * 60_000);
+  const byClient = opts.ipThrottle ?? new LoginThrottle(30, 15 * 60_000);
+
+  const html = (c: Context, body: string, status: 200 | 400 | 401 | 403 | 404 | 429 = 200) => {
+    c.header('Content-Security-Policy', PAGE_CSP);
+    c.header('Cache-Control', 'no-store');
+    return c.html(body, status);
+  };
+
+  const currentUser = async (c: Context): Promise<{ user: UserRow; idHash: string } | null> => {
+    const raw = getCookie(c, cookieName);
+    if (!raw || !/^[A-Za-z0-9_-]{20,100}$/.test(raw)) return null;
+    const idHash = sha256Hex(raw);
+    const session = await svc.store.users.getSession(idHash, Date.now());
+    if (!session) return null;
+    const user = await svc.store.users.get(session.user_id);
+    return user ? { user, idHash } : null;
+  };
+
+  /** Form posts must come from our own pages (SameSite=Lax already keeps other sites' cookies out). */
+  const sameOrigin = (c: Context) => {
+    const origin = c.req.header('origin');
+    return !origin || origin === publicOrigin || origin === new URL(c.req.url).origin;
+  };
+
+  const header = (user: UserRow) =>
+    `<header class="top"><span><strong>Assay</strong> · ${esc(user.name || user.email)}</span><form method="post" action="/logout"><button type="submit" class="link-button">Log out</button></form></header>\n`;
+
+  const loginForm = (o: { next: string | null; email?: string; error?: string }) =>
+    layout({
+      lang: 'en',
+      title: 'Log in — Assay',
+      css: CSS_PATH,
+      body: `<section class="card" aria-labelledby="title">
+<h1 id="title">Log in</h1>
+<p class="muted">Reports are for users of the assessment provider’s dashboard.</p>
+${o.error ? `<p class="error" role="alert" id="login-error">${esc(o.error)}</p>` : ''}
+<form method="post" action="/login" novalidate>
+${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
+<label for="email">E-mail address</label>
+<input id="email" name="email" type="email" autocomplete="username" required value="${esc(o.email ?? '')}"${o.error ? ' aria-invalid="true" aria-describedby="login-error"' : ''}>
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required${o.error ? ' aria-invalid="true" aria-describedby="login-error"' : ''}>
+<button type="submit">Log in</button>
+</form>
+</section>`,
+    });
+
+  const notFoundPage = (user: UserRow | null) =>
+    layout({
+      lang: 'en',
+      title: 'Report not found — Assay',
+      css: CSS_PATH,
+      header: user ? header(user) : '',
+      body: `<section class="card" aria-labelledby="title"><h1 id="title">Report not found</h1><p>There is no report at this address for your account.</p></section>`,
+    });
+
+  app.get(CSS_PATH, (c) => c.body(PAGE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=300' }));
+
+  app.get('/login', async (c) => {
+    const next = safeReturnPath(c.req.query('next'));
+    const me = await currentUser(c);
+    if (me && next) return c.redirect(next, 303);
+    if (me) {
+      return html(
+        c,
+        layout({
+          lang: 'en',
+          title: 'Logged in — Assay',
+          css: CSS_PATH,
+          header: header(me.user),
+          body: `<section class="card" aria-labelledby="title"><h1 id="title">You are logged in</h1><p>Open a report with <strong>Open</strong> on a result in the ATS.</p></section>`,
+        }),
+      );
+    }
+    return html(c, loginForm({ next }));
+  });
+
+  app.post('/login', async (c) => {
+    if (!sameOrigin(c)) return html(c, loginForm({ next: null, error: 'This form must be sent from the login page. Reload it and try again.' }), 403);
+    const len = Number(c.req.header('content-length') ?? 0);
+    if (len > 8192) return html(c, loginForm({ next: null, error: 'The form was too large.' }), 400);
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const email = typeof form.email === 'string' ? form.email.trim().slice(0, 254) : '';
+    const password = typeof form.password === 'string' ? form.password.slice(0, 1024) : '';
+    const next = safeReturnPath(form.next);
+    const now = Date.now();
+    const emailKey = `email:${email.toLowerCase()}`;
+    const clientId = `client:${clientAddress(c)}`;
+    const wait = Math.max(byEmail.lockedFor(emailKey, now), byClient.lockedFor(clientId, now));
+    if (wait > 0) {
+      const minutes = Math.ceil(wait / 60_000);
+      c.header('Retry-After', String(Math.ceil(wait / 1000)));
+      return html(c, loginForm({ next, email, error: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` }), 429);
+    }
+    const user = email ? await svc.store.users.getByEmail(email) : null;
+    // Unknown addresses cost as much time as wrong passwords, so they cannot be told apart.
+    const ok = (await verifyPassword(password, user?.password_hash ?? DUMMY_HASH).catch(() => false)) && !!user && password.length > 0;
+    if (!ok || !user) {
+      const locks = [byEmail.fail(emailKey, now), byClient.fail(clientId, now)];
+      if (locks.some((l) => l.locked)) {
+        await svc.store.audit.add({
+          account_id: user?.account_id ?? null,
+          actor: `login:${clientAddress(c)}`,
+          action: 'login.locked',
+          target: user?.id ?? email.toLowerCase(),
+          details: { email: email.toLowerCase(), by: locks[0]!.locked ? 'email' : 'client', minutes: Math.round(byEmail.windowMs / 60_000) },
+        });
+        c.header('Retry-After', String(Math.ceil(byEmail.windowMs / 1000)));
+        return html(c, loginForm({ next, email, error: `Too many failed attempts. Try again in ${Math.round(byEmail.windowMs / 60_000)} minutes.` }), 429);
+      }
+      return html(c, loginForm({ next, email, error: 'The e-mail address or password is not right.' }), 401);
+    }
+    byEmail.clear(emailKey);
+    const value = randomToken(32);
+    await svc.store.users.createSession({ id_hash: sha256Hex(value), user_id: user.id, expires_at: now + SESSION_TTL_MS });
+    await svc.store.audit.add({ account_id: user.account_id, actor: `user:${user.id}`, action: 'login.succeeded', target: user.id, details: {} });
+    setCookie(c, cookieName, value, { httpOnly: true, sameSite: 'Lax', secure: https, path: '/', maxAge: SESSION_TTL_MS / 1000 });
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(next ?? '/login', 303);
+  });
+
+  app.post('/logout', async (c) => {
+    if (!sameOrigin(c)) return html(c, loginForm({ next: null, error: 'Log out from the report page.' }), 403);
+    const me = await currentUser(c);
+    if (me) {
+      await svc.store.users.deleteSession(me.idHash);
+      await svc.store.audit.add({ account_id: me.user.account_id, actor: `user:${me.user.id}`, action: 'logout', target: me.user.id, details: {} });
+    }
+    deleteCookie(c, cookieName, { path: '/', secure: https, httpOnly: true, sameSite: 'Lax' });
+    c.header('Cache-Control', 'no-store');
+    return c.redirect('/login', 303);
+  });
+
+  app.get('/report/:orderId', async (c) => {
+    const id = c.req.param('orderId');
+    const me = await currentUser(c);
+    if (!me) return c.redirect(`/login?next=${encodeURIComponent(`/report/${ORDER_ID.test(id) ? id : ''}`)}`, 302);
+    const { user } = me;
+    const order = ORDER_ID.test(id) ? await svc.store.orders.view(user.account_id, id) : null;
+    if (!order) return html(c, notFoundPage(user), 404);
+    const [candidate, account, sessions] = await Promise.all([
+      svc.store.candidates.get(order.account_id, order.candidate_id),
+      svc.store.accounts.get(order.account_id),
+      svc.store.attempts.testSessions(order.id),
+    ]);
+    const name = candidate?.erased_at ? 'Erased candidate' : [candidate?.first_name, candidate?.last_name].filter(Boolean).join(' ') || 'Candidate';
+    const result = order.result;
+    const details = (result?.details ?? null) as AttemptScore | null;
+    const band = result ? scoreBand(result.score, account?.settings.score_bands ?? DEFAULT_SCORE_BANDS) : undefined;
+    const spent = order.started_at && order.completed_at ? formatDuration(Date.parse(order.completed_at) - Date.parse(order.started_at)) : '—';
+    const byTest = new Map<string, TestSessionRow>(sessions.map((s) => [s.test_id, s]));
+    const testTime = (testId: string) => {
+      const s = byTest.get(testId);
+      if (!s) return 'not started';
+      const end = s.finished_at ?? (order.completed_at && order.completed_at < s.deadline_at ? order.completed_at : s.deadline_at);
+      return formatDuration(Date.parse(end) - Date.parse(s.started_at));
+    };
+    const facts = `<dl class="facts">
+<dt>Candidate</dt><dd>${esc(name)}${candidate?.email && !candidate.erased_at ? ` · ${esc(candidate.email)}` : ''}</dd>
+<dt>Assessment</dt><dd>${esc(order.package_name)}</dd>
+${order.job_name ? `<dt>Job</dt><dd>${esc(order.job_name)}</dd>` : ''}
+<dt>Status</dt><dd>${esc(order.status.replace('_', ' '))}</dd>
+<dt>Invited</dt><dd>${fmtTime(order.invited_at)}</dd>
+<dt>Started</dt><dd>${fmtTime(order.started_at)}</dd>
+<dt>Completed</dt><dd>${fmtTime(order.completed_at)}</dd>
+<dt>Time spent</dt><dd>${esc(spent)}</dd>
+</dl>`;
+    let body: string;
+    if (!result || !details) {
+      body = `<section class="card" aria-labelledby="facts-title"><h2 id="facts-title">Overview</h2>${facts}</section>
+<section class="card" aria-labelledby="result-title"><h2 id="result-title">Result</h2><p>There is no result yet: the assessment is ${esc(order.status.replace('_', ' '))}.</p></section>`;
+    } else {
+      const tests = details.tests
+        .map((t) => {
+          const traits = t.traits?.length
+            ? `<ul class="traits" aria-label="Sub-scores of ${esc(t.name)}">${t.traits
+                .map((tr) => `<li><div class="score-line"><h4>${esc(tr.name)}</h4><span>${tr.score}%</span></div>${bar(tr.score)}<p class="muted">${esc(tr.explanation)}</p></li>`)
+                .join('')}</ul>`
+            : '';
+          return `<li><div class="score-line"><h3>${esc(t.name)}</h3><span>${t.score}%</span></div>${bar(t.score)}<p>${esc(t.explanation)}</p>${traits}</li>`;
+        })
+        .join('\n');
+      const rows = details.tests
+        .map((t) => `<tr><th scope="row">${esc(t.name)}</th><td>${t.score}%</td><td>${t.weight}</td><td>${t.answered} of ${t.total}</td><td>${esc(testTime(t.test_id))}</td></tr>`)
+        .join('');
+      body = `<section class="card" aria-labelledby="overall-title">
+<h2 id="overall-title">Overall score</h2>
+<p class="overall"><span class="big">${result.score}%</span>${band ? `<span>${esc(band.label)}</span>` : ''}</p>
+${bar(result.score)}
+<p class="muted">The weighted mean of the test scores below (out of ${result.max_score}).</p>
+</section>
+<section class="card" aria-labelledby="facts-title"><h2 id="facts-title">Overview</h2>${facts}</section>
+<section class="card" aria-labelledby="subs-title"><h2 id="subs-title">Sub-scores</h2><ul class="tests">${tests}</ul></section>
+<section class="card" aria-labelledby="breakdown-title"><h2 id="breakdown-title">Per-test breakdown</h2>
+<div class="table-wrap" role="region" aria-labelledby="breakdown-title" tabindex="0"><table>
+<thead><tr><th scope="col">Test</th><th scope="col">Score</th><th scope="col">Weight</th><th scope="col">Answered</th><th scope="col">Time spent</th></tr></thead>
+<tbody>${rows}</tbody></table></div></section>`;
+    }
+    return html(
+      c,
+      layout({
+        lang: 'en',
+        title: `${name} — ${order.package_name} — Assay report`,
+        css: CSS_PATH,
+        header: header(user),
+        body: `<h1>${esc(name)}: ${esc(order.package_name)}</h1>\n${body}`,
+      }),
+    );
+  });
+
+  app.get('/report', (c) => c.redirect('/login', 302));
+
+  return app;
+}

@@ -1,0 +1,59 @@
+// Size budgets on the built files (gzip -9), as a browser would download them.
+import { execSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ROOT } from '../helpers/server.ts';
+
+const DIST = join(ROOT, 'dist');
+type Manifest = Record<string, { file: string; imports?: string[]; css?: string[] }>;
+
+const gz = (file: string) => gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length;
+
+/** The JS files a view needs: the app entry (runtime + shell) plus the view chunk and what it imports. */
+function jsFor(manifest: Manifest, keys: string[]): string[] {
+  const seen = new Set<string>();
+  const walk = (key: string) => {
+    if (seen.has(key)) return;
+    const entry = manifest[key];
+    if (!entry) throw new Error(`${key} is not in the build manifest`);
+    seen.add(key);
+    entry.imports?.forEach(walk);
+  };
+  keys.forEach(walk);
+  return [...seen].map((k) => `widget/${manifest[k]!.file}`);
+}
+
+beforeAll(() => {
+  if (!existsSync(join(DIST, 'embed/embed.js')) || !existsSync(join(DIST, 'widget/.vite/manifest.json'))) {
+    execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
+  }
+}, 120_000);
+
+describe('size budgets', () => {
+  test('the script-tag loader is at most 2,048 bytes gzipped', () => {
+    const size = gz('embed/embed.js');
+    expect(size).toBeGreaterThan(500); // it is the real loader, not an empty file
+    expect(size).toBeLessThanOrEqual(2048);
+  });
+
+  test("the picker view's JavaScript (runtime + shell + picker chunk) is at most 16,384 bytes gzipped", () => {
+    const manifest = JSON.parse(readFileSync(join(DIST, 'widget/.vite/manifest.json'), 'utf8')) as Manifest;
+    const files = jsFor(manifest, ['index.html', 'app/picker/view.tsx']);
+    const total = files.reduce((sum, f) => sum + gz(f), 0);
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(total, files.join(', ')).toBeLessThanOrEqual(16384);
+  });
+
+  test('every view is its own chunk, loaded lazily by the shell', () => {
+    const manifest = JSON.parse(readFileSync(join(DIST, 'widget/.vite/manifest.json'), 'utf8')) as Manifest & Record<string, { dynamicImports?: string[] }>;
+    expect(manifest['index.html']!.dynamicImports).toEqual(expect.arrayContaining(['app/picker/view.tsx', 'app/status/view.tsx', 'app/result/view.tsx', 'app/orders/view.tsx']));
+    expect(manifest['candidate.html']).toBeDefined();
+  });
+
+  test('the npm build ships ESM with its type declarations', () => {
+    expect(readFileSync(join(DIST, 'embed/index.js'), 'utf8')).toMatch(/export\s*\{/);
+    expect(readFileSync(join(DIST, 'embed/index.d.ts'), 'utf8')).toContain('export interface EventMap');
+  });
+});

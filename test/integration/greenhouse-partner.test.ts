@@ -1,0 +1,215 @@
+// Greenhouse's Assessment Partner contract over real HTTP: the simulator plays Greenhouse calling our
+// list_tests / send_test / test_status, we PATCH its take-home-test URL on completion, and it checks
+// every answer by Greenhouse's rules (a malformed one would make it POST response_error).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueWriteBack } from '../../server/orders/place-order.ts';
+import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import { assay } from '../helpers/cli.ts';
+import { query } from '../helpers/db.ts';
+import { startServer, type RunningServer } from '../helpers/server.ts';
+import { DEFAULT_IDS, startSimulator, type GreenhouseSimHandle } from '../simulators/greenhouse/index.ts';
+
+const PARTNER_KEY = 'gh-partner-key-0123456789abcdef';
+let srv: RunningServer;
+let gh: GreenhouseSimHandle;
+let con: string;
+let partnerBase: string;
+
+const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+
+async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const mailsOf = (orderId: string) => {
+  const dir = join(srv.dataDir, 'mail');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(`-${orderId}.eml`)) : [];
+};
+
+/**
+ * TEST-ONLY completion path: candidate mode (server/candidate/) has no completion function yet, so this
+ * does what completion does, through the store: a result, the order completed, the write-back queued.
+ */
+async function completeOrder(orderId: string, score: number, maxScore: number) {
+  const store = openSqliteStore(srv.dataDir);
+  try {
+    await store.transaction(async (tx) => {
+      const o = (await tx.orders.getById(orderId))!;
+      const now = new Date().toISOString();
+      await tx.results.insert({ order_id: o.id, account_id: o.account_id, score, max_score: maxScore, details: {}, completed_at: now });
+      await tx.orders.update(o.account_id, o.id, { status: 'completed', started_at: o.started_at ?? now, completed_at: now });
+      await enqueueWriteBack(tx, { ...o, status: 'completed' }, 'completed');
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+beforeAll(async () => {
+  srv = await startServer();
+  gh = await startSimulator({ partnerApiKey: PARTNER_KEY, webhookSecret: 'gh-webhook-secret', harvestApiKey: 'gh-harvest-key', retryDelaysMs: [50, 50] });
+  const r = assay(
+    ['connections:add', '--account', srv.demo.account_id, '--provider', 'greenhouse', '--set', `partner_api_key=${PARTNER_KEY}`, '--set', 'webhook_secret=gh-webhook-secret',
+      '--set', 'harvest_api_key=gh-harvest-key', '--set', `on_behalf_of=${DEFAULT_IDS.user}`, '--set', `base_url=${gh.baseUrl}`, '--json'],
+    { DATA_DIR: srv.dataDir },
+  );
+  expect(r.code, r.stderr).toBe(0);
+  con = r.json.connection_id;
+  partnerBase = `${srv.url}/partner/greenhouse/${con}`;
+  await gh.config({ partner_base_url: partnerBase });
+});
+afterAll(async () => {
+  await gh?.close();
+  await srv?.stop();
+});
+
+describe('Greenhouse partner endpoints', () => {
+  it('list_tests answers our active packages, valid for Greenhouse', async () => {
+    const r = await gh.listTests();
+    expect(r.status).toBe(200);
+    expect(r.violations).toEqual([]);
+    expect((r.body as Array<{ partner_test_id: string }>).map((t) => t.partner_test_id).sort()).toEqual(['logical-reasoning', 'numerical-reasoning', 'typescript-skills', 'work-style']);
+    expect(r.body).toContainEqual({ partner_test_id: 'numerical-reasoning', partner_test_name: 'Numerical Reasoning' });
+  });
+
+  it('refuses a wrong or missing key with 401 and an unknown connection with 404', async () => {
+    const wrong = await fetch(`${partnerBase}/list_tests`, { headers: { Authorization: basic('not-the-key-0123456789') } });
+    expect(wrong.status).toBe(401);
+    expect((await wrong.json()).error.code).toBe('invalid_api_key');
+    const none = await fetch(`${partnerBase}/list_tests`);
+    expect(none.status).toBe(401);
+    const other = await fetch(`${srv.url}/partner/greenhouse/con_doesnotexist0/list_tests`, { headers: { Authorization: basic(PARTNER_KEY) } });
+    expect(other.status).toBe(404);
+  });
+
+  it('keys must be fewer than 171 characters', () => {
+    const add = (key: string) =>
+      assay(['connections:add', '--account', srv.demo.account_id, '--provider', 'greenhouse', '--set', `partner_api_key=${key}`, '--json'], { DATA_DIR: srv.dataDir });
+    const tooLong = add('k'.repeat(171));
+    expect(tooLong.code).toBe(2);
+    expect(JSON.parse(tooLong.stderr).error).toMatchObject({ code: 'invalid_setting', message: expect.stringMatching(/fewer than 171 characters/) });
+    expect(add('k'.repeat(170)).code).toBe(0);
+  });
+
+  let orderId: string;
+  let firstTest: number;
+  let secondTest: number;
+
+  it('send_test places one order and sends one e-mail to the candidate from the request, also when repeated', async () => {
+    const r = await gh.sendTest({ partner_test_id: 'numerical-reasoning', application_id: DEFAULT_IDS.application });
+    expect(r.status).toBe(200);
+    expect(r.violations).toEqual([]);
+    orderId = (r.body as { partner_interview_id: string }).partner_interview_id;
+    expect(orderId).toMatch(/^ord_/);
+    firstTest = r.test_id!;
+    const orders = query<{ id: string; source: string; source_order_id: string; package_id: string; status: string; meta: string }>(srv.dataDir, "SELECT * FROM orders WHERE source = 'greenhouse'");
+    expect(orders).toHaveLength(1);
+    expect(orders[0]).toMatchObject({ id: orderId, source_order_id: r.test!.url, package_id: 'numerical-reasoning', status: 'pending' });
+    expect(JSON.parse(orders[0]!.meta).greenhouse.urls).toEqual([r.test!.url]);
+    const cand = query<{ email: string; first_name: string; last_name: string; external_id: string }>(srv.dataDir, 'SELECT c.* FROM candidates c JOIN orders o ON o.candidate_id = c.id WHERE o.id = ?', orderId)[0]!;
+    expect(cand).toMatchObject({ email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace & Byron', external_id: String(DEFAULT_IDS.candidate) });
+
+    const mail = await until('the invitation e-mail', () => mailsOf(orderId)[0]);
+    expect(readFileSync(join(srv.dataDir, 'mail', mail), 'utf8')).toMatch(/To: ada@example\.com/);
+
+    // Greenhouse retries the same request: the same answer.
+    const sent = (await (await fetch(`${gh.origin}/_sim/send_tests`)).json()) as Array<{ request: unknown }>;
+    const again = await fetch(`${partnerBase}/send_test`, { method: 'POST', headers: { Authorization: basic(PARTNER_KEY), 'Content-Type': 'application/json' }, body: JSON.stringify(sent[0]!.request) });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ partner_interview_id: orderId });
+    // A recruiter presses Send Test again while the test is open: a new take-home test, still the same order.
+    const second = await gh.sendTest({ partner_test_id: 'numerical-reasoning', application_id: DEFAULT_IDS.application });
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual({ partner_interview_id: orderId });
+    secondTest = second.test_id!;
+
+    expect(query(srv.dataDir, "SELECT id FROM orders WHERE source = 'greenhouse'")).toHaveLength(1);
+    expect(query(srv.dataDir, "SELECT id FROM outbox WHERE kind = 'email.invitation' AND order_id = ?", orderId)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1200)); // give a second e-mail every chance to appear
+    expect(mailsOf(orderId)).toHaveLength(1);
+  });
+
+  it('links the order to its Greenhouse application and job through Harvest', async () => {
+    const o = await until('the order linked to its application', () => query<{ application_id: string | null; job_id: string | null; job_name: string | null }>(srv.dataDir, 'SELECT application_id, job_id, job_name FROM orders WHERE id = ? AND application_id IS NOT NULL', orderId)[0]);
+    expect(o).toEqual({ application_id: String(DEFAULT_IDS.application), job_id: String(DEFAULT_IDS.job), job_name: 'Data Analyst' });
+  });
+
+  it('test_status answers a valid not-complete status while the test is open', async () => {
+    const r = await gh.testStatus(firstTest);
+    expect(r.status).toBe(200);
+    expect(r.violations).toEqual([]);
+    expect(r.body).toMatchObject({ partner_status: 'pending', partner_profile_url: null, partner_score: null });
+    expect(r.test.status).toBe('sent');
+  });
+
+  it('on completion PATCHes the take-home tests, and Greenhouse then pulls a valid complete test_status', async () => {
+    await completeOrder(orderId, 42, 50);
+    await until('test_status answers after the PATCHes', () => gh.testStatusAnswers().filter((a) => a.body && (a.body as { partner_status?: string }).partner_status === 'complete').length >= 2);
+    await gh.idle();
+    const patches = gh.patches();
+    expect(patches.map((p) => Number(p.test_id)).sort()).toEqual([firstTest, secondTest].sort());
+    expect(patches.every((p) => p.status === 200 && p.authorized)).toBe(true);
+    const answers = gh.testStatusAnswers().filter((a) => (a as unknown as { trigger: string }).trigger === 'patch');
+    expect(answers.length).toBe(2);
+    for (const a of answers) {
+      expect(a.status).toBe(200);
+      expect(a.violations).toEqual([]);
+      expect(a.body).toMatchObject({ partner_status: 'complete', partner_profile_url: `${srv.url.replace('127.0.0.1', 'localhost')}/report/${orderId}`, partner_score: 84 });
+      const md = (a.body as { metadata: Record<string, unknown> }).metadata;
+      expect(md).toMatchObject({ Test: 'Numerical Reasoning', Score: '42 / 50', Band: '4 - Strong Hire' });
+      for (const v of Object.values(md)) expect(['string', 'number', 'boolean']).toContain(typeof v);
+    }
+    expect(gh.tests().find((t) => t.id === firstTest)!.status).toBe('complete');
+  });
+
+  it('refuses what it cannot order with a 4xx Greenhouse records as an error, not a malformed answer', async () => {
+    const unknown = await gh.sendTest({ partner_test_id: 'no-such-test', application_id: DEFAULT_IDS.application });
+    expect(unknown.status).toBe(422);
+    expect((unknown.body as { error: { code: string } }).error.code).toBe('package_unknown');
+    const [candId] = gh.seed({ candidates: [{ first_name: 'No', last_name: 'Mail' }] }).candidates!;
+    const [appId] = gh.seed({ applications: [{ candidate_id: candId!, job_id: DEFAULT_IDS.job }] }).applications!;
+    const noMail = await gh.sendTest({ partner_test_id: 'work-style', application_id: appId });
+    expect(noMail.status).toBe(422);
+    expect((noMail.body as { error: { code: string; message: string } }).error).toMatchObject({ code: 'candidate_email_missing', message: expect.stringMatching(/e-mail/) });
+
+    const post = (body: unknown) => fetch(`${partnerBase}/send_test`, { method: 'POST', headers: { Authorization: basic(PARTNER_KEY), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const bad = await post({ partner_test_id: 'work-style', candidate: 'Ada' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.code).toBe('invalid_body');
+    const elsewhere = await post({ partner_test_id: 'work-style', candidate: { first_name: 'A', last_name: 'B', email: 'a@example.com', greenhouse_profile_url: 'https://app.greenhouse.io/people/1' }, url: 'http://169.254.169.254/latest' });
+    expect(elsewhere.status).toBe(422);
+    expect((await elsewhere.json()).error.code).toBe('invalid_url');
+    expect(query(srv.dataDir, "SELECT id FROM orders WHERE source = 'greenhouse'")).toHaveLength(1);
+
+    const missing = await fetch(`${partnerBase}/test_status?partner_interview_id=ord_doesnotexist01`, { headers: { Authorization: basic(PARTNER_KEY) } });
+    expect(missing.status).toBe(404);
+    const noId = await fetch(`${partnerBase}/test_status`, { headers: { Authorization: basic(PARTNER_KEY) } });
+    expect(noId.status).toBe(400);
+  });
+
+  it('response_error is accepted with 200 and recorded without the candidate e-mail', async () => {
+    const r = await fetch(`${partnerBase}/response_error`, {
+      method: 'POST',
+      headers: { Authorization: basic(PARTNER_KEY), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ api_call: 'test_status', errors: ['example'], partner_test_id: 'x', partner_interview_id: 'ord_x', candidate_email: 'secret-person@example.com' }),
+    });
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ status: 200 });
+    const audit = query<{ details: string }>(srv.dataDir, "SELECT details FROM audit_log WHERE action = 'greenhouse.response_error'");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.details).not.toContain('secret-person');
+  });
+
+  it('never made Greenhouse send response_error', () => {
+    expect(gh.responseErrors()).toEqual([]);
+    expect(gh.violations()).toEqual([]);
+  });
+});

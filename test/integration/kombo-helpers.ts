@@ -1,0 +1,100 @@
+// Shared arrangements of the Kombo integration tests: a real server, the Kombo simulator, a connection
+// made with the CLI, and a candidate who takes the test through the candidate API.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, type RunningServer } from '../helpers/server.ts';
+import type { KomboSimHandle } from '../simulators/kombo/index.ts';
+
+export async function until<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, ms = 15_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(v)?.slice(0, 800)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * `assay <args>` without blocking this process: the simulator lives in the test process, so a
+ * synchronous spawn would stop it from answering the CLI's own calls to Kombo.
+ */
+export function assayAsync(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/assay.mjs'), ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      let json: any = null;
+      try {
+        json = JSON.parse(stdout);
+      } catch {
+        /* human output */
+      }
+      resolve({ code: code ?? -1, stdout, stderr, json });
+    });
+  });
+}
+
+/** `assay connections:add` for the demo account (or another), as an operator would. */
+export async function addKomboConnection(server: RunningServer, kombo: KomboSimHandle, opts: { account?: string; extra?: string[] } = {}) {
+  const c = kombo.credentials;
+  const r = await assayAsync(
+    ['connections:add', '--account', opts.account ?? server.demo.account_id, '--provider', 'kombo', '--set', `api_key=${c.api_key}`, '--set', `integration_id=${c.integration_id}`, '--set', `webhook_secret=${c.webhook_secret}`, '--set', `base_url=${c.base_url}`, ...(opts.extra ?? []), '--json'],
+    { DATA_DIR: server.dataDir },
+  );
+  if (r.code !== 0) throw new Error(`connections:add failed: ${r.stderr}`);
+  const id = r.json.connection_id as string;
+  return { id, webhookUrl: `${server.url}/webhooks/kombo/${id}`, json: r.json };
+}
+
+/** E-mails the server wrote (no SMTP_URL: .eml files), decoded from quoted-printable enough to read links. */
+export function mails(dataDir: string, tag?: string): string[] {
+  const dir = join(dataDir, 'mail');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.eml') && (!tag || f.includes(`-${tag}.eml`)))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '='));
+}
+
+export const inviteToken = (mail: string) => /\/t\/([A-Za-z0-9_-]{20,})/.exec(mail)?.[1] ?? null;
+
+type Content = { tests: Array<{ id: string; questions: Array<{ id: string; kind: string; answer?: unknown; answers?: unknown }> }> };
+export const packageContent = (id: string) => JSON.parse(readFileSync(join(ROOT, 'content/packages', `${id}.json`), 'utf8')) as Content;
+
+/**
+ * The candidate takes the test through the candidate API, as the page at /t/<token> does: the first
+ * test all right, the rest answered wrongly, so the sub-scores differ.
+ */
+export async function takeTest(serverUrl: string, token: string, packageId: string) {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${serverUrl}/api/candidate${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json()) as any;
+    if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  await call('POST', '/start');
+  const content = packageContent(packageId);
+  for (const [i, test] of content.tests.entries()) {
+    await call('POST', `/tests/${test.id}/start`);
+    for (const q of test.questions) {
+      const right = q.kind === 'single_choice' || q.kind === 'numeric' ? q.answer : q.kind === 'multiple_choice' ? q.answers : q.kind === 'likert' ? 4 : undefined;
+      if (right === undefined) continue;
+      const value = i === 0 ? right : q.kind === 'numeric' ? -1 : q.kind === 'single_choice' ? (right === 'a' ? 'b' : 'a') : right;
+      await call('PUT', `/answers/${q.id}`, { value });
+    }
+    await call('POST', `/tests/${test.id}/finish`);
+  }
+  return call('POST', '/submit');
+}

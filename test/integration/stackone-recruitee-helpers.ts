@@ -1,0 +1,121 @@
+// Shared arrangements of the StackOne, Recruitee and connections:check tests: a real server whose PUBLIC_URL is its
+// own address (so `connections:check` can call it as the vendor would), the CLI, the mail folder, the widget's view
+// of an application, and a candidate who takes the test through the candidate API.
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
+import { api, sessionToken } from '../helpers/tokens.ts';
+
+export async function until<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, ms = 15_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(v)?.slice(0, 800)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** The real server on a known port, with PUBLIC_URL set to where it listens. */
+export async function startPublicServer(): Promise<RunningServer> {
+  const port = await freePort();
+  return startServer({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}` } });
+}
+
+/**
+ * `assay <args> --json` as an operator would run it, asynchronously (the simulators in this process must keep
+ * answering while the CLI calls them).
+ */
+export function assayAsync(server: RunningServer, args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/assay.mjs'), ...args, '--json'],
+      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: server.dataDir, PUBLIC_URL: server.url }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        let json: any = null;
+        try {
+          json = JSON.parse(stdout);
+        } catch {
+          /* human output */
+        }
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
+        resolve({ code, stdout, stderr, json });
+      },
+    );
+  });
+}
+
+export async function addConnection(server: RunningServer, provider: string, settings: Record<string, string | undefined>, account?: string): Promise<string> {
+  const sets = Object.entries(settings).flatMap(([k, v]) => (v === undefined ? [] : ['--set', `${k}=${v}`]));
+  const r = await assayAsync(server, ['connections:add', '--account', account ?? server.demo.account_id, '--provider', provider, ...sets]);
+  if (r.code !== 0) throw new Error(`connections:add failed: ${r.stderr}`);
+  return r.json.connection_id as string;
+}
+
+/** E-mails the server wrote (no SMTP_URL: .eml files), decoded from quoted-printable enough to read links. */
+export function mails(dataDir: string, tag?: string): string[] {
+  const dir = join(dataDir, 'mail');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.eml') && (!tag || f.includes(`-${tag}.eml`)))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '='));
+}
+
+export const inviteToken = (mail: string) => /\/t\/([A-Za-z0-9_-]{20,})/.exec(mail)?.[1] ?? null;
+
+/** What the recruiter widget shows for one ATS application: GET /api/orders with a context for it. */
+export async function widgetOrders(server: RunningServer, applicationId: string): Promise<any[]> {
+  const token = await sessionToken(server.url, server.demo, { claims: { application: { id: applicationId } } });
+  const r = await api(server.url, token).call('GET', '/api/orders');
+  if (r.status !== 200) throw new Error(`GET /api/orders → ${r.status}`);
+  return r.body.orders as any[];
+}
+
+type Content = { tests: Array<{ id: string; questions: Array<{ id: string; kind: string; answer?: unknown; answers?: unknown }> }> };
+const packageContent = (id: string) => JSON.parse(readFileSync(join(ROOT, 'content/packages', `${id}.json`), 'utf8')) as Content;
+
+/** The candidate takes the test through the candidate API, as the page at /t/<token> does: test one right, the rest wrong. */
+export async function takeTest(serverUrl: string, token: string, packageId: string) {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${serverUrl}/api/candidate${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json()) as any;
+    if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  await call('POST', '/start');
+  for (const [i, test] of packageContent(packageId).tests.entries()) {
+    await call('POST', `/tests/${test.id}/start`);
+    for (const q of test.questions) {
+      const right = q.kind === 'single_choice' || q.kind === 'numeric' ? q.answer : q.kind === 'multiple_choice' ? q.answers : q.kind === 'likert' ? 4 : undefined;
+      if (right === undefined) continue;
+      const value = i === 0 ? right : q.kind === 'numeric' ? -1 : q.kind === 'single_choice' ? (right === 'a' ? 'b' : 'a') : right;
+      await call('PUT', `/answers/${q.id}`, { value });
+    }
+    await call('POST', `/tests/${test.id}/finish`);
+  }
+  return call('POST', '/submit');
+}
+
+/** Waits for the one invitation of an order and completes it as the candidate. */
+export async function completeAsCandidate(server: RunningServer, orderId: string, packageId: string) {
+  const [mail] = await until(() => mails(server.dataDir, orderId), (m) => m.length === 1, 15_000, `invitation e-mail for ${orderId}`);
+  const token = inviteToken(mail!);
+  if (!token) throw new Error('no invitation link in the e-mail');
+  await takeTest(server.url, token, packageId);
+}
