@@ -6,6 +6,7 @@ import { baselineHeaders, onError } from './http/middleware.ts';
 import { pages } from './routes/pages.ts';
 import { partner, webhooks } from './routes/webhooks.ts';
 import { widgetApi } from './routes/widget-api.ts';
+import { insightsApi } from './routes/insights-api.ts';
 import { leverAdminApi } from './routes/lever-admin.ts';
 import { candidateApi } from './routes/candidate-api.ts';
 import { candidatePages } from './routes/candidate-pages.ts';
@@ -22,6 +23,7 @@ export function createApp(svc: Services) {
 
   app.route('/api', widgetApi(svc));
   app.route('/api/lever', leverAdminApi(svc));
+  app.route('/api/insights', insightsApi(svc));
   // Candidate mode (API + /t/<token>) and the provider's login and full report.
   app.route('/api/candidate', candidateApi(svc));
   app.route('/', candidatePages(svc));

@@ -22,14 +22,14 @@ import { toOrderJson } from '../orders/order-json.ts';
 import type { Services } from '../services.ts';
 import { clientAddress, rateLimit } from '../http/rate-limit.ts';
 
-type Env = { Variables: { session: WidgetSession } };
+export type Env = { Variables: { session: WidgetSession } };
 
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
 const bearer = [{ bearerAuth: [] }];
 
-function requireSession(svc: Services): MiddlewareHandler<Env> {
+export function requireSession(svc: Services): MiddlewareHandler<Env> {
   return async (c, next) => {
     const h = c.req.header('authorization') ?? '';
     const m = /^Bearer ([A-Za-z0-9._~+/=-]{10,4096})$/.exec(h);

@@ -209,4 +209,13 @@ CREATE TABLE idempotency_keys (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'insights indexes',
+    sql: `
+CREATE INDEX orders_account_created ON orders(account_id, created_at);
+CREATE INDEX orders_account_package ON orders(account_id, package_id, created_at);
+CREATE INDEX orders_account_job ON orders(account_id, job_id, created_at);
+`,
+  },
 ];

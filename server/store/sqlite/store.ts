@@ -8,6 +8,7 @@ import { candidatesRepo } from './candidates.ts';
 import { ordersRepo, resultsRepo } from './orders.ts';
 import { outboxRepo } from './outbox.ts';
 import { connectorStateRepo, mappingsRepo } from './connector-state.ts';
+import { insightsRepo } from './insights.ts';
 import { attemptsRepo, auditRepo, idempotencyRepo, inboxRepo, usersRepo } from './misc.ts';
 
 /**
@@ -34,6 +35,7 @@ export class SqliteStore implements Store {
   audit!: Repos['audit'];
   idempotency!: Repos['idempotency'];
   connectorState!: Repos['connectorState'];
+  insights!: Repos['insights'];
   mappings!: Repos['mappings'];
 
   constructor(db: DB) {
@@ -52,6 +54,7 @@ export class SqliteStore implements Store {
       audit: auditRepo(db),
       idempotency: idempotencyRepo(db),
       connectorState: connectorStateRepo(db),
+      insights: insightsRepo(db),
       mappings: mappingsRepo(db),
     };
     for (const [name, repo] of Object.entries(this.#repos)) {
