@@ -1,4 +1,5 @@
 import { enqueueWriteBack } from './orders/place-order.ts';
+import { sweepRetention } from './candidates/retention.ts';
 import type { Services } from './services.ts';
 
 /** Expires lapsed invitations and deadlines; safe to run in every instance (each update is conditional). */
@@ -40,6 +41,7 @@ export function startBackground(svc: Services): () => Promise<void> {
     timers.push(t);
   };
   every(Number(process.env.ASSAY_SWEEP_MS ?? 30_000), () => sweepLapsedOrders(svc), 'sweeper');
+  every(Number(process.env.ASSAY_RETENTION_SWEEP_MS ?? 3_600_000), () => sweepRetention(svc), 'retention');
   for (const c of Object.values(svc.connectors)) {
     if (c.periodic) every(c.periodic.everyMs, () => c.periodic!.run(svc), `${c.provider}.periodic`);
   }

@@ -16,6 +16,7 @@ import { greenhouseCommands } from './greenhouse-commands.ts';
 import { diagnosticsCommands } from './diagnostics-commands.ts';
 import { komboCommands } from './kombo-commands.ts';
 import { leverCommands } from './lever-commands.ts';
+import { candidateCommands } from './candidate-commands.ts';
 
 export const str = (ctx: CommandContext, name: string, required = false): string | undefined => {
   const val = ctx.args[name];
@@ -208,4 +209,5 @@ export const commands: Record<string, Command> = {
   ...komboCommands,
   ...leverCommands,
   ...greenhouseCommands,
+  ...candidateCommands,
 };

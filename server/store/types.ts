@@ -224,6 +224,8 @@ export interface CandidatesRepo {
   findByExternal(accountId: string, source: string, externalId: string): Promise<CandidateRow | null>;
   /** Removes personal data, keeps the row (and so anonymised scores) linked. */
   erase(accountId: string, id: string): Promise<boolean>;
+  /** Candidates (not yet erased) with no open order and no order change since `beforeIso`: due for retention erasure. */
+  listRetentionDue(accountId: string, beforeIso: string, limit: number): Promise<CandidateRow[]>;
 }
 
 export interface OrdersRepo {

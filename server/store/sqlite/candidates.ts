@@ -13,7 +13,13 @@ export function candidatesRepo(db: DB): CandidatesRepo {
     WHERE id = @id AND erased_at IS NULL`);
   const erase = db.prepare(`UPDATE candidates SET email = NULL, first_name = NULL, last_name = NULL, locale = NULL,
     external_id = 'erased:' || id, erased_at = ? WHERE account_id = ? AND id = ?`);
+  const retentionDue = db.prepare(`SELECT c.* FROM candidates c WHERE c.account_id = ? AND c.erased_at IS NULL AND c.created_at < ?
+    AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.candidate_id = c.id AND (o.status IN ('pending','in_progress') OR o.updated_at >= ?))
+    LIMIT ?`);
   return {
+    async listRetentionDue(accountId, beforeIso, limit) {
+      return retentionDue.all(accountId, beforeIso, beforeIso, limit) as CandidateRow[];
+    },
     async upsert(c) {
       const existing = byExternal.get(c.account_id, c.source, c.external_id) as CandidateRow | undefined;
       if (existing) {
