@@ -13,7 +13,7 @@ function scriptTagBuild(): Plugin {
     name: 'assay-embed-script-tag',
     apply: 'build',
     async closeBundle() {
-      copyFileSync(here('./widget/embed/index.d.ts'), `${outDir}/index.d.ts`);
+      copyFileSync(here('./widget/embed/published.d.ts'), `${outDir}/index.d.ts`);
       await build({
         configFile: false,
         logLevel: 'warn',

@@ -29,6 +29,8 @@ export interface LoadSpec {
   warmupS?: number;
   /** Requests per second over all connections (open-ish loop); absent = as fast as possible. */
   overallRate?: number;
+  /** Also return every 2xx latency (ms, 0.01 resolution), to pool several runs. */
+  samples?: boolean;
   mode: LoadMode;
 }
 
@@ -48,6 +50,7 @@ export interface LoadResult {
   max: number;
   statusCodes: Record<string, number>;
   firstError?: string;
+  samples?: number[];
 }
 
 function pct(sorted: Float64Array, p: number): number {
@@ -150,6 +153,7 @@ async function once(spec: LoadSpec, durationS: number, measure: boolean): Promis
     max: sorted.length ? sorted[sorted.length - 1]! : NaN,
     statusCodes: codes,
     ...(firstError ? { firstError } : {}),
+    ...(spec.samples ? { samples: Array.from(sorted, (x) => Math.round(x * 100) / 100) } : {}),
   };
 }
 

@@ -16,6 +16,10 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Context exchanges allowed per client address per minute (brute force on /api/session gets 429). */
   sessionRatePerMin: number;
+  /** DATABASE_URL=postgres://…: PostgreSQL shared by several instances; unset: the embedded SQLite file in DATA_DIR. */
+  databaseUrl?: string | null;
+  /** How long an instance holds an outbox job before another may take it over (ASSAY_OUTBOX_LEASE_MS). */
+  outboxLeaseMs?: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -35,6 +39,26 @@ function parseMasterKey(raw: string, from: string): Buffer {
     throw new UsageError('invalid_master_key', `${from} must be 32 bytes as 64 hex characters or base64 (try: openssl rand -base64 32).`);
   }
   return key;
+}
+
+/** postgres://user:password@host:port/database; the password is never echoed back in an error. */
+export function parseDatabaseUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const t = raw.trim();
+  let u: URL | null = null;
+  try {
+    u = new URL(t);
+  } catch {
+    /* not a URL */
+  }
+  if (!u || (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') || !u.hostname || u.pathname.replace(/^\//, '') === '') {
+    const shown = u ? t.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@') : t.replace(/:[^:@/]*@/, ':***@');
+    throw new UsageError(
+      'invalid_database_url',
+      `DATABASE_URL must look like postgres://user:password@host:5432/database (leave it unset for the embedded SQLite file in DATA_DIR), not "${shown}".`,
+    );
+  }
+  return t;
 }
 
 /** Reads the environment once; every problem is a UsageError with a sentence an operator can act on. */
@@ -68,7 +92,12 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const rate = env.ASSAY_SESSION_RATE_PER_MIN ?? '600';
   if (!/^\d+$/.test(rate) || Number(rate) < 1) throw new UsageError('invalid_rate_limit', 'ASSAY_SESSION_RATE_PER_MIN must be a whole number of at least 1.');
+  const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
+  const lease = env.ASSAY_OUTBOX_LEASE_MS ?? '120000';
+  if (!/^\d+$/.test(lease) || Number(lease) < 1000) throw new UsageError('invalid_outbox_lease', 'ASSAY_OUTBOX_LEASE_MS must be a whole number of milliseconds, at least 1000.');
   return {
+    databaseUrl,
+    outboxLeaseMs: Number(lease),
     sessionRatePerMin: Number(rate),
     port,
     host,

@@ -19,16 +19,42 @@ async function main() {
     }
     throw err;
   }
-  const svc = await createServices(config);
+  let svc;
+  try {
+    svc = await createServices(config);
+  } catch (err) {
+    if (!config.databaseUrl) throw err;
+    const where = new URL(config.databaseUrl);
+    process.stderr.write(`assay: database_unavailable: Cannot open the PostgreSQL database ${where.hostname}:${where.port || 5432}${where.pathname} (${(err as Error).message}).\n`);
+    process.exit(1);
+  }
+  // Every instance on one database must share the master key (secrets sealed by one are opened by all).
+  const sealed = (await svc.store.accounts.list()).find((a) => a.context_secret_enc)?.context_secret_enc;
+  if (sealed) {
+    try {
+      svc.box.open(sealed);
+    } catch {
+      process.stderr.write('assay: master_key_mismatch: The secrets in this database were sealed with another master key; give every instance the same ASSAY_MASTER_KEY.\n');
+      process.exit(2);
+    }
+  }
   if (config.demo) {
-    const demo = await seedDemo(svc);
-    if (demo) svc.log.info('demo account created', { file: `${config.dataDir}/demo.json`, user: demo.user.email });
+    try {
+      const demo = await seedDemo(svc);
+      if (demo) svc.log.info('demo account created', { file: `${config.dataDir}/demo.json`, user: demo.user.email });
+    } catch (err) {
+      // Instances starting together on one database race to seed it: the account's unique keys let one win.
+      if ((await svc.store.accounts.list()).length === 0) throw err;
+      svc.log.info('demo account seeded by another instance');
+    }
   }
   registerJobs(svc);
   const stopBackground = config.workers ? startBackground(svc) : async () => {};
   const app = createApp(svc);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://${config.host}:${info.port}`;
+    // With PORT=0 the default public address can only be known once bound; links must point at it.
+    if (!process.env.PUBLIC_URL) config.publicUrl = `http://localhost:${info.port}`;
     // One machine-readable line so tests and scripts can find the port (PORT=0 picks a free one).
     process.stdout.write(JSON.stringify({ msg: 'listening', url, public_url: config.publicUrl, port: info.port, data_dir: config.dataDir }) + '\n');
   });

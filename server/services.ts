@@ -5,6 +5,7 @@ import { createMailer, type Mailer } from './mail/mailer.ts';
 import { OutboxWorker } from './outbox/worker.ts';
 import type { Store } from './store/types.ts';
 import { openSqliteStore } from './store/sqlite/store.ts';
+import { openPostgresStore } from './store/postgres/store.ts';
 import { connectors } from './connectors/index.ts';
 import type { Connector } from './connectors/types.ts';
 
@@ -22,14 +23,19 @@ export interface Services {
 
 export async function createServices(config: Config, overrides: Partial<Services> = {}): Promise<Services> {
   const log = overrides.log ?? createLogger(config.logLevel);
-  const store = overrides.store ?? openSqliteStore(config.dataDir);
+  // DATABASE_URL: PostgreSQL, shared by any number of instances; otherwise the embedded SQLite file.
+  const store =
+    overrides.store ??
+    (config.databaseUrl
+      ? await openPostgresStore(config.databaseUrl, { onError: (err) => log.warn('database connection lost', { error: err.message }) })
+      : openSqliteStore(config.dataDir));
   return {
     config,
     store,
     box: new SecretBox(config.masterKey),
     log,
     mailer: overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir }),
-    outbox: overrides.outbox ?? new OutboxWorker(store, log),
+    outbox: overrides.outbox ?? new OutboxWorker(store, log, config.outboxLeaseMs ? { leaseMs: config.outboxLeaseMs } : {}),
     sessionKey: deriveKey(config.masterKey, 'widget session'),
     connectors: overrides.connectors ?? connectors,
   };

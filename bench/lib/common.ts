@@ -56,7 +56,7 @@ export const median = (samples: number[]) => percentile(samples, 50);
 
 export function fmt(n: number | null | undefined, digits = 1): string {
   if (n === null || n === undefined || Number.isNaN(n)) return 'n/a';
-  if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-US');
+  if (Math.abs(n) >= 1000 || Number.isInteger(n)) return Math.round(n).toLocaleString('en-US');
   return n.toFixed(digits);
 }
 

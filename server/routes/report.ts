@@ -106,8 +106,12 @@ export function reportPages(svc: Services, opts: { throttle?: LoginThrottle; ipT
 
   /** Form posts must come from our own pages (SameSite=Lax already keeps other sites' cookies out). */
   const sameOrigin = (c: Context) => {
+    // Browsers say where a request comes from in Sec-Fetch-Site; under Referrer-Policy: no-referrer
+    // (set on every page) the Origin of a same-origin form post is "null", so that alone cannot tell.
+    const site = c.req.header('sec-fetch-site');
+    if (site) return site === 'same-origin' || site === 'none';
     const origin = c.req.header('origin');
-    return !origin || origin === publicOrigin || origin === new URL(c.req.url).origin;
+    return !origin || origin === 'null' || origin === publicOrigin || origin === new URL(c.req.url).origin;
   };
 
   const header = (user: UserRow) =>
@@ -280,7 +284,7 @@ ${bar(result.score)}
 <section class="card" aria-labelledby="facts-title"><h2 id="facts-title">Overview</h2>${facts}</section>
 <section class="card" aria-labelledby="subs-title"><h2 id="subs-title">Sub-scores</h2><ul class="tests">${tests}</ul></section>
 <section class="card" aria-labelledby="breakdown-title"><h2 id="breakdown-title">Per-test breakdown</h2>
-<div class="table-wrap" role="region" aria-labelledby="breakdown-title" tabindex="0"><table>
+<div class="table-wrap" role="region" aria-label="Per-test breakdown table" tabindex="0"><table>
 <thead><tr><th scope="col">Test</th><th scope="col">Score</th><th scope="col">Weight</th><th scope="col">Answered</th><th scope="col">Time spent</th></tr></thead>
 <tbody>${rows}</tbody></table></div></section>`;
     }

@@ -205,7 +205,8 @@ export function widgetApi(svc: Services) {
         if (!o || o.application_id !== s.applicationId) throw notFound('order');
         if (o.status === 'cancelled') return;
         if (o.status !== 'pending' && o.status !== 'in_progress') throw new ApiError(409, 'order_not_cancellable', `This order is ${o.status.replace('_', ' ')} and can no longer be cancelled.`);
-        await tx.orders.update(s.accountId, id, { status: 'cancelled', reason: 'Cancelled by a recruiter.', invite_token_hash: null });
+        // The token hash stays so the candidate's link finds the order and says it is no longer valid.
+        await tx.orders.update(s.accountId, id, { status: 'cancelled', reason: 'Cancelled by a recruiter.' });
         await enqueueWriteBack(tx, { ...o, status: 'cancelled' }, 'cancelled');
         await tx.audit.add({ account_id: s.accountId, actor: `ats:${s.sub}`, action: 'order.cancelled', target: id, details: {} });
       });

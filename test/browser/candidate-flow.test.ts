@@ -77,6 +77,8 @@ describe('recruiter → e-mail → candidate → result → report', () => {
     });
     const errors: string[] = [];
     cand.on('pageerror', (e) => errors.push(e.message));
+    // CSP violations and failed requests show up as console errors.
+    cand.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
     await cand.goto(link);
     await cand.getByRole('heading', { level: 1, name: 'Logical Reasoning' }).waitFor();
     await expect.poll(() => cand.getByText('Demo Company has invited you').count()).toBe(1);
@@ -85,6 +87,9 @@ describe('recruiter → e-mail → candidate → result → report', () => {
     expect(await cand.getByText('Total time: about 20 minutes.').count()).toBe(1);
     expect(await fitsWidth(cand)).toBe(true);
     await expectAccessible(cand, 'intro');
+    await cand.emulateMedia({ colorScheme: 'dark' });
+    await expectAccessible(cand, 'intro (dark)');
+    await cand.emulateMedia({ colorScheme: 'light' });
 
     await cand.getByRole('button', { name: 'Start', exact: true }).click();
     const timer = cand.getByRole('timer');

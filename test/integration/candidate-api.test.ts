@@ -318,6 +318,25 @@ describe('the API edge', () => {
     expect((await c2.save(q.id, 3)).status).toBe(200);
   });
 
+  it('describes every candidate route in /openapi.json, with the invitation as a bearer token', async () => {
+    const { createApp } = await import('../../server/app.ts');
+    const doc = (await (await createApp(fx.svc).request('/openapi.json')).json()) as { paths: Record<string, Record<string, { security?: unknown; responses: Record<string, unknown> }>> };
+    const routes: [string, string][] = [
+      ['/api/candidate/attempt', 'get'],
+      ['/api/candidate/start', 'post'],
+      ['/api/candidate/tests/{testId}/start', 'post'],
+      ['/api/candidate/tests/{testId}/finish', 'post'],
+      ['/api/candidate/answers/{questionId}', 'put'],
+      ['/api/candidate/submit', 'post'],
+    ];
+    for (const [path, method] of routes) {
+      const op = doc.paths[path]?.[method];
+      expect(op, `${method} ${path}`).toBeTruthy();
+      expect(op!.security).toEqual([{ bearerAuth: [] }]);
+      expect(op!.responses['200']).toBeTruthy();
+    }
+  });
+
   it('serves the built page under a strict CSP that forbids framing', async () => {
     const { token } = await fx.invite({ locale: 'nl' });
     const page = await fx.app.request(`/t/${token}`);

@@ -48,19 +48,20 @@ describe('mapping postings to packages', () => {
     expect(mapped.code, mapped.stderr).toBe(0);
     expect(w.sim.postingTags(DEFAULT_IDS.posting)).toEqual(['assay:numerical-30', 'assay:numerical-reasoning']);
 
-    // Re-mapping swaps our tag only; mapping again changes nothing.
+    // Re-mapping swaps our tag only; mapping to the same package again writes nothing.
     await w.cli(['lever:map', w.connectionId, '--posting', DEFAULT_IDS.posting, '--package', 'logical-reasoning']);
     expect(w.sim.postingTags(DEFAULT_IDS.posting)).toEqual(['assay:numerical-30', 'assay:logical-reasoning']);
     await w.cli(['lever:map', w.connectionId, '--posting', DEFAULT_IDS.posting, '--package', 'numerical-reasoning']);
-    await w.cli(['lever:map', w.connectionId, '--posting', DEFAULT_IDS.posting, '--package', 'numerical-reasoning']);
     expect(w.sim.postingTags(DEFAULT_IDS.posting)).toEqual(['assay:numerical-30', 'assay:numerical-reasoning']);
+    const admin = api(w.server.url, await sessionToken(w.server.url, w.server.demo, { claims: { role: 'admin' } }));
+    expect((await admin.call('PUT', `/api/lever/postings/${DEFAULT_IDS.posting}/mapping`, { package_id: 'numerical-reasoning' })).status).toBe(200);
     // Posting writes go out as the configured Lever user.
     const writes = w.sim.requests({ method: 'POST', path: `/v1/postings/${DEFAULT_IDS.posting}` });
     expect(writes.length).toBe(3);
     for (const r of writes) expect(r.query.perform_as).toBe(DEFAULT_IDS.user);
 
-    const after = await w.cli(['lever:postings', w.connectionId]);
-    expect(after.json.postings.find((p: { id: string }) => p.id === DEFAULT_IDS.posting).mapping).toMatchObject({ package_id: 'numerical-reasoning', package_name: 'Numerical Reasoning' });
+    const after = await admin.get('/api/lever/postings');
+    expect(after.body.postings.find((p: { id: string }) => p.id === DEFAULT_IDS.posting).mapping).toMatchObject({ package_id: 'numerical-reasoning', package_name: 'Numerical Reasoning' });
   });
 
   it('refuses an unknown package or posting on the command line, changing nothing', async () => {
@@ -141,6 +142,22 @@ describe('the stage trigger', () => {
     await quiet();
     expect(await ordersOf(opp)).toEqual([]);
     expect(w.sim.notes(opp)).toEqual([]);
+  });
+
+  it('resolves stage ids through a cached GET /stages, read again only for a stage it has not seen', async () => {
+    const stageReads = () => w.sim.requests({ method: 'GET', path: '/v1/stages' }).length;
+    expect(stageReads()).toBe(1); // two stage changes so far, one read
+    const stage = w.sim.seed({ stages: [{ text: 'Take-home review' }] }).stages![0]!;
+    const opp = newOpportunity();
+    w.sim.moveToStage(opp, stage);
+    await settle();
+    await until(() => query(w.server.dataDir, "SELECT id FROM inbox WHERE status = 'ignored'").length, (n) => n === 2, 10_000, 'the ignored stage change');
+    expect(stageReads()).toBe(2);
+    w.sim.moveToStage(newOpportunity(), stage);
+    await settle();
+    await until(() => query(w.server.dataDir, "SELECT id FROM inbox WHERE status = 'ignored'").length, (n) => n === 3, 10_000, 'the second ignored stage change');
+    expect(stageReads()).toBe(2);
+    expect(await ordersOf(opp)).toEqual([]);
   });
 
   it('refuses a webhook with a bad or missing signature and stores nothing', async () => {

@@ -98,9 +98,16 @@ export async function startLever(opts: { sim?: LeverStartOptions; env?: Record<s
   const sim = await startSimulator({ retryDelaysMs: [50, 50, 50, 50, 50], signatureToken: 'lever-signing-token-1', ...opts.sim });
   const port = await freePort();
   const server = await startServer({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}`, ASSAY_LEVER_BACKOFF_MS: '50', ...opts.env } });
-  const added = await addConnection(server, sim);
-  const cb = await consent(added.authorize_url);
-  if (cb.status !== 200) throw new Error(`callback answered ${cb.status}: ${await cb.text()}`);
+  let added: Awaited<ReturnType<typeof addConnection>>;
+  try {
+    added = await addConnection(server, sim);
+    const cb = await consent(added.authorize_url);
+    if (cb.status !== 200) throw new Error(`callback answered ${cb.status}: ${await cb.text()}`);
+  } catch (err) {
+    await server.stop();
+    await sim.close();
+    throw err;
+  }
   const webhookUrl = `${server.url}/webhooks/lever/${added.connection_id}`;
   sim.config({ webhook_url: webhookUrl });
   return {

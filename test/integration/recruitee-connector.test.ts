@@ -6,7 +6,7 @@ import { openSqliteStore } from '../../server/store/sqlite/store.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
 import { startSimulator, type RecruiteeSimHandle } from '../simulators/recruitee/index.ts';
-import { addConnection, completeAsCandidate, mails, startPublicServer, until, widgetOrders } from './stackone-recruitee-helpers.ts';
+import { addConnection, assayAsync, completeAsCandidate, mails, startPublicServer, until, widgetOrders } from './stackone-recruitee-helpers.ts';
 
 describe('Recruitee connector', () => {
   let server: RunningServer;
@@ -84,6 +84,18 @@ describe('Recruitee connector', () => {
       expect(bad.status).toBe(400);
       expect((await bad.json()).error.code).toBe('malformed_json');
     });
+  });
+
+  it('connections:show prints the partner URLs and the webhook URL to paste into Recruitee, never the tokens', async () => {
+    const r = await assayAsync(server, ['connections:show', conn]);
+    expect(r.code).toBe(0);
+    const fields = (r.json.vendor_setup as Array<{ fields: Array<{ label: string; value: string | null }> }>).flatMap((s) => s.fields);
+    const field = (l: string) => fields.find((f) => f.label === l)?.value;
+    expect(field('urls.tests')).toBe(`${base()}/tests`);
+    expect(field('urls.send_candidate')).toBe(`${base()}/send_candidate`);
+    expect(field('codename')).toBe(rc.credentials.codename);
+    expect(field('URL')).toBe(`${server.url}/webhooks/recruitee/${conn}`);
+    for (const secret of [rc.credentials.customer_token!, rc.credentials.partner_secret!, rc.credentials.webhook_secret!]) expect(r.stdout).not.toContain(secret);
   });
 
   describe('report updates', () => {

@@ -120,9 +120,14 @@ describe('the report needs a login', () => {
   });
 
   it('refuses a login form posted from another site', async () => {
-    const res = await login(fx.demo.user.email, fx.demo.user.password, undefined, { origin: 'https://evil.example' });
-    expect(res.status).toBe(403);
-    expect(res.headers.get('set-cookie')).toBeNull();
+    const attempts: Record<string, string>[] = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site', origin: 'null' }, { 'sec-fetch-site': 'same-site' }];
+    for (const headers of attempts) {
+      const res = await login(fx.demo.user.email, fx.demo.user.password, undefined, headers);
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(res.headers.get('set-cookie')).toBeNull();
+    }
+    // A same-origin post under Referrer-Policy: no-referrer carries Origin: null and Sec-Fetch-Site: same-origin.
+    expect((await login(fx.demo.user.email, fx.demo.user.password, undefined, { origin: 'null', 'sec-fetch-site': 'same-origin' })).status).toBe(303);
   });
 });
 

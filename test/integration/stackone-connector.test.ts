@@ -1,6 +1,10 @@
 // StackOne partner integration for Recruitee, end to end over real HTTP: the StackOne simulator plays StackOne (and,
 // through it, the recruiter in Recruitee); the real server plays us.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.ts';
+import { SecretBox } from '../../server/crypto/secrets.ts';
+import { newId } from '../../server/ids.ts';
+import { openSqliteStore } from '../../server/store/sqlite/store.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
 import { signStackOneWebhook, startSimulator, type StackOneSimHandle } from '../simulators/stackone/index.ts';
@@ -102,7 +106,7 @@ describe('StackOne connector', () => {
     it('the same webhook three times, or three at once, gives one order and one e-mail', async () => {
       await so.openPicker();
       const first = await so.orderPackage({ package_id: 'work-style', application: { remote_id: 'so-dup-1' } });
-      for (let i = 0; i < 2; i++) expect((await so.redeliver(first.order.id)).status).toBe(200);
+      for (let i = 0; i < 2; i++) expect(statusOf(await so.redeliver(first.order.id))).toBe(200);
       const second = await so.orderPackage({ package_id: 'work-style', application: { remote_id: 'so-dup-2' }, deliver: false });
       const raw = second.order.webhook_body;
       const answers = await Promise.all([0, 1, 2].map(() => post(hookUrl(), raw, { 'x-stackone-signature': sign(raw) })));
@@ -135,7 +139,7 @@ describe('StackOne connector', () => {
       }
       expect(await widgetOrders(server, 'so-badsig')).toHaveLength(0);
       // The refused attempts did not use up the order: the genuine delivery still places it.
-      expect((await so.redeliver(order.id)).status).toBe(200);
+      expect(statusOf(await so.redeliver(order.id))).toBe(200);
       expect(await widgetOrders(server, 'so-badsig')).toHaveLength(1);
     });
 
@@ -159,6 +163,22 @@ describe('StackOne connector', () => {
       expect(JSON.parse((delivery as { body?: string }).body!)).toMatchObject({ status: 'refused', code: 'package_unknown' });
       const result = await until(() => so.order(order.id).result, (r) => r !== null, 15_000, 'refusal written back');
       expect(result).toMatchObject({ result: { value: 'cancelled' }, summary: expect.stringContaining('no-such-package') });
+    });
+
+    it('a revoked connection accepts no orders (403), even correctly signed', async () => {
+      const box = new SecretBox(loadConfig({ DATA_DIR: server.dataDir }).masterKey);
+      const store = openSqliteStore(server.dataDir);
+      const id = newId('con');
+      try {
+        await store.connections.create({ id, account_id: server.demo.account_id, provider: 'stackone', status: 'revoked', config: { account_id: so.credentials.account_id }, secrets_enc: box.sealJson({ webhook_secret: so.credentials.webhook_secret }) });
+      } finally {
+        await store.close();
+      }
+      const { order } = await so.orderPackage({ package_id: 'no-such', allow_unknown_package: true, application: { remote_id: 'so-revoked' }, deliver: false });
+      const res = await post(`${server.url}/webhooks/stackone/${id}`, order.webhook_body, { 'x-stackone-signature': sign(order.webhook_body) });
+      expect(res.status).toBe(403);
+      expect((await res.json()).error.code).toBe('connection_inactive');
+      expect(await widgetOrders(server, 'so-revoked')).toHaveLength(0);
     });
 
     it('answers malformed bodies with a 400 and a sentence, never a 500', async () => {

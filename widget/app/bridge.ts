@@ -1,11 +1,5 @@
 // The iframe side of the embed protocol: exact-origin posts to the parent, strict checks on replies.
-import {
-  envelope,
-  openEnvelope,
-  PROTOCOL_VERSION,
-  type FrameMessages,
-  type ParentMessages,
-} from '../../shared/embed-protocol.ts';
+import { envelope, openEnvelope, type FrameMessages, type ParentMessages } from '../../shared/embed-protocol.ts';
 
 export interface Bridge {
   /** True when a parent origin and instance id were given and we are actually framed. */
@@ -45,4 +39,3 @@ export function createBridge(win: Win, parentOrigin: string | null, instance: st
   };
 }
 
-export { PROTOCOL_VERSION };

@@ -23,7 +23,8 @@ type Env = { Variables: { connection: ConnectionRow; account: AccountRow } };
 
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
-const basic = [{ greenhouseBasic: [] }];
+/** Documented in each route: Greenhouse authenticates with `Authorization: Basic base64("<partner_api_key>:")`. */
+const AUTH = ' Greenhouse authenticates with HTTP Basic: the partner_api_key as user name, empty password.';
 
 const name = v.nullish(v.pipe(v.string(), v.maxLength(200)));
 // Greenhouse may add properties but never removes or changes them: loose objects.
@@ -110,7 +111,7 @@ export function partnerRoutes(svc: Services): Hono<Env> {
 
   app.get(
     '/:connectionId/list_tests',
-    describeRoute({ summary: 'Greenhouse list_tests: our active packages', tags: ['greenhouse'], security: basic, responses: { 200: { description: 'Tests', content: json(TestListSchema) }, ...errors(401, 404) } }),
+    describeRoute({ summary: 'Greenhouse list_tests: our active packages', description: AUTH.trim(), tags: ['greenhouse'], responses: { 200: { description: 'Tests', content: json(TestListSchema) }, ...errors(401, 404) } }),
     async (c) => {
       const pkgs = await svc.store.packages.list(c.var.account.id, { activeOnly: true });
       return c.json(pkgs.map((p) => ({ partner_test_id: p.id, partner_test_name: p.name })));
@@ -121,9 +122,8 @@ export function partnerRoutes(svc: Services): Hono<Env> {
     '/:connectionId/send_test',
     describeRoute({
       summary: 'Greenhouse send_test: order a package for the candidate and e-mail the invitation',
-      description: 'Idempotent per take-home-test URL; a second Send Test for a test the candidate has open returns the same partner_interview_id.',
+      description: 'Idempotent per take-home-test URL; a second Send Test for a test the candidate has open returns the same partner_interview_id.' + AUTH,
       tags: ['greenhouse'],
-      security: basic,
       responses: { 200: { description: 'The order id', content: json(SendTestAnswerSchema) }, ...errors(400, 401, 404, 422) },
     }),
     jsonBodyGuard(64 * 1024),
@@ -188,7 +188,7 @@ export function partnerRoutes(svc: Services): Hono<Env> {
 
   app.get(
     '/:connectionId/test_status',
-    describeRoute({ summary: 'Greenhouse test_status: the state and result of one order', tags: ['greenhouse'], security: basic, responses: { 200: { description: 'Status', content: json(TestStatusSchema) }, ...errors(400, 401, 404) } }),
+    describeRoute({ summary: 'Greenhouse test_status: the state and result of one order', description: AUTH.trim(), tags: ['greenhouse'], responses: { 200: { description: 'Status', content: json(TestStatusSchema) }, ...errors(400, 401, 404) } }),
     valid('query', TestStatusQuery),
     async (c) => {
       const { partner_interview_id } = c.req.valid('query');
@@ -201,7 +201,7 @@ export function partnerRoutes(svc: Services): Hono<Env> {
 
   app.post(
     '/:connectionId/response_error',
-    describeRoute({ summary: 'Greenhouse response_error: one of our answers was malformed', tags: ['greenhouse'], security: basic, responses: { 200: { description: 'Recorded' }, ...errors(400, 401, 404) } }),
+    describeRoute({ summary: 'Greenhouse response_error: one of our answers was malformed', description: AUTH.trim(), tags: ['greenhouse'], responses: { 200: { description: 'Recorded' }, ...errors(400, 401, 404) } }),
     jsonBodyGuard(64 * 1024),
     valid('json', ResponseErrorSchema),
     async (c) => {

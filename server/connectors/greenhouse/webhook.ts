@@ -59,7 +59,8 @@ export async function greenhouseWebhook(svc: Services, connection: ConnectionRow
   if (APPLICATION_ACTIONS.has(action)) {
     // [I] the event id may change across retries: also de-duplicate on what the event says
     const a = obj(payload.application);
-    keys.push(`key:${action}:${idOf(a.id)}:${idOf(obj(a.current_stage).id)}:${strOf(a.last_activity_at, 40)}`);
+    const at = strOf(a.last_activity_at, 40);
+    if (at) keys.push(`key:${action}:${idOf(a.id)}:${idOf(obj(a.current_stage).id)}:${at}`);
   }
 
   let handled: Handled | 'duplicate';

@@ -114,6 +114,11 @@ export async function writeBack(svc: Services, job: OutboxJob, order: OrderRow, 
   // error code for "no longer OPEN" is not documented (UNCONFIRMED); if it is closed, that is final.
   const { orders } = await client.listOrders({ ids: order.source_order_id, pageSize: 1 });
   const current = orders.find((o) => o.id === order.source_order_id);
+  if (current && current.status === body.status && job.attempts > 0) {
+    // An earlier attempt of this job that timed out on our side had landed after all.
+    await recordOutcome(svc, order, `kombo: ${body.status} written (an earlier attempt had landed)`);
+    return;
+  }
   if (current && current.status && current.status !== 'OPEN') {
     const reason = `kombo: not written, the order is ${current.status} in Kombo (${kombosMessage(res).slice(0, 200)})`;
     svc.log.info('kombo write-back skipped: order no longer open', { order: order.id, kombo_status: current.status });

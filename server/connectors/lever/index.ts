@@ -44,7 +44,7 @@ export const leverConnector: Connector = {
     out.push(
       s.signatureTokens.length
         ? { ok: true, check: 'signature_token', message: 'Webhooks are verified with the signature token.' }
-        : { ok: false, check: 'signature_token', message: 'No signature token: every webhook is refused.', fix: 'Copy the token Lever shows for the webhook and run `assay connections:set <id> --set signature_token=…`.' },
+        : { ok: false, check: 'signature_token', message: 'No signature token: every webhook is refused.', fix: 'Copy the token Lever shows for the webhook and run `assay lever:set <id> --set signature_token=…`.' },
     );
     if (connection.status !== 'active') {
       out.push({ ok: false, check: 'oauth', message: `The connection is ${connection.status}.`, fix: connection.status === 'pending' ? `Run \`assay lever:authorize ${connection.id}\` and consent in Lever.` : 'Add a new connection.' });

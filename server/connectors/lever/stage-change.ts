@@ -81,13 +81,12 @@ export async function runStageChange(svc: Services, job: OutboxJob): Promise<voi
       postingName = res.body?.data?.text ?? null;
     }
   }
-  const who = opp.name?.trim() || 'this candidate';
   if (!mapping) {
-    const why = postingId
-      ? `the posting "${postingName ?? postingId}" has no Assay assessment mapped to it`
-      : 'this opportunity is not on a job posting, so Assay cannot tell which assessment to send';
+    const text = postingId
+      ? `Assay: no assessment was sent because the posting "${postingName ?? postingId}" has no Assay assessment mapped to it. Map one in Assay, then move the candidate to "${settings.triggerStage}" again.`
+      : 'Assay: no assessment was sent because this opportunity is not on a job posting, so Assay cannot tell which assessment to send.';
     await svc.store.transaction(async (tx) => {
-      await enqueueNote(tx, connection, opp.id, `Assay: no assessment was sent to ${who} because ${why}. Map an assessment to the posting in Assay, then move the candidate to "${settings.triggerStage}" again.`, `${p.token}:unmapped`);
+      await enqueueNote(tx, connection, opp.id, text, `${p.token}:unmapped`);
       await tx.inbox.finish(p.inbox_id, 'processed', { outcome: 'no_package_mapped', posting_id: postingId });
     });
     svc.outbox.wake();
@@ -112,7 +111,7 @@ export async function runStageChange(svc: Services, job: OutboxJob): Promise<voi
       meta: { lever: { opportunity_id: opp.id, posting_id: postingId, stage_id: p.to_stage_id, triggered_at: p.triggered_at } },
     });
     if (placed.kind === 'refused' && placed.refusal.code !== 'order_already_active') {
-      await enqueueNote(tx, connection, opp.id, `Assay: no assessment was sent to ${who}. ${placed.refusal.message}`, `${p.token}:refused`);
+      await enqueueNote(tx, connection, opp.id, `Assay: no assessment was sent. ${placed.refusal.message}`, `${p.token}:refused`);
     }
     const result = placed.kind === 'refused' ? { outcome: 'refused', code: placed.refusal.code } : { outcome: placed.kind, order_id: placed.order.id };
     await tx.inbox.finish(p.inbox_id, 'processed', result);

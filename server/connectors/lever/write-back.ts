@@ -110,7 +110,7 @@ export async function leverWriteBack(svc: Services, job: OutboxJob, order: Order
   } else if (event === 'cancelled' || event === 'expired') {
     if (!progress.note_id) {
       const text = event === 'cancelled' ? `Assay: the assessment "${pkgName}" was cancelled before the candidate finished it.` : `Assay: the assessment "${pkgName}" expired: ${order.reason ?? 'the candidate did not finish it in time.'}`;
-      const user = (await performAsUser(client).catch(() => undefined)) ?? undefined;
+      const user = await performAsUser(client).catch(() => undefined);
       await client.request('POST', `/opportunities/${opp}/notes`, { query: { perform_as: user }, body: { value: text } });
     }
   } else {

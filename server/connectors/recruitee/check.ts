@@ -98,9 +98,9 @@ export async function checkRecruitee(svc: Services, c: ConnectionRow): Promise<C
   else if (ping.status !== 200) add(false, 'webhook_url', `The webhook URL answers the test with HTTP ${ping.status}; Recruitee needs exactly 200.`, 'Verify the webhook URL.');
   else add(true, 'webhook_url', 'The webhook URL answers the Test button with 200.');
 
-  if (s.partnerSecret && s.codename && s.companyId) {
+  if (s.partnerSecret && s.codename) {
     // A read that needs the partner secret and codename and changes nothing: candidate 0 has no reports.
-    const url = `${s.baseUrl}/p/${encodeURIComponent(s.codename)}/c/${encodeURIComponent(s.companyId)}/candidates/0/reports`;
+    const url = `${s.baseUrl}/p/${encodeURIComponent(s.codename)}/c/${encodeURIComponent(s.companyId ?? '0')}/candidates/0/reports`;
     const r = await call(url, { headers: { 'RT-PARTNER-SECRET': s.partnerSecret, Accept: 'application/json' } });
     if (typeof r === 'string') add(false, 'recruitee_api', `Recruitee at ${s.baseUrl} is not reachable (${r}).`, 'Check base_url and the network; report updates wait in the outbox until it answers.');
     else if (r.status === 401 || r.status === 403) add(false, 'recruitee_api', `Recruitee refused the partner secret (HTTP ${r.status}): reports cannot be updated.`, `Copy the current partner.secret (it changes when regenerated). ${reAdd('partner_secret')}.`);

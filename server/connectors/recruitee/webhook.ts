@@ -32,6 +32,7 @@ export async function recruiteeWebhook(svc: Services, connection: ConnectionRow,
   // check (§3.2 [I]): Recruitee will not save the webhook otherwise, and a test changes nothing here.
   if (parsedOk && typeof json === 'object' && json !== null && (json as { test?: unknown }).test === true) return reply(200, { ok: true, test: true });
 
+  if (connection.status !== 'active') return reply(403, { error: { code: 'connection_inactive', message: `This Recruitee connection is ${connection.status}; events are not accepted.` } });
   const s = settingsOf(svc, connection);
   const sig = req.headers.get('x-recruitee-signature');
   if (!sig) return reply(401, { error: { code: 'signature_missing', message: 'The X-Recruitee-Signature header is missing.' } });

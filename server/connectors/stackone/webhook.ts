@@ -48,6 +48,7 @@ const reply = (status: number, body: unknown): WebhookResponse => ({ status, bod
 const refuse = (status: number, code: string, message: string) => reply(status, { error: { code, message } });
 
 export async function stackOneWebhook(svc: Services, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookResponse> {
+  if (connection.status !== 'active') return refuse(403, 'connection_inactive', `This StackOne connection is ${connection.status}; orders are not accepted.`);
   const s = settingsOf(svc, connection);
   const sig = req.headers.get('x-stackone-signature');
   if (!sig) return refuse(401, 'signature_missing', 'The x-stackone-signature header is missing.');

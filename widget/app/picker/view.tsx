@@ -18,7 +18,8 @@ function StatusAfterSend(props: ViewProps) {
   return Loaded ? <Loaded {...props} /> : <Loading text={props.t('status.loading')} />;
 }
 
-export function PickerPanel({ model, t, showStatusAfterSend }: { model: PickerModel; t: ViewProps['t']; showStatusAfterSend?: ViewProps }) {
+/** `statusAfterSend`: the props for a status list shown under the success message (the picker view alone). */
+export function PickerPanel({ model, t, statusAfterSend }: { model: PickerModel; t: ViewProps['t']; statusAfterSend?: ViewProps }) {
   const list = useRef<HTMLUListElement>(null);
   const activeId = model.activeId.value;
 
@@ -42,7 +43,7 @@ export function PickerPanel({ model, t, showStatusAfterSend }: { model: PickerMo
         <button type="button" class="assay-button assay-secondary" onClick={() => model.again()}>
           {t('picker.another')}
         </button>
-        {showStatusAfterSend && <StatusAfterSend {...showStatusAfterSend} />}
+        {statusAfterSend && <StatusAfterSend {...statusAfterSend} />}
       </section>
     );
   }
@@ -132,7 +133,7 @@ export function PickerPanel({ model, t, showStatusAfterSend }: { model: PickerMo
 export function PickerView(props: ViewProps) {
   const model = useModel(() => new PickerModel(props));
   useEffect(() => void model.load(), []);
-  return <PickerPanel model={model} t={props.t} showStatusAfterSend={props} />;
+  return <PickerPanel model={model} t={props.t} statusAfterSend={props} />;
 }
 
 export default PickerView;

@@ -1,4 +1,5 @@
-// Public types of the Assay embed loader (published as dist/embed/index.d.ts).
+// Public types of the Assay embed loader, copied to dist/embed/index.d.ts by vite.embed.config.ts.
+// Not named index.d.ts: TypeScript would resolve that name to index.ts and never compare the two.
 // Hand-written to stay self-contained; test/widget/embed-types.test.ts checks it against the source.
 
 export type View = 'picker' | 'status' | 'result' | 'orders';
@@ -36,7 +37,7 @@ export interface EventMap {
     previous_status: OrderStatus | null;
   };
   /** The recruiter pressed **Open** on a result card. */
-  'result.opened': { v: 1; order_id: string };
+  'result.opened': { v: 1; order_id: string; result_url: string };
   /** Something went wrong that the person was told about; `code` is machine-readable. */
   error: { v: 1; code: string; message: string };
 }

@@ -1,0 +1,12 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+const d = mkdtempSync('/tmp/fs-');
+const db = new Database(d + '/x.db');
+db.pragma('journal_mode = WAL'); db.pragma('synchronous = FULL');
+db.exec('create table t (id integer primary key, v text)');
+const ins = db.prepare('insert into t (v) values (?)');
+let t = performance.now(); for (let i = 0; i < 2000; i++) ins.run('x'.repeat(200));
+console.log('FULL autocommit', ((performance.now() - t) / 2000 * 1000).toFixed(0), 'µs/commit');
+db.pragma('synchronous = NORMAL');
+t = performance.now(); for (let i = 0; i < 2000; i++) ins.run('x'.repeat(200));
+console.log('NORMAL autocommit', ((performance.now() - t) / 2000 * 1000).toFixed(0), 'µs/commit');

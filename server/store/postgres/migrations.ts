@@ -1,0 +1,221 @@
+// PostgreSQL migrations, version for version the same tables and columns as ../sqlite/migrations.ts
+// (test/store-contract/migrations.test.ts keeps the two in step). Never edit a released one: append.
+// Types: ids and names text, timestamps timestamptz (ISO strings at the interface), epoch-millisecond
+// clocks bigint, JSON jsonb, flags boolean.
+import type { Migration } from '../sqlite/migrations.ts';
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'foundation',
+    sql: `
+CREATE TABLE accounts (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  issuer text NOT NULL UNIQUE,
+  audience text NOT NULL DEFAULT 'assay',
+  context_algs jsonb NOT NULL,
+  context_secret_enc text,
+  jwks_url text,
+  public_key_pem text,
+  frame_origins jsonb NOT NULL DEFAULT '[]',
+  settings jsonb NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL
+);
+CREATE TABLE connections (
+  id text PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id),
+  provider text NOT NULL,
+  status text NOT NULL CHECK (status IN ('active','pending','revoked')),
+  config jsonb NOT NULL DEFAULT '{}',
+  secrets_enc text NOT NULL,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE INDEX connections_account ON connections(account_id);
+CREATE INDEX connections_provider ON connections(provider, status);
+CREATE TABLE packages (
+  account_id text NOT NULL REFERENCES accounts(id),
+  id text NOT NULL,
+  name text NOT NULL,
+  description text NOT NULL,
+  type text NOT NULL,
+  duration_minutes integer NOT NULL,
+  active boolean NOT NULL DEFAULT true,
+  version integer NOT NULL,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (account_id, id)
+);
+CREATE TABLE package_contents (
+  account_id text NOT NULL,
+  package_id text NOT NULL,
+  version integer NOT NULL,
+  content jsonb NOT NULL,
+  PRIMARY KEY (account_id, package_id, version),
+  FOREIGN KEY (account_id, package_id) REFERENCES packages(account_id, id)
+);
+CREATE TABLE candidates (
+  id text PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id),
+  source text NOT NULL,
+  external_id text NOT NULL,
+  email text,
+  first_name text,
+  last_name text,
+  locale text,
+  erased_at timestamptz,
+  created_at timestamptz NOT NULL,
+  UNIQUE (account_id, source, external_id)
+);
+CREATE TABLE orders (
+  id text PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id),
+  source text NOT NULL,
+  source_order_id text NOT NULL,
+  connection_id text REFERENCES connections(id),
+  package_id text NOT NULL,
+  package_version integer NOT NULL,
+  candidate_id text NOT NULL REFERENCES candidates(id),
+  application_id text,
+  job_id text,
+  job_name text,
+  status text NOT NULL CHECK (status IN ('pending','in_progress','completed','expired','cancelled','rejected','failed')),
+  reason text,
+  invite_token_hash text UNIQUE,
+  invited_at timestamptz,
+  expires_at timestamptz,
+  started_at timestamptz,
+  deadline_at timestamptz,
+  completed_at timestamptz,
+  created_by text,
+  outcome text,
+  outcome_at timestamptz,
+  meta jsonb NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  UNIQUE (account_id, source, source_order_id)
+);
+CREATE INDEX orders_application ON orders(account_id, application_id, created_at DESC);
+CREATE INDEX orders_candidate ON orders(account_id, candidate_id);
+CREATE INDEX orders_open_expiry ON orders(status, expires_at) WHERE status IN ('pending','in_progress');
+CREATE TABLE results (
+  order_id text PRIMARY KEY REFERENCES orders(id),
+  account_id text NOT NULL,
+  score double precision NOT NULL,
+  max_score double precision NOT NULL,
+  details jsonb NOT NULL,
+  completed_at timestamptz NOT NULL
+);
+CREATE TABLE answers (
+  order_id text NOT NULL REFERENCES orders(id),
+  question_id text NOT NULL,
+  value jsonb NOT NULL,
+  answered_at timestamptz NOT NULL,
+  PRIMARY KEY (order_id, question_id)
+);
+CREATE TABLE test_sessions (
+  order_id text NOT NULL REFERENCES orders(id),
+  test_id text NOT NULL,
+  started_at timestamptz NOT NULL,
+  deadline_at timestamptz NOT NULL,
+  finished_at timestamptz,
+  PRIMARY KEY (order_id, test_id)
+);
+CREATE TABLE outbox (
+  id text PRIMARY KEY,
+  account_id text,
+  kind text NOT NULL,
+  connection_id text,
+  order_id text,
+  payload jsonb NOT NULL,
+  idempotency_key text NOT NULL,
+  status text NOT NULL CHECK (status IN ('pending','running','done','dead')),
+  attempts integer NOT NULL DEFAULT 0,
+  max_attempts integer NOT NULL,
+  next_attempt_at bigint NOT NULL,
+  lease_until bigint,
+  last_error text,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE status IN ('pending','running');
+CREATE INDEX outbox_status ON outbox(status, created_at);
+CREATE INDEX outbox_order ON outbox(order_id);
+CREATE TABLE inbox (
+  id text PRIMARY KEY,
+  provider text NOT NULL,
+  connection_id text NOT NULL,
+  delivery_id text NOT NULL,
+  status text NOT NULL,
+  result jsonb,
+  received_at timestamptz NOT NULL,
+  UNIQUE (provider, connection_id, delivery_id)
+);
+CREATE TABLE users (
+  id text PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id),
+  email text NOT NULL,
+  name text NOT NULL,
+  password_hash text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+-- SQLite: email UNIQUE COLLATE NOCASE.
+CREATE UNIQUE INDEX users_email ON users (lower(email));
+CREATE TABLE web_sessions (
+  id_hash text PRIMARY KEY,
+  user_id text NOT NULL REFERENCES users(id),
+  expires_at bigint NOT NULL
+);
+CREATE TABLE audit_log (
+  id text PRIMARY KEY,
+  account_id text,
+  actor text NOT NULL,
+  action text NOT NULL,
+  target text,
+  details jsonb NOT NULL DEFAULT '{}',
+  at timestamptz NOT NULL
+);
+CREATE INDEX audit_account ON audit_log(account_id, at);
+CREATE TABLE connector_state (
+  connection_id text NOT NULL REFERENCES connections(id),
+  key text NOT NULL,
+  value jsonb NOT NULL,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (connection_id, key)
+);
+CREATE TABLE synced_objects (
+  connection_id text NOT NULL REFERENCES connections(id),
+  kind text NOT NULL,
+  external_id text NOT NULL,
+  data jsonb NOT NULL,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (connection_id, kind, external_id)
+);
+CREATE TABLE mappings (
+  connection_id text NOT NULL REFERENCES connections(id),
+  kind text NOT NULL,
+  external_id text NOT NULL,
+  package_id text NOT NULL,
+  created_at timestamptz NOT NULL,
+  PRIMARY KEY (connection_id, kind, external_id)
+);
+CREATE TABLE idempotency_keys (
+  account_id text NOT NULL,
+  key text NOT NULL,
+  request_hash text NOT NULL,
+  order_id text NOT NULL,
+  created_at timestamptz NOT NULL,
+  PRIMARY KEY (account_id, key)
+);
+`,
+  },
+  {
+    version: 2,
+    name: 'insights indexes',
+    sql: `
+CREATE INDEX orders_account_created ON orders(account_id, created_at);
+CREATE INDEX orders_account_package ON orders(account_id, package_id, created_at);
+CREATE INDEX orders_account_job ON orders(account_id, job_id, created_at);
+`,
+  },
+];

@@ -1,0 +1,104 @@
+import { js, nowIso, type Queryable } from './db.ts';
+import { newId } from '../../ids.ts';
+import type { AnswerRow, AttemptsRepo, AuditRepo, AuditRow, IdempotencyRepo, InboxRepo, InboxRow, TestSessionRow, UserRow, UsersRepo, WebSessionRow } from '../types.ts';
+
+export function inboxRepo(q: Queryable): InboxRepo {
+  return {
+    async record(r) {
+      // The unique key de-duplicates deliveries across instances: a concurrent twin waits, then finds the row.
+      const ins = await q.query<InboxRow>(
+        `INSERT INTO inbox (id, provider, connection_id, delivery_id, status, result, received_at) VALUES ($1, $2, $3, $4, 'received', NULL, $5)
+         ON CONFLICT (provider, connection_id, delivery_id) DO NOTHING RETURNING *`,
+        [newId('evt'), r.provider, r.connection_id, r.delivery_id, nowIso()],
+      );
+      if (ins.rows[0]) return { row: ins.rows[0], duplicate: false };
+      const row = (await q.query<InboxRow>('SELECT * FROM inbox WHERE provider = $1 AND connection_id = $2 AND delivery_id = $3', [r.provider, r.connection_id, r.delivery_id])).rows[0]!;
+      return { row, duplicate: true };
+    },
+    async finish(id, status, result) {
+      await q.query('UPDATE inbox SET status = $1, result = $2 WHERE id = $3', [status, result === null ? null : js(result), id]);
+    },
+  };
+}
+
+export function usersRepo(q: Queryable): UsersRepo {
+  return {
+    async create(u) {
+      return (await q.query<UserRow>('INSERT INTO users (id, account_id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *', [
+        u.id, u.account_id, u.email, u.name, u.password_hash, nowIso(),
+      ])).rows[0]!;
+    },
+    async getByEmail(email) {
+      // SQLite compares the column COLLATE NOCASE (ASCII case folding).
+      return (await q.query<UserRow>('SELECT * FROM users WHERE lower(email) = lower($1)', [email])).rows[0] ?? null;
+    },
+    async get(id) {
+      return (await q.query<UserRow>('SELECT * FROM users WHERE id = $1', [id])).rows[0] ?? null;
+    },
+    async createSession(s) {
+      await q.query('INSERT INTO web_sessions (id_hash, user_id, expires_at) VALUES ($1, $2, $3)', [s.id_hash, s.user_id, s.expires_at]);
+    },
+    async getSession(idHash, now) {
+      return (await q.query<WebSessionRow>('SELECT * FROM web_sessions WHERE id_hash = $1 AND expires_at > $2', [idHash, now])).rows[0] ?? null;
+    },
+    async deleteSession(idHash) {
+      await q.query('DELETE FROM web_sessions WHERE id_hash = $1', [idHash]);
+    },
+  };
+}
+
+export function auditRepo(q: Queryable): AuditRepo {
+  return {
+    async add(a) {
+      await q.query('INSERT INTO audit_log (id, account_id, actor, action, target, details, at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        newId('aud'), a.account_id, a.actor, a.action, a.target, js(a.details), nowIso(),
+      ]);
+    },
+    async list(accountId, limit = 100) {
+      return (await q.query<AuditRow>('SELECT * FROM audit_log WHERE account_id IS NOT DISTINCT FROM $1 ORDER BY at DESC, id COLLATE "C" DESC LIMIT $2', [accountId, limit])).rows;
+    },
+  };
+}
+
+export function idempotencyRepo(q: Queryable): IdempotencyRepo {
+  return {
+    async get(accountId, key) {
+      return (await q.query<{ request_hash: string; order_id: string }>('SELECT request_hash, order_id FROM idempotency_keys WHERE account_id = $1 AND key = $2', [accountId, key])).rows[0] ?? null;
+    },
+    async put(accountId, key, requestHash, orderId) {
+      await q.query('INSERT INTO idempotency_keys (account_id, key, request_hash, order_id, created_at) VALUES ($1, $2, $3, $4, $5)', [accountId, key, requestHash, orderId, nowIso()]);
+    },
+  };
+}
+
+export function attemptsRepo(q: Queryable): AttemptsRepo {
+  return {
+    async saveAnswer(a) {
+      await q.query(
+        `INSERT INTO answers (order_id, question_id, value, answered_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (order_id, question_id) DO UPDATE SET value = EXCLUDED.value, answered_at = EXCLUDED.answered_at`,
+        [a.order_id, a.question_id, js(a.value), a.answered_at],
+      );
+    },
+    async answers(orderId) {
+      return (await q.query<AnswerRow>('SELECT * FROM answers WHERE order_id = $1 ORDER BY question_id COLLATE "C"', [orderId])).rows;
+    },
+    async startTest(s) {
+      const r = await q.query<TestSessionRow>(
+        `INSERT INTO test_sessions (order_id, test_id, started_at, deadline_at, finished_at) VALUES ($1, $2, $3, $4, NULL)
+         ON CONFLICT (order_id, test_id) DO NOTHING RETURNING *`,
+        [s.order_id, s.test_id, s.started_at, s.deadline_at],
+      );
+      return r.rows[0] ?? (await q.query<TestSessionRow>('SELECT * FROM test_sessions WHERE order_id = $1 AND test_id = $2', [s.order_id, s.test_id])).rows[0]!;
+    },
+    async testSessions(orderId) {
+      return (await q.query<TestSessionRow>('SELECT * FROM test_sessions WHERE order_id = $1 ORDER BY started_at, test_id COLLATE "C"', [orderId])).rows;
+    },
+    async finishTest(orderId, testId, at) {
+      await q.query('UPDATE test_sessions SET finished_at = COALESCE(finished_at, $1) WHERE order_id = $2 AND test_id = $3', [at, orderId, testId]);
+    },
+    async eraseAnswers(orderId) {
+      await q.query('DELETE FROM answers WHERE order_id = $1', [orderId]);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { js, nowIso, type Queryable } from './db.ts';
+import type { Json, OrderRow, OrderView, OrdersRepo, ResultRow, ResultsRepo } from '../types.ts';
+
+type ViewRaw = OrderRow & { package_name: string | null; r_score: number | null; r_max_score: number | null; r_details: Json | null; r_completed_at: string | null };
+const toView = (r: ViewRaw): OrderView => {
+  const { package_name, r_score, r_max_score, r_details, r_completed_at, ...rest } = r;
+  const result: ResultRow | null =
+    r_score === null ? null : { order_id: r.id, account_id: r.account_id, score: r_score, max_score: r_max_score!, details: r_details!, completed_at: r_completed_at! };
+  return { ...rest, package_name: package_name ?? r.package_id, result };
+};
+
+const VIEW = `SELECT o.*, p.name AS package_name, r.score AS r_score, r.max_score AS r_max_score, r.details AS r_details, r.completed_at AS r_completed_at
+  FROM orders o LEFT JOIN packages p ON p.account_id = o.account_id AND p.id = o.package_id LEFT JOIN results r ON r.order_id = o.id`;
+
+const COLS = ['id', 'account_id', 'source', 'source_order_id', 'connection_id', 'package_id', 'package_version', 'candidate_id', 'application_id', 'job_id', 'job_name',
+  'status', 'reason', 'invite_token_hash', 'invited_at', 'expires_at', 'started_at', 'deadline_at', 'completed_at', 'created_by', 'meta', 'created_at', 'updated_at'] as const;
+/** Column names come from code, never from input; anything else is refused as SQLite refuses an unknown column. */
+export const columnName = (k: string) => {
+  if (!/^[a-z][a-z0-9_]*$/.test(k)) throw new Error(`not a column: ${JSON.stringify(k)}`);
+  return k;
+};
+
+const INSERT = `INSERT INTO orders (${COLS.join(', ')}) VALUES (${COLS.map((_, i) => `$${i + 1}`).join(', ')})
+  ON CONFLICT (account_id, source, source_order_id) DO NOTHING RETURNING *`;
+
+export function ordersRepo(q: Queryable): OrdersRepo {
+  const rows = async (sql: string, vals: unknown[]) => (await q.query<OrderRow>(sql, vals)).rows;
+  const one = async (sql: string, vals: unknown[]) => (await rows(sql, vals))[0] ?? null;
+  const views = async (sql: string, vals: unknown[]) => (await q.query<ViewRaw>(sql, vals)).rows.map(toView);
+  const bySource = (accountId: string, source: string, sourceOrderId: string) =>
+    one('SELECT * FROM orders WHERE account_id = $1 AND source = $2 AND source_order_id = $3', [accountId, source, sourceOrderId]);
+  return {
+    async insertOnce(o) {
+      const now = nowIso();
+      const row: Record<string, unknown> = { ...o, meta: js(o.meta), created_at: now, updated_at: now };
+      // A concurrent insert of the same source order waits on the unique key and then does nothing; the
+      // row it finds afterwards is the one that won (read committed) or the unit of work is retried (serializable).
+      const inserted = await one(INSERT, COLS.map((c) => row[c] ?? null));
+      if (inserted) return { order: inserted, created: true };
+      return { order: (await bySource(o.account_id, o.source, o.source_order_id))!, created: false };
+    },
+    async get(accountId, id) {
+      return one('SELECT * FROM orders WHERE account_id = $1 AND id = $2', [accountId, id]);
+    },
+    async getById(id) {
+      return one('SELECT * FROM orders WHERE id = $1', [id]);
+    },
+    async view(accountId, id) {
+      return (await views(`${VIEW} WHERE o.account_id = $1 AND o.id = $2`, [accountId, id]))[0] ?? null;
+    },
+    findBySource: bySource,
+    async findByInviteHash(hash) {
+      return one('SELECT * FROM orders WHERE invite_token_hash = $1', [hash]);
+    },
+    async findActive(accountId, candidateId, applicationId, packageId) {
+      return one(
+        `SELECT * FROM orders WHERE account_id = $1 AND candidate_id = $2 AND application_id IS NOT DISTINCT FROM $3 AND package_id = $4
+         AND status IN ('pending','in_progress') LIMIT 1`,
+        [accountId, candidateId, applicationId, packageId],
+      );
+    },
+    async listForApplication(accountId, applicationId, candidateId) {
+      return candidateId
+        ? views(`${VIEW} WHERE o.account_id = $1 AND o.application_id = $2 AND o.candidate_id = $3 ORDER BY o.created_at DESC, o.id COLLATE "C" DESC LIMIT 200`, [accountId, applicationId, candidateId])
+        : views(`${VIEW} WHERE o.account_id = $1 AND o.application_id = $2 ORDER BY o.created_at DESC, o.id COLLATE "C" DESC LIMIT 200`, [accountId, applicationId]);
+    },
+    async listByCandidate(accountId, candidateId) {
+      return rows('SELECT * FROM orders WHERE account_id = $1 AND candidate_id = $2 ORDER BY created_at, id COLLATE "C"', [accountId, candidateId]);
+    },
+    async update(accountId, id, patch) {
+      const keys = Object.keys(patch).filter((k) => k !== 'updated_at').map(columnName);
+      const vals = keys.map((k) => (k === 'meta' ? js(patch.meta) : (patch as Record<string, unknown>)[k]));
+      const sets = [...keys.map((k, i) => `${k} = $${i + 1}`), `updated_at = $${keys.length + 1}`];
+      await q.query(`UPDATE orders SET ${sets.join(', ')} WHERE account_id = $${keys.length + 2} AND id = $${keys.length + 3}`, [...vals, nowIso(), accountId, id]);
+    },
+    async listLapsed(now, limit) {
+      return rows(
+        `SELECT * FROM orders WHERE status IN ('pending','in_progress')
+         AND ((status = 'pending' AND expires_at < $1) OR (status = 'in_progress' AND deadline_at < $1)) LIMIT $2`,
+        [now, limit],
+      );
+    },
+  };
+}
+
+export function resultsRepo(q: Queryable): ResultsRepo {
+  return {
+    async insert(r) {
+      await q.query('INSERT INTO results (order_id, account_id, score, max_score, details, completed_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+        r.order_id, r.account_id, r.score, r.max_score, js(r.details), r.completed_at,
+      ]);
+    },
+    async get(accountId, orderId) {
+      return (await q.query<ResultRow>('SELECT * FROM results WHERE account_id = $1 AND order_id = $2', [accountId, orderId])).rows[0] ?? null;
+    },
+  };
+}

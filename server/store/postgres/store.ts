@@ -1,0 +1,146 @@
+import pg from 'pg';
+import type { Repos, Store } from '../types.ts';
+import { createPool, migrate, type PoolOptions, type Queryable } from './db.ts';
+import { accountsRepo } from './accounts.ts';
+import { connectionsRepo } from './connections.ts';
+import { packagesRepo } from './packages.ts';
+import { candidatesRepo } from './candidates.ts';
+import { ordersRepo, resultsRepo } from './orders.ts';
+import { outboxRepo } from './outbox.ts';
+import { connectorStateRepo, mappingsRepo } from './connector-state.ts';
+import { insightsRepo } from './insights.ts';
+import { attemptsRepo, auditRepo, idempotencyRepo, inboxRepo, usersRepo } from './misc.ts';
+
+export function reposOn(q: Queryable): Repos {
+  return {
+    accounts: accountsRepo(q),
+    connections: connectionsRepo(q),
+    packages: packagesRepo(q),
+    candidates: candidatesRepo(q),
+    orders: ordersRepo(q),
+    results: resultsRepo(q),
+    attempts: attemptsRepo(q),
+    outbox: outboxRepo(q),
+    inbox: inboxRepo(q),
+    users: usersRepo(q),
+    audit: auditRepo(q),
+    idempotency: idempotencyRepo(q),
+    connectorState: connectorStateRepo(q),
+    mappings: mappingsRepo(q),
+    insights: insightsRepo(q),
+  };
+}
+
+/** serialization_failure, deadlock_detected: the unit of work lost a race and is run again. */
+const RETRY_ALWAYS = new Set(['40001', '40P01']);
+/** unique_violation: a concurrent twin committed first; run again, it now sees that row (a true duplicate fails again). */
+const UNIQUE = '23505';
+const MAX_ATTEMPTS = 12;
+const MAX_UNIQUE_RETRIES = 2;
+
+const codeOf = (err: unknown) => (err as { code?: unknown } | null)?.code;
+
+/**
+ * Several BFF instances share one database. A unit of work runs SERIALIZABLE on one pooled client, so
+ * its outcome is what SQLite's one-writer-at-a-time would give: a check-then-insert (an active order,
+ * a seen delivery) cannot interleave with another instance's. A unit of work that loses a race is
+ * rolled back and run again (it does no network I/O, so running it twice is harmless).
+ * Outside a unit of work each repo call is one autocommit statement on the pool.
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly pool: pg.Pool;
+  #closed = false;
+  /** Units of work run again after a lost race (serialization failure, deadlock, concurrent duplicate). */
+  retries = 0;
+
+  accounts: Repos['accounts'];
+  connections: Repos['connections'];
+  packages: Repos['packages'];
+  candidates: Repos['candidates'];
+  orders: Repos['orders'];
+  results: Repos['results'];
+  attempts: Repos['attempts'];
+  outbox: Repos['outbox'];
+  inbox: Repos['inbox'];
+  users: Repos['users'];
+  audit: Repos['audit'];
+  idempotency: Repos['idempotency'];
+  connectorState: Repos['connectorState'];
+  mappings: Repos['mappings'];
+  insights: Repos['insights'];
+
+  constructor(pool: pg.Pool) {
+    this.pool = pool;
+    const r = reposOn(pool);
+    this.accounts = r.accounts;
+    this.connections = r.connections;
+    this.packages = r.packages;
+    this.candidates = r.candidates;
+    this.orders = r.orders;
+    this.results = r.results;
+    this.attempts = r.attempts;
+    this.outbox = r.outbox;
+    this.inbox = r.inbox;
+    this.users = r.users;
+    this.audit = r.audit;
+    this.idempotency = r.idempotency;
+    this.connectorState = r.connectorState;
+    this.mappings = r.mappings;
+    this.insights = r.insights;
+  }
+
+  async transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    let uniqueRetries = 0;
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      // The first database error decides: fn may catch it and carry on into "transaction is aborted".
+      let firstDbError: unknown = null;
+      const q: Queryable = {
+        query: (text: string, values?: unknown[]) =>
+          client.query(text, values).catch((err: unknown) => {
+            firstDbError ??= err;
+            throw err;
+          }),
+      } as Queryable;
+      let broken = false;
+      try {
+        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+        const out = await fn(reposOn(q));
+        await q.query('COMMIT');
+        return out;
+      } catch (err) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true; // the connection itself is gone: do not hand it out again
+        }
+        const code = codeOf(firstDbError ?? err);
+        const again = RETRY_ALWAYS.has(code as string) || (code === UNIQUE && uniqueRetries++ < MAX_UNIQUE_RETRIES);
+        if (!again || attempt >= MAX_ATTEMPTS) throw firstDbError && codeOf(err) === '25P02' ? firstDbError : err;
+        this.retries++;
+      } finally {
+        client.release(broken);
+      }
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.pool.end();
+  }
+}
+
+/** Opens the pool and brings the schema up to date (safe when several instances start at once). */
+export async function openPostgresStore(url: string, opts: PoolOptions = {}): Promise<PostgresStore> {
+  const pool = createPool(url, opts);
+  try {
+    await migrate(pool);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+  return new PostgresStore(pool);
+}

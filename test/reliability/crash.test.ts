@@ -1,0 +1,114 @@
+// Crash safety: thousands of signed Kombo order webhooks, retried on anything but 2xx as vendors do,
+// while the server is killed with SIGKILL several times mid-burst. Afterwards every acknowledged webhook
+// has exactly one order, none is duplicated, and the outbox finishes every invitation.
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator } from '../simulators/kombo/index.ts';
+import { assay } from '../helpers/cli.ts';
+import { query } from '../helpers/db.ts';
+import { FIXTURES_DIR } from '../helpers/fixtures.ts';
+import { startServer, type RunningServer } from '../helpers/server.ts';
+
+const TOTAL = Number(process.env.CRASH_WEBHOOKS ?? 5000);
+const KILLS = Number(process.env.CRASH_KILLS ?? 3);
+const CONCURRENCY = 24;
+
+export const crashFigures = { sent: 0, acknowledged: 0, attempts: 0, non2xx: 0, connectionErrors: 0, kills: 0, orders: 0, duplicates: 0, lost: 0, invitationsDone: 0 };
+
+let srv: RunningServer;
+let sim: Awaited<ReturnType<typeof startSimulator>>;
+let webhookUrl: string;
+const secret = 'crash-test-webhook-secret';
+const template = JSON.parse(readFileSync(join(FIXTURES_DIR, 'kombo/assessment-order-received.json'), 'utf8'));
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  srv = await startServer({ env: { KOMBO_RECONCILE_MS: '3600000' } });
+  const c = assay(['connections:add', '--account', 'demo', '--provider', 'kombo', '--set', `api_key=${sim.credentials.api_key}`, '--set', `integration_id=${template.data.integration_id}`, '--set', `webhook_secret=${secret}`, '--set', `base_url=${sim.baseUrl}`, '--json'], { DATA_DIR: srv.dataDir });
+  expect(c.code, c.stderr).toBe(0);
+  webhookUrl = `${srv.url.replace(/:\d+$/, `:${srv.port}`)}/webhooks/kombo/${c.json.connection_id}`;
+}, 120_000);
+afterAll(async () => {
+  await srv?.stop();
+  await sim?.close();
+  process.stderr.write(`crash: ${JSON.stringify(crashFigures)}\n`);
+});
+
+function body(i: number): string {
+  const b = structuredClone(template);
+  b.id = `evt-crash-${i}`;
+  b.data.id = `kombo-order-${i}`;
+  b.data.package_id = 'work-style';
+  b.data.candidate = { ...b.data.candidate, remote_id: `crash-cand-${i}`, email: `crash${i}@example.com` };
+  b.data.application = { remote_id: `crash-app-${i}` };
+  return JSON.stringify(b);
+}
+
+/** Delivers one webhook until it is acknowledged with 2xx, retrying errors and connection failures. */
+async function deliver(i: number): Promise<void> {
+  const raw = body(i);
+  const sig = createHmac('sha256', secret).update(raw).digest('base64url');
+  for (let attempt = 0; attempt < 200; attempt++) {
+    crashFigures.attempts++;
+    try {
+      const res = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-kombo-signature': sig }, body: raw, signal: AbortSignal.timeout(10_000) });
+      await res.arrayBuffer();
+      if (res.status >= 200 && res.status < 300) {
+        crashFigures.acknowledged++;
+        return;
+      }
+      crashFigures.non2xx++;
+    } catch {
+      crashFigures.connectionErrors++;
+    }
+    await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+  }
+  throw new Error(`webhook ${i} never acknowledged`);
+}
+
+describe('crash safety', () => {
+  it(`keeps exactly one order per acknowledged webhook across ${KILLS} SIGKILLs, and the outbox resumes`, { timeout: 600_000 }, async () => {
+    let next = 0;
+    const workers = Array.from({ length: CONCURRENCY }, async () => {
+      while (next < TOTAL) {
+        const i = next++;
+        crashFigures.sent++;
+        await deliver(i);
+      }
+    });
+    // Kill the server at evenly spaced points of the burst, restarting it on the same port and data.
+    const killer = (async () => {
+      for (let k = 1; k <= KILLS; k++) {
+        while (crashFigures.acknowledged < (TOTAL * k) / (KILLS + 1)) await new Promise((r) => setTimeout(r, 20));
+        srv = await srv.restart({ KOMBO_RECONCILE_MS: '3600000' });
+        crashFigures.kills++;
+      }
+    })();
+    await Promise.all([...workers, killer]);
+    expect(crashFigures.acknowledged).toBe(TOTAL);
+
+    const rows = query<{ source_order_id: string; n: number }>(srv.dataDir, "SELECT source_order_id, COUNT(*) AS n FROM orders WHERE source = 'kombo' GROUP BY source_order_id");
+    crashFigures.orders = rows.length;
+    crashFigures.duplicates = rows.filter((r) => r.n > 1).length;
+    const ids = new Set(rows.map((r) => r.source_order_id));
+    crashFigures.lost = Array.from({ length: TOTAL }, (_, i) => `kombo-order-${i}`).filter((id) => !ids.has(id)).length;
+    expect(crashFigures.duplicates).toBe(0);
+    expect(crashFigures.lost).toBe(0);
+    expect(crashFigures.orders).toBe(TOTAL);
+    const invites = query<{ n: number }>(srv.dataDir, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'email.invitation'")[0]!.n;
+    expect(invites).toBe(TOTAL); // one invitation per order, never two
+
+    // The outbox resumes where it stopped: every invitation is delivered after the last restart.
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      crashFigures.invitationsDone = query<{ n: number }>(srv.dataDir, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'email.invitation' AND status = 'done'")[0]!.n;
+      if (crashFigures.invitationsDone === TOTAL || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(crashFigures.invitationsDone).toBe(TOTAL);
+    const mails = query<{ n: number }>(srv.dataDir, "SELECT COUNT(DISTINCT order_id) AS n FROM outbox WHERE kind = 'email.invitation' AND status = 'done'")[0]!.n;
+    expect(mails).toBe(TOTAL);
+  });
+});
