@@ -62,9 +62,17 @@ export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
     // ---- build: prepared INSERTs, one transaction per batch; durability off while loading only.
     log(`storage: generating ${fmt(ORDERS)} orders across ${fmt(ACCOUNTS)} accounts`);
     const tGen = Date.now();
+    // While loading only: no journal, no fsync, a page cache that holds the whole file, and the
+    // secondary indexes dropped and rebuilt afterwards from their own CREATE INDEX statements
+    // (sorting once is far cheaper than a million random B-tree inserts). The schema ends identical.
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
     db.pragma('foreign_keys = OFF');
-    db.pragma('cache_size = -262144'); // 256 MB while loading
+    db.pragma('cache_size = -3000000');
+    db.pragma('temp_store = MEMORY');
+    const indexes = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('orders', 'outbox', 'results', 'candidates')`).all() as { name: string; sql: string }[];
+    for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`);
     const now = Date.now();
     const iso = (ms: number) => new Date(ms).toISOString();
     const insAccount = db.prepare(`INSERT INTO accounts (id, name, issuer, audience, context_algs, context_secret_enc, frame_origins, settings, created_at)
@@ -143,12 +151,15 @@ export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
           insJob.run(jobIds[i]!, account, 'send_invitation', id, `{"order_id":"${id}"}`, `invite:${id}`, jobStatus, jobStatus === 'done' ? 1 : 0, next, iso(created), iso(created));
         }
       })();
-      if (!tiny && (start / BATCH) % 5 === 4) log(`storage: ${fmt(start + n)} orders`);
+      if (!tiny && (start / BATCH) % 5 === 4) log(`storage: ${fmt(start + n)} orders (${((Date.now() - tGen) / 1000).toFixed(0)} s)`);
     }
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    log(`storage: rebuilding ${indexes.length} indexes (${((Date.now() - tGen) / 1000).toFixed(0)} s so far)`);
+    for (const ix of indexes) db.exec(ix.sql);
     db.exec('ANALYZE');
     // Back to the store's own settings (server/store/sqlite/db.ts) for the measurements.
+    db.pragma('journal_mode = WAL');
     db.pragma('cache_size = -2000');
+    db.pragma('temp_store = DEFAULT');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     const genS = (Date.now() - tGen) / 1000;
@@ -202,7 +213,7 @@ export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
       { key: 'storage.generate', label: 'Time to generate the database', value: genS, unit: 's', text: `${genS.toFixed(0)} s`, goal: { op: '<=', value: 120, text: '< 2 min' } },
     ];
     const body = [
-      `A file database built by prepared INSERTs (one transaction per ${fmt(BATCH)} rows, synchronous off while loading) in a temp folder, with the store's own schema and migrations; then timed through the store's async interface (\`openSqliteStore\`, its lock included) with the store's settings (WAL, synchronous=FULL, default page cache), warm OS cache. Times per call, after ${'a 10 % warm-up'}.`,
+      `A file database built in a temp folder by prepared INSERTs, one transaction per ${fmt(BATCH)} orders (while loading: no journal, no fsync, secondary indexes rebuilt afterwards from their own definitions), on the store's own schema and migrations; then timed through the store's async interface (\`openSqliteStore\`, its lock included) with the store's settings (WAL, synchronous=FULL, default page cache), warm OS cache. Times per call, after ${'a 10 % warm-up'}.`,
       '',
       table(
         ['rows', 'count'],

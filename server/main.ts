@@ -58,6 +58,10 @@ async function main() {
     // One machine-readable line so tests and scripts can find the port (PORT=0 picks a free one).
     process.stdout.write(JSON.stringify({ msg: 'listening', url, public_url: config.publicUrl, port: info.port, data_dir: config.dataDir }) + '\n');
   });
+  // Idle keep-alive sockets live longer than a client's pause between calls (and behind a load balancer's 60 s).
+  const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   let closing = false;
   const shutdown = async () => {
     if (closing) return;

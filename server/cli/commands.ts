@@ -16,6 +16,7 @@ import { greenhouseCommands } from './greenhouse-commands.ts';
 import { diagnosticsCommands } from './diagnostics-commands.ts';
 import { komboCommands } from './kombo-commands.ts';
 import { leverCommands } from './lever-commands.ts';
+import { dbCommands } from './db-commands.ts';
 import { candidateCommands } from './candidate-commands.ts';
 
 export const str = (ctx: CommandContext, name: string, required = false): string | undefined => {
@@ -208,6 +209,7 @@ export const commands: Record<string, Command> = {
   ...diagnosticsCommands,
   ...komboCommands,
   ...leverCommands,
+  ...dbCommands,
   ...greenhouseCommands,
   ...candidateCommands,
 };

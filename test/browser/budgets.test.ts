@@ -57,3 +57,15 @@ describe('size budgets', () => {
     expect(readFileSync(join(DIST, 'embed/index.d.ts'), 'utf8')).toContain('export interface EventMap');
   });
 });
+
+describe('README', () => {
+  test('states the gzip sizes of the loader and of the picker view as built (within 3 %)', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const stated = (label: string) => Number((new RegExp(`${label}\\s+\\*\\*([\\d,]+) bytes\\*\\*`).exec(readme)?.[1] ?? 'NaN').replace(/,/g, ''));
+    const manifest = JSON.parse(readFileSync(join(DIST, 'widget/.vite/manifest.json'), 'utf8')) as Manifest;
+    const picker = jsFor(manifest, ['index.html', 'app/picker/view.tsx']).reduce((sum, f) => sum + gz(f), 0);
+    const loader = gz('embed/embed.js');
+    expect(Math.abs(stated('loader') - loader) / loader, `README says ${stated('loader')}, built ${loader}`).toBeLessThanOrEqual(0.03);
+    expect(Math.abs(stated('runtime') - picker) / picker, `README says ${stated('runtime')}, built ${picker}`).toBeLessThanOrEqual(0.03);
+  });
+});

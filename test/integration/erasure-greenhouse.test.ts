@@ -5,8 +5,6 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueWriteBack } from '../../server/orders/place-order.ts';
-import { openSqliteStore } from '../../server/store/sqlite/store.ts';
 import { query } from '../helpers/db.ts';
 import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
 import { DEFAULT_IDS, startSimulator, type GreenhouseSimHandle } from '../simulators/greenhouse/index.ts';
@@ -60,21 +58,18 @@ function wholeDatabase(): string {
   return tables.map((t) => `${t}: ${JSON.stringify(query(srv.dataDir, `SELECT * FROM "${t}"`))}`).join('\n');
 }
 
-/** TEST-ONLY completion (candidate mode has no completion function yet): answers, result, completed, write-back queued. */
-async function completeWithAnswers(orderId: string) {
-  const store = openSqliteStore(srv.dataDir);
-  try {
-    await store.transaction(async (tx) => {
-      const o = (await tx.orders.getById(orderId))!;
-      const now = new Date().toISOString();
-      await tx.attempts.saveAnswer({ order_id: o.id, question_id: 'free-text-1', value: `I am ${ZOE.first_name} ${ZOE.last_name}, call ${ZOE.phone}`, answered_at: now });
-      await tx.results.insert({ order_id: o.id, account_id: o.account_id, score: 30, max_score: 40, details: {}, completed_at: now });
-      await tx.orders.update(o.account_id, o.id, { status: 'completed', started_at: now, completed_at: now });
-      await enqueueWriteBack(tx, { ...o, status: 'completed' }, 'completed');
-    });
-  } finally {
-    await store.close();
-  }
+/** Zoë takes her test through candidate mode (/api/candidate) from the e-mail link, writing about herself in a free-text answer. */
+async function takeTestWithPersonalAnswer(orderId: string) {
+  const file = mails().find((f) => f.endsWith(`-${orderId}.eml`))!;
+  const token = /\/t\/([A-Za-z0-9_-]{16,256})/.exec(readFileSync(join(mailDir(), file), 'utf8').replace(/=\r?\n/g, ''))![1]!;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${srv.url}/api/candidate${path}`, { method, headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect(r.status, `${method} ${path}: ${await r.clone().text()}`).toBe(200);
+  };
+  await call('POST', '/start');
+  await call('POST', '/tests/ts-types/start');
+  await call('PUT', '/answers/ts-keyof', { value: `${ZOE.first_name} ${ZOE.last_name} ${ZOE.phone}` });
+  await call('POST', '/submit');
 }
 
 beforeAll(async () => {
@@ -96,7 +91,7 @@ beforeAll(async () => {
   gh.moveApplication(zoe.application, DEFAULT_IDS.triggerStage);
   await gh.idle();
   orders.zoeOpen = query<{ id: string }>(srv.dataDir, 'SELECT id FROM orders WHERE application_id = ?', String(zoe.application))[0]!.id;
-  const sent = await gh.sendTest({ partner_test_id: 'numerical-reasoning', application_id: zoe.application });
+  const sent = await gh.sendTest({ partner_test_id: 'typescript-skills', application_id: zoe.application });
   expect(sent.status).toBe(200);
   orders.zoeDone = (sent.body as { partner_interview_id: string }).partner_interview_id;
   // Ada (someone else) and Yannick have orders too.
@@ -105,7 +100,7 @@ beforeAll(async () => {
   const y = await gh.sendTest({ partner_test_id: 'work-style', application_id: yan.application });
   orders.yan = (y.body as { partner_interview_id: string }).partner_interview_id;
   await until('four invitation e-mails', () => mails().length >= 4);
-  await completeWithAnswers(orders.zoeDone);
+  await takeTestWithPersonalAnswer(orders.zoeDone);
   await until('Greenhouse pulled the completed status', () => gh.testStatusAnswers().some((t) => (t.body as { partner_status?: string })?.partner_status === 'complete'));
   const sync = await assay(['greenhouse:sync', con]);
   expect(sync.code, sync.stderr).toBe(0);
@@ -120,6 +115,7 @@ describe('erasure from Greenhouse', () => {
   it('before: the person is in the store and the mail folder (so the test can fail)', () => {
     const db = wholeDatabase();
     for (const t of ['zoe.erase@example.com', 'Erasable-Quixote', '900123']) expect(db).toContain(t);
+    expect(JSON.stringify(query(srv.dataDir, 'SELECT value FROM answers WHERE order_id = ?', orders.zoeDone))).toContain('900123');
     expect(mailText()).toContain('zoe.erase@example.com');
   });
 
@@ -135,7 +131,8 @@ describe('erasure from Greenhouse', () => {
     expect(mails().some((f) => f.includes(orders.zoeOpen!) || f.includes(orders.zoeDone!))).toBe(false);
 
     // The score stays, tied to an anonymised candidate; the open order can no longer be taken.
-    expect(query(srv.dataDir, 'SELECT score, max_score FROM results WHERE order_id = ?', orders.zoeDone)).toEqual([{ score: 30, max_score: 40 }]);
+    const result = query<{ score: number; max_score: number }>(srv.dataDir, 'SELECT score, max_score FROM results WHERE order_id = ?', orders.zoeDone);
+    expect(result).toEqual([{ score: expect.any(Number), max_score: 100 }]);
     expect(query(srv.dataDir, 'SELECT * FROM answers WHERE order_id = ?', orders.zoeDone)).toEqual([]);
     const cand = query<{ email: string | null; first_name: string | null; last_name: string | null; erased_at: string | null }>(srv.dataDir, 'SELECT c.* FROM candidates c JOIN orders o ON o.candidate_id = c.id WHERE o.id = ?', orders.zoeDone)[0]!;
     expect(cand).toMatchObject({ email: null, first_name: null, last_name: null });
@@ -146,7 +143,7 @@ describe('erasure from Greenhouse', () => {
     const r = await gh.testStatus(gh.tests().find((t) => t.partner_interview_id === orders.zoeDone)!.id);
     expect(r.status).toBe(200);
     expect(r.violations).toEqual([]);
-    expect(r.body).toMatchObject({ partner_status: 'complete', partner_score: 75 });
+    expect(r.body).toMatchObject({ partner_status: 'complete', partner_score: result[0]!.score });
 
     // Everybody else is untouched.
     expect(db).toContain('ada@example.com');

@@ -5,8 +5,6 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueWriteBack } from '../../server/orders/place-order.ts';
-import { openSqliteStore } from '../../server/store/sqlite/store.ts';
 import { query } from '../helpers/db.ts';
 import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
 import { DEFAULT_IDS, startSimulator, type GreenhouseSimHandle } from '../simulators/greenhouse/index.ts';
@@ -49,23 +47,26 @@ const mailsOf = (orderId: string) => {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(`-${orderId}.eml`)) : [];
 };
 
-/**
- * TEST-ONLY completion path: candidate mode (server/candidate/) has no completion function yet, so this
- * does what completion does, through the store: a result, the order completed, the write-back queued.
- */
-async function completeOrder(orderId: string, score: number, maxScore: number) {
-  const store = openSqliteStore(srv.dataDir);
-  try {
-    await store.transaction(async (tx) => {
-      const o = (await tx.orders.getById(orderId))!;
-      const now = new Date().toISOString();
-      await tx.results.insert({ order_id: o.id, account_id: o.account_id, score, max_score: maxScore, details: {}, completed_at: now });
-      await tx.orders.update(o.account_id, o.id, { status: 'completed', started_at: o.started_at ?? now, completed_at: now });
-      await enqueueWriteBack(tx, { ...o, status: 'completed' }, 'completed');
-    });
-  } finally {
-    await store.close();
+/** The invitation token from the e-mail's /t/<token> link (quoted-printable soft breaks undone). */
+function inviteToken(orderId: string): string {
+  const text = readFileSync(join(srv.dataDir, 'mail', mailsOf(orderId)[0]!), 'utf8').replace(/=\r?\n/g, '');
+  return /\/t\/([A-Za-z0-9_-]{16,256})/.exec(text)![1]!;
+}
+
+/** The candidate takes the test through candidate mode (/api/candidate), as from the e-mail link. */
+async function takeTest(orderId: string, answers: Record<string, { test: string; value: unknown }>) {
+  const token = inviteToken(orderId);
+  const call = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${srv.url}/api/candidate${path}`, { method, headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect(r.status, `${method} ${path}: ${await r.clone().text()}`).toBe(200);
+    return r.json();
+  };
+  await call('POST', '/start');
+  for (const [questionId, a] of Object.entries(answers)) {
+    await call('POST', `/tests/${a.test}/start`);
+    await call('PUT', `/answers/${questionId}`, { value: a.value });
   }
+  await call('POST', '/submit');
 }
 
 beforeAll(async () => {
@@ -166,7 +167,11 @@ describe('Greenhouse partner endpoints', () => {
   });
 
   it('on completion PATCHes the take-home tests, and Greenhouse then pulls a valid complete test_status', async () => {
-    await completeOrder(orderId, 42, 50);
+    // The first question answered right (€80 less 15% = 68), the rest left open.
+    await takeTest(orderId, { 'nr-discount': { test: 'nr-percentages', value: 68 } });
+    const result = query<{ score: number; max_score: number }>(srv.dataDir, 'SELECT score, max_score FROM results WHERE order_id = ?', orderId)[0]!;
+    expect(result.score).toBeGreaterThan(0);
+    const pct = Math.round((result.score / result.max_score) * 1000) / 10;
     await until('test_status answers after the PATCHes', () => gh.testStatusAnswers().filter((a) => a.body && (a.body as { partner_status?: string }).partner_status === 'complete').length >= 2);
     await gh.idle();
     const patches = gh.patches();
@@ -177,9 +182,9 @@ describe('Greenhouse partner endpoints', () => {
     for (const a of answers) {
       expect(a.status).toBe(200);
       expect(a.violations).toEqual([]);
-      expect(a.body).toMatchObject({ partner_status: 'complete', partner_profile_url: expect.stringMatching(new RegExp(`^https?://[^/]+/report/${orderId}$`)), partner_score: 84 });
+      expect(a.body).toMatchObject({ partner_status: 'complete', partner_profile_url: expect.stringMatching(new RegExp(`^https?://[^/]+/report/${orderId}$`)), partner_score: pct });
       const md = (a.body as { metadata: Record<string, unknown> }).metadata;
-      expect(md).toMatchObject({ Test: 'Numerical Reasoning', Score: '42 / 50', Band: '4 - Strong Hire' });
+      expect(md).toMatchObject({ Test: 'Numerical Reasoning', Status: 'completed', Score: `${result.score} / ${result.max_score}`, Band: expect.any(String), 'Completed At': expect.any(String) });
       for (const v of Object.values(md)) expect(['string', 'number', 'boolean']).toContain(typeof v);
     }
     expect(gh.tests().find((t) => t.id === firstTest)!.status).toBe('complete');

@@ -123,7 +123,7 @@ describe('bad input changes nothing', () => {
   }
 
   it('answers a missing or garbage bearer token with 401', async () => {
-    for (const h of [{}, { authorization: 'Bearer nope' }, { authorization: 'Basic abc' }]) {
+    for (const h of [{}, { authorization: 'Bearer nope' }, { authorization: 'Basic abc' }] as Record<string, string>[]) {
       const r = await fetch(`${srv.url}/api/orders`, { headers: h });
       expect(r.status).toBe(401);
       expect((await r.json()).error.code).toMatch(/^session_/);

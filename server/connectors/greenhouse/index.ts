@@ -5,7 +5,7 @@ import { callVendor, failureFor, PermanentError, RetryableError } from '../../ht
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, OrderRow, OutboxJob } from '../../store/types.ts';
 import { registerConnector } from '../index.ts';
-import type { CheckFinding, Connector } from '../types.ts';
+import type { CheckFinding, Connector, VendorSetupSection } from '../types.ts';
 import { ghMeta, PROVIDER, settingsOf, validateGreenhouseSettings } from './common.ts';
 import { BudgetExhausted, HarvestError } from './harvest.ts';
 import { partnerRoutes } from './partner.ts';
@@ -71,6 +71,42 @@ async function check(svc: Services, connection: ConnectionRow): Promise<CheckFin
   return out;
 }
 
+const SUBSCRIBED_EVENTS =
+  'Candidate has submitted application, Delete Application, Candidate has been hired, Merged Candidate, Candidate has changed stage, Candidate has been unhired, ' +
+  'Candidate or Prospect rejected, Candidate or Prospect unrejected, Delete Candidate, Department Deleted, Interview Deleted, Job Created, Job Updated, Job Deleted, ' +
+  'Job Post Deleted, Job Interview Stage Deleted, Offer Created, Offer Updated, Offer Deleted, Office Deleted, Scorecard Deleted';
+
+const partnerUrls = (svc: Services, c: ConnectionRow) =>
+  Object.fromEntries((['list_tests', 'send_test', 'test_status', 'response_error'] as const).map((api) => [api, `${svc.config.publicUrl}/partner/${PROVIDER}/${c.id}/${api}`]));
+
+async function vendorSetup(svc: Services, c: ConnectionRow): Promise<VendorSetupSection[]> {
+  const urls = partnerUrls(svc, c);
+  return [
+    {
+      title: 'Assessment partner',
+      where: 'Sent to Greenhouse (partners@greenhouse.io) once; the customer then sends their key to Greenhouse Support',
+      fields: [
+        ...Object.entries(urls).map(([api, url]) => ({ label: `${api} URL`, value: url })),
+        { label: 'API key', value: null, note: "the partner_api_key of this connection (sealed, never printed): the customer's key, under 171 characters" },
+      ],
+    },
+    {
+      title: 'Web hooks',
+      where: 'Greenhouse → Configure → Dev Center → Web Hooks (one webhook per event)',
+      fields: [
+        { label: 'Endpoint URL', value: `${svc.config.publicUrl}/webhooks/${PROVIDER}/${c.id}` },
+        { label: 'Secret Key', value: null, note: 'the webhook_secret of this connection' },
+        { label: 'When', value: SUBSCRIBED_EVENTS },
+      ],
+    },
+    {
+      title: 'Harvest API key',
+      where: 'Greenhouse → Configure → Dev Center → API Credential Management → Create New API Key (type Harvest)',
+      fields: [{ label: 'Permissions', value: 'GET only: Jobs, Job Stages, Candidates, Applications', note: 'put the key into harvest_api_key' }],
+    },
+  ];
+}
+
 export const greenhouse: Connector = {
   provider: PROVIDER,
   settings: {
@@ -106,6 +142,11 @@ export const greenhouse: Connector = {
     },
   },
   check,
+  vendorSetup,
+  // The four URLs Greenhouse must be given, printed by connections:add.
+  async onConnected(svc, connection) {
+    return { message: `Greenhouse partner URLs: ${Object.values(partnerUrls(svc, connection)).join(' ')}`, output: { partner_urls: partnerUrls(svc, connection) } };
+  },
 };
 
 registerConnector(greenhouse);

@@ -59,6 +59,10 @@ export async function handleWebhook(svc: Services, connection: ConnectionRow, re
       const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
       return err(400, 'invalid_body', `The order is not in Kombo's shape${path ? ` at "${path}"` : ''}: ${issue.message}`);
     }
+    if (parsed.output.status && parsed.output.status !== 'OPEN') {
+      await recordEvent(svc, connection, eventId, 'ignored', { type, kombo_order_id: parsed.output.id, kombo_status: parsed.output.status });
+      return { status: 200, body: { ok: true, ignored: `the order is ${parsed.output.status} in Kombo` } };
+    }
     const target = await connectionFor(svc, connection, parsed.output.integration_id);
     // Not a 422: the order stays OPEN in Kombo and is taken in by reconciliation once the integration is bound.
     if (!target) return err(404, 'unknown_integration', 'No active connection for this Kombo integration; the order stays open in Kombo.');

@@ -100,6 +100,7 @@ export async function checkRecruitee(svc: Services, c: ConnectionRow): Promise<C
 
   if (s.partnerSecret && s.codename) {
     // A read that needs the partner secret and codename and changes nothing: candidate 0 has no reports.
+    // UNCONFIRMED: that Recruitee answers 401/404 here for a wrong secret/codename follows §3.3 but is not documented.
     const url = `${s.baseUrl}/p/${encodeURIComponent(s.codename)}/c/${encodeURIComponent(s.companyId ?? '0')}/candidates/0/reports`;
     const r = await call(url, { headers: { 'RT-PARTNER-SECRET': s.partnerSecret, Accept: 'application/json' } });
     if (typeof r === 'string') add(false, 'recruitee_api', `Recruitee at ${s.baseUrl} is not reachable (${r}).`, 'Check base_url and the network; report updates wait in the outbox until it answers.');

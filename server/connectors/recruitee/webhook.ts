@@ -28,7 +28,7 @@ export async function recruiteeWebhook(svc: Services, connection: ConnectionRow,
   } catch {
     parsedOk = false;
   }
-  // The "Test" button (and "Test payload" examples) carry test:true and are answered before any signature
+  // UNCONFIRMED: the "Test" button (and "Test payload" examples) carry test:true and are answered before any signature
   // check (§3.2 [I]): Recruitee will not save the webhook otherwise, and a test changes nothing here.
   if (parsedOk && typeof json === 'object' && json !== null && (json as { test?: unknown }).test === true) return reply(200, { ok: true, test: true });
 
@@ -50,6 +50,7 @@ export async function recruiteeWebhook(svc: Services, connection: ConnectionRow,
     if (duplicate) return { ...(row.result ?? {}), duplicate: true } as Json;
     let out: Json = { ok: true, handled: false };
     const candidateId = env.payload?.candidate?.id;
+    // UNCONFIRMED: event_type/event_subtype names are [V-3p] (candidate_moved / disqualified).
     if (env.event_type === 'candidate_moved' && env.event_subtype === 'disqualified' && candidateId !== null && candidateId !== undefined) {
       // A disqualified candidate is not invited any further: unused invitations from this connection are withdrawn.
       const candidate = await tx.candidates.findByExternal(connection.account_id, PROVIDER, String(candidateId));

@@ -1,7 +1,7 @@
 // `assay connections:check` and `connections:show` for StackOne: the Recruitee guide's checklist and
 // troubleshooting table, run against this connection, in the guide's terms.
 import * as v from 'valibot';
-import { createHmac } from 'node:crypto';
+import { hmacSha256 } from '../../crypto/secrets.ts';
 import { callVendor, type VendorResponse } from '../../http/client.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
@@ -105,7 +105,7 @@ export async function checkStackOne(svc: Services, c: ConnectionRow): Promise<Ch
   if (s.partnerApiKey) {
     const url = packageListUrl(svc, c);
     const body = JSON.stringify({ account_id: s.accountId, provider: 'recruitee' });
-    const sig = createHmac('sha256', s.webhookSecret).update(body).digest('base64url');
+    const sig = hmacSha256(s.webhookSecret, body).toString('base64url');
     const res = await call(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from(s.partnerApiKey).toString('base64')}`, 'x-stackone-signature': sig }, body });
     if (typeof res === 'string') {
       add(false, 'package_list_endpoint', `Invalid Package's List Endpoint URL: ${url} does not answer (${res}).`, 'Check the Package\'s List Endpoint URL implementation at your end: is the server running, and is PUBLIC_URL the address StackOne reaches?');

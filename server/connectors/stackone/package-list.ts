@@ -30,7 +30,11 @@ export function packageListAnswer(packages: PackageRow[]): PackageListAnswer {
   return { data: packages.map((p) => ({ id: p.id, name: p.name, description: p.description || null })), next: null };
 }
 
-/** The key from `Authorization: Basic …`: StackOne's guide shows base64(api key); base64(key:) is accepted too. */
+/**
+ * The key from `Authorization: Basic …`: StackOne's guide shows base64(api key); base64(key:) is accepted too.
+ * UNCONFIRMED: which key StackOne sends (a partner key you enter, or your StackOne API key) is not documented;
+ * partner_api_key holds whichever it is.
+ */
 export function basicKeyOf(header: string | undefined): string | null {
   const m = /^Basic\s+([A-Za-z0-9+/=_-]{1,2048})\s*$/i.exec(header ?? '');
   if (!m) return null;

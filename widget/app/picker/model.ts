@@ -2,6 +2,7 @@
 import { computed, createModel, signal } from '@preact/signals';
 import { ApiError, newIdempotencyKey, type Order, type Package } from '../api.ts';
 import { messageOf, type Phase, type ViewProps } from '../view-props.ts';
+import { announceOrdersChanged } from '../shared/orders-channel.ts';
 
 export type PickerDeps = Pick<ViewProps, 'api' | 't' | 'emit' | 'role'> & {
   /** Called with the new order, e.g. to put it straight into a status list. */
@@ -94,6 +95,7 @@ export const PickerModel = createModel((deps: PickerDeps) => {
       // One key per Send click; the API client reuses it if it retries a network failure.
       const order = await deps.api.createOrder(pkg.id, (deps.newKey || newIdempotencyKey)());
       outcome.value = { kind: 'sent', order };
+      announceOrdersChanged();
       deps.emit('order.created', { v: 1, order_id: order.id, package_id: pkg.id, package_name: order.package_name || pkg.name, status: order.status });
       deps.onCreated?.(order);
     } catch (err) {

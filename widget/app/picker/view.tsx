@@ -103,7 +103,7 @@ export function PickerPanel({ model, t, statusAfterSend }: { model: PickerModel;
           >
             <span class="assay-option-name">{p.name}</span>
             <span class="assay-option-meta">
-              {p.type} · {t('picker.minutes', { n: p.duration_minutes })}
+              {t(`type.${p.type}` as never) || p.type} · {t('picker.minutes', { n: p.duration_minutes })}
             </span>
             {p.description && <span class="assay-option-desc">{p.description}</span>}
           </li>

@@ -4,6 +4,7 @@ import { computed, effect, signal, type ReadonlySignal } from '@preact/signals';
 import type { OrderStatus } from '../../../shared/embed-protocol.ts';
 import type { ApiClient, Order } from '../api.ts';
 import { messageOf, type Emit, type Phase } from '../view-props.ts';
+import { onOrdersChanged } from './orders-channel.ts';
 
 export interface FeedDeps {
   api: ApiClient;
@@ -14,6 +15,8 @@ export interface FeedDeps {
   fallbackError: string;
   /** Poll interval while something is moving; tests shorten it. */
   interval?: number;
+  /** Poll interval while nothing moves (orders may still arrive from the ATS); tests shorten it. */
+  idleInterval?: number;
 }
 
 const MOVING: OrderStatus[] = ['pending', 'in_progress'];
@@ -79,12 +82,15 @@ export function ordersFeed(deps: FeedDeps) {
   effect(() => {
     void loads.value;
     const f = failures.value;
-    if (deps.hidden.value || (!moving.value && !f)) return;
-    const timer = setTimeout(() => void load(true), f ? Math.min(60000, interval * 2 ** f) : interval);
+    if (deps.hidden.value) return;
+    const wait = f ? Math.min(60000, interval * 2 ** f) : moving.value ? interval : (deps.idleInterval ?? 30000);
+    const timer = setTimeout(() => void load(true), wait);
     return () => clearTimeout(timer);
   });
+  const stopListening = onOrdersChanged(() => void load(true));
   effect(() => () => {
     alive = false;
+    stopListening();
   });
 
   return { orders, phase, error, announcement, load, put };
