@@ -15,9 +15,9 @@ let con: string;
 const EXTRA_JOBS = 24; // + the default job = 25 jobs, 5 pages of 5, then 25 stage lists
 const STAGES = 3 * EXTRA_JOBS + 5; // the seeded jobs have 3 stages, the default job 5
 
-function assay(args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
+function assay(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/assay.mjs'), ...args, '--json'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: srv.dataDir }, timeout: 90_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(ROOT, 'bin/assay.mjs'), ...args, '--json'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: srv.dataDir, ...env }, timeout: 90_000 }, (err, stdout, stderr) => {
       let json: any = null;
       try {
         json = JSON.parse(stdout);
@@ -149,11 +149,16 @@ describe('Greenhouse Harvest sync', () => {
     expect(objects('job')).toBe(EXTRA_JOBS + 1);
   });
 
-  it('says clearly when a connection cannot sync', { timeout: 150_000 }, async () => {
+  it('says clearly when a connection cannot sync, and connections:check shows what works', { timeout: 150_000 }, async () => {
+    const ok = await assay(['connections:check', con], { PUBLIC_URL: srv.url });
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.json.findings.map((f: { check: string; ok: boolean }) => [f.check, f.ok])).toEqual([['partner_api_key', true], ['list_tests', true], ['webhook_secret', false], ['harvest_api_key', true]]);
     const add = await assay(['connections:add', '--account', srv.demo.account_id, '--provider', 'greenhouse', '--set', `partner_api_key=${KEY}-other`]);
     expect(add.code).toBe(0);
     const r = await assay(['greenhouse:sync', add.json.connection_id]);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stderr).error).toMatchObject({ code: 'no_harvest_key', message: expect.stringMatching(/harvest_api_key/) });
+    const bad = await assay(['connections:check', add.json.connection_id], { PUBLIC_URL: srv.url });
+    expect(bad.code).not.toBe(0);
   });
 });

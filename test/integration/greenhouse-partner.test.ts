@@ -79,6 +79,8 @@ beforeAll(async () => {
   );
   expect(r.code, r.stderr).toBe(0);
   con = r.json.connection_id;
+  expect(Object.keys(r.json.partner_urls)).toEqual(['list_tests', 'send_test', 'test_status', 'response_error']);
+  expect(r.json.partner_urls.send_test).toMatch(new RegExp(`/partner/greenhouse/${con}/send_test$`));
   partnerBase = `${srv.url}/partner/greenhouse/${con}`;
   await gh.config({ partner_base_url: partnerBase });
 });

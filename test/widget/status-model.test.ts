@@ -16,7 +16,7 @@ function setup(orders = [order('o1', 'pending')]) {
 const polls = (calls: string[]) => calls.filter((c) => c === 'listOrders').length;
 
 describe('status model', () => {
-  test('polls about every 5 s while an order is pending, and stops once nothing is moving', async () => {
+  test('polls about every 5 s while an order is pending, and only every 30 s once nothing is moving', async () => {
     const { api, model } = setup();
     await model.load();
     expect(polls(api.calls)).toBe(1);
@@ -26,8 +26,10 @@ describe('status model', () => {
     await vi.advanceTimersByTimeAsync(5000);
     expect(polls(api.calls)).toBe(3);
     expect(model.orders.value[0]!.status).toBe('completed');
-    await vi.advanceTimersByTimeAsync(30000);
+    await vi.advanceTimersByTimeAsync(29000);
     expect(polls(api.calls)).toBe(3);
+    await vi.advanceTimersByTimeAsync(1000); // an order placed in the ATS meanwhile still shows up
+    expect(polls(api.calls)).toBe(4);
     model[Symbol.dispose]();
   });
 

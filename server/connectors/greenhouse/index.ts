@@ -52,6 +52,21 @@ async function check(svc: Services, connection: ConnectionRow): Promise<CheckFin
       ? { ok: true, check: 'partner_api_key', message: `Set (${s.partnerApiKey.length} characters, under Greenhouse's 171).` }
       : { ok: false, check: 'partner_api_key', message: 'Missing: Greenhouse cannot call list_tests or send_test.', fix: 'connections:add … --set partner_api_key=<the key you send Greenhouse>' },
   );
+  if (s.partnerApiKey) {
+    // Call our own list_tests as Greenhouse would, at PUBLIC_URL.
+    const url = partnerUrls(svc, connection).list_tests!;
+    try {
+      const res = await callVendor(url, { headers: { Authorization: `Basic ${Buffer.from(`${s.partnerApiKey}:`).toString('base64')}` }, timeoutMs: 10_000 });
+      const list = res.json<unknown>();
+      out.push(
+        res.status === 200 && Array.isArray(list)
+          ? { ok: true, check: 'list_tests', message: `Greenhouse would see ${list.length} tests at ${url}.` }
+          : { ok: false, check: 'list_tests', message: `${url} answered HTTP ${res.status}.`, fix: 'Check PUBLIC_URL and that the server runs; the account needs active packages.' },
+      );
+    } catch (err) {
+      out.push({ ok: false, check: 'list_tests', message: `${url}: ${(err as Error).message}`, fix: 'Set PUBLIC_URL to the address Greenhouse reaches this server at, and start the server.' });
+    }
+  }
   out.push(
     s.webhookSecret
       ? { ok: true, check: 'webhook_secret', message: 'Set: webhooks are verified.' }
