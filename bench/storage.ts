@@ -49,8 +49,8 @@ async function timeCalls(n: number, fn: (i: number) => Promise<unknown>): Promis
 export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
   const t0 = Date.now();
   const tiny = opts.size === 'tiny';
-  const ACCOUNTS = tiny ? 10 : 1000;
-  const ORDERS = tiny ? 2000 : 1_000_000;
+  const ORDERS = Number(process.env.BENCH_STORAGE_ORDERS) || (tiny ? 2000 : 1_000_000);
+  const ACCOUNTS = tiny ? 10 : Math.max(10, Math.round(ORDERS / 1000));
   const APPS_PER_ACCOUNT = tiny ? 80 : 400; // about 2.5 orders per application
   const PENDING_DUE = tiny ? 100 : 10_000;
   const PENDING_LATER = tiny ? 100 : 10_000;
@@ -62,6 +62,8 @@ export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
     // ---- build: prepared INSERTs, one transaction per batch; durability off while loading only.
     log(`storage: generating ${fmt(ORDERS)} orders across ${fmt(ACCOUNTS)} accounts`);
     const tGen = Date.now();
+    const cpu0 = process.cpuUsage();
+    const cpuS = () => { const c = process.cpuUsage(cpu0); return (c.user + c.system) / 1e6; };
     // While loading only: no journal, no fsync, a page cache that holds the whole file, and the
     // secondary indexes dropped and rebuilt afterwards from their own CREATE INDEX statements
     // (sorting once is far cheaper than a million random B-tree inserts). The schema ends identical.
@@ -151,7 +153,7 @@ export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
           insJob.run(jobIds[i]!, account, 'send_invitation', id, `{"order_id":"${id}"}`, `invite:${id}`, jobStatus, jobStatus === 'done' ? 1 : 0, next, iso(created), iso(created));
         }
       })();
-      if (!tiny && (start / BATCH) % 5 === 4) log(`storage: ${fmt(start + n)} orders (${((Date.now() - tGen) / 1000).toFixed(0)} s)`);
+      if (!tiny && (start / BATCH) % 5 === 4) log(`storage: ${fmt(start + n)} orders (${((Date.now() - tGen) / 1000).toFixed(0)} s, CPU ${cpuS().toFixed(0)} s)`);
     }
     log(`storage: rebuilding ${indexes.length} indexes (${((Date.now() - tGen) / 1000).toFixed(0)} s so far)`);
     for (const ix of indexes) db.exec(ix.sql);
@@ -167,12 +169,14 @@ export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
       (SELECT count(*) FROM outbox) AS outbox, (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending`).get() as Record<string, number>;
     const file = join(dir, 'assay.db');
     const size = statSync(file).size + (existsSync(file + '-wal') ? statSync(file + '-wal').size : 0);
-    log(`storage: generated in ${genS.toFixed(0)} s, ${mb(size)}; timing queries`);
+    log(`storage: generated in ${genS.toFixed(0)} s (CPU ${cpuS().toFixed(0)} s), ${mb(size)}; timing queries`);
+    if (process.env.BENCH_DEBUG) for (const r of db.prepare(`EXPLAIN QUERY PLAN SELECT o.*, p.name FROM orders o LEFT JOIN packages p ON p.account_id = o.account_id AND p.id = o.package_id LEFT JOIN results r ON r.order_id = o.id WHERE o.account_id = ? AND o.application_id = ? ORDER BY o.created_at DESC, o.id DESC LIMIT 200`).all('a', 'b')) log(JSON.stringify(r));
 
     // ---- the store's query methods, through its own async interface (and its lock).
     const N = tiny ? 200 : 5000;
     const picks = Array.from({ length: N * 2 }, () => apps[Math.floor(rand() * apps.length)]!);
     let rowsSeen = 0;
+    log('storage: orders.listForApplication');
     const list = await timeCalls(N, async (i) => {
       const p = picks[i % picks.length]!;
       rowsSeen += (await store.orders.listForApplication(p.account, p.app)).length;
@@ -181,6 +185,7 @@ export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
       const p = picks[(i + N) % picks.length]!;
       await store.orders.listForApplication(p.account, p.app, p.cand);
     });
+    log('storage: outbox');
     const nextDue = await timeCalls(N, () => store.outbox.nextDueAt());
     const idleClaim = await timeCalls(tiny ? 50 : 500, () => store.outbox.claimDue(now - 3600_000, 10, 60_000));
     const CLAIMS = tiny ? 20 : 200;

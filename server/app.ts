@@ -11,6 +11,7 @@ import { leverAdminApi } from './routes/lever-admin.ts';
 import { candidateApi } from './routes/candidate-api.ts';
 import { candidatePages } from './routes/candidate-pages.ts';
 import { reportPages } from './routes/report.ts';
+import { insightsPages } from './routes/insights-page.ts';
 import type { Services } from './services.ts';
 
 /** Composes the BFF; used by main.ts and by tests (`app.request(...)` needs no port). */
@@ -28,6 +29,7 @@ export function createApp(svc: Services) {
   app.route('/api/candidate', candidateApi(svc));
   app.route('/', candidatePages(svc));
   app.route('/', reportPages(svc));
+  app.route('/', insightsPages(svc));
   app.route('/webhooks', webhooks(svc));
   app.route('/partner', partner(svc));
   app.route('/', pages(svc));

@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoadResult, LoadSpec } from '../load-worker.ts';
+import type { LoadMode, LoadResult, LoadSpecWithMode as LoadSpec } from '../load-worker.ts';
 import { BENCH_DIR, ROOT, TSX_FLAGS } from './common.ts';
 
-export type { LoadResult, LoadSpec };
+export type { LoadMode, LoadResult, LoadSpec };
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'assay-load-'));

@@ -1,6 +1,7 @@
 import { isUsableEmail, type OrderSource } from '../../shared/api.ts';
 import { sha256Hex, type SecretBox } from '../crypto/secrets.ts';
 import { newId, randomToken } from '../ids.ts';
+import { WRITEBACK_MAX_ATTEMPTS } from '../outbox/backoff.ts';
 import type { AccountRow, CandidateRow, Json, OrderRow, Repos } from '../store/types.ts';
 
 export const DEFAULT_INVITATION_DAYS = 7;
@@ -135,5 +136,6 @@ export async function enqueueWriteBack(tx: Repos, order: OrderRow, event: 'compl
     order_id: order.id,
     payload: { order_id: order.id, event, provider: order.source },
     idempotency_key: `writeback:${order.id}:${event}`,
+    max_attempts: WRITEBACK_MAX_ATTEMPTS, // survives an hour-long ATS outage (see backoff.ts)
   });
 }

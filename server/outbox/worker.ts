@@ -20,6 +20,8 @@ export interface OutboxWorkerOptions {
   leaseMs?: number;
   baseDelayMs?: number;
   capDelayMs?: number;
+  /** The clock the worker schedules by (tests drive hours of backoff with a fake one); defaults to Date.now. */
+  now?: () => number;
 }
 
 export class OutboxWorker {
@@ -28,10 +30,12 @@ export class OutboxWorker {
   #running = false;
   #stopped = true;
   #wakeRequested = false;
-  readonly #opts: Required<OutboxWorkerOptions>;
+  readonly #opts: Required<Omit<OutboxWorkerOptions, 'now'>>;
+  readonly #now: () => number;
 
   constructor(private readonly store: Store, private readonly log: Logger, opts: OutboxWorkerOptions = {}) {
     this.#opts = { pollMs: opts.pollMs ?? 500, batch: opts.batch ?? 20, leaseMs: opts.leaseMs ?? 120_000, baseDelayMs: opts.baseDelayMs ?? 2_000, capDelayMs: opts.capDelayMs ?? 3_600_000 };
+    this.#now = opts.now ?? Date.now;
   }
 
   register(kind: string, handler: JobHandler): this {
@@ -72,7 +76,7 @@ export class OutboxWorker {
     this.#running = true;
     let ran = 0;
     try {
-      const jobs = await this.store.outbox.claimDue(Date.now(), this.#opts.batch, this.#opts.leaseMs);
+      const jobs = await this.store.outbox.claimDue(this.#now(), this.#opts.batch, this.#opts.leaseMs);
       await Promise.all(jobs.map((job) => this.#run(job)));
       ran = jobs.length;
     } catch (err) {
@@ -98,7 +102,7 @@ export class OutboxWorker {
     } catch (err) {
       const e = err as Error;
       if (e instanceof NotReadyError) {
-        await this.store.outbox.retry(job.id, Date.now() + e.waitMs, e.message, false);
+        await this.store.outbox.retry(job.id, this.#now() + e.waitMs, e.message, false);
         return;
       }
       const attempt = job.attempts + 1;
@@ -109,7 +113,7 @@ export class OutboxWorker {
       }
       const retryAfter = e instanceof RetryableError ? e.retryAfterMs : null;
       const delay = nextDelayMs(attempt, retryAfter, { baseMs: this.#opts.baseDelayMs, capMs: this.#opts.capDelayMs });
-      await this.store.outbox.retry(job.id, Date.now() + delay, e.message);
+      await this.store.outbox.retry(job.id, this.#now() + delay, e.message);
       this.log.info('outbox job will retry', { job: job.id, kind: job.kind, attempt, delay_ms: delay, error: e.message });
     }
   }

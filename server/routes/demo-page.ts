@@ -48,6 +48,11 @@ export function demoPage(company: string): string {
 <h2>Results</h2>
 <div id="assay-result"></div>
 </section>
+<section class="profile insights" aria-labelledby="insights-title">
+<h2 id="insights-title">Insights</h2>
+<p class="note">Account-wide figures, as an admin sees them in the ATS.</p>
+<div id="assay-insights"></div>
+</section>
 </main>
 </div>
 </body>
@@ -82,17 +87,20 @@ dialog::backdrop{background:rgba(0,0,0,.35)}
 .dialog-head h2{margin:0;font-size:1.1rem}
 #close-dialog{border:0;background:none;font-size:1.5rem;cursor:pointer;color:inherit}
 h2{font-size:1.05rem;margin:1.25rem 0 .5rem}
+.insights{margin-top:1rem}
+.insights h2{margin-top:0}
+.note{margin:0 0 .5rem;font-size:.9rem}
 :focus-visible{outline:3px solid #2f6fde;outline-offset:2px}`;
 
 export const DEMO_JS = `(function(){
 // Runs after /embed.js (both deferred, in order), so Assay('mount') returns a handle we can destroy.
 var state={candidate:'sam',theme:'auto'};var handles=[];
 var people={sam:{name:'Sam Jansen',meta:'sam.jansen@example.com · Applied for Frontend Engineer'},robin:{name:'Robin Peeters',meta:'No e-mail address on file · Applied for Frontend Engineer'}};
-var slots=[['#assay-picker','picker'],['#assay-status','status'],['#assay-result','result']];
+var slots=[['#assay-picker','picker'],['#assay-status','status'],['#assay-result','result'],['#assay-insights','insights','&role=admin']];
 function mountAll(){
  handles.forEach(function(h){if(h)h.destroy()});
  handles=slots.map(function(p){
-  return Assay('mount',p[0],{view:p[1],account:'demo',context:{url:'/demo/context?candidate='+encodeURIComponent(state.candidate)},theme:state.theme,title:'Assay '+p[1],
+  return Assay('mount',p[0],{view:p[1],account:'demo',context:{url:'/demo/context?candidate='+encodeURIComponent(state.candidate)+(p[2]||'')},theme:state.theme,title:'Assay '+p[1],
    on:{'order.created':function(){var d=document.getElementById('picker-dialog');setTimeout(function(){if(d.open)d.close()},1500)}}});
  });
 }

@@ -30,7 +30,8 @@ export const InsightsSchema = v.object({
   by_job: v.array(v.object({ job_id: v.nullable(v.string()), job_name: v.nullable(v.string()), sent: v.number(), completed: v.number(), completion_rate: num, avg_score: num })),
 });
 
-const toFilter = (q: v.InferOutput<typeof InsightsQuerySchema>): InsightsFilter => {
+/** The query as the store's filter: a bare date in `to` counts the whole day. */
+export const toFilter = (q: v.InferOutput<typeof InsightsQuerySchema>): InsightsFilter => {
   const iso = (s: string | undefined, endOfDay: boolean) => {
     if (!s) return undefined;
     if (s.length === 10) return new Date(Date.parse(s) + (endOfDay ? 86_400_000 : 0)).toISOString();

@@ -78,6 +78,23 @@ export function formatDuration(ms: number): string {
   return [h ? `${h} h` : '', m ? `${m} min` : '', !h && sec ? `${sec} s` : ''].filter(Boolean).join(' ') || '0 s';
 }
 
+/** The logged-in provider user behind the session cookie (and the hash of its value), or null. */
+export async function sessionUser(svc: Services, c: Context): Promise<{ user: UserRow; idHash: string } | null> {
+  const raw = getCookie(c, sessionCookieName(svc.config.publicUrl.startsWith('https:')));
+  if (!raw || !/^[A-Za-z0-9_-]{20,100}$/.test(raw)) return null;
+  const idHash = sha256Hex(raw);
+  const session = await svc.store.users.getSession(idHash, Date.now());
+  if (!session) return null;
+  const user = await svc.store.users.get(session.user_id);
+  return user ? { user, idHash } : null;
+}
+
+/** The dashboard's top bar: who is logged in, a link to Insights (with a way back to `back`), Log out. */
+export function dashboardHeader(user: UserRow, o: { insights?: boolean; back?: string } = {}): string {
+  const link = o.insights ? `<a href="/insights" aria-current="page">Insights</a>` : `<a href="/insights${o.back ? `?back=${encodeURIComponent(o.back)}` : ''}">Insights</a>`;
+  return `<header class="top"><span><strong>Assay</strong> · ${esc(user.name || user.email)}</span><nav aria-label="Dashboard">${link}</nav><form method="post" action="/logout"><button type="submit" class="link-button">Log out</button></form></header>\n`;
+}
+
 const bar = (score: number) => `<span class="meter" aria-hidden="true"><span class="w${Math.min(100, Math.max(0, Math.round(score / 5) * 5))}"></span></span>`;
 
 export function reportPages(svc: Services, opts: { throttle?: LoginThrottle; ipThrottle?: LoginThrottle } = {}) {
@@ -94,15 +111,7 @@ export function reportPages(svc: Services, opts: { throttle?: LoginThrottle; ipT
     return c.html(body, status);
   };
 
-  const currentUser = async (c: Context): Promise<{ user: UserRow; idHash: string } | null> => {
-    const raw = getCookie(c, cookieName);
-    if (!raw || !/^[A-Za-z0-9_-]{20,100}$/.test(raw)) return null;
-    const idHash = sha256Hex(raw);
-    const session = await svc.store.users.getSession(idHash, Date.now());
-    if (!session) return null;
-    const user = await svc.store.users.get(session.user_id);
-    return user ? { user, idHash } : null;
-  };
+  const currentUser = (c: Context) => sessionUser(svc, c);
 
   /** Form posts must come from our own pages (SameSite=Lax already keeps other sites' cookies out). */
   const sameOrigin = (c: Context) => {
@@ -114,8 +123,7 @@ export function reportPages(svc: Services, opts: { throttle?: LoginThrottle; ipT
     return !origin || origin === 'null' || origin === publicOrigin || origin === new URL(c.req.url).origin;
   };
 
-  const header = (user: UserRow) =>
-    `<header class="top"><span><strong>Assay</strong> · ${esc(user.name || user.email)}</span><form method="post" action="/logout"><button type="submit" class="link-button">Log out</button></form></header>\n`;
+  const header = (user: UserRow, back?: string) => dashboardHeader(user, { back });
 
   const loginForm = (o: { next: string | null; email?: string; error?: string }) =>
     layout({
@@ -294,7 +302,7 @@ ${bar(result.score)}
         lang: 'en',
         title: `${name} — ${order.package_name} — Assay report`,
         css: CSS_PATH,
-        header: header(user),
+        header: header(user, `/report/${order.id}`),
         body: `<h1>${esc(name)}: ${esc(order.package_name)}</h1>\n${body}`,
       }),
     );

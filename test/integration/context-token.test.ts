@@ -19,7 +19,7 @@ beforeAll(async () => {
   const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const pemFile = join(srv.dataDir, 'rsa.pem');
   writeFileSync(pemFile, publicPem);
-  const r = assay(['accounts:create', '--name', 'RSA Co', '--issuer', 'https://rsa-ats.example', '--alg', 'RS256', '--public-key-file', pemFile, '--no-packages', '--json'], { DATA_DIR: srv.dataDir });
+  const r = await assay(['accounts:create', '--name', 'RSA Co', '--issuer', 'https://rsa-ats.example', '--alg', 'RS256', '--public-key-file', pemFile, '--no-packages', '--json'], { DATA_DIR: srv.dataDir });
   expect(r.code, r.stderr).toBe(0);
   rsaAccount = { issuer: 'https://rsa-ats.example', audience: 'assay', privateKey: (await jose.importPKCS8(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 'RS256')) as jose.CryptoKey, publicPem };
 });

@@ -35,7 +35,8 @@ function assay(args: string[]): Promise<{ code: number; stdout: string; stderr: 
 
 const post = (body: string, headers: Record<string, string>) => fetch(hookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
 const ghOrders = () => query<{ id: string; package_id: string; application_id: string; job_id: string; job_name: string; outcome: string | null; outcome_at: string | null; candidate_id: string; status: string }>(srv.dataDir, "SELECT * FROM orders WHERE source = 'greenhouse' ORDER BY created_at");
-const inbox = (action: string) => query<{ status: string; result: string }>(srv.dataDir, 'SELECT status, result FROM inbox WHERE result LIKE ?', `%"action":"${action}"%`);
+/** The inbox rows of one action (one per event: the content-key twin of an application event points at it). */
+const inbox = (action: string) => query<{ status: string; result: string }>(srv.dataDir, `SELECT status, result FROM inbox WHERE result LIKE ? AND result NOT LIKE '%"same_as"%' ORDER BY received_at`, `%"action":"${action}"%`);
 const mailsOf = (orderId: string) => {
   const dir = join(srv.dataDir, 'mail');
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(`-${orderId}.eml`)) : [];

@@ -182,7 +182,7 @@ describe('insights', () => {
     const viewer = api(srv.url, await sessionToken(srv.url, srv.demo, { claims: { role: 'viewer' } }));
     expect((await viewer.get('/api/insights')).status).toBe(403);
     const { assay } = await import('../helpers/cli.ts');
-    const other = assay(['accounts:create', '--name', 'Other', '--issuer', 'https://other.example', '--json'], { DATA_DIR: srv.dataDir });
+    const other = await assay(['accounts:create', '--name', 'Other', '--issuer', 'https://other.example', '--json'], { DATA_DIR: srv.dataDir });
     const b = api(srv.url, await sessionToken(srv.url, { issuer: other.json.issuer, audience: 'assay', context_secret: other.json.context_secret }));
     const r = await b.get('/api/insights');
     expect(r.body.funnel[0].count).toBe(0);

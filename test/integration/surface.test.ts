@@ -71,46 +71,46 @@ describe('headers and framing', () => {
 describe('the assay CLI', () => {
   const env = () => ({ DATA_DIR: srv.dataDir });
 
-  it('lists its commands and explains each one', () => {
-    const all = assay(['--help']);
+  it('lists its commands and explains each one', async () => {
+    const all = await assay(['--help']);
     expect(all.code).toBe(0);
     for (const c of ['accounts:create', 'connections:add', 'users:create', 'token', 'outbox:list', 'outbox:replay', 'packages:import']) expect(all.stdout).toContain(c);
-    const one = assay(['token', '--help']);
+    const one = await assay(['token', '--help']);
     expect(one.code).toBe(0);
     expect(one.stdout).toMatch(/Usage: assay token/);
   });
 
-  it('refuses bad flags and values with a code and a sentence, exit 2', () => {
-    const unknown = assay(['nope']);
+  it('refuses bad flags and values with a code and a sentence, exit 2', async () => {
+    const unknown = await assay(['nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown_command/);
-    const badFlag = assay(['token', '--account', 'demo', '--bogus'], env());
+    const badFlag = await assay(['token', '--account', 'demo', '--bogus'], env());
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toMatch(/invalid_arguments/);
-    const ttl = assay(['token', '--account', 'demo', '--ttl', '3600'], env());
+    const ttl = await assay(['token', '--account', 'demo', '--ttl', '3600'], env());
     expect(ttl.code).toBe(2);
     expect(ttl.stderr).toMatch(/invalid_ttl: .*15 minutes/);
-    const json = assay(['token', '--account', 'missing', '--json'], env());
+    const json = await assay(['token', '--account', 'missing', '--json'], env());
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stderr).error.code).toBe('unknown_account');
-    const key = assay(['outbox:list'], { DATA_DIR: srv.dataDir, ASSAY_MASTER_KEY: 'short' });
+    const key = await assay(['outbox:list'], { DATA_DIR: srv.dataDir, ASSAY_MASTER_KEY: 'short' });
     expect(key.code).toBe(2);
     expect(key.stderr).toMatch(/invalid_master_key/);
   });
 
   it('mints a context token the server accepts', async () => {
-    const t = assay(['token', '--account', 'demo', '--candidate', 'cli-cand', '--email', 'cli@example.com', '--json'], env());
+    const t = await assay(['token', '--account', 'demo', '--candidate', 'cli-cand', '--email', 'cli@example.com', '--json'], env());
     expect(t.code, t.stderr).toBe(0);
     const s = await fetch(`${srv.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ context: t.json.token }) });
     expect(s.status).toBe(200);
     expect((await s.json()).candidate.email).toBe('cli@example.com');
   });
 
-  it('creates provider users and refuses duplicates', () => {
-    const u = assay(['users:create', '--account', 'demo', '--email', 'reader@example.com', '--json'], env());
+  it('creates provider users and refuses duplicates', async () => {
+    const u = await assay(['users:create', '--account', 'demo', '--email', 'reader@example.com', '--json'], env());
     expect(u.code, u.stderr).toBe(0);
     expect(u.json.password.length).toBeGreaterThanOrEqual(12);
-    const dup = assay(['users:create', '--account', 'demo', '--email', 'reader@example.com'], env());
+    const dup = await assay(['users:create', '--account', 'demo', '--email', 'reader@example.com'], env());
     expect(dup.code).toBe(2);
     expect(dup.stderr).toMatch(/email_taken/);
   });
@@ -120,15 +120,15 @@ describe('the assay CLI', () => {
     const order = (await a.post('/api/orders', { package_id: 'work-style' })).body.order;
     let job: { id: string; status: string } | undefined;
     for (let i = 0; i < 50 && job?.status !== 'done'; i++) {
-      const l = assay(['outbox:list', '--kind', 'email.invitation', '--json'], env());
+      const l = await assay(['outbox:list', '--kind', 'email.invitation', '--json'], env());
       job = l.json.jobs.find((j: { order_id: string }) => j.order_id === order.id);
       if (job?.status !== 'done') await new Promise((r) => setTimeout(r, 200));
     }
     expect(job?.status).toBe('done');
-    const replay = assay(['outbox:replay', job!.id, '--json'], env());
+    const replay = await assay(['outbox:replay', job!.id, '--json'], env());
     expect(replay.code, replay.stderr).toBe(0);
     expect(['pending', 'running', 'done']).toContain(replay.json.status);
-    const missing = assay(['outbox:replay', 'job_doesnotexist'], env());
+    const missing = await assay(['outbox:replay', 'job_doesnotexist'], env());
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/unknown_job/);
   });

@@ -11,7 +11,7 @@ let other: { issuer: string; audience: string; context_secret: string };
 
 beforeAll(async () => {
   srv = await startServer();
-  const r = assay(['accounts:create', '--name', 'Other Co', '--issuer', 'https://other-ats.example', '--json'], { DATA_DIR: srv.dataDir });
+  const r = await assay(['accounts:create', '--name', 'Other Co', '--issuer', 'https://other-ats.example', '--json'], { DATA_DIR: srv.dataDir });
   expect(r.code, r.stderr).toBe(0);
   other = { issuer: r.json.issuer, audience: r.json.audience, context_secret: r.json.context_secret };
 });

@@ -26,7 +26,7 @@ const template = JSON.parse(readFileSync(join(FIXTURES_DIR, 'kombo/assessment-or
 beforeAll(async () => {
   sim = await startSimulator();
   srv = await startServer({ env: { KOMBO_RECONCILE_MS: '3600000' } });
-  const c = assay(['connections:add', '--account', 'demo', '--provider', 'kombo', '--set', `api_key=${sim.credentials.api_key}`, '--set', `integration_id=${template.data.integration_id}`, '--set', `webhook_secret=${secret}`, '--set', `base_url=${sim.baseUrl}`, '--json'], { DATA_DIR: srv.dataDir });
+  const c = await assay(['connections:add', '--account', 'demo', '--provider', 'kombo', '--set', `api_key=${sim.credentials.api_key}`, '--set', `integration_id=${template.data.integration_id}`, '--set', `webhook_secret=${secret}`, '--set', `base_url=${sim.baseUrl}`, '--json'], { DATA_DIR: srv.dataDir });
   expect(c.code, c.stderr).toBe(0);
   webhookUrl = `${srv.url.replace(/:\d+$/, `:${srv.port}`)}/webhooks/kombo/${c.json.connection_id}`;
 }, 120_000);

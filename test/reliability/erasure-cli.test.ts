@@ -41,7 +41,7 @@ describe('assay candidates:erase', () => {
     expect(mailText(srv.dataDir)).toContain('erase.me@example.com');
     expect(everyCell(srv.dataDir)).toContain('Erasmus');
 
-    const r = assay(['candidates:erase', '--account', 'demo', '--external-id', 'ext-erase-1', '--json'], { DATA_DIR: srv.dataDir });
+    const r = await assay(['candidates:erase', '--account', 'demo', '--external-id', 'ext-erase-1', '--json'], { DATA_DIR: srv.dataDir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.json).toMatchObject({ erased_now: true, order_ids: [order.id], cancelled_order_ids: [order.id] });
     expect(r.json.mails_deleted).toBeGreaterThanOrEqual(1);
@@ -50,17 +50,17 @@ describe('assay candidates:erase', () => {
     expect(mailText(srv.dataDir)).not.toContain('erase.me@example.com');
     expect(query(srv.dataDir, 'SELECT status FROM orders WHERE id = ?', order.id)).toEqual([{ status: 'cancelled' }]);
 
-    const again = assay(['candidates:erase', '--account', 'demo', '--candidate', r.json.candidate_id, '--json'], { DATA_DIR: srv.dataDir });
+    const again = await assay(['candidates:erase', '--account', 'demo', '--candidate', r.json.candidate_id, '--json'], { DATA_DIR: srv.dataDir });
     expect(again.code).toBe(0);
     expect(again.json.erased_now).toBe(false);
   });
 
-  it('refuses unclear requests with a code', () => {
+  it('refuses unclear requests with a code', async () => {
     const env = { DATA_DIR: srv.dataDir };
-    expect(assay(['candidates:erase', '--account', 'demo'], env).stderr).toMatch(/missing_option/);
-    expect(assay(['candidates:erase', '--account', 'demo', '--external-id', 'nobody'], env).stderr).toMatch(/unknown_candidate/);
-    expect(assay(['candidates:erase', '--account', 'nope', '--external-id', 'x'], env).stderr).toMatch(/unknown_account/);
-    expect(assay(['accounts:update', '--account', 'demo', '--retention-days', '-5'], env).code).toBe(2);
+    expect((await assay(['candidates:erase', '--account', 'demo'], env)).stderr).toMatch(/missing_option/);
+    expect((await assay(['candidates:erase', '--account', 'demo', '--external-id', 'nobody'], env)).stderr).toMatch(/unknown_candidate/);
+    expect((await assay(['candidates:erase', '--account', 'nope', '--external-id', 'x'], env)).stderr).toMatch(/unknown_account/);
+    expect((await assay(['accounts:update', '--account', 'demo', '--retention-days', '-5'], env)).code).toBe(2);
   });
 });
 

@@ -80,6 +80,13 @@ export function fakeApi(init: Partial<Pick<FakeApi, 'packages' | 'orders'>> = {}
       api.calls.push('resend:' + id);
       return api.orders.find((o) => o.id === id)!;
     },
+    // Insights have their own fake (test/widget/insights-model.test.ts); these views never call them.
+    async getInsights() {
+      throw new ApiError(500, 'not_faked', 'getInsights is not faked here');
+    },
+    async insightsCsv() {
+      throw new ApiError(500, 'not_faked', 'insightsCsv is not faked here');
+    },
   };
   return api;
 }

@@ -1,5 +1,6 @@
 // The widget's HTTP boundary: the `ApiClient` the view models call, and its fetch implementation.
 import type { OrderStatus, Role } from '../../shared/embed-protocol.ts';
+import type { ChartId, InsightsData, InsightsFilter } from '../../shared/insights-charts.ts';
 
 export interface Package {
   id: string;
@@ -51,6 +52,10 @@ export interface ApiClient {
   createOrder(packageId: string, idempotencyKey: string): Promise<Order>;
   cancelOrder(orderId: string): Promise<Order>;
   resendOrder(orderId: string): Promise<Order>;
+  /** Account-wide aggregates (recruiter and admin roles). */
+  getInsights(filter: InsightsFilter): Promise<InsightsData>;
+  /** The rows behind one chart as CSV, fetched with the Bearer header (never a token in a URL). */
+  insightsCsv(chart: ChartId, filter: InsightsFilter): Promise<Blob>;
 }
 
 /** An error the person can read: `message` comes from the server's `{ error: { code, message } }`. */
@@ -97,7 +102,7 @@ export interface HttpApiOptions {
 }
 
 export function createHttpApi(o: HttpApiOptions): ApiClient {
-  const call = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, tries = 1): Promise<T> => {
+  const call = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, tries = 1, blob?: boolean): Promise<T> => {
     for (let attempt = 0, renewed = false; ; ) {
       let res: Response;
       try {
@@ -117,7 +122,7 @@ export function createHttpApi(o: HttpApiOptions): ApiClient {
         }
         throw new ApiError(0, 'network_error', o.offlineMessage());
       }
-      if (res.ok) return (await res.json()) as T;
+      if (res.ok) return (await (blob ? res.blob() : res.json())) as T;
       const err = await readError(res, o.offlineMessage());
       if (res.status === 401 && err.code === 'session_expired' && !renewed) {
         renewed = true;
@@ -134,8 +139,13 @@ export function createHttpApi(o: HttpApiOptions): ApiClient {
       (await call<{ order: Order }>('POST', '/api/orders', { package_id: packageId }, { 'idempotency-key': key }, 3)).order,
     cancelOrder: async (id) => (await call<{ order: Order }>('POST', `/api/orders/${encodeURIComponent(id)}/cancel`, {})).order,
     resendOrder: async (id) => (await call<{ order: Order }>('POST', `/api/orders/${encodeURIComponent(id)}/resend`, {})).order,
+    getInsights: (f) => call('GET', '/api/insights?' + query(f)),
+    insightsCsv: (chart, f) => call('GET', `/api/insights/${chart}.csv?` + query(f), undefined, {}, 1, true),
   };
 }
+
+// The filter's fields are all strings; the insights model leaves out empty ones.
+const query = (f: InsightsFilter) => new URLSearchParams(f as Record<string, string>);
 
 /** A v4 UUID; `crypto.randomUUID` only exists in secure contexts, so fall back to getRandomValues. */
 export function newIdempotencyKey(): string {

@@ -19,6 +19,8 @@ const views: Record<View, () => Promise<ViewModule>> = {
   status: () => import('./status/view.tsx'),
   result: () => import('./result/view.tsx'),
   orders: () => import('./orders/view.tsx'),
+  // Account-wide charts for recruiters and admins; its SVG drawing and strings stay in this chunk.
+  insights: () => import('./insights/view.tsx'),
 };
 
 const launch = readLaunch(location, history);

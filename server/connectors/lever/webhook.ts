@@ -9,6 +9,8 @@ import type { WebhookRequest, WebhookResponse } from '../types.ts';
 import { leverSettings, PROVIDER } from './settings.ts';
 
 export const STAGE_CHANGE_JOB = 'lever.stage_change';
+/** How far triggeredAt may be from our clock, in either direction. */
+export const TRIGGERED_AT_TOLERANCE_MS = 5 * 60_000;
 
 const Envelope = v.object({
   triggeredAt: v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.string(), v.regex(/^\d{1,16}$/))]),
@@ -44,7 +46,15 @@ export async function leverWebhook(svc: Services, connection: ConnectionRow, req
   for (const t of tokens) verified = hmacMatches(t, `${body.token}${body.triggeredAt}`, body.signature, ['hex']) || verified;
   if (!verified) return fail(401, 'invalid_signature', 'The webhook signature does not match this connection\'s signature token.');
 
+  // Replay window (our choice, not Lever's: Lever documents none, contracts/ats-native.md §2.3): the signature
+  // covers only token + triggeredAt, so a captured delivery could be sent again at will; refuse one signed
+  // more than 5 minutes from our clock, either way. UNCONFIRMED whether Lever's retries keep the first
+  // triggeredAt: if they do, a retry after the window is refused too (the token de-duplication stays the
+  // second line of defence either way).
   const triggeredAt = new Date(Number(body.triggeredAt));
+  if (!(Math.abs(Date.now() - triggeredAt.getTime()) <= TRIGGERED_AT_TOLERANCE_MS)) {
+    return fail(401, 'stale_webhook', 'The webhook was signed more than 5 minutes from now (triggeredAt); it may be a replay, so it is refused.');
+  }
   if (body.event === 'candidateStageChange') {
     const data = v.safeParse(StageChange, body.data ?? {});
     if (!data.success) return fail(400, 'invalid_body', 'A candidateStageChange needs data.opportunityId and data.toStageId.');

@@ -23,39 +23,50 @@ export const columnName = (k: string) => {
 const INSERT = `INSERT INTO orders (${COLS.join(', ')}) VALUES (${COLS.map((_, i) => `$${i + 1}`).join(', ')})
   ON CONFLICT (account_id, source, source_order_id) DO NOTHING RETURNING *`;
 
-export function ordersRepo(q: Queryable): OrdersRepo {
+/**
+ * `inUnitOfWork`: an order a unit of work looks up is one it may be about to change (expire, complete,
+ * resend), so the lookup locks the row (FOR UPDATE) until commit. A twin unit of work in another
+ * instance then waits and reads the row as the first left it, as it would behind SQLite's write lock.
+ */
+export function ordersRepo(q: Queryable, inUnitOfWork = false): OrdersRepo {
+  const lock = inUnitOfWork ? ' FOR UPDATE' : '';
   const rows = async (sql: string, vals: unknown[]) => (await q.query<OrderRow>(sql, vals)).rows;
   const one = async (sql: string, vals: unknown[]) => (await rows(sql, vals))[0] ?? null;
   const views = async (sql: string, vals: unknown[]) => (await q.query<ViewRaw>(sql, vals)).rows.map(toView);
   const bySource = (accountId: string, source: string, sourceOrderId: string) =>
-    one('SELECT * FROM orders WHERE account_id = $1 AND source = $2 AND source_order_id = $3', [accountId, source, sourceOrderId]);
+    one(`SELECT * FROM orders WHERE account_id = $1 AND source = $2 AND source_order_id = $3${lock}`, [accountId, source, sourceOrderId]);
   return {
     async insertOnce(o) {
       const now = nowIso();
       const row: Record<string, unknown> = { ...o, meta: js(o.meta), created_at: now, updated_at: now };
       // A concurrent insert of the same source order waits on the unique key and then does nothing; the
-      // row it finds afterwards is the one that won (read committed) or the unit of work is retried (serializable).
+      // row it finds afterwards (a new statement, a new snapshot) is the one that won.
       const inserted = await one(INSERT, COLS.map((c) => row[c] ?? null));
       if (inserted) return { order: inserted, created: true };
       return { order: (await bySource(o.account_id, o.source, o.source_order_id))!, created: false };
     },
     async get(accountId, id) {
-      return one('SELECT * FROM orders WHERE account_id = $1 AND id = $2', [accountId, id]);
+      return one(`SELECT * FROM orders WHERE account_id = $1 AND id = $2${lock}`, [accountId, id]);
     },
     async getById(id) {
-      return one('SELECT * FROM orders WHERE id = $1', [id]);
+      return one(`SELECT * FROM orders WHERE id = $1${lock}`, [id]);
     },
     async view(accountId, id) {
-      return (await views(`${VIEW} WHERE o.account_id = $1 AND o.id = $2`, [accountId, id]))[0] ?? null;
+      return (await views(`${VIEW} WHERE o.account_id = $1 AND o.id = $2${inUnitOfWork ? ' FOR UPDATE OF o' : ''}`, [accountId, id]))[0] ?? null;
     },
     findBySource: bySource,
     async findByInviteHash(hash) {
-      return one('SELECT * FROM orders WHERE invite_token_hash = $1', [hash]);
+      return one(`SELECT * FROM orders WHERE invite_token_hash = $1${lock}`, [hash]);
     },
     async findActive(accountId, candidateId, applicationId, packageId) {
+      // "Is there an active order?" decides whether to insert one: a twin unit of work asking the same
+      // question waits here until this one commits, then sees its order (SQLite: one writer at a time).
+      if (inUnitOfWork) {
+        await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`assay.active-order:${accountId}:${candidateId}:${applicationId ?? ''}:${packageId}`]);
+      }
       return one(
         `SELECT * FROM orders WHERE account_id = $1 AND candidate_id = $2 AND application_id IS NOT DISTINCT FROM $3 AND package_id = $4
-         AND status IN ('pending','in_progress') LIMIT 1`,
+         AND status IN ('pending','in_progress') LIMIT 1${lock}`,
         [accountId, candidateId, applicationId, packageId],
       );
     },

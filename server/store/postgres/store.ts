@@ -11,13 +11,13 @@ import { connectorStateRepo, mappingsRepo } from './connector-state.ts';
 import { insightsRepo } from './insights.ts';
 import { attemptsRepo, auditRepo, idempotencyRepo, inboxRepo, usersRepo } from './misc.ts';
 
-export function reposOn(q: Queryable): Repos {
+export function reposOn(q: Queryable, inUnitOfWork = false): Repos {
   return {
     accounts: accountsRepo(q),
     connections: connectionsRepo(q),
     packages: packagesRepo(q),
     candidates: candidatesRepo(q),
-    orders: ordersRepo(q),
+    orders: ordersRepo(q, inUnitOfWork),
     results: resultsRepo(q),
     attempts: attemptsRepo(q),
     outbox: outboxRepo(q),
@@ -41,10 +41,18 @@ const MAX_UNIQUE_RETRIES = 2;
 const codeOf = (err: unknown) => (err as { code?: unknown } | null)?.code;
 
 /**
- * Several BFF instances share one database. A unit of work runs SERIALIZABLE on one pooled client, so
- * its outcome is what SQLite's one-writer-at-a-time would give: a check-then-insert (an active order,
- * a seen delivery) cannot interleave with another instance's. A unit of work that loses a race is
- * rolled back and run again (it does no network I/O, so running it twice is harmless).
+ * Several BFF instances share one database; a unit of work must come out as it would behind SQLite's
+ * one writer at a time. It runs on one pooled client, READ COMMITTED (SERIALIZABLE was tried: on a busy,
+ * small database its page-level predicate locks fail most concurrent units of work), and the races that
+ * matter are closed explicitly:
+ * - twins inserting the same thing meet on a unique key (order per source order id, inbox delivery,
+ *   candidate per external id, Idempotency-Key): INSERT … ON CONFLICT waits for the first and then finds
+ *   its row, or the loser's unit of work is rolled back and run again and now sees the winner's row;
+ * - an order read inside a unit of work is locked (FOR UPDATE), so two instances expiring, completing
+ *   or resending the same order take turns and the second sees what the first did;
+ * - "is there an active order?" is serialised per (candidate, application, package) with a
+ *   transaction-level advisory lock;
+ * - a deadlock or serialization failure reruns the unit of work (it does no network I/O, so that is safe).
  * Outside a unit of work each repo call is one autocommit statement on the pool.
  */
 export class PostgresStore implements Store {
@@ -105,8 +113,8 @@ export class PostgresStore implements Store {
       } as Queryable;
       let broken = false;
       try {
-        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
-        const out = await fn(reposOn(q));
+        await client.query('BEGIN');
+        const out = await fn(reposOn(q, true));
         await q.query('COMMIT');
         return out;
       } catch (err) {

@@ -1,7 +1,7 @@
 // The app shell: gets a context token, mints the session, applies theme and locale, loads the view.
 import { computed, createModel, effect, signal, type ReadonlySignal } from '@preact/signals';
 import type { ComponentType } from 'preact';
-import type { Theme, ThemeVars, View } from '../../../shared/embed-protocol.ts';
+import { VIEWS, type Theme, type ThemeVars, type View } from '../../../shared/embed-protocol.ts';
 import { createHttpApi, type Fetcher, type SessionInfo } from '../api.ts';
 import type { Bridge } from '../bridge.ts';
 import { createTranslator, loadLocale, pickLocale } from '../i18n.ts';
@@ -113,7 +113,7 @@ export const ShellModel = createModel((deps: ShellDeps) => {
         if (p.theme === 'light' || p.theme === 'dark' || p.theme === 'auto') theme.value = p.theme;
         if (p.vars) vars.value = { ...vars.value, ...p.vars };
         if (p.locale) locale.value = pickLocale(p.locale);
-        if (p.view && ['picker', 'status', 'result', 'orders'].includes(p.view)) view.value = p.view;
+        if (p.view && VIEWS.includes(p.view)) view.value = p.view;
       }),
     ];
     return () => offs.forEach((off) => off());
