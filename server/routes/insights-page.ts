@@ -24,7 +24,6 @@ export const INSIGHTS_PAGE_CSS =
   `:root{--warn:#8a5a00}
 @media (prefers-color-scheme:dark){:root{--warn:#d29922}}
 .page{max-width:60rem}
-.sr-only{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .top nav{margin-left:auto}
 .top nav a{font-weight:600}
 fieldset{border:0;margin:0;padding:0}
@@ -41,6 +40,7 @@ select,input[type=date]{display:block;width:100%;padding:.5rem .6rem;border:1px 
 details{margin-top:.5rem}
 summary{cursor:pointer;color:var(--accent)}
 caption{text-align:left;font-weight:600;padding:.5rem 0 .25rem}
+.quiet caption{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 td{font-variant-numeric:tabular-nums}
 ` +
   chartCss({ fg: 'var(--fg)', muted: 'var(--muted)', border: 'var(--border)', accent: 'var(--accent)', surface: 'var(--card)', warn: 'var(--warn)' }) +
@@ -54,14 +54,14 @@ function svgShape(s: Shape): string {
   return `<text x="${attr(s.x)}" y="${attr(s.y)}" class="${esc(s.c)}" text-anchor="${s.a ?? 'start'}">${esc(s.s)}</text>`;
 }
 
-function tableHtml(table: Table, label: string): string {
+function tableHtml(table: Table, label: string, quiet = false): string {
   const head = table.head.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
   const rows = table.rows.map((r) => `<tr><th scope="row">${esc(r[0] ?? '')}</th>${r.slice(1).map((cell) => `<td>${esc(cell)}</td>`).join('')}</tr>`).join('');
-  return `<div class="table-wrap" role="region" aria-label="${esc(label)}" tabindex="0"><table><caption>${esc(table.caption)}</caption><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  return `<div class="table-wrap" role="region" aria-label="${esc(label)}" tabindex="0"><table${quiet ? ' class="quiet"' : ''}><caption>${esc(table.caption)}</caption><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 const csvLink = (id: ChartId, title: string, query: string) =>
-  `<a href="/insights/${id}.csv${esc(query)}" download="assay-${id}.csv">${esc(t('csv'))}<span class="sr-only">: ${esc(title)}</span></a>`;
+  `<a href="/insights/${id}.csv${esc(query)}" download="assay-${id}.csv" aria-label="${esc(t('csvFor', { title }))}">${esc(t('csv'))}</a>`;
 
 function chartHtml(c: ChartView, query: string): string {
   const id = `ins-${c.id}`;
@@ -69,7 +69,7 @@ function chartHtml(c: ChartView, query: string): string {
 <div class="ins-head"><h2 id="${id}-h">${esc(c.title)}</h2>${csvLink(c.id, c.title, query)}</div>
 <svg class="ins-svg" role="img" aria-labelledby="${id}-t ${id}-d" viewBox="0 0 ${c.w} ${c.h}" width="${c.w}" height="${c.h}"><title id="${id}-t">${esc(c.title)}</title><desc id="${id}-d">${esc(c.desc)}</desc>${c.shapes.map(svgShape).join('')}</svg>
 ${c.notes.map((n) => `<p class="muted">${esc(n)}</p>`).join('')}
-<details><summary>${esc(t('table', { title: c.title }))}</summary>${tableHtml(c.table, c.title)}</details>
+<details><summary>${esc(t('table', { title: c.title }))}</summary>${tableHtml(c.table, t('table', { title: c.title }))}</details>
 </section>`;
 }
 
@@ -148,7 +148,7 @@ ${error ? `<p class="error" role="alert" id="filter-error">${esc(error)}</p>` : 
         body = `<dl class="summary">${view.summary.map((s) => `<div><dt>${esc(s.label)}</dt><dd>${esc(s.value)}</dd></div>`).join('')}</dl>
 ${view.charts.map((ch) => chartHtml(ch, query)).join('\n')}
 ${view.breakdowns
-  .map((b) => `<section class="card" aria-labelledby="ins-${b.id}-h" data-chart="${b.id}"><div class="ins-head"><h2 id="ins-${b.id}-h">${esc(b.title)}</h2>${csvLink(b.id, b.title, query)}</div>${tableHtml(b.table, b.title)}</section>`)
+  .map((b) => `<section class="card" aria-labelledby="ins-${b.id}-h" data-chart="${b.id}"><div class="ins-head"><h2 id="ins-${b.id}-h">${esc(b.title)}</h2>${csvLink(b.id, b.title, query)}</div>${tableHtml(b.table, t('table', { title: b.title }), true)}</section>`)
   .join('\n')}`;
     }
     c.header('Content-Security-Policy', PAGE_CSP);

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
 import { ApiError } from '../errors.ts';
 import { refuseOversized } from '../http/middleware.ts';
 import type { Services } from '../services.ts';
@@ -11,7 +12,20 @@ const MAX_WEBHOOK_BYTES = 256 * 1024;
  */
 export function webhooks(svc: Services) {
   const app = new Hono();
-  app.post('/:provider/:connectionId', async (c) => {
+  app.post(
+    '/:provider/:connectionId',
+    describeRoute({
+      summary: 'Inbound webhook of an ATS or unified-API vendor (kombo, stackone, lever, greenhouse, recruitee)',
+      description: "The connection id picks the secret before the body is parsed; the signature is checked on the raw bytes as the vendor signs them. Answers follow the vendor's contract (e.g. Kombo: 422 with a message to refuse an order; Greenhouse and Recruitee: exactly 200 once stored).",
+      tags: ['webhooks'],
+      parameters: [
+        { name: 'provider', in: 'path', required: true, schema: { type: 'string', enum: ['kombo', 'stackone', 'lever', 'greenhouse', 'recruitee'] } },
+        { name: 'connectionId', in: 'path', required: true, schema: { type: 'string', pattern: '^con_[0-9a-z]{8,40}$' } },
+      ],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+      responses: { 200: { description: 'Stored (or a duplicate, acknowledged)' }, 401: { description: 'Signature missing or wrong' }, 404: { description: 'Unknown provider or connection' }, 413: { description: 'Body over 256 KiB' }, 422: { description: 'Refused, in the vendor’s shape' } },
+    }),
+    async (c) => {
     const { provider, connectionId } = c.req.param();
     const connector = svc.connectors[provider];
     if (!connector?.webhook) throw new ApiError(404, 'unknown_provider', `No webhook receiver for "${provider}".`);
@@ -25,7 +39,8 @@ export function webhooks(svc: Services) {
     svc.outbox.wake();
     for (const [k, v] of Object.entries(res.headers ?? {})) c.header(k, v);
     return c.json(res.body as object, res.status as 200);
-  });
+  },
+  );
   return app;
 }
 

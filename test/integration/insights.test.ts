@@ -183,6 +183,7 @@ describe('insights', () => {
     expect((await viewer.get('/api/insights')).status).toBe(403);
     const { assay } = await import('../helpers/cli.ts');
     const other = await assay(['accounts:create', '--name', 'Other', '--issuer', 'https://other.example', '--json'], { DATA_DIR: srv.dataDir });
+    expect(other.code, other.stderr).toBe(0);
     const b = api(srv.url, await sessionToken(srv.url, { issuer: other.json.issuer, audience: 'assay', context_secret: other.json.context_secret }));
     const r = await b.get('/api/insights');
     expect(r.body.funnel[0].count).toBe(0);

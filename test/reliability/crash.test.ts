@@ -10,11 +10,14 @@ import { assay } from '../helpers/cli.ts';
 import { query } from '../helpers/db.ts';
 import { FIXTURES_DIR } from '../helpers/fixtures.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
+import { writeFigures } from './figures.ts';
 
 const TOTAL = Number(process.env.CRASH_WEBHOOKS ?? 5000);
 const KILLS = Number(process.env.CRASH_KILLS ?? 3);
 const CONCURRENCY = 24;
 
+let passed = false;
+let startedAt = 0;
 export const crashFigures = { sent: 0, acknowledged: 0, attempts: 0, non2xx: 0, connectionErrors: 0, kills: 0, orders: 0, duplicates: 0, lost: 0, invitationsDone: 0 };
 
 let srv: RunningServer;
@@ -34,6 +37,7 @@ afterAll(async () => {
   await srv?.stop();
   await sim?.close();
   process.stderr.write(`crash: ${JSON.stringify(crashFigures)}\n`);
+  writeFigures('crash', { ...crashFigures, webhooks: TOTAL, kills_planned: KILLS, concurrency: CONCURRENCY, seconds: Math.round((Date.now() - startedAt) / 100) / 10 }, passed);
 });
 
 function body(i: number): string {
@@ -70,6 +74,7 @@ async function deliver(i: number): Promise<void> {
 
 describe('crash safety', () => {
   it(`keeps exactly one order per acknowledged webhook across ${KILLS} SIGKILLs, and the outbox resumes`, { timeout: 600_000 }, async () => {
+    startedAt = Date.now();
     let next = 0;
     const workers = Array.from({ length: CONCURRENCY }, async () => {
       while (next < TOTAL) {
@@ -110,5 +115,6 @@ describe('crash safety', () => {
     expect(crashFigures.invitationsDone).toBe(TOTAL);
     const mails = query<{ n: number }>(srv.dataDir, "SELECT COUNT(DISTINCT order_id) AS n FROM outbox WHERE kind = 'email.invitation' AND status = 'done'")[0]!.n;
     expect(mails).toBe(TOTAL);
+    passed = true;
   });
 });

@@ -112,7 +112,7 @@ describe('isolation between accounts', () => {
     expect(query(srv.dataDir, 'SELECT * FROM test_sessions WHERE order_id = ?', A.order)).toEqual(attemptA);
     const after = countRows(srv.dataDir, TABLES);
     expect({ ...after, test_sessions: before.test_sessions }).toEqual(before); // only B's own start happened
-    expect((await call(A.token + 'x', 'GET', '/attempt')).status).toBe(401);
+    expect((await call(A.token + 'x', 'GET', '/attempt')).status).toBe(404); // a link that does not exist
     refused('candidate API');
   });
 
@@ -151,7 +151,7 @@ describe('isolation between accounts', () => {
     expect(list.status).toBe(404);
     expect(list.body.error.code).toBe('lever_not_connected');
     expect((await b.get('/api/lever/postings')).status).toBe(404); // B has no Lever connection; A's is not picked
-    const put = await b.put('/api/lever/postings/posting-1/mapping', { connection_id: A.lever, package_id: 'work-style' });
+    const put = await b.call('PUT', '/api/lever/postings/posting-1/mapping', { connection_id: A.lever, package_id: 'work-style' });
     expect(put.status).toBe(404);
     expect(countRows(srv.dataDir, TABLES)).toEqual(before);
     refused('lever admin');

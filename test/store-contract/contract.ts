@@ -645,6 +645,7 @@ export function storeContract(factory: StoreFactory): void {
           Array.from({ length: 6 }, () =>
             store.transaction(async (tx) => {
               if (await tx.orders.findActive(w.account.id, w.candidate.id, 'app-race', 'pkg-a')) return 'refused';
+              await new Promise((r) => setTimeout(r, 20)); // the rest of the unit of work (candidate, token, …)
               await tx.orders.insertOnce(newOrder(w, { application_id: 'app-race' }));
               return 'created';
             }),
@@ -652,6 +653,80 @@ export function storeContract(factory: StoreFactory): void {
         );
         expect(results.filter((r) => r === 'created')).toHaveLength(1);
         expect((await store.orders.listForApplication(w.account.id, 'app-race')).length).toBe(1);
+      });
+
+      it('answers "duplicate", never "already active", to twins taking in the same source order (webhook versus reconciliation)', async () => {
+        const w = await world();
+        // The shape of placeOrder: seen already? candidate; an active order for this person? insert.
+        const outcomes = await Promise.all(
+          Array.from({ length: 6 }, () =>
+            store.transaction(async (tx) => {
+              if (await tx.orders.findBySource(w.account.id, 'kombo', 'k-twin')) return 'duplicate';
+              const c = await tx.candidates.upsert({ account_id: w.account.id, source: 'kombo', external_id: 'rc-twin', email: 'twin@example.com', first_name: null, last_name: null, locale: null });
+              if (await tx.orders.findActive(w.account.id, c.id, 'app-twin', 'pkg-a')) return 'already active';
+              await new Promise((r) => setTimeout(r, 10));
+              const r = await tx.orders.insertOnce(newOrder(w, { source: 'kombo', source_order_id: 'k-twin', candidate_id: c.id, application_id: 'app-twin' }));
+              return r.created ? 'created' : 'duplicate';
+            }),
+          ),
+        );
+        expect(outcomes.sort()).toEqual(['created', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
+      });
+
+      it('lets units of work changing the same order take turns: the second sees what the first did', async () => {
+        const w = await world();
+        const o = (await store.orders.insertOnce(newOrder(w, { source: 'kombo', connection_id: w.connection.id }))).order;
+        // What the sweeper does in every instance at once: expire an order still pending, queue one write-back.
+        const expired = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            store.transaction(async (tx) => {
+              const cur = i % 2 ? await tx.orders.get(w.account.id, o.id) : await tx.orders.getById(o.id);
+              if (!cur || cur.status !== 'pending') return false;
+              await tx.orders.update(w.account.id, o.id, { status: 'expired', reason: 'lapsed' });
+              await tx.outbox.enqueue({ account_id: w.account.id, kind: 'writeback', order_id: o.id, payload: { event: 'expired' }, idempotency_key: `writeback:${o.id}:expired` });
+              return true;
+            }),
+          ),
+        );
+        expect(expired.filter(Boolean)).toHaveLength(1);
+        expect(await store.outbox.list({ kind: 'writeback' })).toHaveLength(1);
+        // The same through the other lookups a unit of work uses (invitation link, source id, view).
+        const p = (await store.orders.insertOnce(newOrder(w, { application_id: 'app-turns' }))).order;
+        const started = await Promise.all(
+          [
+            (tx: Repos) => tx.orders.findByInviteHash(p.invite_token_hash!),
+            (tx: Repos) => tx.orders.findBySource(w.account.id, p.source, p.source_order_id),
+            (tx: Repos) => tx.orders.view(w.account.id, p.id),
+            (tx: Repos) => tx.orders.findActive(w.account.id, w.candidate.id, 'app-turns', 'pkg-a'),
+          ].map((find) =>
+            store.transaction(async (tx) => {
+              const cur = await find(tx);
+              if (!cur || cur.status !== 'pending') return false;
+              await tx.orders.update(w.account.id, p.id, { status: 'in_progress', started_at: iso(Date.now()) });
+              await tx.audit.add({ account_id: w.account.id, actor: 'candidate', action: 'order.started', target: p.id, details: {} });
+              return true;
+            }),
+          ),
+        );
+        expect(started.filter(Boolean)).toHaveLength(1);
+        expect((await store.audit.list(w.account.id)).filter((a) => a.action === 'order.started')).toHaveLength(1);
+      });
+
+      it('replays an Idempotency-Key raced by twin requests: one order, the same answer for all', async () => {
+        const w = await world();
+        const ids = await Promise.all(
+          Array.from({ length: 6 }, () =>
+            store.transaction(async (tx) => {
+              const prior = await tx.idempotency.get(w.account.id, 'click-race');
+              if (prior) return prior.order_id;
+              const { order } = await tx.orders.insertOnce(newOrder(w, { application_id: null, package_id: 'pkg-race' }));
+              await tx.idempotency.put(w.account.id, 'click-race', 'hash', order.id);
+              return order.id;
+            }),
+          ),
+        );
+        expect(new Set(ids).size).toBe(1);
+        expect((await store.orders.listByCandidate(w.account.id, w.candidate.id)).filter((o) => o.package_id === 'pkg-race')).toHaveLength(1);
       });
 
       it('stores the same order once when many units of work insert it at the same moment', async () => {

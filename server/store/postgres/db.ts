@@ -72,3 +72,12 @@ export const nowIso = () => new Date().toISOString();
 export const js = (v: unknown) => JSON.stringify(v);
 /** Text sorts as SQLite sorts it (bytewise), whatever the database's locale. */
 export const C = 'COLLATE "C"';
+
+/**
+ * Serialises units of work that ask "is <key> there yet?" before inserting it: held until commit or
+ * rollback. Taken in its own statement, so the query after it reads with a snapshot taken after the
+ * twin committed. (A hash collision only makes two unrelated units of work take turns.)
+ */
+export async function keyLock(q: Queryable, key: string): Promise<void> {
+  await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+}

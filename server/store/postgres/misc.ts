@@ -1,4 +1,4 @@
-import { js, nowIso, type Queryable } from './db.ts';
+import { js, keyLock, nowIso, type Queryable } from './db.ts';
 import { newId } from '../../ids.ts';
 import type { AnswerRow, AttemptsRepo, AuditRepo, AuditRow, IdempotencyRepo, InboxRepo, InboxRow, TestSessionRow, UserRow, UsersRepo, WebSessionRow } from '../types.ts';
 
@@ -60,9 +60,11 @@ export function auditRepo(q: Queryable): AuditRepo {
   };
 }
 
-export function idempotencyRepo(q: Queryable): IdempotencyRepo {
+export function idempotencyRepo(q: Queryable, inUnitOfWork = false): IdempotencyRepo {
   return {
     async get(accountId, key) {
+      // A retried click at another instance waits for the first to commit, then replays its order.
+      if (inUnitOfWork) await keyLock(q, `assay.idempotency:${accountId}:${key}`);
       return (await q.query<{ request_hash: string; order_id: string }>('SELECT request_hash, order_id FROM idempotency_keys WHERE account_id = $1 AND key = $2', [accountId, key])).rows[0] ?? null;
     },
     async put(accountId, key, requestHash, orderId) {

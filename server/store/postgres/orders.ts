@@ -1,4 +1,4 @@
-import { js, nowIso, type Queryable } from './db.ts';
+import { js, keyLock, nowIso, type Queryable } from './db.ts';
 import type { Json, OrderRow, OrderView, OrdersRepo, ResultRow, ResultsRepo } from '../types.ts';
 
 type ViewRaw = OrderRow & { package_name: string | null; r_score: number | null; r_max_score: number | null; r_details: Json | null; r_completed_at: string | null };
@@ -33,8 +33,12 @@ export function ordersRepo(q: Queryable, inUnitOfWork = false): OrdersRepo {
   const rows = async (sql: string, vals: unknown[]) => (await q.query<OrderRow>(sql, vals)).rows;
   const one = async (sql: string, vals: unknown[]) => (await rows(sql, vals))[0] ?? null;
   const views = async (sql: string, vals: unknown[]) => (await q.query<ViewRaw>(sql, vals)).rows.map(toView);
-  const bySource = (accountId: string, source: string, sourceOrderId: string) =>
-    one(`SELECT * FROM orders WHERE account_id = $1 AND source = $2 AND source_order_id = $3${lock}`, [accountId, source, sourceOrderId]);
+  const bySource = async (accountId: string, source: string, sourceOrderId: string) => {
+    // "Is this source order here yet?" decides between taking it in and answering "duplicate": a twin
+    // unit of work (the same webhook at another instance, or reconciliation) waits until this one commits.
+    if (inUnitOfWork) await keyLock(q, `assay.order-source:${accountId}:${source}:${sourceOrderId}`);
+    return one(`SELECT * FROM orders WHERE account_id = $1 AND source = $2 AND source_order_id = $3${lock}`, [accountId, source, sourceOrderId]);
+  };
   return {
     async insertOnce(o) {
       const now = nowIso();
@@ -61,9 +65,7 @@ export function ordersRepo(q: Queryable, inUnitOfWork = false): OrdersRepo {
     async findActive(accountId, candidateId, applicationId, packageId) {
       // "Is there an active order?" decides whether to insert one: a twin unit of work asking the same
       // question waits here until this one commits, then sees its order (SQLite: one writer at a time).
-      if (inUnitOfWork) {
-        await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`assay.active-order:${accountId}:${candidateId}:${applicationId ?? ''}:${packageId}`]);
-      }
+      if (inUnitOfWork) await keyLock(q, `assay.active-order:${accountId}:${candidateId}:${applicationId ?? ''}:${packageId}`);
       return one(
         `SELECT * FROM orders WHERE account_id = $1 AND candidate_id = $2 AND application_id IS NOT DISTINCT FROM $3 AND package_id = $4
          AND status IN ('pending','in_progress') LIMIT 1${lock}`,

@@ -24,7 +24,7 @@ export function reposOn(q: Queryable, inUnitOfWork = false): Repos {
     inbox: inboxRepo(q),
     users: usersRepo(q),
     audit: auditRepo(q),
-    idempotency: idempotencyRepo(q),
+    idempotency: idempotencyRepo(q, inUnitOfWork),
     connectorState: connectorStateRepo(q),
     mappings: mappingsRepo(q),
     insights: insightsRepo(q),
@@ -50,8 +50,9 @@ const codeOf = (err: unknown) => (err as { code?: unknown } | null)?.code;
  *   its row, or the loser's unit of work is rolled back and run again and now sees the winner's row;
  * - an order read inside a unit of work is locked (FOR UPDATE), so two instances expiring, completing
  *   or resending the same order take turns and the second sees what the first did;
- * - "is there an active order?" is serialised per (candidate, application, package) with a
- *   transaction-level advisory lock;
+ * - "is it there yet?" questions that decide an insert are serialised with a transaction-level advisory
+ *   lock on the key: a source order id (webhook versus webhook or reconciliation), an Idempotency-Key,
+ *   an active order per (candidate, application, package);
  * - a deadlock or serialization failure reruns the unit of work (it does no network I/O, so that is safe).
  * Outside a unit of work each repo call is one autocommit statement on the pool.
  */

@@ -10,13 +10,13 @@ export type DB = Database.Database;
  * per commit, which the ingest benchmark measures.
  */
 export function openDatabase(file: string): DB {
-  const db = new Database(file, { timeout: 5000 });
+  const db = new Database(file, { timeout: 15_000 });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   // Erased personal data is overwritten with zeros, not left in free pages of the file.
   db.pragma('secure_delete = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma('busy_timeout = 15000'); // a CLI command beside a busy server waits rather than fails
   migrate(db);
   return db;
 }

@@ -20,6 +20,7 @@ export const INSIGHTS_CSS =
 .ins-table-wrap{overflow-x:auto}
 .ins-table{border-collapse:collapse;width:100%;margin:8px 0}
 .ins-table caption{text-align:left;font-weight:600;padding-bottom:4px}
+.ins-quiet caption{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .ins-table th,.ins-table td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--assay-border);vertical-align:top}
 .ins-table td{font-variant-numeric:tabular-nums}
 `;

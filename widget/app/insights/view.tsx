@@ -18,10 +18,11 @@ function ShapeEl({ s }: { s: Shape }) {
   );
 }
 
-export function DataTable({ table, label }: { table: Table; label: string }) {
+/** A table with the chart's numbers; `quiet` hides the caption visually where a heading already says it. */
+export function DataTable({ table, label, quiet }: { table: Table; label: string; quiet?: boolean }) {
   return (
     <div class="ins-table-wrap" role="region" aria-label={label} tabIndex={0}>
-      <table class="ins-table">
+      <table class={quiet ? 'ins-table ins-quiet' : 'ins-table'}>
         <caption>{table.caption}</caption>
         <thead>
           <tr>
@@ -49,9 +50,8 @@ export function DataTable({ table, label }: { table: Table; label: string }) {
 
 function CsvButton({ model, id, title }: { model: InsightsModel; id: ChartView['id']; title: string }) {
   return (
-    <button type="button" class="assay-link-button" disabled={model.downloading.value === id} onClick={() => void model.download(id)}>
+    <button type="button" class="assay-link-button" aria-label={model.it('csvFor', { title })} disabled={model.downloading.value === id} onClick={() => void model.download(id)}>
       {model.it('csv')}
-      <span class="assay-sr-only">: {title}</span>
     </button>
   );
 }
@@ -79,7 +79,7 @@ export function Chart({ chart, model }: { chart: ChartView; model: InsightsModel
       ))}
       <details class="ins-details">
         <summary>{it('table', { title: chart.title })}</summary>
-        <DataTable table={chart.table} label={chart.title} />
+        <DataTable table={chart.table} label={it('table', { title: chart.title })} />
       </details>
     </section>
   );
@@ -197,7 +197,7 @@ export function InsightsPanel({ model, t }: { model: InsightsModel; t: ViewProps
                     <h3 id={`ins-${b.id}-h`}>{b.title}</h3>
                     <CsvButton model={model} id={b.id} title={b.title} />
                   </div>
-                  <DataTable table={b.table} label={b.title} />
+                  <DataTable table={b.table} label={model.it('table', { title: b.title })} quiet />
                 </section>
               ))}
             </>

@@ -1,0 +1,119 @@
+// Abuse over real HTTP: brute force on the report login (per address and per client) gets 429 with
+// Retry-After and one audit entry, and even the right password waits; minting widget sessions beyond
+// ASSAY_SESSION_RATE_PER_MIN gets 429; a script hammering a candidate link's answers gets 429.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from '../helpers/db.ts';
+import { startServer, type RunningServer } from '../helpers/server.ts';
+import { api, mintContext, sessionToken } from '../helpers/tokens.ts';
+import { inviteToken, mails, packageContent, until } from '../integration/kombo-helpers.ts';
+import { writeFigures } from './figures.ts';
+
+const SESSION_RATE = 20;
+let srv: RunningServer;
+let sessionsMinted = 0;
+let candidate = { order: '', token: '' };
+const figures: Record<string, unknown> = {};
+let passed = 0;
+
+beforeAll(async () => {
+  srv = await startServer({ env: { ASSAY_SESSION_RATE_PER_MIN: String(SESSION_RATE) } });
+  // One order with its invitation, for the candidate-link test (this spends one session of the minute).
+  const a = api(srv.url, await sessionToken(srv.url, srv.demo, { claims: { application: { id: 'abuse-app' }, candidate: { id: 'abuse-cand', email: 'abuse@example.com' } } }));
+  sessionsMinted++;
+  const r = await a.post('/api/orders', { package_id: 'work-style' });
+  expect(r.status).toBe(201);
+  const mail = await until(() => mails(srv.dataDir, r.body.order.id), (m) => m.length === 1, 20_000, 'the invitation');
+  candidate = { order: r.body.order.id, token: inviteToken(mail[0]!)! };
+}, 120_000);
+afterAll(async () => {
+  await srv?.stop();
+  writeFigures('abuse', figures, passed === 4);
+});
+
+const audits = (action: string) => query<{ actor: string; target: string; details: string }>(srv.dataDir, 'SELECT actor, target, details FROM audit_log WHERE action = ? ORDER BY at', action);
+
+async function login(email: string, password: string) {
+  const res = await fetch(`${srv.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: srv.url }, body: new URLSearchParams({ email, password }) });
+  await res.text();
+  return res;
+}
+
+describe('abuse', () => {
+  it('locks an address after 5 wrong passwords: 429 with Retry-After, one audit entry, and the right password waits too', async () => {
+    const { email, password } = srv.demo.user;
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await login(email, `wrong-${i}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    const right = await login(email, password);
+    expect(right.status).toBe(429);
+    expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(60);
+    expect(right.headers.get('set-cookie')).toBeNull(); // no session while locked
+    const locked = audits('login.locked');
+    expect(locked).toHaveLength(1);
+    expect(JSON.parse(locked[0]!.details)).toMatchObject({ email, by: 'email' });
+    expect(audits('login.succeeded')).toHaveLength(0);
+    figures.login_wrong_passwords_before_lock = 5;
+    figures.login_lock_seconds = Number(right.headers.get('retry-after'));
+    passed++;
+  });
+
+  it('locks a client that tries many addresses (credential stuffing) and audits it', async () => {
+    let tries = 0;
+    let status = 0;
+    while (tries < 40) {
+      status = (await login(`nobody-${tries}@example.com`, 'guess')).status;
+      tries++;
+      if (status === 429) break;
+    }
+    expect(status).toBe(429);
+    expect(tries + 5).toBe(30); // 30 failures from one client in 15 minutes, counting the 5 above
+    const byClient = audits('login.locked').filter((a) => JSON.parse(a.details).by === 'client');
+    expect(byClient).toHaveLength(1);
+    expect(byClient[0]!.actor).toMatch(/^login:/);
+    // Any address from that client now waits, even another user's right password.
+    expect((await login(srv.demo.user.email, srv.demo.user.password)).status).toBe(429);
+    figures.login_failures_per_client_before_lock = tries + 5;
+    passed++;
+  });
+
+  it(`refuses widget sessions beyond ${SESSION_RATE} a minute per client with 429 and Retry-After`, async () => {
+    let first429: Response | null = null;
+    for (let i = 0; i < SESSION_RATE + 5 && !first429; i++) {
+      const res = await fetch(`${srv.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ context: await mintContext(srv.demo, { claims: { jti: `abuse-${i}` } }) }) });
+      await res.text();
+      if (res.status === 200) sessionsMinted++;
+      else if (res.status === 429) first429 = res;
+      else throw new Error(`session answered ${res.status}`);
+    }
+    expect(sessionsMinted).toBe(SESSION_RATE);
+    expect(first429!.status).toBe(429);
+    expect(Number(first429!.headers.get('retry-after'))).toBeGreaterThan(0);
+    figures.sessions_per_minute_allowed = sessionsMinted;
+    passed++;
+  });
+
+  it("refuses a script that hammers a candidate link's answers with 429, and keeps what was saved", async () => {
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(`${srv.url}/api/candidate${path}`, { method, headers: { authorization: `Bearer ${candidate.token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const test = packageContent('work-style').tests[0]!;
+    expect((await call('POST', '/start')).status).toBe(200);
+    expect((await call('POST', `/tests/${test.id}/start`)).status).toBe(200);
+    const q = test.questions[0]!;
+    let saved = 0;
+    let limited: Response | null = null;
+    for (let i = 0; i < 300 && !limited; i++) {
+      const res = await call('PUT', `/answers/${q.id}`, { value: 1 + (i % 5) });
+      await res.text();
+      if (res.status === 200) saved++;
+      else if (res.status === 429) limited = res;
+      else throw new Error(`answer answered ${res.status}`);
+    }
+    expect(limited?.status).toBe(429);
+    expect(saved).toBe(240);
+    expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
+    const [row] = query<{ n: number }>(srv.dataDir, 'SELECT COUNT(*) AS n FROM answers WHERE order_id = ? AND question_id = ?', candidate.order, q.id);
+    expect(row!.n).toBe(1); // one saved answer, overwritten, not 240 rows
+    figures.candidate_answers_per_minute_allowed = saved;
+    passed++;
+  });
+});
