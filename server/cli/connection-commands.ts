@@ -5,7 +5,7 @@ import type { Command, CommandContext } from './main.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow } from '../store/types.ts';
 
-const parseSettings = (ctx: CommandContext): Record<string, string> => {
+export const parseSettings = (ctx: CommandContext): Record<string, string> => {
   const raw = ctx.args.set;
   const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
   const out: Record<string, string> = {};

@@ -6,23 +6,11 @@ import { canPush, pushPackages } from '../connectors/kombo/packages.ts';
 import { reconcile } from '../connectors/kombo/orders.ts';
 import { environmentSettings, PROVIDER } from '../connectors/kombo/settings.ts';
 import type { Command, CommandContext } from './main.ts';
-import { describeConnection, loadConnection } from './connection-commands.ts';
+import { describeConnection, loadConnection, parseSettings } from './connection-commands.ts';
 
 const EMAIL = v.pipe(v.string(), v.email());
 
-const settingsFrom = (ctx: CommandContext): Record<string, string> => {
-  const raw = ctx.args.set;
-  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
-  const out: Record<string, string> = {};
-  for (const item of items) {
-    const i = item.indexOf('=');
-    if (i < 1) throw new UsageError('invalid_setting', `--set takes key=value, not "${item}".`);
-    out[item.slice(0, i).trim()] = item.slice(i + 1);
-  }
-  const allowed = new Set(['api_key', 'webhook_secret', 'base_url', 'region', 'signature_encoding']);
-  for (const k of Object.keys(out)) if (!allowed.has(k)) throw new UsageError('unknown_setting', `"${k}" cannot be set on an invitation; use ${[...allowed].join(', ')}.`);
-  return out;
-};
+const settingsFrom = parseSettings;
 
 const invitationMail = (company: string, toolName: string, link: string) => {
   const text = `Hello,

@@ -1,6 +1,6 @@
+import { assay } from '../helpers/cli.ts';
 // Shared arrangements of the Kombo integration tests: a real server, the Kombo simulator, a connection
 // made with the CLI, and a candidate who takes the test through the candidate API.
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, type RunningServer } from '../helpers/server.ts';
@@ -20,27 +20,7 @@ export async function until<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, 
  * `assay <args>` without blocking this process: the simulator lives in the test process, so a
  * synchronous spawn would stop it from answering the CLI's own calls to Kombo.
  */
-export function assayAsync(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/assay.mjs'), ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      let json: any = null;
-      try {
-        json = JSON.parse(stdout);
-      } catch {
-        /* human output */
-      }
-      resolve({ code: code ?? -1, stdout, stderr, json });
-    });
-  });
-}
+export const assayAsync = assay;
 
 /** `assay connections:add` for the demo account (or another), as an operator would. */
 export async function addKomboConnection(server: RunningServer, kombo: KomboSimHandle, opts: { account?: string; extra?: string[] } = {}) {

@@ -13,7 +13,7 @@ import { applyConfig, controlRoutes, parseConfigPatch } from './control.ts';
 import { harvestRoutes, takeHomeTestRoutes } from './harvest.ts';
 import { GreenhouseSim, type CallOutcome, type GreenhouseConfig, type PatchRecord, type TakeHomeTest } from './sim.ts';
 import { DEFAULT_IDS, generate, TRIGGER_STAGE_NAME, type GhApplication, type GhNote, type GhSeed } from './state.ts';
-import type { Delivery } from './webhook-sender.ts';
+import type { Delivery } from '../shared/webhook-sender.ts';
 
 export { greenhouseJson, greenhouseSignature, verifyGreenhouseSignature } from './encoding.ts';
 export { checkListTests, checkSendTest, checkTestStatus } from './validate.ts';

@@ -12,7 +12,7 @@ import {
   type GhApplication, type GhSeed, type GhState,
 } from './state.ts';
 import { checkListTests, checkSendTest, checkTestStatus } from './validate.ts';
-import { WebhookSender, type Delivery } from './webhook-sender.ts';
+import { WebhookSender, type Delivery } from '../shared/webhook-sender.ts';
 
 export type PartnerApi = 'list_tests' | 'send_test' | 'test_status' | 'response_error';
 

@@ -13,7 +13,7 @@ import { ALL_SCOPES, controlRoutes, parseConfigPatch } from './control.ts';
 import { decideAuthorization, oauthRoutes, type AuthorizeMode, type PendingAuthorization, type TokenResponse } from './oauth.ts';
 import { DEFAULT_RETRY_DELAYS_MS, LeverSim, leverErrorBody, type LeverConfig } from './sim.ts';
 import { DEFAULT_IDS, TRIGGER_STAGE_NAME, type Feedback, type LeverSeed, type Note, type Opportunity, type Posting } from './state.ts';
-import type { Delivery } from './webhook-sender.ts';
+import type { Delivery } from '../shared/webhook-sender.ts';
 
 export { buildLeverWebhookBody, leverSignature, verifyLeverSignature } from './signing.ts';
 export { ALL_SCOPES, DEFAULT_IDS, TRIGGER_STAGE_NAME };

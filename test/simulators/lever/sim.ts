@@ -9,7 +9,7 @@ import { OAuthStore, type AuthorizeMode } from './oauth.ts';
 import { buildLeverWebhookBody, type LeverWebhookEvent } from './signing.ts';
 import { applySeed, defaultSeed, emptyState, resolveStage, type LeverSeed, type LeverState, type Opportunity } from './state.ts';
 import { TokenBucket } from './token-bucket.ts';
-import { WebhookSender, type Delivery } from './webhook-sender.ts';
+import { WebhookSender, type Delivery } from '../shared/webhook-sender.ts';
 
 export interface LeverConfig {
   /** Where every event goes unless webhook_urls names the event. */

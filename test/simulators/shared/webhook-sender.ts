@@ -1,5 +1,5 @@
 /**
- * Outbound webhook deliveries with retries, recorded for tests (Lever rules: any 2xx succeeds).
+ * Outbound webhook deliveries with retries, recorded for tests; each simulator passes its success rule (Lever: any 2xx, Greenhouse: exactly 200).
  * Timers are cancelled by close() so a stopped simulator never fires late.
  */
 import { randomUUID } from 'node:crypto';
