@@ -12,6 +12,7 @@ import { candidateApi } from './routes/candidate-api.ts';
 import { candidatePages } from './routes/candidate-pages.ts';
 import { reportPages } from './routes/report.ts';
 import { insightsPages } from './routes/insights-page.ts';
+import { connectPage } from './routes/connect-page.ts';
 import type { Services } from './services.ts';
 
 /** Composes the BFF; used by main.ts and by tests (`app.request(...)` needs no port). */
@@ -30,6 +31,7 @@ export function createApp(svc: Services) {
   app.route('/', candidatePages(svc));
   app.route('/', reportPages(svc));
   app.route('/', insightsPages(svc));
+  app.route('/', connectPage(svc)); // "Connect your ATS" (Kombo Connect, embedded)
   app.route('/webhooks', webhooks(svc));
   app.route('/partner', partner(svc));
   app.route('/', pages(svc));

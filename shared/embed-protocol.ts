@@ -4,7 +4,7 @@
 /** Version of the envelope; bump only with a breaking change and negotiate it in `hello`. */
 export const PROTOCOL_VERSION = 1;
 
-export type View = 'picker' | 'status' | 'result' | 'orders' | 'insights';
+export type View = 'picker' | 'status' | 'result' | 'orders' | 'insights' | 'mappings';
 export type Theme = 'light' | 'dark' | 'auto';
 export type Role = 'recruiter' | 'admin' | 'viewer';
 export type OrderStatus =
@@ -16,7 +16,7 @@ export type OrderStatus =
   | 'rejected'
   | 'failed';
 
-export const VIEWS: readonly View[] = ['picker', 'status', 'result', 'orders', 'insights'];
+export const VIEWS: readonly View[] = ['picker', 'status', 'result', 'orders', 'insights', 'mappings'];
 
 /** `--assay-*` custom properties; keys may be given with or without the `--assay-` prefix. */
 export type ThemeVars = Record<string, string>;

@@ -10,7 +10,7 @@ export function baselineHeaders(opts: { https: boolean }): MiddlewareHandler {
     const h = c.res.headers;
     h.set('X-Content-Type-Options', 'nosniff');
     h.set('Referrer-Policy', 'no-referrer');
-    h.set('Cross-Origin-Opener-Policy', 'same-origin');
+    if (!h.has('Cross-Origin-Opener-Policy')) h.set('Cross-Origin-Opener-Policy', 'same-origin'); // /connect allows its Kombo popup
     if (!h.has('Cross-Origin-Resource-Policy')) h.set('Cross-Origin-Resource-Policy', 'same-origin');
     if (!h.has('Content-Security-Policy')) {
       h.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");

@@ -12,12 +12,15 @@ import { FIXTURES_DIR } from '../helpers/fixtures.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { writeFigures } from './figures.ts';
 
-const TOTAL = Number(process.env.CRASH_WEBHOOKS ?? 5000);
+// 2,000 in `npm test`: 5,000 took 207 s on the shared 2-CPU machine (load ~10), too much of the suite's
+// budget; run CRASH_WEBHOOKS=5000 (or more) by hand — docs/reliability.md has the figures of both.
+const TOTAL = Number(process.env.CRASH_WEBHOOKS ?? 2000);
 const KILLS = Number(process.env.CRASH_KILLS ?? 3);
 const CONCURRENCY = 24;
 
 let passed = false;
 let startedAt = 0;
+let burstSeconds = 0;
 export const crashFigures = { sent: 0, acknowledged: 0, attempts: 0, non2xx: 0, connectionErrors: 0, kills: 0, orders: 0, duplicates: 0, lost: 0, invitationsDone: 0 };
 
 let srv: RunningServer;
@@ -37,7 +40,7 @@ afterAll(async () => {
   await srv?.stop();
   await sim?.close();
   process.stderr.write(`crash: ${JSON.stringify(crashFigures)}\n`);
-  writeFigures('crash', { ...crashFigures, webhooks: TOTAL, kills_planned: KILLS, concurrency: CONCURRENCY, seconds: Math.round((Date.now() - startedAt) / 100) / 10 }, passed);
+  writeFigures(`crash-${TOTAL}`, { ...crashFigures, webhooks: TOTAL, kills_planned: KILLS, concurrency: CONCURRENCY, seconds: Math.round((Date.now() - startedAt) / 100) / 10, burst_seconds: Math.round(burstSeconds * 10) / 10 }, passed);
 });
 
 function body(i: number): string {
@@ -92,6 +95,7 @@ describe('crash safety', () => {
       }
     })();
     await Promise.all([...workers, killer]);
+    burstSeconds = (Date.now() - startedAt) / 1000;
     expect(crashFigures.acknowledged).toBe(TOTAL);
 
     const rows = query<{ source_order_id: string; n: number }>(srv.dataDir, "SELECT source_order_id, COUNT(*) AS n FROM orders WHERE source = 'kombo' GROUP BY source_order_id");

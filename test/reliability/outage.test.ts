@@ -15,10 +15,11 @@ import { registerJobs } from '../../server/outbox/jobs.ts';
 import { OutboxWorker } from '../../server/outbox/worker.ts';
 import { createServices, type Services } from '../../server/services.ts';
 import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import { assay } from '../helpers/cli.ts';
 import { query } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { startSimulator, type KomboSimHandle } from '../simulators/kombo/index.ts';
-import { addKomboConnection, assayAsync, takeTest, until } from '../integration/kombo-helpers.ts';
+import { addKomboConnection, takeTest, until } from '../integration/kombo-helpers.ts';
 import { writeFigures } from './figures.ts';
 
 const OUTAGE_ORDERS = Number(process.env.OUTAGE_ORDERS ?? 20);
@@ -202,14 +203,14 @@ describe('outages', () => {
     expect(acceptedIn(o!.kombo)).toBe(0);
 
     const env = { DATA_DIR: server.dataDir };
-    const listed = await assayAsync(['outbox:list', '--status', 'dead', '--json'], env);
+    const listed = await assay(['outbox:list', '--status', 'dead', '--json'], env);
     expect(listed.code, listed.stderr).toBe(0);
     const row = listed.json.jobs.find((j: { id: string }) => j.id === job!.id);
     expect(row).toMatchObject({ kind: 'writeback', order_id: o!.ours, status: 'dead', attempts: job!.max_attempts });
     expect(row.last_error).toMatch(/503/);
 
     kombo.clearFaults(); // the ATS is fixed; an operator replays the job
-    const replayed = await assayAsync(['outbox:replay', job!.id, '--json'], env);
+    const replayed = await assay(['outbox:replay', job!.id, '--json'], env);
     expect(replayed.code, replayed.stderr).toBe(0);
     expect(replayed.json).toMatchObject({ id: job!.id, status: 'pending' });
 

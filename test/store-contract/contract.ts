@@ -223,6 +223,22 @@ export function storeContract(factory: StoreFactory): void {
       });
     });
 
+    describe('hostile text', () => {
+      it('stores text and JSON holding NUL, quotes, emoji and very long strings without failing', async () => {
+        const w = await world();
+        const odd = `O'Brien "Bobby" \u0000 ; DROP TABLE orders; -- 🧪 ${'x'.repeat(10_000)}`;
+        const c = await store.candidates.upsert({ account_id: w.account.id, source: 'ats', external_id: odd, email: null, first_name: odd, last_name: '\u0000', locale: null });
+        expect(c.first_name!.startsWith(`O'Brien "Bobby" `)).toBe(true);
+        expect(c.first_name).toContain('DROP TABLE orders; -- 🧪');
+        expect((await store.candidates.findByExternal(w.account.id, 'ats', odd))?.id).toBe(c.id);
+        const o = (await store.orders.insertOnce(newOrder(w, { candidate_id: c.id, meta: { note: odd, [`k'ey`]: ['\u0000', 1] } }))).order;
+        await store.attempts.saveAnswer({ order_id: o.id, question_id: 'q\u0000', value: { text: odd }, answered_at: iso(Date.now()) });
+        expect((await store.attempts.answers(o.id))[0]!.value).toMatchObject({ text: expect.stringContaining('🧪') });
+        expect((await store.orders.get(w.account.id, o.id))!.meta).toMatchObject({ [`k'ey`]: [expect.any(String), 1] });
+        expect(await store.orders.listByCandidate(w.account.id, c.id)).toHaveLength(1);
+      });
+    });
+
     describe('orders and results', () => {
       it('inserts once per (account, source, source order id) and finds the order every way', async () => {
         const w = await world();

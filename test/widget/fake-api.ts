@@ -87,6 +87,13 @@ export function fakeApi(init: Partial<Pick<FakeApi, 'packages' | 'orders'>> = {}
     async insightsCsv() {
       throw new ApiError(500, 'not_faked', 'insightsCsv is not faked here');
     },
+    // The Lever mappings view has its own fake (test/widget/mappings-fixture.ts).
+    async leverPostings() {
+      throw new ApiError(500, 'not_faked', 'leverPostings is not faked here');
+    },
+    async mapLeverPosting() {
+      throw new ApiError(500, 'not_faked', 'mapLeverPosting is not faked here');
+    },
   };
   return api;
 }

@@ -44,6 +44,18 @@ export interface SessionInfo {
   job: { id: string | null; name: string | null };
 }
 
+/** A Lever posting as `GET /api/lever/postings` lists it, with the package it is mapped to. */
+export interface LeverPosting {
+  id: string;
+  text: string;
+  state: string;
+  team: string | null;
+  location: string | null;
+  url: string | null;
+  tags: string[];
+  mapping: { package_id: string; package_name: string | null; package_active: boolean } | null;
+}
+
 /** What the view models need from the server; unit tests pass their own implementation. */
 export interface ApiClient {
   listPackages(): Promise<Package[]>;
@@ -56,6 +68,10 @@ export interface ApiClient {
   getInsights(filter: InsightsFilter): Promise<InsightsData>;
   /** The rows behind one chart as CSV, fetched with the Bearer header (never a token in a URL). */
   insightsCsv(chart: ChartId, filter: InsightsFilter): Promise<Blob>;
+  /** The account's Lever postings and its connection id (admin role only). */
+  leverPostings(): Promise<{ connection_id: string; postings: LeverPosting[] }>;
+  /** Maps a posting to a package, or removes the mapping with `null` (admin role only). */
+  mapLeverPosting(postingId: string, packageId: string | null, connectionId?: string): Promise<LeverPosting>;
 }
 
 /** An error the person can read: `message` comes from the server's `{ error: { code, message } }`. */
@@ -141,6 +157,8 @@ export function createHttpApi(o: HttpApiOptions): ApiClient {
     resendOrder: async (id) => (await call<{ order: Order }>('POST', `/api/orders/${encodeURIComponent(id)}/resend`, {})).order,
     getInsights: (f) => call('GET', '/api/insights?' + query(f)),
     insightsCsv: (chart, f) => call('GET', `/api/insights/${chart}.csv?` + query(f), undefined, {}, 1, true),
+    leverPostings: () => call('GET', '/api/lever/postings'),
+    mapLeverPosting: async (id, pkg, con) => (await call<{ posting: LeverPosting }>('PUT', `/api/lever/postings/${encodeURIComponent(id)}/mapping`, { package_id: pkg, connection_id: con })).posting,
   };
 }
 

@@ -21,6 +21,7 @@ const views: Record<View, () => Promise<ViewModule>> = {
   orders: () => import('./orders/view.tsx'),
   // Account-wide charts for recruiters and admins; its SVG drawing and strings stay in this chunk.
   insights: () => import('./insights/view.tsx'),
+  mappings: () => import('./mappings/view.tsx'), // Lever posting ↔ package mapping for ATS admins
 };
 
 const launch = readLaunch(location, history);

@@ -2,7 +2,7 @@
 // Not named index.d.ts: TypeScript would resolve that name to index.ts and never compare the two.
 // Hand-written to stay self-contained; test/widget/embed-types.test.ts checks it against the source.
 
-export type View = 'picker' | 'status' | 'result' | 'orders' | 'insights';
+export type View = 'picker' | 'status' | 'result' | 'orders' | 'insights' | 'mappings';
 export type Theme = 'light' | 'dark' | 'auto';
 export type Role = 'recruiter' | 'admin' | 'viewer';
 export type OrderStatus =

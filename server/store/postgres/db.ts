@@ -69,7 +69,16 @@ export async function migrate(pool: pg.Pool): Promise<number> {
 }
 
 export const nowIso = () => new Date().toISOString();
-export const js = (v: unknown) => JSON.stringify(v);
+// PostgreSQL text and jsonb cannot hold U+0000 (SQLite can): a NUL that came in from outside (a name in
+// a webhook, an answer) is stored as U+FFFD instead of failing the statement with a 500.
+const NUL = /\u0000/g;
+const noNul = (v: unknown) => (typeof v === 'string' && v.includes('\u0000') ? v.replace(NUL, '\uFFFD') : v);
+export const js = (v: unknown) => JSON.stringify(v, (_k, val: unknown) => noNul(val));
+
+/** Every parameter goes through here: strings lose NULs (see above). */
+export function withCleanParams(q: Queryable): Queryable {
+  return { query: (text: string, values?: unknown[]) => q.query(text, values?.map(noNul)) } as Queryable;
+}
 /** Text sorts as SQLite sorts it (bytewise), whatever the database's locale. */
 export const C = 'COLLATE "C"';
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Repos, Store } from '../types.ts';
-import { createPool, migrate, type PoolOptions, type Queryable } from './db.ts';
+import { createPool, migrate, withCleanParams, type PoolOptions, type Queryable } from './db.ts';
 import { accountsRepo } from './accounts.ts';
 import { connectionsRepo } from './connections.ts';
 import { packagesRepo } from './packages.ts';
@@ -81,7 +81,7 @@ export class PostgresStore implements Store {
 
   constructor(pool: pg.Pool) {
     this.pool = pool;
-    const r = reposOn(pool);
+    const r = reposOn(withCleanParams(pool));
     this.accounts = r.accounts;
     this.connections = r.connections;
     this.packages = r.packages;
@@ -115,7 +115,7 @@ export class PostgresStore implements Store {
       let broken = false;
       try {
         await client.query('BEGIN');
-        const out = await fn(reposOn(q, true));
+        const out = await fn(reposOn(withCleanParams(q), true));
         await q.query('COMMIT');
         return out;
       } catch (err) {
