@@ -74,7 +74,9 @@ export async function runBrowser(opts: BenchOptions): Promise<{ result: BenchRes
       strictCsp(server.url),
     );
 
-    const measurePicker = async (ctx: BrowserContext, i: number): Promise<number> => {
+    type Hop = { name: string; start: number; end: number };
+    let waterfall: { total: number; hops: Hop[] }[] = [];
+    const measurePicker = async (ctx: BrowserContext, i: number, keep = false): Promise<number> => {
       const page = await ctx.newPage();
       try {
         await page.goto(`${host.url}/ats.html`, { waitUntil: 'load' });
@@ -84,6 +86,20 @@ export async function runBrowser(opts: BenchOptions): Promise<{ result: BenchRes
         await frame.waitForFunction(() => window.__interactiveAt !== undefined, undefined, { timeout: 20_000, polling: 50 });
         const at = await frame.evaluate(() => window.__interactiveAt!);
         const start = await page.evaluate(() => window.__t0!);
+        if (keep) {
+          // Where the time went: every request of the host page and of the iframe, relative to t0.
+          const entries = async (f: typeof frame | typeof page) =>
+            f.evaluate(() => performance.getEntriesByType('resource').map((e) => ({ name: e.name, start: performance.timeOrigin + e.startTime, end: performance.timeOrigin + (e as PerformanceResourceTiming).responseEnd })));
+          const nav = await frame.evaluate(() => {
+            const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+            return n ? [{ name: location.href.split('?')[0]!, start: performance.timeOrigin + n.startTime, end: performance.timeOrigin + n.responseEnd }] : [];
+          });
+          const hops = [...(await entries(page)), ...nav, ...(await entries(frame))]
+            .filter((h) => h.end >= start)
+            .map((h) => ({ name: h.name.replace(server.url, '').replace(host.url, 'host:').replace(/\?.*$/, ''), start: h.start - start, end: h.end - start }))
+            .sort((a, b) => a.start - b.start);
+          waterfall.push({ total: at - start, hops });
+        }
         return at - start;
       } finally {
         await page.close();
@@ -97,7 +113,7 @@ export async function runBrowser(opts: BenchOptions): Promise<{ result: BenchRes
       const ctx = await browser.newContext();
       await ctx.addInitScript(WATCH);
       try {
-        cold.push(await measurePicker(ctx, i));
+        cold.push(await measurePicker(ctx, i, true));
       } finally {
         await ctx.close();
       }
@@ -146,6 +162,8 @@ export async function runBrowser(opts: BenchOptions): Promise<{ result: BenchRes
     }
     const pageNote = await describeCandidatePage(browser, candidateUrl);
 
+    const mid = median(cold);
+    const typical = [...waterfall].sort((a, b) => Math.abs(a.total - mid) - Math.abs(b.total - mid))[0];
     const row = (label: string, xs: number[], goal = '') => [label, xs.length, `${median(xs).toFixed(0)} ms`, `${percentile(xs, 90).toFixed(0)} ms`, `${Math.min(...xs).toFixed(0)} ms`, `${Math.max(...xs).toFixed(0)} ms`, goal];
     const fcp = paints.map((p) => p.fcp);
     const figures: Figure[] = [
@@ -170,6 +188,12 @@ export async function runBrowser(opts: BenchOptions): Promise<{ result: BenchRes
         row('candidate mode `/t/<token>`: first contentful paint', fcp),
       ]),
       '',
+      typical
+        ? `<details><summary>Where the time goes: the requests of the cold run closest to the median (${typical.total.toFixed(0)} ms), relative to inserting the script tag</summary>\n\n${table(
+            ['request', 'start', 'end'],
+            [...typical.hops.map((h) => [h.name, `${h.start.toFixed(0)} ms`, `${h.end.toFixed(0)} ms`]), ['picker interactive (first option rendered)', '', `${typical.total.toFixed(0)} ms`]],
+          )}\n\n</details>\n`
+        : '',
       `Candidate page measured: HTTP ${paints[0]?.status}, title "${paints[0]?.title}". ${pageNote}`,
     ].join('\n');
     log(`browser: picker cold median ${median(cold).toFixed(0)} ms, warm ${median(warm).toFixed(0)} ms; candidate FCP ${median(fcp).toFixed(0)} ms`);
