@@ -7,4 +7,60 @@ export interface Note {
   text: string;
 }
 
-export const NOTES: Note[] = [];
+export const NOTES: Note[] = [
+  {
+    keys: ['api.session'],
+    title: 'Session minting (POST /api/session)',
+    text:
+      'The CPU profile (section 1, run with `BENCH_PROFILE=always`) puts the time in jose and the store. ' +
+      "jose signs and verifies HS256 through WebCrypto, which is asynchronous and costs about 0.4 ms per verification here against about 0.03 ms for node:crypto `createHmac` + `timingSafeEqual` on the same token. A session mint does that twice: it verifies the context token and signs the session token. " +
+      'On top of that, each mint upserts the candidate, and that UPDATE runs even when nothing changed. With synchronous=FULL it is a commit with one fsync (2–5 ms on this disk), done synchronously on the event loop and serialised by the store lock. ' +
+      'Two fixes would help, neither made here because those files belong to other engineers: verify and sign the HS256 tokens with node:crypto (same token format), and skip the candidate write when the claims did not change (no write, no fsync).',
+  },
+  {
+    keys: ['api.packages', 'api.orders'],
+    title: 'Widget API reads (GET /api/packages, GET /api/orders)',
+    text:
+      'In the server profile of GET /api/orders, verifying the widget session token with `jose.jwtVerify` takes about 30 % of the busy time: `verifySignature` plus re-importing the raw key through WebCrypto on every request. Writing the response in @hono/node-server takes about 20 %, and the store lock plus `listForApplication` and its row mapping take about 20 %. ' +
+      'The bare server does none of the first or the last. GET /api/orders also builds each order’s JSON, including its links. ' +
+      'The fix is to verify the BFF’s own session tokens with node:crypto HMAC (the token format stays the same; 0.4 ms down to 0.03 ms per request in isolation), in server/context/session-token.ts. That file is not this task’s, so the fix is left for its owner.',
+  },
+  {
+    keys: ['ingest.rate'],
+    title: 'Webhook ingest',
+    text:
+      'Each Kombo webhook is one store transaction, committed with synchronous=FULL: one fsync per webhook, measured at 2–5 ms per commit on this disk. The fsync runs synchronously on the event loop (better-sqlite3) and the store lock serialises it, so the ceiling is about 1 ÷ the fsync time however much CPU is free. ' +
+      'Reaching 3,000 durable webhooks/s needs group commit: the webhooks that arrive within a few milliseconds share one transaction, and each is acknowledged after that shared fsync (an acknowledgement must still wait for its commit). ' +
+      'That is a change to the store and the ingest path (server/store, server/connectors/kombo) and is not made here. Turning durability down (synchronous=NORMAL) would break the promise that every acknowledged order is durable.',
+  },
+  {
+    keys: ['memory'],
+    title: 'Memory under load',
+    text:
+      'The server runs under `node --import tsx`, as `npm start` runs it. That alone costs about 26 MB: a bare Hono hello-world sits at about 55 MB RSS under plain node and about 81 MB under tsx, because of tsx’s module-loader thread and esbuild. ' +
+      'The BFF adds about 40 MB at idle (its modules, the hono-openapi and valibot schemas, better-sqlite3, jose, nodemailer), and the V8 heap grows under load with 10 busy connections. ' +
+      'Running a prebuilt bundle with plain node would remove the loader’s share; capping the young generation (`--max-semi-space-size`) would trade a little throughput for less RSS.',
+  },
+  {
+    keys: ['weight.view.picker'],
+    title: 'Picker weight',
+    text:
+      'The shell that every view loads is most of the weight: index.html, the entry chunk (about 5.4 KB gzip), the shared runtime chunk with Preact, signals, strings and the API client (about 8.3 KB), and the CSS (about 1.6 KB). The picker’s own chunk is about 2.2 KB. ' +
+      'Getting under 16 KB means slimming the shell, for example by keeping other views’ code and strings out of the entry and shared chunk. That is widget code (widget/app), owned by the widget engineer.',
+  },
+  {
+    keys: ['browser.picker'],
+    title: 'Script tag to interactive picker',
+    text:
+      'The request waterfall of a typical cold run (section 5) is a chain of round trips: the loader, the iframe HTML, the entry chunk, then the shared chunk (index.html does not `modulepreload` it, so it is fetched only after the entry is parsed), then the context token from the host, then POST /api/session, then the picker’s chunk (fetched only once the session exists), then GET /api/packages. ' +
+      'On loopback each transfer takes a few milliseconds; the time goes to waiting in series and to minting the session on the server (see the session minting note above). ' +
+      'Fixes for the widget: `modulepreload` the shared chunk and the first view’s chunk from index.html, and fetch the view’s chunk while the session is being opened. For the server: cheaper session minting.',
+  },
+  {
+    keys: ['storage.list'],
+    title: 'Listing one application’s orders',
+    text:
+      'The query plan uses `orders_application (account_id, application_id, created_at DESC)`, plus a temporary B-tree for the `id DESC` tie-break, which is cheap for a few rows. Its p50 is far below the goal. ' +
+      'A p99 over 1 ms comes from the outliers: this process is scheduled off the CPU, and the store’s async lock adds a microtask hop per call. Check the load average in sections 1–2 before reading a miss as a regression.',
+  },
+];

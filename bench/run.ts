@@ -2,6 +2,7 @@
 // BENCH_SIZE=tiny runs each at a smoke-test size; BENCH_PROFILE=always|never|auto (default auto:
 // profile the server when a throughput goal is missed).
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { log, machine, ROOT, type BenchOptions, type BenchResult, type Size } from './lib/common.ts';
 import { ORDER, readPrevious, render, TITLES, type BenchName, type MachineInfo } from './lib/report.ts';
@@ -31,8 +32,9 @@ const base: MachineInfo = machine();
 let failed = 0;
 const started = Date.now();
 
+let loadBefore = 0;
 function store(results: BenchResult[], extra: Partial<MachineInfo> = {}) {
-  for (const r of results) all.set(r.name, { result: r, machine: { ...base, ...extra } });
+  for (const r of results) all.set(r.name, { result: { ...r, load: [loadBefore, loadavg()[0]!] }, machine: { ...base, ...extra } });
   writeFileSync(out, render(all));
 }
 
@@ -47,7 +49,8 @@ log(`running ${[...wanted].join(', ')} at ${size} size → ${out}`);
 for (const name of ORDER) {
   if (!wanted.has(name) || name === 'memory') continue;
   const t = Date.now();
-  log(`── ${TITLES[name]}`);
+  loadBefore = loadavg()[0]!;
+  log(`── ${TITLES[name]} (load average ${loadBefore.toFixed(1)})`);
   try {
     if (name === 'api') store(await runApiAndMemory({ ...opts, profile }));
     else if (name === 'ingest') store([await runIngest(opts)]);

@@ -98,7 +98,7 @@ function render(files: Map<string, FigureFile>): string {
   ]);
   sec('isolation', 'Isolation (test/reliability/isolation.test.ts)', (f) => [
     ['cross-account attempts (surfaces)', `${n(f.cross_account_attempts)} (${Object.keys(f.by_surface ?? {}).join(', ')})`],
-    ['refused as if the object did not exist', f.all_refused],
+    ['refused: 404 as for a missing object (401 for a vendor key on another connection\'s URL)', f.all_refused],
   ]);
   sec('headers', 'Headers (test/reliability/headers.test.ts)', (f) => [
     ['responses checked (HTTP and HTTPS public address)', f.responses_checked],
@@ -110,6 +110,7 @@ function render(files: Map<string, FigureFile>): string {
     ['failed logins from one client before 429', f.login_failures_per_client_before_lock],
     ['widget sessions per client per minute before 429', f.sessions_per_minute_allowed],
     ['answers per candidate link per minute before 429', f.candidate_answers_per_minute_allowed],
+    ['"Connect your ATS" calls per client per minute before 429 (any X-Forwarded-For)', f.connect_attempts_per_client_per_minute_allowed],
   ]);
   return parts.join('\n');
 }

@@ -38,6 +38,8 @@ export interface BenchResult {
   figures: Figure[];
   /** Set when the benchmark could not run here; the body says why. */
   unavailable?: string;
+  /** 1-minute load average before and after (other work on the machine skews every figure). */
+  load?: [number, number];
 }
 
 export const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);

@@ -2,6 +2,7 @@
 // Each section carries its results as JSON in an HTML comment, so `npm run bench -- <name>` can rerun
 // one benchmark and keep the others' figures.
 import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { fmt, goalMet, kb, mb, table, type BenchResult, type Figure } from './common.ts';
 import { NOTES } from '../notes.ts';
 
@@ -39,7 +40,7 @@ export function readPrevious(file: string): Map<string, Stored> {
   const text = readFileSync(file, 'utf8');
   for (const m of text.matchAll(MARK)) {
     try {
-      out.set(m[1]!, JSON.parse(Buffer.from(m[2]!, 'base64').toString('utf8')) as Stored);
+      out.set(m[1]!, JSON.parse(gunzipSync(Buffer.from(m[2]!, 'base64')).toString('utf8')) as Stored);
     } catch {
       /* a hand-edited or older file: that section is simply rerun next time */
     }
@@ -119,9 +120,10 @@ export function render(all: Map<string, Stored>): string {
     const s = all.get(n)!;
     const r = s.result;
     lines.push(`## ${TITLES[n]}`, '');
-    lines.push(`_Ran ${r.ranAt.replace('T', ' ').slice(0, 19)} UTC in ${r.seconds.toFixed(0)} s${r.size === 'tiny' ? ' at the smoke-test size (not representative)' : ''}._`, '');
+    const load = r.load ? `; 1-minute load average ${r.load[0].toFixed(1)} before, ${r.load[1].toFixed(1)} after, on ${s.machine.cores} cores${Math.max(...r.load) > s.machine.cores ? ' — the machine was busy with other work, which slows every figure here' : ''}` : '';
+    lines.push(`_Ran ${r.ranAt.replace('T', ' ').slice(0, 19)} UTC in ${r.seconds.toFixed(0)} s${load}${r.size === 'tiny' ? '; smoke-test size, not representative' : ''}._`, '');
     lines.push(r.body.trim(), '');
-    lines.push(`<!-- bench-data:${n} ${Buffer.from(JSON.stringify(s)).toString('base64')} -->`, '');
+    lines.push(`<!-- bench-data:${n} ${gzipSync(JSON.stringify(s), { level: 9 }).toString('base64')} -->`, '');
   }
   return lines.join('\n');
 }

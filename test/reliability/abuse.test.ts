@@ -1,6 +1,7 @@
 // Abuse over real HTTP: brute force on the report login (per address and per client) gets 429 with
 // Retry-After and one audit entry, and even the right password waits; minting widget sessions beyond
-// ASSAY_SESSION_RATE_PER_MIN gets 429; a script hammering a candidate link's answers gets 429.
+// ASSAY_SESSION_RATE_PER_MIN gets 429; a script hammering a candidate link's answers gets 429; "Connect your
+// ATS" is limited per client however the client labels itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
@@ -27,7 +28,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await srv?.stop();
-  writeFigures('abuse', figures, passed === 4);
+  writeFigures('abuse', figures, passed === 5);
 });
 
 const audits = (action: string) => query<{ actor: string; target: string; details: string }>(srv.dataDir, 'SELECT actor, target, details FROM audit_log WHERE action = ? ORDER BY at', action);
@@ -89,6 +90,19 @@ describe('abuse', () => {
     expect(first429!.status).toBe(429);
     expect(Number(first429!.headers.get('retry-after'))).toBeGreaterThan(0);
     figures.sessions_per_minute_allowed = sessionsMinted;
+    passed++;
+  });
+
+  it('limits "Connect your ATS" per client, whatever X-Forwarded-For it sends', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const res = await fetch(`${srv.url}/partner/kombo/connect/embedded`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${i}` }, body: '{}' });
+      await res.text();
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true); // no login: refused, but counted
+    expect(statuses[30]).toBe(429);
+    figures.connect_attempts_per_client_per_minute_allowed = 30;
     passed++;
   });
 

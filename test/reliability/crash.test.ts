@@ -13,7 +13,7 @@ import { startServer, type RunningServer } from '../helpers/server.ts';
 import { writeFigures } from './figures.ts';
 
 // The full 5,000 in `npm test`: on the shared 2-CPU machine 5,000 and 2,000 both took ~208 s (load 10–14),
-// because the time goes to the restarts and the e-mail drain, not to the count (docs/reliability.md).
+// so a smaller default would save little (docs/reliability.md, "Sizes").
 const TOTAL = Number(process.env.CRASH_WEBHOOKS ?? 5000);
 const KILLS = Number(process.env.CRASH_KILLS ?? 3);
 const CONCURRENCY = 24;
