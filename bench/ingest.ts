@@ -92,7 +92,7 @@ export async function runIngest(opts: BenchOptions): Promise<BenchResult> {
     const probeText = await res.text();
     if (!res.ok) return unavailable(`a correctly signed order webhook was answered ${res.status}: ${probeText.slice(0, 200)}`, t0, opts.size);
 
-    const rates = tiny ? [20] : [100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 4000];
+    const rates = tiny ? [20] : [25, 50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 4000];
     const stepS = tiny ? 1 : 5;
     const connections = tiny ? 4 : 64;
     const steps: Step[] = [];

@@ -9,8 +9,13 @@ import type { WebhookRequest, WebhookResponse } from '../types.ts';
 import { leverSettings, PROVIDER } from './settings.ts';
 
 export const STAGE_CHANGE_JOB = 'lever.stage_change';
-/** How far triggeredAt may be from our clock, in either direction. */
-export const TRIGGERED_AT_TOLERANCE_MS = 5 * 60_000;
+/**
+ * How old a signed delivery may be: long enough for Lever's retries (a refused retry would lose a stage
+ * change; a replayed one is caught by the token de-duplication anyway), short enough that a captured
+ * delivery cannot be replayed once its inbox record is gone. Future timestamps allow only clock skew.
+ */
+export const TRIGGERED_AT_MAX_AGE_MS = 3 * 86_400_000;
+export const TRIGGERED_AT_MAX_SKEW_MS = 5 * 60_000;
 
 const Envelope = v.object({
   triggeredAt: v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.string(), v.regex(/^\d{1,16}$/))]),
@@ -48,12 +53,12 @@ export async function leverWebhook(svc: Services, connection: ConnectionRow, req
 
   // Replay window (our choice, not Lever's: Lever documents none, contracts/ats-native.md §2.3): the signature
   // covers only token + triggeredAt, so a captured delivery could be sent again at will; refuse one signed
-  // more than 5 minutes from our clock, either way. UNCONFIRMED whether Lever's retries keep the first
-  // triggeredAt: if they do, a retry after the window is refused too (the token de-duplication stays the
-  // second line of defence either way).
+  // more than 3 days ago or more than 5 minutes ahead. UNCONFIRMED whether Lever's retries keep the first
+  // triggeredAt (we assume they may, hence the days-long window; the token de-duplication catches replays inside it).
   const triggeredAt = new Date(Number(body.triggeredAt));
-  if (!(Math.abs(Date.now() - triggeredAt.getTime()) <= TRIGGERED_AT_TOLERANCE_MS)) {
-    return fail(401, 'stale_webhook', 'The webhook was signed more than 5 minutes from now (triggeredAt); it may be a replay, so it is refused.');
+  const age = Date.now() - triggeredAt.getTime();
+  if (!(age <= TRIGGERED_AT_MAX_AGE_MS && age >= -TRIGGERED_AT_MAX_SKEW_MS)) {
+    return fail(401, 'stale_webhook', 'The webhook was signed more than 3 days ago or in the future (triggeredAt); it may be a replay, so it is refused.');
   }
   if (body.event === 'candidateStageChange') {
     const data = v.safeParse(StageChange, body.data ?? {});

@@ -218,4 +218,14 @@ CREATE INDEX orders_account_package ON orders(account_id, package_id, created_at
 CREATE INDEX orders_account_job ON orders(account_id, job_id, created_at);
 `,
   },
+  {
+    // bench (storage): outbox.nextDueAt's MIN(next_attempt_at) WHERE status IN ('pending','running')
+    // chose outbox_status and walked every open job (43 ms at 20,000 open jobs); with this index SQLite
+    // answers it with one seek per status (0.01 ms).
+    version: 50,
+    name: 'outbox next-due index',
+    sql: `
+CREATE INDEX outbox_open_next ON outbox(status, next_attempt_at) WHERE status IN ('pending','running');
+`,
+  },
 ];
