@@ -23,6 +23,9 @@ export function candidatesRepo(db: DB): CandidatesRepo {
     async upsert(c) {
       const existing = byExternal.get(c.account_id, c.source, c.external_id) as CandidateRow | undefined;
       if (existing) {
+        // Every widget session re-states the candidate; write (and fsync) only when something changed.
+        const same = existing.email === c.email && existing.first_name === c.first_name && existing.last_name === c.last_name && (c.locale === null || existing.locale === c.locale);
+        if (same || existing.erased_at) return existing;
         upd.run({ id: existing.id, email: c.email, first_name: c.first_name, last_name: c.last_name, locale: c.locale });
         return get.get(c.account_id, existing.id) as CandidateRow;
       }
