@@ -12,24 +12,23 @@ export const NOTES: Note[] = [
     keys: ['api.session'],
     title: 'Session minting (POST /api/session)',
     text:
-      'The CPU profile (section 1, run with `BENCH_PROFILE=always`) puts the time in jose and the store. ' +
-      "jose signs and verifies HS256 through WebCrypto, which is asynchronous and costs about 0.4 ms per verification here against about 0.03 ms for node:crypto `createHmac` + `timingSafeEqual` on the same token. A session mint does that twice: it verifies the context token and signs the session token. " +
-      'On top of that, each mint upserts the candidate, and that UPDATE runs even when nothing changed. With synchronous=FULL it is a commit with one fsync (2–5 ms on this disk), done synchronously on the event loop and serialised by the store lock. ' +
-      'Two fixes would help, neither made here because those files belong to other engineers: verify and sign the HS256 tokens with node:crypto (same token format), and skip the candidate write when the claims did not change (no write, no fsync).',
+      'Commit be721ec already made two fixes that earlier profiles pointed to: the widget session token is now signed with node:crypto instead of jose/WebCrypto, and the candidate row is written only when a claim changed, so a repeat mint no longer costs an fsync. ' +
+      'Per mint, what remains is verifying the ATS’s context token with jose, whose HS256 goes through asynchronous WebCrypto: these are the jose and node:internal webcrypto frames in the profile (about 0.4 ms per verification here in isolation, against about 0.03 ms with node:crypto). Then come looking up the account and the candidate through the store lock, and a larger JSON response. ' +
+      'A node:crypto path for HS256 context tokens would cut the verification further. jose stays needed for RS256/ES256/EdDSA and JWKS. The code is in server/context, not this task’s.',
   },
   {
     keys: ['api.packages', 'api.orders'],
     title: 'Widget API reads (GET /api/packages, GET /api/orders)',
     text:
-      'In the server profile of GET /api/orders, verifying the widget session token with `jose.jwtVerify` takes about 30 % of the busy time: `verifySignature` plus re-importing the raw key through WebCrypto on every request. Writing the response in @hono/node-server takes about 20 %, and the store lock plus `listForApplication` and its row mapping take about 20 %. ' +
-      'The bare server does none of the first or the last. GET /api/orders also builds each order’s JSON, including its links. ' +
-      'The fix is to verify the BFF’s own session tokens with node:crypto HMAC (the token format stays the same; 0.4 ms down to 0.03 ms per request in isolation), in server/context/session-token.ts. That file is not this task’s, so the fix is left for its owner.',
+      'After the session-token fix (be721ec), the server profile in section 1 has no single hot spot. The store takes about 20 % of busy time: `listForApplication`’s query and row mapping, and `packages.list`, which reads the package list from SQLite on every request. Socket writes (`writev`) take about 13 %, and Hono routing, middleware (request id, security headers, JSON body guard) and JSON serialisation make up most of the rest. ' +
+      'The bare server has one route, no middleware and an 11-byte body. Next steps for the route owners: cache each account’s active package list in memory and drop it when packages change; map order rows to JSON once rather than in two passes; check what each middleware costs per request.',
   },
   {
     keys: ['ingest.rate'],
     title: 'Webhook ingest',
     text:
       'Each Kombo webhook is one store transaction, committed with synchronous=FULL: one fsync per webhook, measured at 2–5 ms per commit on this disk. The fsync runs synchronously on the event loop (better-sqlite3) and the store lock serialises it, so the ceiling is about 1 ÷ the fsync time however much CPU is free. ' +
+      'And one webhook costs more than one fsync: each accepted order queues its invitation e-mail, and the outbox then leases it (`claimDue` runs one autocommit UPDATE per leased job, 10 fsyncs per batch of 10: see its p99 in section 3) and completes it (another commit). On a disk that other work is also syncing, this stalls the event loop, and latency climbs even at low rates. ' +
       'Reaching 3,000 durable webhooks/s needs group commit: the webhooks that arrive within a few milliseconds share one transaction, and each is acknowledged after that shared fsync (an acknowledgement must still wait for its commit). ' +
       'That is a change to the store and the ingest path (server/store, server/connectors/kombo) and is not made here. Turning durability down (synchronous=NORMAL) would break the promise that every acknowledged order is durable.',
   },
@@ -53,7 +52,7 @@ export const NOTES: Note[] = [
     title: 'Script tag to interactive picker',
     text:
       'The request waterfall of a typical cold run (section 5) is a chain of round trips: the loader, the iframe HTML, the entry chunk, then the shared chunk (index.html does not `modulepreload` it, so it is fetched only after the entry is parsed), then the context token from the host, then POST /api/session, then the picker’s chunk (fetched only once the session exists), then GET /api/packages. ' +
-      'On loopback each transfer takes a few milliseconds; the time goes to waiting in series and to minting the session on the server (see the session minting note above). ' +
+      'On loopback each transfer takes a few milliseconds; the time goes to waiting in series and to minting the session on the server (see the note on session minting above). ' +
       'Fixes for the widget: `modulepreload` the shared chunk and the first view’s chunk from index.html, and fetch the view’s chunk while the session is being opened. For the server: cheaper session minting.',
   },
   {

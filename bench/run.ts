@@ -11,6 +11,7 @@ import { runIngest } from './ingest.ts';
 import { runStorage } from './storage.ts';
 import { runWeight } from './weight.ts';
 import { runBrowser } from './browser.ts';
+import { runScale } from './scale.ts';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = args.filter((a) => !(ORDER as readonly string[]).includes(a));
@@ -21,7 +22,8 @@ if (unknown.length) {
 const size = (process.env.BENCH_SIZE === 'tiny' ? 'tiny' : 'full') as Size;
 const out = process.env.BENCH_OUT || join(ROOT, 'BENCHMARKS.md');
 const profile = (['always', 'never', 'auto'].includes(process.env.BENCH_PROFILE ?? '') ? process.env.BENCH_PROFILE : 'auto') as 'always' | 'never' | 'auto';
-const wanted = new Set<BenchName>(args.length ? (args as BenchName[]) : ORDER);
+// `scale` needs PostgreSQL and several processes: it runs only when asked for (`npm run bench -- scale`).
+const wanted = new Set<BenchName>(args.length ? (args as BenchName[]) : ORDER.filter((n) => n !== 'scale'));
 // The API load run produces the memory figures too.
 if (wanted.has('memory')) wanted.add('api');
 if (wanted.has('api')) wanted.add('memory');
@@ -56,6 +58,7 @@ for (const name of ORDER) {
     else if (name === 'ingest') store([await runIngest(opts)]);
     else if (name === 'storage') store([await runStorage(opts)]);
     else if (name === 'weight') store([await runWeight(opts)]);
+    else if (name === 'scale') store([await runScale(opts)]);
     else if (name === 'browser') {
       const { result, chromium } = await runBrowser(opts);
       store([result], { chromium });

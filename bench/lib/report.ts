@@ -6,7 +6,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { fmt, goalMet, kb, mb, table, type BenchResult, type Figure } from './common.ts';
 import { NOTES } from '../notes.ts';
 
-export const ORDER = ['api', 'ingest', 'storage', 'weight', 'browser', 'memory'] as const;
+export const ORDER = ['api', 'ingest', 'storage', 'weight', 'browser', 'memory', 'scale'] as const;
 export type BenchName = (typeof ORDER)[number];
 
 export const TITLES: Record<BenchName, string> = {
@@ -16,6 +16,7 @@ export const TITLES: Record<BenchName, string> = {
   weight: '4. Widget weight',
   browser: '5. Widget speed in Chromium',
   memory: '6. Memory',
+  scale: '7. Scale-out on PostgreSQL',
 };
 
 export interface MachineInfo {

@@ -218,4 +218,11 @@ CREATE INDEX orders_account_package ON orders(account_id, package_id, created_at
 CREATE INDEX orders_account_job ON orders(account_id, job_id, created_at);
 `,
   },
+  {
+    version: 50,
+    name: 'outbox next-due index',
+    sql: `
+CREATE INDEX outbox_open_next ON outbox(status, next_attempt_at) WHERE status IN ('pending','running');
+`,
+  },
 ];
