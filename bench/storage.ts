@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../server/store/sqlite/store.ts';
 import { fmt, log, mb, percentile, table, type BenchOptions, type BenchResult, type Figure } from './lib/common.ts';
+import { buildInsights } from '../server/insights/compute.ts';
+import { DEFAULT_SCORE_BANDS } from '../shared/score-bands.ts';
 
 const LIST_P99_GOAL_MS = 1;
 
@@ -162,7 +164,7 @@ export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
     db.exec('ANALYZE');
     // Back to the store's own settings (server/store/sqlite/db.ts) for the measurements.
     db.pragma('journal_mode = WAL');
-    db.pragma('cache_size = -2000');
+    db.pragma('cache_size = -65536'); // back to the store's own setting (server/store/sqlite/db.ts)
     db.pragma('temp_store = DEFAULT');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
@@ -196,6 +198,14 @@ export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
       claimed += (await store.outbox.claimDue(Date.now(), 10, 60_000)).length;
     });
 
+    // What GET /api/insights computes for one account (aggregates in SQL, then the charts), all orders and one package.
+    log('storage: insights');
+    const INS = tiny ? 20 : 400;
+    const insights = await timeCalls(INS, async (i) => {
+      const acc = picks[i % picks.length]!.account;
+      buildInsights(await store.insights.aggregates(acc, i % 2 ? { packageId: 'work-style' } : {}, DEFAULT_SCORE_BANDS));
+    });
+
     const p = (xs: number[], q: number) => percentile(xs, q);
     const ms = (x: number) => `${x < 1 ? x.toFixed(3) : x.toFixed(2)} ms`;
     const rows = [
@@ -204,6 +214,7 @@ export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
       ['`outbox.nextDueAt()` (the worker’s sleep calculation)', N, ms(p(nextDue, 50)), ms(p(nextDue, 99)), ms(Math.max(...nextDue)), ''],
       ['`outbox.claimDue(now, 10, lease)`, nothing due', idleClaim.length, ms(p(idleClaim, 50)), ms(p(idleClaim, 99)), ms(Math.max(...idleClaim)), ''],
       ['`outbox.claimDue(now, 10, lease)`, 10 due jobs leased per call', CLAIMS, ms(p(claim, 50)), ms(p(claim, 99)), ms(Math.max(...claim)), ''],
+      ['`insights.aggregates` + `buildInsights` for one account (GET /api/insights; half filtered by package)', INS, ms(p(insights, 50)), ms(p(insights, 99)), ms(Math.max(...insights)), `≤ 50 ms ${p(insights, 99) <= 50 ? '✅' : '❌'}`],
     ];
     const figures: Figure[] = [
       {
@@ -214,6 +225,7 @@ export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
         text: `p99 ${ms(p(list, 99))} (p50 ${ms(p(list, 50))})`,
         goal: { op: '<=', value: LIST_P99_GOAL_MS, text: '≤ 1 ms' },
       },
+      { key: 'storage.insights.p99', label: `Insights for one account at ${fmt(ORDERS)} orders (GET /api/insights), p99`, value: p(insights, 99), unit: 'ms', text: `p99 ${ms(p(insights, 99))} (p50 ${ms(p(insights, 50))})`, goal: { op: '<=', value: 50, text: '≤ 50 ms' } },
       { key: 'storage.nextdue.p99', label: 'Outbox next-due query (outbox.nextDueAt), p99', value: p(nextDue, 99), unit: 'ms', text: `p99 ${ms(p(nextDue, 99))} (p50 ${ms(p(nextDue, 50))})` },
       { key: 'storage.claim.p99', label: 'Outbox claim of 10 due jobs (outbox.claimDue), p99', value: p(claim, 99), unit: 'ms', text: `p99 ${ms(p(claim, 99))} (p50 ${ms(p(claim, 50))})` },
       { key: 'storage.size', label: `Database size at ${fmt(ORDERS)} orders`, value: size, unit: 'bytes', text: `${mb(size)} (${fmt(size / ORDERS, 0)} bytes per order, all tables)` },

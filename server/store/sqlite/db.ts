@@ -16,6 +16,10 @@ export function openDatabase(file: string): DB {
   db.pragma('foreign_keys = ON');
   // Erased personal data is overwritten with zeros, not left in free pages of the file.
   db.pragma('secure_delete = ON');
+  // Reads of one account's rows touch pages all over a large file: map it and keep a bigger page cache
+  // so they cost memory accesses, not a system call each (see the storage benchmark).
+  db.pragma('mmap_size = 1073741824');
+  db.pragma('cache_size = -65536');
   db.pragma('busy_timeout = 15000'); // a CLI command beside a busy server waits rather than fails
   migrate(db);
   return db;
