@@ -8,36 +8,13 @@ import { loadConfig } from '../../server/config.ts';
 import { seedDemo } from '../../server/accounts/create-account.ts';
 import { createLogger } from '../../server/log.ts';
 import { createServices } from '../../server/services.ts';
-import { newId } from '../../server/ids.ts';
+import { seedInsights } from './insights-seed.ts';
 import { wilson } from '../../server/insights/compute.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
 
-type Seed = { pkg: string; job: string; status: string; score?: number; outcome?: 'hired' | 'rejected'; startH?: number; doneH?: number };
-const T0 = Date.parse('2026-10-01T09:00:00.000Z');
-// Known data: 12 completed work-style orders for job-a with chosen scores and outcomes, and a few others.
-const completedA: [number, 'hired' | 'rejected' | undefined, number][] = [
-  [5, 'rejected', 2], [15, 'rejected', 3], [34, 'rejected', 30],
-  [35, 'rejected', 0.5], [49, undefined, 5],
-  [50, 'hired', 26], [60, 'hired', 80], [74, 'rejected', 100],
-  [75, 'hired', 200], [80, 'hired', 10], [90, 'hired', 2.5], [100, undefined, 48],
-];
-const seeds: Seed[] = [
-  ...completedA.map(([score, outcome, doneH]) => ({ pkg: 'work-style', job: 'job-a', status: 'completed', score, outcome, startH: 0.25, doneH })),
-  { pkg: 'work-style', job: 'job-a', status: 'in_progress', startH: 1 },
-  { pkg: 'work-style', job: 'job-a', status: 'in_progress', startH: 2 },
-  { pkg: 'work-style', job: 'job-a', status: 'in_progress', startH: 3 },
-  { pkg: 'work-style', job: 'job-a', status: 'pending' },
-  { pkg: 'work-style', job: 'job-a', status: 'pending' },
-  { pkg: 'work-style', job: 'job-a', status: 'expired', startH: 5 },
-  { pkg: 'work-style', job: 'job-a', status: 'expired' },
-  { pkg: 'work-style', job: 'job-a', status: 'cancelled' },
-  { pkg: 'logical-reasoning', job: 'job-b', status: 'completed', score: 40, startH: 1, doneH: 4 },
-  { pkg: 'logical-reasoning', job: 'job-b', status: 'completed', score: 88, outcome: 'hired', startH: 1, doneH: 6 },
-  { pkg: 'logical-reasoning', job: 'job-b', status: 'rejected' },
-  { pkg: 'logical-reasoning', job: 'job-b', status: 'pending' },
-  { pkg: 'logical-reasoning', job: 'job-b', status: 'pending' },
-];
+// Known data (test/integration/insights-seed.ts): 12 completed work-style orders for job-a with chosen
+// scores and outcomes, and a few others; the figures below are worked out by hand from it.
 
 let srv: RunningServer;
 let token: string;
@@ -46,23 +23,7 @@ beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'assay-insights-'));
   const svc = await createServices({ ...loadConfig({ DATA_DIR: dataDir }), logLevel: 'silent' }, { log: createLogger('silent') });
   await seedDemo(svc);
-  await svc.store.transaction(async (tx) => {
-    let i = 0;
-    for (const s of seeds) {
-      i++;
-      const cand = await tx.candidates.upsert({ account_id: 'demo', source: 'ats', external_id: `seed-${i}`, email: `seed${i}@example.com`, first_name: 'Seed', last_name: String(i), locale: null });
-      const at = (h?: number) => (h === undefined ? null : new Date(T0 + h * 3_600_000).toISOString());
-      const id = newId('ord');
-      await tx.orders.insertOnce({
-        id, account_id: 'demo', source: 'widget', source_order_id: id, connection_id: null, package_id: s.pkg, package_version: 1, candidate_id: cand.id,
-        application_id: `seed-app-${i}`, job_id: s.job, job_name: s.job === 'job-a' ? 'Job A' : 'Job B', status: s.status as never, reason: null,
-        invite_token_hash: null, invited_at: s.status === 'rejected' ? null : at(0), expires_at: null, started_at: at(s.startH), deadline_at: null,
-        completed_at: s.status === 'completed' ? at(s.doneH) : null, created_by: 'seed', meta: {},
-      });
-      if (s.outcome) await tx.orders.update('demo', id, { outcome: s.outcome, outcome_at: at(300) });
-      if (s.score !== undefined) await tx.results.insert({ order_id: id, account_id: 'demo', score: s.score, max_score: 100, details: {}, completed_at: at(s.doneH)! });
-    }
-  });
+  await seedInsights(svc);
   await svc.store.close();
   srv = await startServer({ dataDir });
   token = await sessionToken(srv.url, srv.demo);
