@@ -10,5 +10,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     maxWorkers: 2,
     pool: 'forks',
+    // Nothing a test starts outlives it: each file is checked after its hooks, the run at its end.
+    globalSetup: ['test/helpers/global-setup.ts'],
+    setupFiles: ['test/helpers/file-setup.ts'],
   },
 });

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { track } from './processes.ts';
 
 export interface PgCluster {
   port: number;
@@ -119,6 +120,12 @@ export async function startPostgres(opts: PgOptions = {}): Promise<PgCluster> {
     const log = readLog();
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`PostgreSQL did not start:\n${lastOut}\n${log}`);
+  }
+  try {
+    // postmaster.pid's first line is the server's pid (readable to us: we are its owner, or root).
+    track(Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]), `postgresql (${dir})`);
+  } catch {
+    /* naming it is a courtesy; the run's marker still finds it */
   }
   const stopSync = () => {
     runPg(bin, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);

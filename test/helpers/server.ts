@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { track } from './processes.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -36,6 +37,16 @@ export interface StartOptions {
   keepData?: boolean;
 }
 
+/** Servers of this test process still running: killed if the process exits without stopping them. */
+const LIVE = Symbol.for('assay.test.liveServers');
+const g = globalThis as { [LIVE]?: Set<ChildProcess> };
+const live = g[LIVE] ?? (g[LIVE] = new Set<ChildProcess>());
+if (live.size === 0) {
+  process.once('exit', () => {
+    for (const c of live) c.kill('SIGKILL');
+  });
+}
+
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'assay-test-'));
   const port = opts.port ?? 0;
@@ -49,6 +60,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     ...opts.env,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  track(child.pid, `assay server (${dataDir})`);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const logs: string[] = [];
   child.stderr!.on('data', (d) => logs.push(String(d)));
   const listening = await new Promise<{ url: string; port: number }>((resolve, reject) => {
@@ -67,6 +82,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}:\n${logs.join('')}`));
     });
+  }).catch(async (err: Error) => {
+    // A server that is slow to start would otherwise come up later with nobody left to stop it.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+    if (!opts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
   });
   let demo: DemoFile;
   try {
@@ -74,7 +95,6 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   } catch {
     demo = undefined as unknown as DemoFile;
   }
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const server: RunningServer = {
     url: listening.url,
     port: listening.port,

@@ -110,17 +110,19 @@ export async function startLever(opts: { sim?: LeverStartOptions; env?: Record<s
   }
   const webhookUrl = `${server.url}/webhooks/lever/${added.connection_id}`;
   sim.config({ webhook_url: webhookUrl });
-  return {
+  const world: LeverWorld = {
     sim,
     server,
     connectionId: added.connection_id,
     webhookUrl,
-    cli: (args) => assay(args, cliEnv(server)),
+    cli: (args) => assay(args, cliEnv(world.server)),
     async stop() {
-      await server.stop();
+      // The server a test restarted (`w.server = await w.server.restart()`), not the one started here.
+      await world.server.stop();
       await sim.close();
     },
   };
+  return world;
 }
 
 /** E-mails the server wrote (no SMTP_URL: .eml files), optionally only those about one order. */
