@@ -1,4 +1,4 @@
-// Nothing a test run starts outlives it: a run that leaks (test/unit/leftovers-fixture) fails, names what it
+// Nothing a test run starts outlives it: a run that leaks (test/unit/vitest-fixture/leaks.fixture.ts) fails, names what it
 // left, and has it killed — both a child the file forgot and a daemon that is no longer anyone's child.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,7 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function leakyRun(kinds: string): Promise<{ code: number | null; out: string; pids: Record<string, number> }> {
   const pidsFile = join(dir, `pids-${kinds}`);
   const { code, out } = await new Promise<{ code: number | null; out: string }>((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/unit/leftovers-fixture/vitest.config.ts'], {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', 'leaks', '--config', 'test/unit/vitest-fixture/vitest.config.ts'], {
       cwd: ROOT,
       env: { ...process.env, LEAK_PIDS_FILE: pidsFile, LEAK_KINDS: kinds, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
-// A vitest run that leaks on purpose, started by test/unit/leftovers.test.ts with the project's own
-// global setup and per-file check, to prove they catch, kill and report what a test leaves running.
+// Small vitest runs with the project's own global setup and per-file check, started by the tests of the
+// test tooling: test/unit/leftovers.test.ts (leaks.fixture.ts leaks on purpose) and
+// test/unit/test-repeat.test.ts (flaky.fixture.ts fails on its second run).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -8,7 +9,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   test: {
     root: here('./'),
-    include: ['*.leak.ts'],
+    include: ['*.fixture.ts'],
     pool: 'forks',
     globalSetup: [here('../../helpers/global-setup.ts')],
     setupFiles: [here('../../helpers/file-setup.ts')],
