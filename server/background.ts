@@ -20,33 +20,54 @@ export async function sweepLapsedOrders(svc: Services, now = new Date()): Promis
   return n;
 }
 
+/**
+ * What the background loops schedule by. Production uses the real one; tests pass a clock they move by
+ * hand (test/helpers/clock.ts), so a sweep happens because the test said so, not because time passed.
+ */
+export interface BackgroundClock {
+  now(): Date;
+  /** Runs `task` every `ms` until cancelled; a run still busy when the next is due is not overlapped. */
+  every(ms: number, task: () => Promise<void>): { cancel(): void };
+}
+
+export const realClock: BackgroundClock = {
+  now: () => new Date(),
+  every(ms, task) {
+    const t = setInterval(() => void task(), ms);
+    t.unref();
+    return { cancel: () => clearInterval(t) };
+  },
+};
+
 /** Starts the outbox worker, the sweeper and each connector's periodic work; returns a stop function. */
-export function startBackground(svc: Services): () => Promise<void> {
+export function startBackground(svc: Services, opts: { clock?: BackgroundClock } = {}): () => Promise<void> {
+  const clock = opts.clock ?? realClock;
   svc.outbox.start();
-  const timers: NodeJS.Timeout[] = [];
+  const loops: Array<{ cancel(): void }> = [];
   const every = (ms: number, fn: () => Promise<unknown>, name: string) => {
     let busy = false;
-    const t = setInterval(async () => {
-      if (busy) return;
-      busy = true;
-      try {
-        await fn();
-      } catch (err) {
-        svc.log.warn('background task failed', { task: name, error: (err as Error).message });
-      } finally {
-        busy = false;
-      }
-    }, ms);
-    t.unref();
-    timers.push(t);
+    loops.push(
+      clock.every(ms, async () => {
+        if (busy) return;
+        busy = true;
+        try {
+          await fn();
+        } catch (err) {
+          svc.log.warn('background task failed', { task: name, error: (err as Error).message });
+        } finally {
+          busy = false;
+        }
+      }),
+    );
   };
-  every(Number(process.env.ASSAY_SWEEP_MS ?? 30_000), () => sweepLapsedOrders(svc), 'sweeper');
-  every(Number(process.env.ASSAY_RETENTION_SWEEP_MS ?? 3_600_000), () => sweepRetention(svc), 'retention');
+  // The clock is read when each sweep starts, so a test's clock decides what has lapsed.
+  every(svc.config.sweepMs ?? 30_000, () => sweepLapsedOrders(svc, clock.now()), 'sweeper');
+  every(svc.config.retentionSweepMs ?? 3_600_000, () => sweepRetention(svc, clock.now()), 'retention');
   for (const c of Object.values(svc.connectors)) {
     if (c.periodic) every(c.periodic.everyMs, () => c.periodic!.run(svc), `${c.provider}.periodic`);
   }
   return async () => {
-    for (const t of timers) clearInterval(t);
+    for (const l of loops) l.cancel();
     await svc.outbox.stop();
   };
 }

@@ -20,6 +20,10 @@ export interface Config {
   databaseUrl?: string | null;
   /** How long an instance holds an outbox job before another may take it over (ASSAY_OUTBOX_LEASE_MS). */
   outboxLeaseMs?: number;
+  /** How often lapsed invitations and deadlines are swept (ASSAY_SWEEP_MS, default 30 s). */
+  sweepMs?: number;
+  /** How often candidates past their account's retention period are erased (ASSAY_RETENTION_SWEEP_MS, default 1 h). */
+  retentionSweepMs?: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -95,9 +99,18 @@ export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
   const lease = env.ASSAY_OUTBOX_LEASE_MS ?? '120000';
   if (!/^\d+$/.test(lease) || Number(lease) < 1000) throw new UsageError('invalid_outbox_lease', 'ASSAY_OUTBOX_LEASE_MS must be a whole number of milliseconds, at least 1000.');
+  const interval = (name: string, raw: string | undefined, fallback: number) => {
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < 10) throw new UsageError('invalid_interval', `${name} must be a whole number of milliseconds, at least 10.`);
+    return Number(raw);
+  };
+  const sweepMs = interval('ASSAY_SWEEP_MS', env.ASSAY_SWEEP_MS, 30_000);
+  const retentionSweepMs = interval('ASSAY_RETENTION_SWEEP_MS', env.ASSAY_RETENTION_SWEEP_MS, 3_600_000);
   return {
     databaseUrl,
     outboxLeaseMs: Number(lease),
+    sweepMs,
+    retentionSweepMs,
     sessionRatePerMin: Number(rate),
     port,
     host,
