@@ -64,7 +64,8 @@ describe('Greenhouse Harvest sync', () => {
     expect(sent.status).toBe(200);
     const orderId = (sent.body as { partner_interview_id: string }).partner_interview_id;
     gh.fire('hire_candidate', { application_id: DEFAULT_IDS.application });
-    await new Promise((r) => setTimeout(r, 1100)); // the link job's Harvest call, in its own window
+    // The order's link job calls Harvest once; it must be over before the sync's log and rate window start.
+    await until('the link job done', () => query<{ status: string }>(srv.dataDir, "SELECT status FROM outbox WHERE kind = 'greenhouse.link_order' AND order_id = ?", orderId)[0]?.status === 'done');
     gh.resetRateLimit();
     const startSeq = harvest().at(-1)?.seq ?? 0;
     // The first list call is told to come back in 2 seconds.
@@ -111,7 +112,9 @@ describe('Greenhouse Harvest sync', () => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/assay.mjs'), 'greenhouse:sync', con, '--per-page', '5', '--full', '--json'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: srv.dataDir }, stdio: 'ignore' });
     const exited = new Promise((r) => child.once('exit', r));
     await until('eight stage lists fetched', () => harvest().filter((e) => e.seq > startSeq && stageJob(e.path) && e.status === 200).length >= 8);
-    await new Promise((r) => setTimeout(r, 300)); // the ninth is in flight now
+    // The ninth has taken the hanging fault, so it is in flight now (the simulator's pending faults, over HTTP).
+    const pendingFaults = async () => ((await (await fetch(`${new URL(gh.baseUrl).origin}/_sim/faults`)).json()) as unknown[]).length;
+    await until('the ninth stage list in flight', async () => (await pendingFaults()) === 0);
     const killedAt = Date.now();
     child.kill('SIGKILL');
     await exited;

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../helpers/candidate.ts';
 import { assay } from '../helpers/cli.ts';
+import { query } from '../helpers/db.ts';
 import { startPostgres, type PgCluster } from '../helpers/postgres.ts';
 import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
@@ -29,7 +31,13 @@ beforeAll(async () => {
   const second = await a.post('/api/orders', { package_id: 'work-style' });
   expect(second.status).toBe(201);
   placed.push(second.body.order.id);
-  await new Promise((r) => setTimeout(r, 1500)); // the invitation e-mails go out
+  // The invitation e-mails go out, so the copied history holds finished outbox jobs too.
+  await until(
+    () => query<{ n: number }>(old.dataDir, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'email.invitation' AND status = 'done'")[0]!.n,
+    (n) => n === 2,
+    30_000,
+    'both invitation e-mails sent',
+  );
   await old.stop();
 }, 120_000);
 
