@@ -77,7 +77,16 @@ export class OutboxWorker {
     let ran = 0;
     try {
       const jobs = await this.store.outbox.claimDue(this.#now(), this.#opts.batch, this.#opts.leaseMs);
-      await Promise.all(jobs.map((job) => this.#run(job)));
+      // While handlers run, renew their lease: another instance takes a job over when its holder died, not
+      // when the holder is slow (a loaded machine, a slow vendor), which would run the job twice.
+      const running = new Set(jobs.map((j) => j.id));
+      const heartbeat = jobs.length ? setInterval(() => void this.#renew([...running]), Math.max(10, Math.floor(this.#opts.leaseMs / 3))) : null;
+      heartbeat?.unref?.();
+      try {
+        await Promise.all(jobs.map((job) => this.#run(job).finally(() => running.delete(job.id))));
+      } finally {
+        if (heartbeat) clearInterval(heartbeat);
+      }
       ran = jobs.length;
     } catch (err) {
       this.log.error('outbox pass failed', { error: (err as Error).message });
@@ -90,6 +99,15 @@ export class OutboxWorker {
       }
     }
     return ran;
+  }
+
+  async #renew(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    try {
+      await this.store.outbox.extendLease(ids, this.#now() + this.#opts.leaseMs);
+    } catch (err) {
+      this.log.warn('outbox lease renewal failed', { error: (err as Error).message });
+    }
   }
 
   async #run(job: OutboxJob): Promise<void> {

@@ -263,6 +263,8 @@ export interface OutboxRepo {
   enqueue(job: NewOutboxJob): Promise<OutboxJob>;
   /** Leases up to `limit` due jobs (pending and due, or running with an expired lease). */
   claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxJob[]>;
+  /** Renews the lease of jobs still running (the holder's heartbeat while their handlers run). */
+  extendLease(ids: string[], leaseUntil: number): Promise<void>;
   complete(id: string): Promise<void>;
   retry(id: string, nextAttemptAt: number, error: string, countAttempt?: boolean): Promise<void>;
   kill(id: string, error: string): Promise<void>;

@@ -176,7 +176,11 @@ describe('three BFF instances on one PostgreSQL', () => {
     expect(jobs.map((j) => j.order_id).sort()).toEqual(rows.map((r) => r.id).sort());
     const mails = mailsByOrder();
     const mailCounts = rows.map((r) => mails.get(r.id)?.length ?? 0);
-    expect({ lost: mailCounts.filter((n) => n === 0).length, duplicated: mailCounts.filter((n) => n > 1).length }).toEqual({ lost: 0, duplicated: 0 });
+    // On failure, say which instance (2 is the one killed) wrote each copy and how often the job ran.
+    const copies = rows
+      .filter((r) => (mails.get(r.id)?.length ?? 0) !== 1)
+      .map((r) => ({ order: r.id, attempts: jobs.find((j) => j.order_id === r.id)?.attempts, perInstance: dataDirs.map((d) => (existsSync(join(d, 'mail')) ? readdirSync(join(d, 'mail')).filter((f) => f.endsWith(`-${r.id}.eml`)).length : 0)) }));
+    expect({ lost: mailCounts.filter((n) => n === 0).length, duplicated: mailCounts.filter((n) => n > 1).length }, JSON.stringify(copies)).toEqual({ lost: 0, duplicated: 0 });
     const mailsPerInstance = dataDirs.map((d) => (existsSync(join(d, 'mail')) ? readdirSync(join(d, 'mail')).filter((f) => f.endsWith('.eml')).length : 0));
 
     // Candidates take their tests through the two survivors; results go back to Kombo.

@@ -396,6 +396,19 @@ export function storeContract(factory: StoreFactory): void {
         expect(again[0]).toMatchObject({ id: j.id, status: 'running', lease_until: now + 2001, attempts: 0 });
       });
 
+      it('renews the lease of a running job its holder still runs, and never revives a finished one', async () => {
+        const now = Date.now();
+        const j = await store.outbox.enqueue({ account_id: null, kind: 'k', payload: {}, run_at: now });
+        const done = await store.outbox.enqueue({ account_id: null, kind: 'k', payload: {}, run_at: now });
+        expect((await store.outbox.claimDue(now, 5, 1000)).map((x) => x.id).sort()).toEqual([j.id, done.id].sort());
+        await store.outbox.complete(done.id);
+        await store.outbox.extendLease([j.id, done.id], now + 5000);
+        expect(await store.outbox.claimDue(now + 4999, 5, 1000)).toEqual([]); // renewed: not taken over
+        expect(await store.outbox.get(done.id)).toMatchObject({ status: 'done', lease_until: null });
+        expect((await store.outbox.claimDue(now + 5001, 5, 1000)).map((x) => x.id)).toEqual([j.id]);
+        await store.outbox.extendLease([], now); // nothing to renew: nothing happens
+      });
+
       it('claims at most `limit`, oldest due first, and lists by status, account and kind, newest first', async () => {
         const w = await world();
         const now = Date.now();

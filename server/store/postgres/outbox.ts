@@ -29,6 +29,9 @@ export function outboxRepo(q: Queryable): OutboxRepo {
       );
       return claimed.sort((a, b) => a.next_attempt_at - b.next_attempt_at);
     },
+    async extendLease(ids, leaseUntil) {
+      if (ids.length) await q.query(`UPDATE outbox SET lease_until = $1 WHERE id = ANY($2::text[]) AND status = 'running'`, [leaseUntil, ids]);
+    },
     async complete(id) {
       await q.query(`UPDATE outbox SET status = 'done', attempts = attempts + 1, lease_until = NULL, last_error = NULL, updated_at = $1 WHERE id = $2`, [nowIso(), id]);
     },

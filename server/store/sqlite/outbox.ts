@@ -14,6 +14,7 @@ export function outboxRepo(db: DB): OutboxRepo {
   const due = db.prepare(`SELECT * FROM outbox WHERE status IN ('pending','running') AND next_attempt_at <= @now
     AND (status = 'pending' OR lease_until < @now) ORDER BY next_attempt_at LIMIT @limit`);
   const lease = db.prepare(`UPDATE outbox SET status = 'running', lease_until = ?, updated_at = ? WHERE id = ?`);
+  const extend = db.prepare(`UPDATE outbox SET lease_until = ? WHERE id = ? AND status = 'running'`);
   const complete = db.prepare(`UPDATE outbox SET status = 'done', attempts = attempts + 1, lease_until = NULL, last_error = NULL, updated_at = ? WHERE id = ?`);
   const retry = db.prepare(`UPDATE outbox SET status = 'pending', attempts = attempts + @inc, next_attempt_at = @next, lease_until = NULL, last_error = @error, updated_at = @now WHERE id = @id`);
   const kill = db.prepare(`UPDATE outbox SET status = 'dead', attempts = attempts + 1, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?`);
@@ -46,6 +47,11 @@ export function outboxRepo(db: DB): OutboxRepo {
       const at = nowIso();
       for (const r of rows) lease.run(now + leaseMs, at, r.id);
       return rows.map((r) => ({ ...toJob(r)!, status: 'running' as const, lease_until: now + leaseMs }));
+    },
+    async extendLease(ids, leaseUntil) {
+      db.transaction(() => {
+        for (const id of ids) extend.run(leaseUntil, id);
+      })();
     },
     async complete(id) {
       complete.run(nowIso(), id);

@@ -1,0 +1,59 @@
+// Two instances share one outbox: a job whose handler is slow (a loaded machine, a slow SMTP server) stays
+// with the instance running it for as long as that instance lives; only a dead holder's job is taken over.
+// Time is a clock both workers share and the test moves, so the lease lapses because the test says so.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { createLogger } from '../../server/log.ts';
+import { OutboxWorker } from '../../server/outbox/worker.ts';
+import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import { until } from '../helpers/candidate.ts';
+
+const LEASE = 1_000;
+const dataDir = mkdtempSync(join(tmpdir(), 'assay-outbox-lease-'));
+const storeA = openSqliteStore(dataDir);
+const storeB = openSqliteStore(dataDir);
+afterAll(async () => {
+  await storeA.close();
+  await storeB.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('does not hand a slow job to a second instance while the first still runs it', async () => {
+  let t = Date.parse('2031-01-01T00:00:00Z');
+  const now = () => t;
+  const log = createLogger('silent');
+  const runs: string[] = [];
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const a = new OutboxWorker(storeA, log, { leaseMs: LEASE, now }).register('slow', async () => {
+    runs.push('a');
+    await released;
+  });
+  const b = new OutboxWorker(storeB, log, { leaseMs: LEASE, now }).register('slow', async () => {
+    runs.push('b');
+  });
+  const job = await storeA.outbox.enqueue({ account_id: null, kind: 'slow', payload: {}, run_at: t });
+  const leaseUntil = async () => (await storeA.outbox.get(job.id))!.lease_until;
+
+  const passA = a.tick(); // a claims the job; its handler waits for `release`
+  await until(() => runs.length, (n) => n === 1, 10_000, 'instance a running the job');
+  expect(await leaseUntil()).toBe(t + LEASE);
+
+  // Most of a lease later, a renews it while its handler runs…
+  t += LEASE * 0.9;
+  await until(leaseUntil, (l) => l === t + LEASE, 10_000, 'instance a renewing its lease');
+  // …so past the first lease's end, b finds nothing to take over.
+  t += LEASE * 0.9;
+  expect(await b.tick()).toBe(0);
+
+  release();
+  expect(await passA).toBe(1);
+  expect(runs).toEqual(['a']);
+  expect(await storeA.outbox.get(job.id)).toMatchObject({ status: 'done', attempts: 1, lease_until: null });
+  // Done is done: nothing left for b later either.
+  t += LEASE * 10;
+  expect(await b.tick()).toBe(0);
+  expect(runs).toEqual(['a']);
+});
