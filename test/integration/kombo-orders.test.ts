@@ -320,7 +320,13 @@ describe('Kombo order → our order → result back in Kombo', () => {
     await w2.post(`/api/orders/${mine2.id}/cancel`);
     const outcome = await until(() => ourOrders(ko2.id)[0]!.outcome, (o) => !!o, 10_000, 'the recorded outcome');
     expect(outcome).toMatch(/not written, the order is CANCELLED in Kombo/);
-    const jobs = query<{ status: string; attempts: number }>(server.dataDir, "SELECT status, attempts FROM outbox WHERE kind = 'writeback' AND order_id = ?", mine2.id);
+    // The handler records the outcome, then the worker marks its job done: wait for the second as well.
+    const jobs = await until(
+      () => query<{ status: string; attempts: number }>(server.dataDir, "SELECT status, attempts FROM outbox WHERE kind = 'writeback' AND order_id = ?", mine2.id),
+      (j) => j.length === 1 && j[0]!.status !== 'running',
+      10_000,
+      'the write-back job finished',
+    );
     expect(jobs).toEqual([{ status: 'done', attempts: 1 }]);
     expect(kombo.requests({ method: 'PUT', path: `/v1/assessment/orders/${ko2.id}/result` })).toHaveLength(1);
   });
