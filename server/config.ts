@@ -20,6 +20,10 @@ export interface Config {
   databaseUrl?: string | null;
   /** How long an instance holds an outbox job before another may take it over (ASSAY_OUTBOX_LEASE_MS). */
   outboxLeaseMs?: number;
+  /** Longest time a client may take to send one request, headers and body (ASSAY_REQUEST_TIMEOUT_MS; slowloris). */
+  requestTimeoutMs?: number;
+  /** Connections held at once (ASSAY_MAX_CONNECTIONS); more are closed on arrival. */
+  maxConnections?: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -95,7 +99,13 @@ export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
   const lease = env.ASSAY_OUTBOX_LEASE_MS ?? '120000';
   if (!/^\d+$/.test(lease) || Number(lease) < 1000) throw new UsageError('invalid_outbox_lease', 'ASSAY_OUTBOX_LEASE_MS must be a whole number of milliseconds, at least 1000.');
+  const requestTimeout = env.ASSAY_REQUEST_TIMEOUT_MS ?? '30000';
+  if (!/^\d+$/.test(requestTimeout) || Number(requestTimeout) < 1000) throw new UsageError('invalid_request_timeout', 'ASSAY_REQUEST_TIMEOUT_MS must be a whole number of milliseconds, at least 1000.');
+  const maxConnections = env.ASSAY_MAX_CONNECTIONS ?? '1000';
+  if (!/^\d+$/.test(maxConnections) || Number(maxConnections) < 1) throw new UsageError('invalid_max_connections', 'ASSAY_MAX_CONNECTIONS must be a whole number of at least 1.');
   return {
+    requestTimeoutMs: Number(requestTimeout),
+    maxConnections: Number(maxConnections),
     databaseUrl,
     outboxLeaseMs: Number(lease),
     sessionRatePerMin: Number(rate),

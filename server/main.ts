@@ -51,17 +51,32 @@ async function main() {
   registerJobs(svc);
   const stopBackground = config.workers ? startBackground(svc) : async () => {};
   const app = createApp(svc);
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    const url = `http://${config.host}:${info.port}`;
-    // With PORT=0 the default public address can only be known once bound; links must point at it.
-    if (!process.env.PUBLIC_URL) config.publicUrl = `http://localhost:${info.port}`;
-    // One machine-readable line so tests and scripts can find the port (PORT=0 picks a free one).
-    process.stdout.write(JSON.stringify({ msg: 'listening', url, public_url: config.publicUrl, port: info.port, data_dir: config.dataDir }) + '\n');
-  });
-  // Idle keep-alive sockets live longer than a client's pause between calls (and behind a load balancer's 60 s).
-  const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
-  http.keepAliveTimeout = 65_000;
-  http.headersTimeout = 66_000;
+  const requestTimeout = config.requestTimeoutMs ?? 30_000;
+  const server = serve(
+    {
+      fetch: app.fetch,
+      port: config.port,
+      hostname: config.host,
+      serverOptions: {
+        // Idle keep-alive sockets live longer than a client's pause between calls (and behind a load balancer's 60 s);
+        // these timers only run while a request is being received, so a slow body (slowloris) is cut off at
+        // requestTimeout instead of Node's 300 s, checked every second rather than every 30 s.
+        keepAliveTimeout: 65_000,
+        requestTimeout,
+        headersTimeout: Math.min(20_000, requestTimeout),
+        connectionsCheckingInterval: 1000,
+      },
+    },
+    (info) => {
+      const url = `http://${config.host}:${info.port}`;
+      // With PORT=0 the default public address can only be known once bound; links must point at it.
+      if (!process.env.PUBLIC_URL) config.publicUrl = `http://localhost:${info.port}`;
+      // One machine-readable line so tests and scripts can find the port (PORT=0 picks a free one).
+      process.stdout.write(JSON.stringify({ msg: 'listening', url, public_url: config.publicUrl, port: info.port, data_dir: config.dataDir }) + '\n');
+    },
+  );
+  // Connections beyond the cap are closed on arrival instead of exhausting file descriptors and memory.
+  (server as unknown as { maxConnections: number }).maxConnections = config.maxConnections ?? 1000;
   let closing = false;
   const shutdown = async () => {
     if (closing) return;

@@ -42,8 +42,7 @@ export async function callVendor(url: string, opts: CallOptions = {}): Promise<V
     const e = err as Error;
     throw new RetryableError(e.name === 'TimeoutError' ? `timed out calling ${new URL(url).host}` : `network error calling ${new URL(url).host}: ${e.message}`);
   }
-  const buf = Buffer.from(await res.arrayBuffer());
-  const text = buf.subarray(0, opts.maxBytes ?? 1_000_000).toString('utf8');
+  const text = await readCapped(res, opts.maxBytes ?? 1_000_000);
   return {
     status: res.status,
     headers: res.headers,
@@ -56,6 +55,31 @@ export async function callVendor(url: string, opts: CallOptions = {}): Promise<V
       }
     },
   };
+}
+
+/**
+ * Reads at most `maxBytes` of a response body while it streams in, then cancels the rest (the connection is
+ * dropped), so a vendor sending 400 MB costs at most `maxBytes` of memory and the time to read them.
+ */
+export async function readCapped(res: Response, maxBytes: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < maxBytes) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value.byteLength > maxBytes - size ? value.subarray(0, maxBytes - size) : value);
+      size += value.byteLength;
+    }
+  } catch (err) {
+    const e = err as Error;
+    throw new RetryableError(e.name === 'TimeoutError' ? `timed out reading the answer from ${new URL(res.url || 'http://vendor').host}` : `network error reading the answer: ${e.message}`);
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Retry-After as delay-seconds or an HTTP date, in ms; null when absent or unreadable. */
