@@ -28,7 +28,20 @@ export interface CallOptions {
   maxBytes?: number;
 }
 
+/**
+ * Refuses a URL whose path has a `.` or `..` segment, plain or percent-encoded: vendor ids (Recruitee's
+ * report_id, StackOne's record_id, …) are put in paths, and `encodeURIComponent('..')` is still `..`, which
+ * URL parsing resolves, so an id of `..` would send the call to another resource of the vendor.
+ */
+export function assertNoDotSegments(url: string): void {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split(/[?#]/, 1)[0]!;
+  for (const seg of path.split('/')) {
+    if (/^(?:\.|%2e){1,2}$/i.test(seg)) throw new PermanentError(`refused to call a vendor URL with a "${seg}" path segment (an id from the vendor may not be "." or "..")`);
+  }
+}
+
 export async function callVendor(url: string, opts: CallOptions = {}): Promise<VendorResponse> {
+  assertNoDotSegments(url);
   let res: Response;
   try {
     res = await fetch(url, {

@@ -1,6 +1,7 @@
 // Outbound bodies are capped while they stream (issue 18: "400 MB read for a 1,000-byte limit"): a vendor
 // on loopback answers with an endless body; callVendor returns at most maxBytes, stops reading, and the
-// vendor sees the connection dropped after a bounded number of bytes.
+// vendor sees the connection dropped after a bounded number of bytes. Vendor ids used as path segments
+// cannot be "." or "..".
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -41,3 +42,25 @@ it('reads at most maxBytes of a 64 MiB vendor answer and drops the connection', 
   // Socket buffers on both sides hold a few MiB at most; the old code read all 64 MiB.
   expect(written).toBeLessThan(16 * 1024 * 1024);
 }, 90_000);
+
+it('refuses to call a vendor path built from an id of "..", plain or percent-encoded; the vendor sees no request', async () => {
+  const seen: string[] = [];
+  const vendor = createServer((req, res) => {
+    seen.push(req.url!);
+    res.end('{}');
+  });
+  await new Promise<void>((r) => vendor.listen(0, '127.0.0.1', () => r()));
+  const base = `http://127.0.0.1:${(vendor.address() as AddressInfo).port}`;
+  try {
+    // As the Recruitee and StackOne write-backs build them: encodeURIComponent('..') is still '..'.
+    for (const id of ['..', '.', '%2e%2E', '.%2e']) {
+      await expect(callVendor(`${base}/p/acme/reports/${id === '..' || id === '.' ? encodeURIComponent(id) : id}`, { method: 'PATCH' })).rejects.toThrow(/path segment/);
+    }
+    expect(seen).toEqual([]);
+    // An ordinary id still goes through, dots inside it included.
+    expect((await callVendor(`${base}/p/acme/reports/rep..1.2`)).status).toBe(200);
+    expect(seen).toEqual(['/p/acme/reports/rep..1.2']);
+  } finally {
+    await new Promise<void>((r) => vendor.close(() => r()));
+  }
+});
