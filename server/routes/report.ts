@@ -34,7 +34,12 @@ export function safeReturnPath(raw: unknown): string | null {
   }
   if (url.origin !== 'http://assay.invalid') return null;
   if (url.pathname === '/login' || url.pathname === '/logout') return null;
-  return url.pathname + url.search;
+  // Checked again after normalisation: `/.//evil.example` and `/a/../..//evil.example` normalise to
+  // `//evil.example…`, which a browser reads as another host.
+  const target = url.pathname + url.search;
+  if (!target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return null;
+  if (new URL(target, 'http://assay.invalid').origin !== 'http://assay.invalid') return null;
+  return target;
 }
 
 /**
