@@ -13,6 +13,10 @@ export interface Config {
   /** Background loops (outbox worker, sweepers); off in some tests and CLI commands. */
   workers: boolean;
   demo: boolean;
+  /** Why demo mode is on or off, for the startup log. */
+  demoReason?: string;
+  /** True when NODE_ENV=production. */
+  production?: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Context exchanges allowed per client address per minute (brute force on /api/session gets 429). */
   sessionRatePerMin: number;
@@ -85,7 +89,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
     throw new UsageError('invalid_log_level', 'LOG_LEVEL must be one of debug, info, warn, error, silent.');
   }
-  mkdirSync(dataDir, { recursive: true });
+  // Owner-only: the folder holds the database, the master key and copies of e-mails with live candidate links.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   let masterKey: Buffer;
   if (env.ASSAY_MASTER_KEY) {
     masterKey = parseMasterKey(env.ASSAY_MASTER_KEY, 'ASSAY_MASTER_KEY');
@@ -103,7 +108,15 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^\d+$/.test(requestTimeout) || Number(requestTimeout) < 1000) throw new UsageError('invalid_request_timeout', 'ASSAY_REQUEST_TIMEOUT_MS must be a whole number of milliseconds, at least 1000.');
   const maxConnections = env.ASSAY_MAX_CONNECTIONS ?? '1000';
   if (!/^\d+$/.test(maxConnections) || Number(maxConnections) < 1) throw new UsageError('invalid_max_connections', 'ASSAY_MAX_CONNECTIONS must be a whole number of at least 1.');
+  const production = env.NODE_ENV === 'production';
+  const demoSetting = (env.ASSAY_DEMO ?? '').trim().toLowerCase();
+  if (!['', 'on', 'off'].includes(demoSetting)) throw new UsageError('invalid_demo', `ASSAY_DEMO must be "on" or "off" (unset: on, except with NODE_ENV=production), not "${env.ASSAY_DEMO}".`);
+  // Demo mode mints admin contexts without a login: on by default only outside production.
+  const demo = demoSetting === 'on' || (demoSetting === '' && !production);
+  const demoReason = demoSetting ? `ASSAY_DEMO=${demoSetting}` : production ? 'NODE_ENV=production (set ASSAY_DEMO=on to enable)' : 'default outside production (set ASSAY_DEMO=off to disable)';
   return {
+    production,
+    demoReason,
     requestTimeoutMs: Number(requestTimeout),
     maxConnections: Number(maxConnections),
     databaseUrl,
@@ -116,7 +129,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl,
     masterKey,
     workers: env.ASSAY_WORKERS !== 'off',
-    demo: env.ASSAY_DEMO !== 'off',
+    demo,
     logLevel,
   };
 }

@@ -99,5 +99,6 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
+  process.umask(0o077); // as the server: files the CLI creates in DATA_DIR are the owner's only
   runCli(process.argv.slice(2)).then(exitAfterFlush);
 }
