@@ -1,4 +1,5 @@
 // The one outbound HTTP helper: timeouts, no redirects followed, bounded bodies, Retry-After parsing.
+import { redact } from '../log.ts';
 
 export class RetryableError extends Error {
   constructor(message: string, readonly retryAfterMs: number | null = null) {
@@ -53,7 +54,7 @@ export async function callVendor(url: string, opts: CallOptions = {}): Promise<V
     });
   } catch (err) {
     const e = err as Error;
-    throw new RetryableError(e.name === 'TimeoutError' ? `timed out calling ${new URL(url).host}` : `network error calling ${new URL(url).host}: ${e.message}`);
+    throw new RetryableError(e.name === 'TimeoutError' ? `timed out calling ${new URL(url).host}` : redact(`network error calling ${new URL(url).host}: ${e.message}`));
   }
   const text = await readCapped(res, opts.maxBytes ?? 1_000_000);
   return {
@@ -105,7 +106,8 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 
 /** Turns a non-2xx answer into the error the outbox understands (retry or dead letter). */
 export function failureFor(res: VendorResponse, what: string): RetryableError | PermanentError {
-  const detail = `${what}: HTTP ${res.status} ${res.text.slice(0, 300)}`.trim();
+  // Vendor error bodies may echo the candidate's address or a token: redacted before the outbox stores them.
+  const detail = redact(`${what}: HTTP ${res.status} ${res.text.slice(0, 300)}`).trim();
   if (res.status === 408 || res.status === 425 || res.status === 429 || res.status >= 500) {
     return new RetryableError(detail, parseRetryAfter(res.headers.get('retry-after')));
   }
