@@ -3,6 +3,7 @@ import { requestId } from 'hono/request-id';
 import { openAPIRouteHandler } from 'hono-openapi';
 import { ApiError } from './errors.ts';
 import { baselineHeaders, bodyLimit, onError } from './http/middleware.ts';
+import { clientAddressMiddleware } from './http/rate-limit.ts';
 import { pages } from './routes/pages.ts';
 import { partner, webhooks } from './routes/webhooks.ts';
 import { widgetApi } from './routes/widget-api.ts';
@@ -21,6 +22,7 @@ export function createApp(svc: Services) {
   app.use('*', requestId());
   app.use('*', baselineHeaders({ https: svc.config.publicUrl.startsWith('https:') }));
   app.use('*', bodyLimit()); // every body counted as it arrives: 413 at the limit, chunked or not
+  app.use('*', clientAddressMiddleware(svc.config.trustProxy)); // TRUST_PROXY: how rate limits see the client
   app.onError(onError(svc.log));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `Nothing at ${c.req.method} ${c.req.path}.` } }, 404));
 

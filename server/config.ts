@@ -26,6 +26,14 @@ export interface Config {
   outboxLeaseMs?: number;
   /** Longest time a client may take to send one request, headers and body (ASSAY_REQUEST_TIMEOUT_MS; slowloris). */
   requestTimeoutMs?: number;
+  /**
+   * How to read the client's address (TRUST_PROXY): null = the socket's peer (default: headers anyone can
+   * send are ignored); a number n = the n-th address from the right of X-Forwarded-For (n proxies of ours
+   * append to it); a header name = that header, set by our proxy (e.g. x-real-ip).
+   */
+  trustProxy?: number | string | null;
+  /** First delay after repeated failed logins for one account+e-mail, doubling per failure (ASSAY_LOGIN_DELAY_MS). */
+  loginDelayMs?: number;
   /** Connections held at once (ASSAY_MAX_CONNECTIONS); more are closed on arrival. */
   maxConnections?: number;
 }
@@ -108,6 +116,14 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^\d+$/.test(requestTimeout) || Number(requestTimeout) < 1000) throw new UsageError('invalid_request_timeout', 'ASSAY_REQUEST_TIMEOUT_MS must be a whole number of milliseconds, at least 1000.');
   const maxConnections = env.ASSAY_MAX_CONNECTIONS ?? '1000';
   if (!/^\d+$/.test(maxConnections) || Number(maxConnections) < 1) throw new UsageError('invalid_max_connections', 'ASSAY_MAX_CONNECTIONS must be a whole number of at least 1.');
+  const tp = (env.TRUST_PROXY ?? '').trim().toLowerCase();
+  let trustProxy: number | string | null = null;
+  if (tp === '' || tp === 'off' || tp === 'false' || tp === '0') trustProxy = null;
+  else if (/^\d+$/.test(tp) && Number(tp) <= 10) trustProxy = Number(tp);
+  else if (/^[a-z][a-z0-9-]{1,63}$/.test(tp) && tp !== 'on' && tp !== 'true') trustProxy = tp;
+  else throw new UsageError('invalid_trust_proxy', `TRUST_PROXY must be off, the number of proxies in front of Assay that append to X-Forwarded-For (1 to 10), or the name of the header your proxy sets (e.g. x-real-ip), not "${env.TRUST_PROXY}".`);
+  const loginDelay = env.ASSAY_LOGIN_DELAY_MS ?? '1000';
+  if (!/^\d+$/.test(loginDelay) || Number(loginDelay) < 100 || Number(loginDelay) > 3_600_000) throw new UsageError('invalid_login_delay', 'ASSAY_LOGIN_DELAY_MS must be a whole number of milliseconds from 100 to 3600000.');
   const production = env.NODE_ENV === 'production';
   const demoSetting = (env.ASSAY_DEMO ?? '').trim().toLowerCase();
   if (!['', 'on', 'off'].includes(demoSetting)) throw new UsageError('invalid_demo', `ASSAY_DEMO must be "on" or "off" (unset: on, except with NODE_ENV=production), not "${env.ASSAY_DEMO}".`);
@@ -115,6 +131,8 @@ export function loadConfig(env: Env = process.env): Config {
   const demo = demoSetting === 'on' || (demoSetting === '' && !production);
   const demoReason = demoSetting ? `ASSAY_DEMO=${demoSetting}` : production ? 'NODE_ENV=production (set ASSAY_DEMO=on to enable)' : 'default outside production (set ASSAY_DEMO=off to disable)';
   return {
+    loginDelayMs: Number(loginDelay),
+    trustProxy,
     production,
     demoReason,
     requestTimeoutMs: Number(requestTimeout),
