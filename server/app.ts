@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { openAPIRouteHandler } from 'hono-openapi';
 import { ApiError } from './errors.ts';
-import { baselineHeaders, bodyLimit, onError } from './http/middleware.ts';
+import { baselineHeaders, bodyLimit, methodNotAllowed, onError } from './http/middleware.ts';
 import { clientAddressMiddleware } from './http/rate-limit.ts';
 import { pages } from './routes/pages.ts';
 import { partner, webhooks } from './routes/webhooks.ts';
@@ -21,6 +21,7 @@ export function createApp(svc: Services) {
   const app = new Hono();
   app.use('*', requestId());
   app.use('*', baselineHeaders({ https: svc.config.publicUrl.startsWith('https:') }));
+  app.use('*', methodNotAllowed(app)); // 405 + Allow before login checks and rate limits
   app.use('*', bodyLimit()); // every body counted as it arrives: 413 at the limit, chunked or not
   app.use('*', clientAddressMiddleware(svc.config.trustProxy)); // TRUST_PROXY: how rate limits see the client
   app.onError(onError(svc.log));

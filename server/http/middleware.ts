@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ApiError, errorBody } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -90,6 +90,27 @@ export function jsonBodyGuard(maxBytes: number): MiddlewareHandler {
 /** Answers 413 for a body over the limit (declared or counted while reading); the body read is kept for the handler. */
 export async function refuseOversized(c: Context, maxBytes: number): Promise<void> {
   await readBounded(c, maxBytes);
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * 405 with Allow for a method no route has at a path that other methods do have, before any login check or
+ * rate limit runs (so a wrong method is never answered 401, 404 or 429). Middleware (`use`) does not count.
+ */
+export function methodNotAllowed(app: Hono<any>): MiddlewareHandler {
+  const endpoint = (method: string, path: string) => {
+    const [matches] = app.router.match(method, path) as unknown as [[[unknown, { method: string }], unknown][]];
+    return matches.some(([[, r]]) => r.method !== 'ALL');
+  };
+  return async (c, next) => {
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+    if (!endpoint(method, c.req.path)) {
+      const allow = METHODS.filter((m) => m !== method && endpoint(m, c.req.path));
+      if (allow.length > 0) throw new ApiError(405, 'method_not_allowed', `${c.req.method} is not supported here; use ${allow.join(' or ')}.`, { Allow: allow.join(', ') });
+    }
+    await next();
+  };
 }
 
 export function onError(log: Logger) {
