@@ -40,3 +40,23 @@ it('answers 405 with Allow for every method an operation does not document', asy
   const ok = await fetch(`${srv.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ context: 'x' }) });
   expect(ok.status).not.toBe(429);
 });
+
+it('documents 413 on every operation that takes a body, and answers it in the documented Error shape', async () => {
+  expect(doc).toHaveProperty('components.schemas.Error');
+  const big = '{"x":"' + 'a'.repeat(300 * 1024) + '"}';
+  let checked = 0;
+  for (const [template, ops] of Object.entries(doc.paths)) {
+    for (const m of ['post', 'put', 'patch'].filter((x) => x in ops)) {
+      const op = ops[m] as { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> };
+      expect(op.responses['413'], `${m} ${template} documents 413`).toBeDefined();
+      const res = await fetch(`${srv.url}${concrete(template)}`, { method: m.toUpperCase(), headers: { 'content-type': 'application/json' }, body: big });
+      const body = await res.json();
+      expect(res.status, `${m} ${template}`).toBe(413);
+      // The Error schema: { error: { code: string, message: string } } and nothing else at the top.
+      expect(Object.keys(body)).toEqual(['error']);
+      expect(body.error).toEqual({ code: 'body_too_large', message: expect.any(String) });
+      checked++;
+    }
+  }
+  expect(checked).toBeGreaterThan(10);
+});
