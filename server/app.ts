@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
-import { openAPIRouteHandler } from 'hono-openapi';
+import { generateSpecs } from 'hono-openapi';
+import { completeDocument } from './http/openapi.ts';
 import { ApiError } from './errors.ts';
-import { baselineHeaders, onError } from './http/middleware.ts';
+import { baselineHeaders, bodyLimit, methodNotAllowed, onError } from './http/middleware.ts';
+import { clientAddressMiddleware } from './http/rate-limit.ts';
 import { pages } from './routes/pages.ts';
 import { partner, webhooks } from './routes/webhooks.ts';
 import { widgetApi } from './routes/widget-api.ts';
@@ -20,6 +22,9 @@ export function createApp(svc: Services) {
   const app = new Hono();
   app.use('*', requestId());
   app.use('*', baselineHeaders({ https: svc.config.publicUrl.startsWith('https:') }));
+  app.use('*', methodNotAllowed(app)); // 405 + Allow before login checks and rate limits
+  app.use('*', bodyLimit()); // every body counted as it arrives: 413 at the limit, chunked or not
+  app.use('*', clientAddressMiddleware(svc.config.trustProxy)); // TRUST_PROXY: how rate limits see the client
   app.onError(onError(svc.log));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `Nothing at ${c.req.method} ${c.req.path}.` } }, 404));
 
@@ -36,17 +41,23 @@ export function createApp(svc: Services) {
   app.route('/partner', partner(svc));
   app.route('/', pages(svc));
 
-  app.get(
-    '/openapi.json',
-    openAPIRouteHandler(app, {
+  let openapi: Promise<unknown> | null = null;
+  app.get('/openapi.json', async (c) => {
+    openapi ??= generateSpecs(app, {
       documentation: {
         openapi: '3.1.0',
         info: { title: 'Assay BFF', version: '1.0.0', description: 'Widget API, candidate API, partner endpoints and webhooks of Assay.' },
         servers: [{ url: svc.config.publicUrl }],
         components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       },
-    }),
-  );
+    })
+      .then((doc) => completeDocument(doc as never))
+      .catch((err) => {
+        openapi = null; // try again on the next request
+        throw err;
+      });
+    return c.json(await openapi);
+  });
   app.all('/openapi.json', () => {
     throw new ApiError(405, 'method_not_allowed', 'Use GET.');
   });

@@ -13,6 +13,10 @@ export interface Config {
   /** Background loops (outbox worker, sweepers); off in some tests and CLI commands. */
   workers: boolean;
   demo: boolean;
+  /** Why demo mode is on or off, for the startup log. */
+  demoReason?: string;
+  /** True when NODE_ENV=production. */
+  production?: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Context exchanges allowed per client address per minute (brute force on /api/session gets 429). */
   sessionRatePerMin: number;
@@ -24,6 +28,18 @@ export interface Config {
   sweepMs?: number;
   /** How often candidates past their account's retention period are erased (ASSAY_RETENTION_SWEEP_MS, default 1 h). */
   retentionSweepMs?: number;
+  /** Longest time a client may take to send one request, headers and body (ASSAY_REQUEST_TIMEOUT_MS; slowloris). */
+  requestTimeoutMs?: number;
+  /**
+   * How to read the client's address (TRUST_PROXY): null = the socket's peer (default: headers anyone can
+   * send are ignored); a number n = the n-th address from the right of X-Forwarded-For (n proxies of ours
+   * append to it); a header name = that header, set by our proxy (e.g. x-real-ip).
+   */
+  trustProxy?: number | string | null;
+  /** First delay after repeated failed logins for one account+e-mail, doubling per failure (ASSAY_LOGIN_DELAY_MS). */
+  loginDelayMs?: number;
+  /** Connections held at once (ASSAY_MAX_CONNECTIONS); more are closed on arrival. */
+  maxConnections?: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -85,7 +101,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
     throw new UsageError('invalid_log_level', 'LOG_LEVEL must be one of debug, info, warn, error, silent.');
   }
-  mkdirSync(dataDir, { recursive: true });
+  // Owner-only: the folder holds the database, the master key and copies of e-mails with live candidate links.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   let masterKey: Buffer;
   if (env.ASSAY_MASTER_KEY) {
     masterKey = parseMasterKey(env.ASSAY_MASTER_KEY, 'ASSAY_MASTER_KEY');
@@ -106,7 +123,31 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const sweepMs = interval('ASSAY_SWEEP_MS', env.ASSAY_SWEEP_MS, 30_000);
   const retentionSweepMs = interval('ASSAY_RETENTION_SWEEP_MS', env.ASSAY_RETENTION_SWEEP_MS, 3_600_000);
+  const requestTimeout = env.ASSAY_REQUEST_TIMEOUT_MS ?? '30000';
+  if (!/^\d+$/.test(requestTimeout) || Number(requestTimeout) < 1000) throw new UsageError('invalid_request_timeout', 'ASSAY_REQUEST_TIMEOUT_MS must be a whole number of milliseconds, at least 1000.');
+  const maxConnections = env.ASSAY_MAX_CONNECTIONS ?? '1000';
+  if (!/^\d+$/.test(maxConnections) || Number(maxConnections) < 1) throw new UsageError('invalid_max_connections', 'ASSAY_MAX_CONNECTIONS must be a whole number of at least 1.');
+  const tp = (env.TRUST_PROXY ?? '').trim().toLowerCase();
+  let trustProxy: number | string | null = null;
+  if (tp === '' || tp === 'off' || tp === 'false' || tp === '0') trustProxy = null;
+  else if (/^\d+$/.test(tp) && Number(tp) <= 10) trustProxy = Number(tp);
+  else if (/^[a-z][a-z0-9-]{1,63}$/.test(tp) && tp !== 'on' && tp !== 'true') trustProxy = tp;
+  else throw new UsageError('invalid_trust_proxy', `TRUST_PROXY must be off, the number of proxies in front of Assay that append to X-Forwarded-For (1 to 10), or the name of the header your proxy sets (e.g. x-real-ip), not "${env.TRUST_PROXY}".`);
+  const loginDelay = env.ASSAY_LOGIN_DELAY_MS ?? '1000';
+  if (!/^\d+$/.test(loginDelay) || Number(loginDelay) < 100 || Number(loginDelay) > 3_600_000) throw new UsageError('invalid_login_delay', 'ASSAY_LOGIN_DELAY_MS must be a whole number of milliseconds from 100 to 3600000.');
+  const production = env.NODE_ENV === 'production';
+  const demoSetting = (env.ASSAY_DEMO ?? '').trim().toLowerCase();
+  if (!['', 'on', 'off'].includes(demoSetting)) throw new UsageError('invalid_demo', `ASSAY_DEMO must be "on" or "off" (unset: on, except with NODE_ENV=production), not "${env.ASSAY_DEMO}".`);
+  // Demo mode mints admin contexts without a login: on by default only outside production.
+  const demo = demoSetting === 'on' || (demoSetting === '' && !production);
+  const demoReason = demoSetting ? `ASSAY_DEMO=${demoSetting}` : production ? 'NODE_ENV=production (set ASSAY_DEMO=on to enable)' : 'default outside production (set ASSAY_DEMO=off to disable)';
   return {
+    loginDelayMs: Number(loginDelay),
+    trustProxy,
+    production,
+    demoReason,
+    requestTimeoutMs: Number(requestTimeout),
+    maxConnections: Number(maxConnections),
     databaseUrl,
     outboxLeaseMs: Number(lease),
     sweepMs,
@@ -119,7 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl,
     masterKey,
     workers: env.ASSAY_WORKERS !== 'off',
-    demo: env.ASSAY_DEMO !== 'off',
+    demo,
     logLevel,
   };
 }

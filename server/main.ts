@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
@@ -9,6 +10,8 @@ import { startBackground } from './background.ts';
 import './connectors/register.ts';
 
 async function main() {
+  // Files we create (database, WAL, .eml copies, demo.json) are readable by the owner only: 0600, folders 0700.
+  process.umask(0o077);
   let config;
   try {
     config = loadConfig();
@@ -38,6 +41,9 @@ async function main() {
       process.exit(2);
     }
   }
+  const shared = dataFolderShared(config.dataDir);
+  if (shared) svc.log.warn('data folder is accessible to other users', { data_dir: config.dataDir, mode: shared, fix: `chmod 700 ${config.dataDir}` });
+  svc.log.info(`demo mode ${config.demo ? 'on' : 'off'}`, { reason: config.demoReason });
   if (config.demo) {
     try {
       const demo = await seedDemo(svc);
@@ -51,17 +57,32 @@ async function main() {
   registerJobs(svc);
   const stopBackground = config.workers ? startBackground(svc) : async () => {};
   const app = createApp(svc);
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    const url = `http://${config.host}:${info.port}`;
-    // With PORT=0 the default public address can only be known once bound; links must point at it.
-    if (!process.env.PUBLIC_URL) config.publicUrl = `http://localhost:${info.port}`;
-    // One machine-readable line so tests and scripts can find the port (PORT=0 picks a free one).
-    process.stdout.write(JSON.stringify({ msg: 'listening', url, public_url: config.publicUrl, port: info.port, data_dir: config.dataDir }) + '\n');
-  });
-  // Idle keep-alive sockets live longer than a client's pause between calls (and behind a load balancer's 60 s).
-  const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
-  http.keepAliveTimeout = 65_000;
-  http.headersTimeout = 66_000;
+  const requestTimeout = config.requestTimeoutMs ?? 30_000;
+  const server = serve(
+    {
+      fetch: app.fetch,
+      port: config.port,
+      hostname: config.host,
+      serverOptions: {
+        // Idle keep-alive sockets live longer than a client's pause between calls (and behind a load balancer's 60 s);
+        // these timers only run while a request is being received, so a slow body (slowloris) is cut off at
+        // requestTimeout instead of Node's 300 s, checked every second rather than every 30 s.
+        keepAliveTimeout: 65_000,
+        requestTimeout,
+        headersTimeout: Math.min(20_000, requestTimeout),
+        connectionsCheckingInterval: 1000,
+      },
+    },
+    (info) => {
+      const url = `http://${config.host}:${info.port}`;
+      // With PORT=0 the default public address can only be known once bound; links must point at it.
+      if (!process.env.PUBLIC_URL) config.publicUrl = `http://localhost:${info.port}`;
+      // One machine-readable line so tests and scripts can find the port (PORT=0 picks a free one).
+      process.stdout.write(JSON.stringify({ msg: 'listening', url, public_url: config.publicUrl, port: info.port, data_dir: config.dataDir, demo: config.demo }) + '\n');
+    },
+  );
+  // Connections beyond the cap are closed on arrival instead of exhausting file descriptors and memory.
+  (server as unknown as { maxConnections: number }).maxConnections = config.maxConnections ?? 1000;
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
@@ -73,6 +94,16 @@ async function main() {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+/** The folder's mode as octal text when group or others have any access to it, else null. */
+function dataFolderShared(dir: string): string | null {
+  try {
+    const mode = statSync(dir).mode & 0o777;
+    return mode & 0o077 ? mode.toString(8).padStart(4, '0') : null;
+  } catch {
+    return null;
+  }
 }
 
 main().catch((err) => {

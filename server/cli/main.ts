@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { UsageError } from '../errors.ts';
@@ -81,6 +83,22 @@ export async function runCli(argv: string[], io = { stdout: (s: string) => proce
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('assay.mjs') || process.argv[1]?.endsWith('cli/main.ts')) {
-  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+/** Exits once stdout has been written out (a pipe is asynchronous: process.exit alone can cut the output). */
+export function exitAfterFlush(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.exit(code));
+}
+
+/** True when this file is the program (`tsx server/cli/main.ts`, as `npm run assay` starts it), symlinks resolved. */
+function isMain(): boolean {
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  process.umask(0o077); // as the server: files the CLI creates in DATA_DIR are the owner's only
+  runCli(process.argv.slice(2)).then(exitAfterFlush);
 }

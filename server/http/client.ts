@@ -1,4 +1,5 @@
 // The one outbound HTTP helper: timeouts, no redirects followed, bounded bodies, Retry-After parsing.
+import { redact } from '../log.ts';
 
 export class RetryableError extends Error {
   constructor(message: string, readonly retryAfterMs: number | null = null) {
@@ -28,7 +29,20 @@ export interface CallOptions {
   maxBytes?: number;
 }
 
+/**
+ * Refuses a URL whose path has a `.` or `..` segment, plain or percent-encoded: vendor ids (Recruitee's
+ * report_id, StackOne's record_id, …) are put in paths, and `encodeURIComponent('..')` is still `..`, which
+ * URL parsing resolves, so an id of `..` would send the call to another resource of the vendor.
+ */
+export function assertNoDotSegments(url: string): void {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split(/[?#]/, 1)[0]!;
+  for (const seg of path.split('/')) {
+    if (/^(?:\.|%2e){1,2}$/i.test(seg)) throw new PermanentError(`refused to call a vendor URL with a "${seg}" path segment (an id from the vendor may not be "." or "..")`);
+  }
+}
+
 export async function callVendor(url: string, opts: CallOptions = {}): Promise<VendorResponse> {
+  assertNoDotSegments(url);
   let res: Response;
   try {
     res = await fetch(url, {
@@ -40,10 +54,9 @@ export async function callVendor(url: string, opts: CallOptions = {}): Promise<V
     });
   } catch (err) {
     const e = err as Error;
-    throw new RetryableError(e.name === 'TimeoutError' ? `timed out calling ${new URL(url).host}` : `network error calling ${new URL(url).host}: ${e.message}`);
+    throw new RetryableError(e.name === 'TimeoutError' ? `timed out calling ${new URL(url).host}` : redact(`network error calling ${new URL(url).host}: ${e.message}`));
   }
-  const buf = Buffer.from(await res.arrayBuffer());
-  const text = buf.subarray(0, opts.maxBytes ?? 1_000_000).toString('utf8');
+  const text = await readCapped(res, opts.maxBytes ?? 1_000_000);
   return {
     status: res.status,
     headers: res.headers,
@@ -58,6 +71,31 @@ export async function callVendor(url: string, opts: CallOptions = {}): Promise<V
   };
 }
 
+/**
+ * Reads at most `maxBytes` of a response body while it streams in, then cancels the rest (the connection is
+ * dropped), so a vendor sending 400 MB costs at most `maxBytes` of memory and the time to read them.
+ */
+export async function readCapped(res: Response, maxBytes: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < maxBytes) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value.byteLength > maxBytes - size ? value.subarray(0, maxBytes - size) : value);
+      size += value.byteLength;
+    }
+  } catch (err) {
+    const e = err as Error;
+    throw new RetryableError(e.name === 'TimeoutError' ? `timed out reading the answer from ${new URL(res.url || 'http://vendor').host}` : `network error reading the answer: ${e.message}`);
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** Retry-After as delay-seconds or an HTTP date, in ms; null when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
   if (!value) return null;
@@ -68,7 +106,8 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 
 /** Turns a non-2xx answer into the error the outbox understands (retry or dead letter). */
 export function failureFor(res: VendorResponse, what: string): RetryableError | PermanentError {
-  const detail = `${what}: HTTP ${res.status} ${res.text.slice(0, 300)}`.trim();
+  // Vendor error bodies may echo the candidate's address or a token: redacted before the outbox stores them.
+  const detail = redact(`${what}: HTTP ${res.status} ${res.text.slice(0, 300)}`).trim();
   if (res.status === 408 || res.status === 425 || res.status === 429 || res.status >= 500) {
     return new RetryableError(detail, parseRetryAfter(res.headers.get('retry-after')));
   }

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ApiError, errorBody } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -21,14 +21,63 @@ export function baselineHeaders(opts: { https: boolean }): MiddlewareHandler {
   };
 }
 
+/** The largest body any route accepts (webhooks: 256 KiB); routes set tighter limits of their own. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+// The rest of the body is not read into memory: after the answer @hono/node-server discards what is still
+// arriving for at most 500 ms (a "lingering close", so the client sees the 413 instead of a reset) and then
+// closes the connection.
+const tooLarge = (maxBytes: number) => new ApiError(413, 'body_too_large', `Request bodies may be at most ${maxBytes} bytes.`);
+
+/**
+ * Reads the request body counting bytes as they arrive and stops at `maxBytes` with 413, whether the length
+ * was declared or the body is chunked, so no body larger than the limit is ever held in memory. The bytes
+ * read replace the request's body, so later readers (validators, webhook signatures) see them unchanged.
+ */
+export async function readBounded(c: Context, maxBytes: number): Promise<Uint8Array> {
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  const stream = c.req.raw.body;
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      reader.releaseLock();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const ch of chunks) {
+    body.set(ch, at);
+    at += ch.byteLength;
+  }
+  c.req.raw = new Request(c.req.url, { method: c.req.method, headers: c.req.raw.headers, body });
+  return body;
+}
+
+const READS_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Every request body, on every route, is read through readBounded with the largest limit any route has. */
+export function bodyLimit(maxBytes = MAX_BODY_BYTES): MiddlewareHandler {
+  return async (c, next) => {
+    if (READS_BODY.has(c.req.method)) await readBounded(c, maxBytes);
+    await next();
+  };
+}
+
 /** JSON bodies only, within a size limit, so a refused request never reaches a handler. */
 export function jsonBodyGuard(maxBytes: number): MiddlewareHandler {
   return async (c, next) => {
     const m = c.req.method;
     if (m === 'POST' || m === 'PUT' || m === 'PATCH') {
-      await refuseOversized(c, maxBytes);
-      const raw = new Uint8Array(await c.req.arrayBuffer()); // cached by Hono for the validators
-      if (raw.byteLength > maxBytes) throw new ApiError(413, 'body_too_large', `Request bodies may be at most ${maxBytes} bytes.`);
+      const raw = await readBounded(c, maxBytes);
       if (raw.byteLength > 0) {
         const type = c.req.header('content-type') ?? '';
         if (!/^application\/json\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the body as JSON with Content-Type: application/json.');
@@ -38,17 +87,30 @@ export function jsonBodyGuard(maxBytes: number): MiddlewareHandler {
   };
 }
 
-const DRAIN_LIMIT = 1024 * 1024;
+/** Answers 413 for a body over the limit (declared or counted while reading); the body read is kept for the handler. */
+export async function refuseOversized(c: Context, maxBytes: number): Promise<void> {
+  await readBounded(c, maxBytes);
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
- * Answers 413 for a declared length over the limit. Bodies up to 1 MiB are read first so the client sees
- * the answer instead of a reset connection; larger ones are cut off (reading them would invite abuse).
+ * 405 with Allow for a method no route has at a path that other methods do have, before any login check or
+ * rate limit runs (so a wrong method is never answered 401, 404 or 429). Middleware (`use`) does not count.
  */
-export async function refuseOversized(c: Context, maxBytes: number): Promise<void> {
-  const len = Number(c.req.header('content-length') ?? '0');
-  if (!(len > maxBytes)) return;
-  if (len <= DRAIN_LIMIT) await c.req.arrayBuffer().catch(() => undefined);
-  throw new ApiError(413, 'body_too_large', `Request bodies may be at most ${maxBytes} bytes.`, len > DRAIN_LIMIT ? { Connection: 'close' } : {});
+export function methodNotAllowed(app: Hono<any>): MiddlewareHandler {
+  const endpoint = (method: string, path: string) => {
+    const [matches] = app.router.match(method, path) as unknown as [[[unknown, { method: string }], unknown][]];
+    return matches.some(([[, r]]) => r.method !== 'ALL');
+  };
+  return async (c, next) => {
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+    if (!endpoint(method, c.req.path)) {
+      const allow = METHODS.filter((m) => m !== method && endpoint(m, c.req.path));
+      if (allow.length > 0) throw new ApiError(405, 'method_not_allowed', `${c.req.method} is not supported here; use ${allow.join(' or ')}.`, { Allow: allow.join(', ') });
+    }
+    await next();
+  };
 }
 
 export function onError(log: Logger) {

@@ -2,13 +2,37 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { ApiError } from '../errors.ts';
 
-/** The peer address as the socket saw it (headers like X-Forwarded-For are not trusted: anyone can send them). */
-export function clientAddress(c: Context): string {
+const socketAddress = (c: Context): string => {
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
     return 'unknown'; // app.request() in tests has no socket
   }
+};
+
+/**
+ * The client's address as TRUST_PROXY says to read it (set once per request by clientAddressMiddleware):
+ * without TRUST_PROXY the socket's peer, since headers like X-Forwarded-For can be sent by anyone.
+ */
+export function clientAddress(c: Context): string {
+  return (c.get('clientAddress' as never) as string | undefined) ?? socketAddress(c);
+}
+
+/** Reads the client address once per request, per TRUST_PROXY (see Config.trustProxy). */
+export function clientAddressMiddleware(trustProxy: number | string | null | undefined): MiddlewareHandler {
+  return async (c, next) => {
+    let addr = socketAddress(c);
+    if (typeof trustProxy === 'number' && trustProxy > 0) {
+      // Each of our n proxies appends the address it saw; entries left of those were written by the client.
+      const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      if (hops.length > 0) addr = hops[Math.max(0, hops.length - trustProxy)]!;
+    } else if (typeof trustProxy === 'string') {
+      const v = c.req.header(trustProxy)?.split(',')[0]?.trim();
+      if (v) addr = v;
+    }
+    c.set('clientAddress' as never, addr.slice(0, 64) as never);
+    await next();
+  };
 }
 
 /**

@@ -17,6 +17,14 @@ const TYPES: Record<string, string> = {
 };
 
 const cache = new Map<string, Buffer | null>();
+/** Misses remembered in production, at most MAX_MISSES (the oldest is forgotten first), so unique 404 paths cannot grow memory. */
+const MAX_MISSES = 1024;
+const misses: string[] = [];
+function rememberMiss(path: string): void {
+  if (misses.length >= MAX_MISSES) cache.delete(misses.shift()!);
+  misses.push(path);
+  cache.set(path, null);
+}
 
 /** Reads a built file under dist/ (never outside it); cached in memory since builds are immutable per deploy. */
 export async function readDist(rel: string): Promise<{ body: Buffer; type: string } | null> {
@@ -25,7 +33,8 @@ export async function readDist(rel: string): Promise<{ body: Buffer; type: strin
   let body = cache.get(path);
   if (body === undefined) {
     body = await readFile(path).catch(() => null);
-    if (process.env.NODE_ENV === 'production' || body) cache.set(path, body);
+    if (body) cache.set(path, body); // only files that exist: bounded by the build itself
+    else if (process.env.NODE_ENV === 'production') rememberMiss(path);
   }
   if (!body) return null;
   return { body, type: TYPES[extname(path)] ?? 'application/octet-stream' };

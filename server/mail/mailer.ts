@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { RetryableError } from '../http/client.ts';
+import { redact } from '../log.ts';
 
 export interface Mail {
   to: string;
@@ -39,7 +40,8 @@ export function createMailer(opts: { smtpUrl: string | null; dataDir: string; fr
         }
         return { messageId: info.messageId };
       } catch (err) {
-        throw new RetryableError(`mail not sent: ${(err as Error).message}`);
+        // SMTP refusals quote the recipient ("550 <ada@example.com>: unknown"): redacted before the outbox stores it.
+        throw new RetryableError(redact(`mail not sent: ${(err as Error).message}`));
       }
     },
     eraseTagged(tag) {

@@ -1,5 +1,5 @@
 import { PermanentError, RetryableError } from '../http/client.ts';
-import type { Logger } from '../log.ts';
+import { redact, type Logger } from '../log.ts';
 import type { OutboxJob, Store } from '../store/types.ts';
 import { nextDelayMs } from './backoff.ts';
 
@@ -119,6 +119,8 @@ export class OutboxWorker {
       this.log.info('outbox job done', { job: job.id, kind: job.kind, attempt: job.attempts + 1 });
     } catch (err) {
       const e = err as Error;
+      // The stored error is shown by `assay outbox:list` and kept after erasure: no address or token in it.
+      e.message = redact(e.message);
       if (e instanceof NotReadyError) {
         await this.store.outbox.retry(job.id, this.#now() + e.waitMs, e.message, false);
         return;

@@ -34,33 +34,48 @@ export function safeReturnPath(raw: unknown): string | null {
   }
   if (url.origin !== 'http://assay.invalid') return null;
   if (url.pathname === '/login' || url.pathname === '/logout') return null;
-  return url.pathname + url.search;
+  // Checked again after normalisation: `/.//evil.example` and `/a/../..//evil.example` normalise to
+  // `//evil.example…`, which a browser reads as another host.
+  const target = url.pathname + url.search;
+  if (!target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return null;
+  if (new URL(target, 'http://assay.invalid').origin !== 'http://assay.invalid') return null;
+  return target;
 }
 
 /**
- * Failed logins per e-mail address and per client: after `max` failures within the window the key is
- * locked for the window; only the moment of locking is reported, so the audit log gets one entry.
+ * Failed logins per key (account+e-mail, or client address). Fixed: after `max` failures within the window the
+ * key is locked for the window. Growing (`growth` given): from the `max`-th failure on, each failure makes the
+ * next attempt wait base × 2^(failures − max), at most `capMs` — a delay that slows guessing without letting
+ * anyone who knows an address lock its owner out. Only the first lock or delay is reported (one audit entry).
  */
 export class LoginThrottle {
   readonly #fails = new Map<string, { count: number; since: number; lockedUntil: number }>();
   constructor(
     readonly max = 5,
     readonly windowMs = 15 * 60_000,
+    readonly growth: { baseMs: number; capMs: number } | null = null,
   ) {}
   lockedFor(key: string, now: number): number {
     const f = this.#fails.get(key);
     return f && f.lockedUntil > now ? f.lockedUntil - now : 0;
   }
-  fail(key: string, now: number): { locked: boolean } {
+  fail(key: string, now: number): { locked: boolean; waitMs: number } {
     if (this.#fails.size > 50_000) for (const [k, f] of this.#fails) if (f.since + this.windowMs < now && f.lockedUntil < now) this.#fails.delete(k);
     let f = this.#fails.get(key);
     if (!f || (f.since + this.windowMs < now && f.lockedUntil < now)) this.#fails.set(key, (f = { count: 0, since: now, lockedUntil: 0 }));
     f.count++;
+    if (this.growth) {
+      if (f.count < this.max) return { locked: false, waitMs: 0 };
+      const waitMs = Math.min(this.growth.capMs, this.growth.baseMs * 2 ** (f.count - this.max));
+      f.lockedUntil = now + waitMs;
+      f.since = now; // the window runs from the last failure
+      return { locked: f.count === this.max, waitMs };
+    }
     if (f.count >= this.max && f.lockedUntil <= now) {
       f.lockedUntil = now + this.windowMs;
-      return { locked: true };
+      return { locked: true, waitMs: this.windowMs };
     }
-    return { locked: false };
+    return { locked: false, waitMs: 0 };
   }
   clear(key: string): void {
     this.#fails.delete(key);
@@ -102,7 +117,9 @@ export function reportPages(svc: Services, opts: { throttle?: LoginThrottle; ipT
   const https = svc.config.publicUrl.startsWith('https:');
   const cookieName = sessionCookieName(https);
   const publicOrigin = new URL(svc.config.publicUrl).origin;
-  const byEmail = opts.throttle ?? new LoginThrottle(5, 15 * 60_000);
+  // Per account+e-mail: growing delays from the 3rd failure (1 s, 2 s, 4 s … at most 60 s; ASSAY_LOGIN_DELAY_MS
+  // sets the first). Per client address (TRUST_PROXY says how to read it): 30 failures in 15 minutes lock it.
+  const byEmail = opts.throttle ?? new LoginThrottle(3, 15 * 60_000, { baseMs: svc.config.loginDelayMs ?? 1000, capMs: Math.max(60_000, svc.config.loginDelayMs ?? 0) });
   const byClient = opts.ipThrottle ?? new LoginThrottle(30, 15 * 60_000);
 
   const html = (c: Context, body: string, status: 200 | 400 | 401 | 403 | 404 | 429 = 200) => {
@@ -184,29 +201,33 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
     const password = typeof form.password === 'string' ? form.password.slice(0, 1024) : '';
     const next = safeReturnPath(form.next);
     const now = Date.now();
-    const emailKey = `email:${email.toLowerCase()}`;
+    const user = email ? await svc.store.users.getByEmail(email) : null;
+    // Per account+e-mail (an unknown address gets its own key, so it cannot be told apart by its answers).
+    const emailKey = `email:${user?.account_id ?? '-'}:${email.toLowerCase()}`;
     const clientId = `client:${clientAddress(c)}`;
+    const inWords = (ms: number) => (ms < 60_000 ? `${Math.ceil(ms / 1000)} second${Math.ceil(ms / 1000) === 1 ? '' : 's'}` : `${Math.ceil(ms / 60_000)} minute${Math.ceil(ms / 60_000) === 1 ? '' : 's'}`);
     const wait = Math.max(byEmail.lockedFor(emailKey, now), byClient.lockedFor(clientId, now));
     if (wait > 0) {
-      const minutes = Math.ceil(wait / 60_000);
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
-      return html(c, loginForm({ next, email, error: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` }), 429);
+      return html(c, loginForm({ next, email, error: `Too many failed attempts. Try again in ${inWords(wait)}.` }), 429);
     }
-    const user = email ? await svc.store.users.getByEmail(email) : null;
     // Unknown addresses cost as much time as wrong passwords, so they cannot be told apart.
     const ok = (await verifyPassword(password, user?.password_hash ?? DUMMY_HASH).catch(() => false)) && !!user && password.length > 0;
     if (!ok || !user) {
       const locks = [byEmail.fail(emailKey, now), byClient.fail(clientId, now)];
+      const waitMs = Math.max(locks[0]!.waitMs, locks[1]!.waitMs);
       if (locks.some((l) => l.locked)) {
         await svc.store.audit.add({
           account_id: user?.account_id ?? null,
           actor: `login:${clientAddress(c)}`,
           action: 'login.locked',
           target: user?.id ?? email.toLowerCase(),
-          details: { email: email.toLowerCase(), by: locks[0]!.locked ? 'email' : 'client', minutes: Math.round(byEmail.windowMs / 60_000) },
+          details: { email: email.toLowerCase(), by: locks[1]!.locked ? 'client' : 'email', seconds: Math.ceil(waitMs / 1000) },
         });
-        c.header('Retry-After', String(Math.ceil(byEmail.windowMs / 1000)));
-        return html(c, loginForm({ next, email, error: `Too many failed attempts. Try again in ${Math.round(byEmail.windowMs / 60_000)} minutes.` }), 429);
+      }
+      if (waitMs > 0) {
+        c.header('Retry-After', String(Math.ceil(waitMs / 1000)));
+        return html(c, loginForm({ next, email, error: `Too many failed attempts. Try again in ${inWords(waitMs)}.` }), 429);
       }
       return html(c, loginForm({ next, email, error: 'The e-mail address or password is not right.' }), 401);
     }

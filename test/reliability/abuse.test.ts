@@ -1,5 +1,6 @@
-// Abuse over real HTTP: brute force on the report login (per address and per client) gets 429 with
-// Retry-After and one audit entry, and even the right password waits; minting widget sessions beyond
+// Abuse over real HTTP: brute force on the report login gets growing waits per e-mail (429 with Retry-After,
+// one audit entry; the right password works after the wait, so nobody can lock a user out) and a lock per
+// client address; minting widget sessions beyond
 // ASSAY_SESSION_RATE_PER_MIN gets 429; a script hammering a candidate link's answers gets 429; "Connect your
 // ATS" is limited per client however the client labels itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { inviteToken, mails, packageContent, until } from '../integration/kombo-
 import { writeFigures } from './figures.ts';
 
 const SESSION_RATE = 20;
+const LOGIN_DELAY_S = 10;
 let srv: RunningServer;
 let sessionsMinted = 0;
 let candidate = { order: '', token: '' };
@@ -17,7 +19,7 @@ const figures: Record<string, unknown> = {};
 let passed = 0;
 
 beforeAll(async () => {
-  srv = await startServer({ env: { ASSAY_SESSION_RATE_PER_MIN: String(SESSION_RATE) } });
+  srv = await startServer({ env: { ASSAY_SESSION_RATE_PER_MIN: String(SESSION_RATE), ASSAY_LOGIN_DELAY_MS: String(LOGIN_DELAY_S * 1000) } });
   // One order with its invitation, for the candidate-link test (this spends one session of the minute).
   const a = api(srv.url, await sessionToken(srv.url, srv.demo, { claims: { application: { id: 'abuse-app' }, candidate: { id: 'abuse-cand', email: 'abuse@example.com' } } }));
   sessionsMinted++;
@@ -40,25 +42,40 @@ async function login(email: string, password: string) {
 }
 
 describe('abuse', () => {
-  it('locks an address after 5 wrong passwords: 429 with Retry-After, one audit entry, and the right password waits too', async () => {
+  it('delays an e-mail from the 3rd wrong password with growing waits (429 + Retry-After), audited once, and the right password works once the wait is over: no lockout', async () => {
     const { email, password } = srv.demo.user;
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await login(email, `wrong-${i}`)).status);
-    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    for (let i = 0; i < 3; i++) statuses.push((await login(email, `wrong-${i}`)).status);
+    expect(statuses).toEqual([401, 401, 429]);
     const right = await login(email, password);
-    expect(right.status).toBe(429);
-    expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(60);
-    expect(right.headers.get('set-cookie')).toBeNull(); // no session while locked
+    expect(right.status).toBe(429); // within the wait even the right password waits
+    expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(right.headers.get('retry-after'))).toBeLessThanOrEqual(LOGIN_DELAY_S);
+    expect(right.headers.get('set-cookie')).toBeNull();
+    // Wrong guesses during the wait are refused without being counted; the first one after it doubles the wait.
+    const grown = await until(
+      async () => {
+        const r = await login(email, 'wrong-later');
+        return Number(r.headers.get('retry-after'));
+      },
+      (ra) => ra > LOGIN_DELAY_S,
+      60_000,
+      'the grown wait',
+    );
+    expect(grown).toBe(2 * LOGIN_DELAY_S);
     const locked = audits('login.locked');
     expect(locked).toHaveLength(1);
     expect(JSON.parse(locked[0]!.details)).toMatchObject({ email, by: 'email' });
-    expect(audits('login.succeeded')).toHaveLength(0);
-    figures.login_wrong_passwords_before_lock = 5;
-    figures.login_lock_seconds = Number(right.headers.get('retry-after'));
+    // No lockout: once the wait has passed the owner logs in.
+    const ok = await until(() => login(email, password), (r) => r.status !== 429, 90_000, 'the right password after the wait');
+    expect(ok.status).toBe(303);
+    expect(audits('login.succeeded')).toHaveLength(1);
+    figures.login_wrong_passwords_before_delay = 3;
+    figures.login_delays_seconds = [LOGIN_DELAY_S, grown];
     passed++;
-  });
+  }, 150_000);
 
-  it('locks a client that tries many addresses (credential stuffing) and audits it', async () => {
+  it('locks a client address that tries many addresses (credential stuffing) and audits it', async () => {
     let tries = 0;
     let status = 0;
     while (tries < 40) {
@@ -67,13 +84,13 @@ describe('abuse', () => {
       if (status === 429) break;
     }
     expect(status).toBe(429);
-    expect(tries + 5).toBe(30); // 30 failures from one client in 15 minutes, counting the 5 above
+    expect(tries + 4).toBe(30); // 30 failures from one client in 15 minutes, counting the 4 counted above
     const byClient = audits('login.locked').filter((a) => JSON.parse(a.details).by === 'client');
     expect(byClient).toHaveLength(1);
     expect(byClient[0]!.actor).toMatch(/^login:/);
     // Any address from that client now waits, even another user's right password.
     expect((await login(srv.demo.user.email, srv.demo.user.password)).status).toBe(429);
-    figures.login_failures_per_client_before_lock = tries + 5;
+    figures.login_failures_per_client_before_lock = tries + 4;
     passed++;
   });
 

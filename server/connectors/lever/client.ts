@@ -1,6 +1,6 @@
 // Calls to Lever's API for one connection: Bearer token (refreshed on expiry or a 401), the client-side
 // rate limiter, backoff on 429, Lever's `{ data, hasNext, next }` lists, and errors the outbox understands.
-import { callVendor, failureFor, parseRetryAfter, PermanentError, RetryableError, type VendorResponse } from '../../http/client.ts';
+import { assertNoDotSegments, callVendor, failureFor, parseRetryAfter, PermanentError, RetryableError, type VendorResponse } from '../../http/client.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
 import { accessToken } from './oauth.ts';
@@ -31,6 +31,7 @@ export class LeverClient {
   }
 
   async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<{ status: number; body: T | null }> {
+    assertNoDotSegments(`${this.baseUrl}${path}`); // before new URL() resolves them
     const url = new URL(`${this.baseUrl}${path}`);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const what = `Lever ${method} ${path.replace(/[0-9a-f-]{20,}/gi, ':id')}`;
