@@ -272,7 +272,7 @@ function Test({ model, tr }: { model: CandidateModel; tr: Tr }) {
       {model.notice.value && <p class="c-notice">{tr(model.notice.value)}</p>}
       <p class="c-progress">
         <span>{tr('test.answered_count', { answered: model.answeredCount.value, total: qs.length })}</span>
-        <span class={`c-save c-save-${save}`} aria-hidden="true">
+        <span class={`c-save c-save-${save}`} role="status" aria-live="polite">
           {save === 'saving' ? tr('test.saving') : save === 'saved' ? tr('test.saved') : save === 'failed' ? tr('test.save_failed') : ''}
         </span>
       </p>
