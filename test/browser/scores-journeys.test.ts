@@ -8,7 +8,22 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { query } from '../helpers/db.ts';
 import { packageContent } from '../helpers/candidate.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
-import { answersFromContent, answerWithMouse, freePort, invitationLink, sendFromDemo, shownQuestionId, startSmtp, waitFor, type GivenAnswer } from './candidate-helpers.ts';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import {
+  answersFromContent,
+  answerWithKeyboard,
+  answerWithMouse,
+  freePort,
+  invitationLink,
+  nextWithKeyboard,
+  sendFromDemo,
+  shownQuestionId,
+  startSmtp,
+  tabTo,
+  waitFor,
+  type GivenAnswer,
+} from './candidate-helpers.ts';
 import { launchChromium } from './helpers.ts';
 
 let server: RunningServer;
@@ -45,7 +60,8 @@ async function order(packageName: string): Promise<{ link: string; orderId: stri
 async function expectScoreEverywhere(orderId: string, pct: number) {
   await waitFor(() => query(server.dataDir, 'SELECT 1 FROM results WHERE order_id = ?', orderId).length, 30_000, 'the result');
   await recruiter.goto(`${server.url}/demo`);
-  const card = recruiter.frameLocator('#assay-result iframe').getByRole('article');
+  // The card of this order (the candidate has one card per assessment).
+  const card = recruiter.frameLocator('#assay-result iframe').locator(`article[aria-labelledby="assay-card-${orderId}"]`);
   await card.waitFor({ timeout: 30_000 });
   await expect.poll(() => card.locator('.assay-score').textContent(), { timeout: 30_000 }).toBe(`${pct}%`);
   await recruiter.goto(`${server.url}/report/${orderId}`);
@@ -56,6 +72,31 @@ async function expectScoreEverywhere(orderId: string, pct: number) {
   }
   await recruiter.getByRole('heading', { name: 'Overall score' }).waitFor();
   expect(await recruiter.locator('.big').textContent()).toBe(`${pct}%`);
+}
+
+/** Opens the link in a fresh context (no shared storage with the recruiter) and returns the page. */
+async function openAsCandidate(link: string): Promise<{ page: Page; close(): Promise<void> }> {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(link);
+  return { page, close: () => ctx.close() };
+}
+
+/** Answers the open test question by question with the mouse, moving on with Next; stays on the last question. */
+async function answerTestWithMouse(page: Page, pick: (qid: string, n: number) => GivenAnswer | null, count: number) {
+  await page.getByRole('timer').waitFor();
+  for (let i = 0; i < count; i++) {
+    const a = pick(await shownQuestionId(page), i);
+    if (a) await answerWithMouse(page, a);
+    if (i < count - 1) await page.getByRole('button', { name: 'Next', exact: true }).click();
+  }
+}
+
+/** Confirms the open dialog (finish a test, or submit) with the keyboard: focus starts on "Keep working". */
+async function confirmWithKeyboard(page: Page) {
+  await page.getByRole('dialog').waitFor();
+  await tabTo(page, 'dialog .c-primary', true);
+  await page.keyboard.press('Enter');
 }
 
 const saved = (page: Page) => expect.poll(() => page.locator('.c-save').textContent(), { timeout: 20_000 }).toBe('Saved');
@@ -124,4 +165,146 @@ describe('a candidate answering through the page gets the score their answers ea
 
     await expectScoreEverywhere(orderId, 100);
   });
+
+  test('Numerical Reasoning with the keyboard only, one save failing on the way: Percentages right, Data wrong → 50 %', async () => {
+    // Answer key: Percentages 7/7 right = 100; Data interpretation 0/6 (every number off by 1000+, a wrong option) = 0.
+    // Overall (100·1 + 0·1) / 2 = 50.
+    const content = packageContent('numerical-reasoning');
+    const key = answersFromContent(content);
+    const { link, orderId } = await order('Numerical Reasoning');
+    const cand = await openAsCandidate(link);
+    const page = cand.page;
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await tabTo(page, '.c-actions button.c-primary');
+    await page.keyboard.press('Enter');
+    await page.getByRole('timer').waitFor();
+    // The first save meets a dropped connection: the page says so, keeps the answer and retries.
+    let dropped = false;
+    await page.route('**/api/candidate/answers/**', (route) => {
+      if (dropped) return route.continue();
+      dropped = true;
+      return route.abort('connectionreset');
+    });
+    for (let i = 0; i < 7; i++) {
+      await answerWithKeyboard(page, key[await shownQuestionId(page)]!.right);
+      if (i === 0) {
+        await nextWithKeyboard(page);
+        await expect.poll(() => page.locator('.c-save').textContent(), { timeout: 20_000 }).toBe('Not saved — retrying');
+        await expect.poll(() => page.locator('.c-save').textContent(), { timeout: 20_000 }).toBe('Saved');
+        continue;
+      }
+      await nextWithKeyboard(page); // on the last question this is "Finish this test"
+    }
+    await page.unroute('**/api/candidate/answers/**');
+    await confirmWithKeyboard(page);
+    await page.getByRole('heading', { level: 1, name: 'Next: test 2 of 2' }).waitFor();
+    await tabTo(page, '.c-actions button.c-primary');
+    await page.keyboard.press('Enter');
+    await page.getByRole('timer').waitFor();
+    for (let i = 0; i < 6; i++) {
+      await answerWithKeyboard(page, key[await shownQuestionId(page)]!.wrong);
+      await nextWithKeyboard(page); // the last one is "Submit"
+    }
+    await answered(page, 6, 6);
+    await confirmWithKeyboard(page);
+    await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor();
+    await cand.close();
+    await expectScoreEverywhere(orderId, 50);
+  });
+
+  test('TypeScript Skills, every answer wrong (choices, selections, numbers, short text) with a reload → 0 %', async () => {
+    // Answer key: every question wrong. Type system 0/10, Reading code 0/4; overall (0·2 + 0·1) / 3 = 0.
+    const content = packageContent('typescript-skills');
+    const key = answersFromContent(content);
+    const { link, orderId } = await order('TypeScript Skills');
+    const cand = await openAsCandidate(link);
+    const page = cand.page;
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await answerTestWithMouse(page, (qid, n) => (n < 6 ? key[qid]!.wrong : null), 6);
+    await saved(page);
+    await page.reload();
+    await page.getByRole('timer').waitFor();
+    await answered(page, 6, 10);
+    expect(await page.getByRole('heading', { name: 'Question 7 of 10' }).count()).toBe(1);
+    for (let i = 6; i < 10; i++) {
+      await answerWithMouse(page, key[await shownQuestionId(page)]!.wrong);
+      if (i < 9) await page.getByRole('button', { name: 'Next', exact: true }).click();
+    }
+    await page.getByRole('button', { name: 'Previous', exact: true }).click();
+    await answered(page, 10, 10);
+    await page.getByRole('button', { name: 'Finish this test' }).first().click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, finish the test' }).click();
+    await page.getByRole('button', { name: 'Start test 2 of 2' }).click();
+    await answerTestWithMouse(page, (qid) => key[qid]!.wrong, 4);
+    await page.getByRole('button', { name: 'Question 1, answered' }).click();
+    await answered(page, 4, 4);
+    await page.getByRole('button', { name: 'Submit', exact: true }).first().click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, submit' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor();
+    await cand.close();
+    await expectScoreEverywhere(orderId, 0);
+  });
+
+  test('Work Style, likert statements answered in the middle and situations right → 75 %', async () => {
+    // Answer key: every statement "3" → keyed 3 either way → (3 − 1) / 4 = 50 % for each of the three traits,
+    // Work preferences = mean(50, 50, 50) = 50; Situational judgement 5/5 = 100. Overall (50 + 100) / 2 = 75.
+    const content = packageContent('work-style');
+    const key = answersFromContent(content);
+    const { link, orderId } = await order('Work Style');
+    const cand = await openAsCandidate(link);
+    const page = cand.page;
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await answerTestWithMouse(page, (qid) => key[qid]!.neutral!, 12);
+    await page.getByRole('button', { name: 'Question 3, answered' }).click();
+    expect(await page.locator('.c-question input[value="3"]').isChecked()).toBe(true);
+    await answered(page, 12, 12);
+    await page.getByRole('button', { name: 'Finish this test' }).first().click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, finish the test' }).click();
+    await page.getByRole('button', { name: 'Start test 2 of 2' }).click();
+    await answerTestWithMouse(page, (qid) => key[qid]!.right, 5);
+    await answered(page, 5, 5);
+    await page.getByRole('button', { name: 'Submit', exact: true }).first().click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, submit' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor();
+    await cand.close();
+    await expectScoreEverywhere(orderId, 75);
+  });
+
+  test('Work Style with both timers running out: what was saved counts, the page moves on and hands in by itself → 50 %', async () => {
+    // Answer key: the first six statements "right" (keyed 5 → 100 %), two per trait, the other six never
+    // answered (a likert trait averages over answered items): Work preferences = 100. The situations test
+    // runs out with nothing answered: 0. Overall (100 + 0) / 2 = 50.
+    const content = packageContent('work-style');
+    const key = answersFromContent(content);
+    const { link, orderId } = await order('Work Style');
+    const cand = await openAsCandidate(link);
+    const page = cand.page;
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await answerTestWithMouse(page, (qid, n) => (n < 6 ? key[qid]!.right : null), 7);
+    await saved(page);
+    // The clock is controlled through the server's own deadline: the open test now ends in 3 s, as if
+    // its time had nearly run; the page learns the deadline from the server, as after any reload.
+    runOutSoon(orderId);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Next: test 2 of 2' }).waitFor({ timeout: 20_000 });
+    expect(await page.getByText('Time is up for the previous test.', { exact: false }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Start test 2 of 2' }).click();
+    await page.getByRole('timer').waitFor();
+    runOutSoon(orderId);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor({ timeout: 20_000 });
+    await cand.close();
+    await expectScoreEverywhere(orderId, 50);
+  });
 });
+
+/** Moves the deadline of the order's open test to 3 s from now, in the server's SQLite file. */
+function runOutSoon(orderId: string) {
+  const db = new Database(join(server.dataDir, 'assay.db'), { fileMustExist: true, timeout: 10_000 });
+  try {
+    const n = db.prepare('UPDATE test_sessions SET deadline_at = ? WHERE order_id = ? AND finished_at IS NULL').run(new Date(Date.now() + 3_000).toISOString(), orderId).changes;
+    if (n !== 1) throw new Error(`expected one open test, found ${n}`);
+  } finally {
+    db.close();
+  }
+}
