@@ -209,3 +209,30 @@ export function answersFromContent(content: {
   }
   return out;
 }
+
+/**
+ * Takes a whole assessment on the page with the mouse: Start, each test question by question with Next
+ * (`pick` says what to give, or null to leave a question open), Finish, and Submit with its confirmation.
+ */
+export async function takeWithMouse(page: Page, pick: (questionId: string) => GivenAnswer | null): Promise<void> {
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  for (;;) {
+    await page.getByRole('timer').waitFor();
+    const count = await page.locator('.c-qnav li').count();
+    for (let i = 0; i < count; i++) {
+      const a = pick(await shownQuestionId(page));
+      if (a) await answerWithMouse(page, a);
+      if (i < count - 1) await page.getByRole('button', { name: 'Next', exact: true }).click();
+    }
+    const submit = page.locator('.c-nav-actions').getByRole('button', { name: 'Submit', exact: true });
+    if (await submit.count()) {
+      await submit.click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Yes, submit' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor();
+      return;
+    }
+    await page.locator('.c-nav-actions').getByRole('button', { name: 'Finish this test' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, finish the test' }).click();
+    await page.getByRole('button', { name: /^Start test \d+ of \d+$/ }).click();
+  }
+}
