@@ -9,7 +9,7 @@ import { ApiError } from '../errors.ts';
 import { enqueueWriteBack } from '../orders/place-order.ts';
 import { scoreAttempt } from '../scoring/score-attempt.ts';
 import type { AccountRow, CandidateRow, Json, OrderRow, Repos, Store, TestSessionRow } from '../store/types.ts';
-import { acceptsAnswers, attemptDeadline, testDeadline, testState } from './deadline.ts';
+import { acceptsAnswers, attemptDeadline, extendedMinutes, testDeadline, testState } from './deadline.ts';
 
 export const hashInvitationToken = (token: string): string => sha256Hex(token);
 
@@ -95,7 +95,7 @@ function toAttempt(ctx: Ctx, sessions: TestSessionRow[], responses: Map<string, 
       id: test.id,
       name: test.name,
       description: test.description,
-      duration_minutes: test.duration_minutes,
+      duration_minutes: extendedMinutes(test.duration_minutes, order.extra_time_percent ?? 0),
       question_count: test.questions.length,
       state: order.status === 'completed' && s ? 'closed' : testState(s, now),
       started_at: s?.started_at ?? null,
@@ -124,11 +124,12 @@ function toAttempt(ctx: Ctx, sessions: TestSessionRow[], responses: Map<string, 
     package: {
       name: ctx.packageName,
       description: content.description,
-      duration_minutes: packageDurationMinutes(content),
+      duration_minutes: extendedMinutes(packageDurationMinutes(content), order.extra_time_percent ?? 0),
       test_count: content.tests.length,
       question_count: content.tests.reduce((n, t) => n + t.questions.length, 0),
     },
     tests,
+    extra_time_percent: order.extra_time_percent ?? 0,
     current,
   };
 }
@@ -200,7 +201,7 @@ export function candidateService(store: Store, now: () => Date = () => new Date(
         for (const s of sessions) {
           if (testState(s, at) === 'open') await tx.attempts.finishTest(ctx.order.id, s.test_id, at.toISOString());
         }
-        await tx.attempts.startTest({ order_id: ctx.order.id, test_id: test.id, started_at: at.toISOString(), deadline_at: testDeadline(at, test.duration_minutes).toISOString(), finished_at: null });
+        await tx.attempts.startTest({ order_id: ctx.order.id, test_id: test.id, started_at: at.toISOString(), deadline_at: testDeadline(at, extendedMinutes(test.duration_minutes, ctx.order.extra_time_percent ?? 0)).toISOString(), finished_at: null });
         await markStarted(tx, ctx, at);
         return snapshot(tx, ctx, at);
       });

@@ -1,5 +1,6 @@
 import { sha256Hex } from '../crypto/secrets.ts';
 import { renderInvitationEmail } from '../mail/invitation-email.ts';
+import { extendedMinutes } from '../candidate/deadline.ts';
 import { PermanentError } from '../http/client.ts';
 import type { Services } from '../services.ts';
 import type { OutboxJob } from '../store/types.ts';
@@ -26,7 +27,7 @@ async function sendInvitation(svc: Services, job: OutboxJob): Promise<void> {
     company: account.settings.company_name ?? account.name,
     candidateFirstName: candidate.first_name,
     packageName: pkg.name,
-    durationMinutes: pkg.duration_minutes,
+    durationMinutes: extendedMinutes(pkg.duration_minutes, order.extra_time_percent ?? 0),
     link: `${svc.config.publicUrl}/t/${token}`,
     expiresAt: new Date(order.expires_at ?? Date.now()),
   });

@@ -8,12 +8,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { query } from '../helpers/db.ts';
 import { packageContent } from '../helpers/candidate.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
+import { api, sessionToken } from '../helpers/tokens.ts';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import {
   answersFromContent,
   answerWithKeyboard,
   answerWithMouse,
+  decodeMail,
   freePort,
   invitationLink,
   nextWithKeyboard,
@@ -295,6 +297,56 @@ describe('a candidate answering through the page gets the score their answers ea
     await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor({ timeout: 20_000 });
     await cand.close();
     await expectScoreEverywhere(orderId, 50);
+  });
+
+  test('extra time: the recruiter grants +50 % in the picker; the intro, the timer, the server deadline, the e-mail and the report honour it', async () => {
+    // Bad values are refused with the one error shape and nothing is written.
+    const token = await sessionToken(server.url, server.demo, { claims: { application: { id: 'app-extra' }, candidate: { id: 'cand-extra', email: 'extra@example.com' } } });
+    const ordersBefore = query(server.dataDir, 'SELECT id FROM orders').length;
+    for (const bad of [30, '50', -25, 1000]) {
+      const r = await api(server.url, token).post('/api/orders', { package_id: 'logical-reasoning', extra_time_percent: bad });
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+    }
+    expect(query(server.dataDir, 'SELECT id FROM orders')).toHaveLength(ordersBefore);
+
+    // The recruiter picks the package and "+50 %" in the picker, then Send.
+    const before = smtp.mails.length;
+    await recruiter.goto(`${server.url}/demo`);
+    await recruiter.getByRole('button', { name: /More/ }).click();
+    await recruiter.getByRole('menuitem', { name: 'Send Assay test' }).click();
+    const picker = recruiter.frameLocator('#assay-picker iframe');
+    await picker.getByRole('option', { name: /Logical Reasoning/ }).click();
+    await picker.getByRole('radio', { name: '+50 %' }).check();
+    await picker.getByRole('button', { name: 'Send' }).click();
+    await picker.getByText(/was sent/).waitFor({ timeout: 20_000 });
+    const mail = await waitFor(() => smtp.mails.length > before && smtp.mails[smtp.mails.length - 1], 30_000, 'the invitation e-mail');
+    const link = invitationLink(mail.raw);
+    const [row] = query<{ id: string; extra_time_percent: number }>(server.dataDir, 'SELECT id, extra_time_percent FROM orders WHERE invite_token_hash = ?', createHash('sha256').update(link.split('/t/')[1]!).digest('hex'));
+    expect(row!.extra_time_percent).toBe(50);
+    // Logical Reasoning is 8 + 12 = 20 minutes; with +50 %: 12 + 18 = 30 minutes.
+    expect(decodeMail(mail.raw)).toContain('30 minutes');
+
+    const cand = await openAsCandidate(link);
+    const page = cand.page;
+    await page.getByText('You have been given 50 % extra time.', { exact: false }).waitFor();
+    expect(await page.getByText('Series: 7 questions, 12 minutes').count()).toBe(1);
+    expect(await page.getByText('Deduction: 6 questions, 18 minutes').count()).toBe(1);
+    expect(await page.getByText('Total time: about 30 minutes.').count()).toBe(1);
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(() => page.getByRole('timer').textContent()).toMatch(/Time left: 1[12]:[0-5]\d/);
+    const [s] = query<{ started_at: string; deadline_at: string }>(server.dataDir, 'SELECT started_at, deadline_at FROM test_sessions WHERE order_id = ?', row!.id);
+    expect(Date.parse(s!.deadline_at) - Date.parse(s!.started_at)).toBe(12 * 60_000);
+    await page.getByRole('button', { name: 'Finish this test' }).first().click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, finish the test' }).click();
+    await page.getByRole('button', { name: 'Start test 2 of 2' }).click();
+    await page.getByRole('button', { name: 'Submit', exact: true }).first().click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, submit' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor();
+    await cand.close();
+    // Nothing answered: 0 %; the report states the accommodation among the order's facts.
+    await expectScoreEverywhere(row!.id, 0);
+    expect(await recruiter.locator('.facts').textContent()).toContain('Extra time+50 % (accommodation)');
   });
 });
 

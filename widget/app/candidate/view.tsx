@@ -37,6 +37,7 @@ function Intro({ model, tr }: { model: CandidateModel; tr: Tr }) {
         ))}
       </ul>
       <p>{tr('intro.total_time', { duration: formatMinutes(locale, a.package.duration_minutes) })}</p>
+      {!!a.extra_time_percent && <p class="c-notice">{tr('intro.extra_time', { percent: a.extra_time_percent })}</p>}
       <p>{tr('intro.timing')}</p>
       {a.expires_at && <p>{tr('intro.deadline', { date: formatDate(a.expires_at, locale) })}</p>}
       <h2>{tr('intro.recorded_heading')}</h2>
