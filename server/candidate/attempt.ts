@@ -1,6 +1,7 @@
 // Candidate mode on the server: the invitation found by its token's hash, then start, start a test,
 // save answers, finish a test and submit. Every change is one transaction; the server's clock decides.
 import type { Attempt, AttemptTest, ResponseValue, Submission } from '../../shared/candidate-api.ts';
+import { localizeContent } from '../../shared/content/localize.ts';
 import { toPublicTest } from '../../shared/content/public.ts';
 import { packageDurationMinutes, validateAnswer, type PackageContent, type Question, type TestContent } from '../../shared/content/schema.ts';
 import { resolveLocale, type Locale } from '../../shared/i18n/catalogue.ts';
@@ -85,8 +86,10 @@ function findQuestion(content: PackageContent, questionId: string): { test: Test
 
 /** The candidate's view of the attempt: no answer keys, questions only of the test whose timer runs. */
 function toAttempt(ctx: Ctx, sessions: TestSessionRow[], responses: Map<string, unknown>, now: Date): Attempt {
-  const { order, content, account, candidate } = ctx;
+  const { order, account, candidate } = ctx;
   const locale = candidateLocale(candidate, account);
+  // The candidate reads the package in their language, English where a field has no translation.
+  const content = localizeContent(ctx.content, locale);
   const byTest = new Map(sessions.map((s) => [s.test_id, s]));
   const responded = (test: TestContent) => test.questions.filter((q) => responses.has(q.id) && responses.get(q.id) !== null).length;
   const tests: AttemptTest[] = content.tests.map((test) => {
@@ -122,7 +125,7 @@ function toAttempt(ctx: Ctx, sessions: TestSessionRow[], responses: Map<string, 
     completed_at: order.completed_at,
     server_time: now.toISOString(),
     package: {
-      name: ctx.packageName,
+      name: content.translations?.[locale]?.name ?? ctx.packageName,
       description: content.description,
       duration_minutes: extendedMinutes(packageDurationMinutes(content), order.extra_time_percent ?? 0),
       test_count: content.tests.length,
