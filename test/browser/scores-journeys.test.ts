@@ -5,9 +5,11 @@
 import { createHash } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { CATALOGUE } from '../../shared/i18n/catalogue.ts';
 import { query } from '../helpers/db.ts';
 import { packageContent } from '../helpers/candidate.ts';
-import { startServer, type RunningServer } from '../helpers/server.ts';
+import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -58,14 +60,16 @@ async function order(packageName: string): Promise<{ link: string; orderId: stri
   return { link, orderId: row!.id };
 }
 
-/** What the recruiter sees: the score on the result card in /demo and the overall score on the report. */
-async function expectScoreEverywhere(orderId: string, pct: number) {
+/** What the recruiter sees: the score on the result card in /demo (Sam Jansen's orders) and the overall score on the report. */
+async function expectScoreEverywhere(orderId: string, pct: number, onDemoCard = true) {
   await waitFor(() => query(server.dataDir, 'SELECT 1 FROM results WHERE order_id = ?', orderId).length, 30_000, 'the result');
-  await recruiter.goto(`${server.url}/demo`);
-  // The card of this order (the candidate has one card per assessment).
-  const card = recruiter.frameLocator('#assay-result iframe').locator(`article[aria-labelledby="assay-card-${orderId}"]`);
-  await card.waitFor({ timeout: 30_000 });
-  await expect.poll(() => card.locator('.assay-score').textContent(), { timeout: 30_000 }).toBe(`${pct}%`);
+  if (onDemoCard) {
+    await recruiter.goto(`${server.url}/demo`);
+    // The card of this order (the candidate has one card per assessment).
+    const card = recruiter.frameLocator('#assay-result iframe').locator(`article[aria-labelledby="assay-card-${orderId}"]`);
+    await card.waitFor({ timeout: 30_000 });
+    await expect.poll(() => card.locator('.assay-score').textContent(), { timeout: 30_000 }).toBe(`${pct}%`);
+  }
   await recruiter.goto(`${server.url}/report/${orderId}`);
   if (new URL(recruiter.url()).pathname === '/login') {
     await recruiter.getByLabel('E-mail address').fill(server.demo.user.email);
@@ -347,6 +351,75 @@ describe('a candidate answering through the page gets the score their answers ea
     // Nothing answered: 0 %; the report states the accommodation among the order's facts.
     await expectScoreEverywhere(row!.id, 0);
     expect(await recruiter.locator('.facts').textContent()).toContain('Extra time+50 % (accommodation)');
+  });
+
+  test('Dutch candidate mode shows no English string from content or UI where a Dutch one exists', async () => {
+    // Every English text of the package (and of the page's catalogue) that has a different Dutch text.
+    const file = JSON.parse(readFileSync(join(ROOT, 'content/packages/numerical-reasoning.json'), 'utf8'));
+    const nl = file.translations.nl;
+    const english = new Set<string>();
+    const pair = (en: string | undefined, dutch: string | undefined) => void (en && dutch !== undefined && en !== dutch && english.add(en));
+    pair(file.name, nl.name);
+    pair(file.description, nl.description);
+    for (const t of file.tests) {
+      for (const f of ['name', 'description'] as const) pair(t[f], nl.tests[t.id][f]);
+      for (const q of t.questions) {
+        const qn = nl.questions[q.id];
+        pair(q.prompt, qn.prompt);
+        pair(q.unit, qn.unit);
+        for (const line of (q.snippet ?? '').split('\n')) if (line.trim() && qn.snippet && !qn.snippet.includes(line)) english.add(line.trim().split(/\s{2,}/)[0]!);
+        for (const o of q.options ?? []) pair(o.text, qn.options[o.id]);
+      }
+    }
+    for (const [key, en] of Object.entries(CATALOGUE.en)) {
+      const dutch = CATALOGUE.nl[key as keyof typeof CATALOGUE.nl];
+      // Words Dutch shares with English ("assessment", "Start test") are not leaks.
+      for (const part of en.split(/\{[a-z_]+\}/)) if (part.trim().length >= 6 && !dutch.includes(part.trim())) english.add(part.trim());
+    }
+    const leaks = async (page: Page, where: string) => {
+      const text = await page.locator('body').innerText();
+      return [...english].filter((e) => text.includes(e)).map((e) => `${where}: ${e}`);
+    };
+
+    // A recruiter whose ATS says the candidate reads Dutch orders the package through the widget API.
+    const token = await sessionToken(server.url, server.demo, { claims: { locale: 'nl', application: { id: 'app-nl' }, candidate: { id: 'cand-nl', email: 'noor@example.com', first_name: 'Noor', last_name: 'de Vries' } } });
+    const before = smtp.mails.length;
+    const r = await api(server.url, token).post('/api/orders', { package_id: 'numerical-reasoning' });
+    expect(r.status).toBe(201);
+    const orderId = r.body.order.id as string;
+    const mail = await waitFor(() => smtp.mails.length > before && smtp.mails.find((m) => m.to.includes('noor@example.com')), 30_000, 'the Dutch invitation');
+    expect(decodeMail(mail.raw)).toContain('Numeriek redeneren');
+    const key = answersFromContent(packageContent('numerical-reasoning'));
+    const cand = await openAsCandidate(invitationLink(mail.raw));
+    const page = cand.page;
+    await page.getByRole('heading', { level: 1, name: 'Numeriek redeneren' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('nl');
+    const found = await leaks(page, 'intro');
+    await page.getByRole('button', { name: 'Starten', exact: true }).click();
+    for (let test = 0; test < 2; test++) {
+      await page.getByRole('timer').waitFor();
+      const count = await page.locator('.c-qnav li').count();
+      for (let i = 0; i < count; i++) {
+        await answerWithMouse(page, key[await shownQuestionId(page)]!.right);
+        found.push(...(await leaks(page, `test ${test + 1}, question ${i + 1}`)));
+        if (i < count - 1) await page.getByRole('button', { name: 'Volgende', exact: true }).click();
+      }
+      await page.locator('.c-nav-actions .c-primary').click();
+      await page.getByRole('dialog').waitFor();
+      found.push(...(await leaks(page, `test ${test + 1}, confirmation`)));
+      await page.getByRole('dialog').locator('.c-primary').click();
+      if (test === 0) {
+        await page.getByRole('button', { name: 'Start test 2 van 2' }).waitFor();
+        found.push(...(await leaks(page, 'between tests')));
+        await page.getByRole('button', { name: 'Start test 2 van 2' }).click();
+      }
+    }
+    await page.getByRole('heading', { level: 1, name: 'Bedankt!' }).waitFor();
+    found.push(...(await leaks(page, 'thank-you page')));
+    await cand.close();
+    expect(found).toEqual([]);
+    // All right in Dutch is 100 %, like in English: (100 + 100) / 2.
+    await expectScoreEverywhere(orderId, 100, false);
   });
 });
 

@@ -9,8 +9,9 @@ import { formatClock, isAnswered, type Blocked, type CandidateModel } from './mo
 type Q = NonNullable<Attempt['current']>['questions'][number];
 type Tr = (key: MessageKey, params?: MessageParams) => string;
 
+/** A moment in the candidate's own time zone (the device's), with the zone shown, e.g. "14 March 2026, 17:00 CET". */
 const formatDate = (iso: string, locale: Locale) =>
-  new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));
+  new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
 
 /** The page's one h1; focused when the step changes so a screen reader starts reading there. */
 function Title({ children }: { children: ComponentChildren }) {
