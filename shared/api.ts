@@ -92,11 +92,18 @@ export const OrderSchema = v.object({
   completed_at: IsoOrNull,
   expires_at: IsoOrNull,
   result: v.nullable(ResultSummarySchema),
+  /** Extra time granted as an accommodation, percent of each test's duration; 0 when none. */
+  extra_time_percent: v.optional(v.number()),
 });
 export type Order = v.InferOutput<typeof OrderSchema>;
 export const OrderEnvelopeSchema = v.object({ order: OrderSchema });
 export const OrderListSchema = v.object({ orders: v.array(OrderSchema) });
 
-export const CreateOrderSchema = v.strictObject({ package_id: v.pipe(v.string(), v.minLength(1), v.maxLength(100)) });
+/** Extra time a recruiter may grant (percent added to every test's duration), an accommodation. */
+export const EXTRA_TIME_PERCENTS = [0, 25, 50, 100] as const;
+export const CreateOrderSchema = v.strictObject({
+  package_id: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+  extra_time_percent: v.optional(v.picklist(EXTRA_TIME_PERCENTS, 'extra_time_percent must be one of 0, 25, 50 or 100.')),
+});
 
 export const IdempotencyKeySchema = v.pipe(v.string(), v.regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1–255 visible ASCII characters.'));

@@ -74,6 +74,8 @@ export const AttemptSchema = v.object({
     question_count: v.number(),
   }),
   tests: v.array(AttemptTestSchema),
+  /** Extra time granted as an accommodation (percent); every duration and deadline above already includes it. */
+  extra_time_percent: v.optional(v.number()),
   /** The test whose timer runs now, with its questions; null when none does. */
   current: v.nullable(CurrentTestSchema),
 });

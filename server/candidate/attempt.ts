@@ -1,6 +1,7 @@
 // Candidate mode on the server: the invitation found by its token's hash, then start, start a test,
 // save answers, finish a test and submit. Every change is one transaction; the server's clock decides.
 import type { Attempt, AttemptTest, ResponseValue, Submission } from '../../shared/candidate-api.ts';
+import { localizeContent } from '../../shared/content/localize.ts';
 import { toPublicTest } from '../../shared/content/public.ts';
 import { packageDurationMinutes, validateAnswer, type PackageContent, type Question, type TestContent } from '../../shared/content/schema.ts';
 import { resolveLocale, type Locale } from '../../shared/i18n/catalogue.ts';
@@ -9,7 +10,7 @@ import { ApiError } from '../errors.ts';
 import { enqueueWriteBack } from '../orders/place-order.ts';
 import { scoreAttempt } from '../scoring/score-attempt.ts';
 import type { AccountRow, CandidateRow, Json, OrderRow, Repos, Store, TestSessionRow } from '../store/types.ts';
-import { acceptsAnswers, attemptDeadline, testDeadline, testState } from './deadline.ts';
+import { acceptsAnswers, attemptDeadline, extendedMinutes, testDeadline, testState } from './deadline.ts';
 
 export const hashInvitationToken = (token: string): string => sha256Hex(token);
 
@@ -85,8 +86,10 @@ function findQuestion(content: PackageContent, questionId: string): { test: Test
 
 /** The candidate's view of the attempt: no answer keys, questions only of the test whose timer runs. */
 function toAttempt(ctx: Ctx, sessions: TestSessionRow[], responses: Map<string, unknown>, now: Date): Attempt {
-  const { order, content, account, candidate } = ctx;
+  const { order, account, candidate } = ctx;
   const locale = candidateLocale(candidate, account);
+  // The candidate reads the package in their language, English where a field has no translation.
+  const content = localizeContent(ctx.content, locale);
   const byTest = new Map(sessions.map((s) => [s.test_id, s]));
   const responded = (test: TestContent) => test.questions.filter((q) => responses.has(q.id) && responses.get(q.id) !== null).length;
   const tests: AttemptTest[] = content.tests.map((test) => {
@@ -95,7 +98,7 @@ function toAttempt(ctx: Ctx, sessions: TestSessionRow[], responses: Map<string, 
       id: test.id,
       name: test.name,
       description: test.description,
-      duration_minutes: test.duration_minutes,
+      duration_minutes: extendedMinutes(test.duration_minutes, order.extra_time_percent ?? 0),
       question_count: test.questions.length,
       state: order.status === 'completed' && s ? 'closed' : testState(s, now),
       started_at: s?.started_at ?? null,
@@ -122,13 +125,14 @@ function toAttempt(ctx: Ctx, sessions: TestSessionRow[], responses: Map<string, 
     completed_at: order.completed_at,
     server_time: now.toISOString(),
     package: {
-      name: ctx.packageName,
+      name: content.translations?.[locale]?.name ?? ctx.packageName,
       description: content.description,
-      duration_minutes: packageDurationMinutes(content),
+      duration_minutes: extendedMinutes(packageDurationMinutes(content), order.extra_time_percent ?? 0),
       test_count: content.tests.length,
       question_count: content.tests.reduce((n, t) => n + t.questions.length, 0),
     },
     tests,
+    extra_time_percent: order.extra_time_percent ?? 0,
     current,
   };
 }
@@ -200,7 +204,7 @@ export function candidateService(store: Store, now: () => Date = () => new Date(
         for (const s of sessions) {
           if (testState(s, at) === 'open') await tx.attempts.finishTest(ctx.order.id, s.test_id, at.toISOString());
         }
-        await tx.attempts.startTest({ order_id: ctx.order.id, test_id: test.id, started_at: at.toISOString(), deadline_at: testDeadline(at, test.duration_minutes).toISOString(), finished_at: null });
+        await tx.attempts.startTest({ order_id: ctx.order.id, test_id: test.id, started_at: at.toISOString(), deadline_at: testDeadline(at, extendedMinutes(test.duration_minutes, ctx.order.extra_time_percent ?? 0)).toISOString(), finished_at: null });
         await markStarted(tx, ctx, at);
         return snapshot(tx, ctx, at);
       });

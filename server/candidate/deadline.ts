@@ -9,6 +9,12 @@ export const SUBMIT_GRACE_MS = 60_000;
 
 export const testDeadline = (startedAt: Date, durationMinutes: number): Date => new Date(startedAt.getTime() + durationMinutes * 60_000);
 
+/**
+ * A duration with extra time granted as an accommodation (percent), rounded up to whole minutes in the
+ * candidate's favour. The one rule for the timer, the server's deadline and every duration shown.
+ */
+export const extendedMinutes = (minutes: number, extraPercent: number): number => (extraPercent > 0 ? Math.ceil((minutes * (100 + extraPercent)) / 100) : minutes);
+
 /** not_started: no timer yet; open: the timer runs; closed: finished by the candidate or out of time. */
 export function testState(session: TestSessionRow | undefined, now: Date): TestState {
   if (!session) return 'not_started';

@@ -24,5 +24,6 @@ export function toOrderJson(o: OrderView, publicUrl: string): Order {
     result: o.result
       ? { score: o.result.score, max_score: o.result.max_score, status: o.status, result_url: reportUrl(publicUrl, o.id), completed_at: o.result.completed_at }
       : null,
+    extra_time_percent: o.extra_time_percent ?? 0,
   };
 }

@@ -18,6 +18,8 @@ export interface OrderRequest {
   job: { id: string | null; name: string | null };
   createdBy: string | null;
   meta?: Json;
+  /** Extra time as an accommodation, percent added to each test's duration (validated by the caller). */
+  extraTimePercent?: number;
 }
 
 export interface Refusal {
@@ -79,6 +81,7 @@ export async function placeOrder(tx: Repos, box: SecretBox, req: OrderRequest, o
     completed_at: null,
     created_by: req.createdBy,
     meta: req.meta ?? {},
+    extra_time_percent: req.extraTimePercent ?? 0,
   };
   if (refusal) {
     if (!opts.recordRefusal || !pkg) return { kind: 'refused', refusal, order: null };

@@ -1,5 +1,8 @@
 import { sha256Hex } from '../crypto/secrets.ts';
 import { renderInvitationEmail } from '../mail/invitation-email.ts';
+import { extendedMinutes } from '../candidate/deadline.ts';
+import { candidateLocale } from '../candidate/attempt.ts';
+import type { PackageContent } from '../../shared/content/schema.ts';
 import { PermanentError } from '../http/client.ts';
 import type { Services } from '../services.ts';
 import type { OutboxJob } from '../store/types.ts';
@@ -21,12 +24,15 @@ async function sendInvitation(svc: Services, job: OutboxJob): Promise<void> {
     svc.store.packages.get(order.account_id, order.package_id),
   ]);
   if (!candidate?.email || !account || !pkg) throw new PermanentError('the order has no candidate e-mail, account or package any more');
+  // The same language as candidate mode, with the package's name in it where the content has one.
+  const locale = candidateLocale(candidate, account);
+  const content = (await svc.store.packages.content(order.account_id, order.package_id, order.package_version)) as unknown as PackageContent | null;
   const mail = renderInvitationEmail({
-    locale: candidate.locale,
+    locale,
     company: account.settings.company_name ?? account.name,
     candidateFirstName: candidate.first_name,
-    packageName: pkg.name,
-    durationMinutes: pkg.duration_minutes,
+    packageName: content?.translations?.[locale]?.name ?? pkg.name,
+    durationMinutes: extendedMinutes(pkg.duration_minutes, order.extra_time_percent ?? 0),
     link: `${svc.config.publicUrl}/t/${token}`,
     expiresAt: new Date(order.expires_at ?? Date.now()),
   });

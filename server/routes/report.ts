@@ -285,6 +285,7 @@ ${order.job_name ? `<dt>Job</dt><dd>${esc(order.job_name)}</dd>` : ''}
 <dt>Started</dt><dd>${fmtTime(order.started_at)}</dd>
 <dt>Completed</dt><dd>${fmtTime(order.completed_at)}</dd>
 <dt>Time spent</dt><dd>${esc(spent)}</dd>
+${order.extra_time_percent ? `<dt>Extra time</dt><dd>+${order.extra_time_percent} % (accommodation)</dd>` : ''}
 </dl>`;
     let body: string;
     if (!result || !details) {

@@ -132,7 +132,7 @@ export function widgetApi(svc: Services) {
     async (c) => {
       const s = c.get('session');
       canOrder(s);
-      const { package_id } = c.req.valid('json');
+      const { package_id, extra_time_percent = 0 } = c.req.valid('json');
       const keyRaw = c.req.header('idempotency-key');
       let key: string | null = null;
       if (keyRaw !== undefined) {
@@ -140,7 +140,7 @@ export function widgetApi(svc: Services) {
         if (!k.success) throw new ApiError(400, 'invalid_idempotency_key', k.issues[0]!.message);
         key = `${s.sub}:${k.output}`;
       }
-      const requestHash = sha256Hex(JSON.stringify([package_id, s.applicationId, s.candidateId]));
+      const requestHash = sha256Hex(JSON.stringify([package_id, s.applicationId, s.candidateId, ...(extra_time_percent ? [extra_time_percent] : [])]));
       const outcome = await svc.store.transaction(async (tx) => {
         if (key) {
           const prior = await tx.idempotency.get(s.accountId, key);
@@ -161,10 +161,11 @@ export function widgetApi(svc: Services) {
           applicationId: s.applicationId,
           job: { id: s.jobId, name: s.jobName },
           createdBy: s.sub,
+          extraTimePercent: extra_time_percent,
         });
         if (placed.kind === 'refused') throw new ApiError(422, placed.refusal.code, placed.refusal.message);
         if (key) await tx.idempotency.put(s.accountId, key, requestHash, placed.order.id);
-        await tx.audit.add({ account_id: s.accountId, actor: `ats:${s.sub}`, action: 'order.created', target: placed.order.id, details: { package_id } });
+        await tx.audit.add({ account_id: s.accountId, actor: `ats:${s.sub}`, action: 'order.created', target: placed.order.id, details: { package_id, ...(extra_time_percent ? { extra_time_percent } : {}) } });
         return { replay: false, orderId: placed.order.id };
       });
       svc.outbox.wake();

@@ -95,8 +95,10 @@ export interface OrderRow {
   meta: Json;
   created_at: string;
   updated_at: string;
+  /** Extra time granted as an accommodation: percent added to each test's duration (0, 25, 50 or 100). */
+  extra_time_percent: number;
 }
-export type NewOrder = Omit<OrderRow, 'created_at' | 'updated_at' | 'outcome' | 'outcome_at'>;
+export type NewOrder = Omit<OrderRow, 'created_at' | 'updated_at' | 'outcome' | 'outcome_at' | 'extra_time_percent'> & { extra_time_percent?: number };
 
 /** An order joined with what the widget shows beside it. */
 export interface OrderView extends OrderRow {

@@ -86,6 +86,41 @@ export const TestSchema = v.strictObject({
   questions: v.pipe(v.array(QuestionSchema), v.minLength(1, 'needs at least 1 question'), v.maxLength(200, 'allows at most 200 questions')),
 });
 
+/**
+ * Text of a package in another language (issue 15): every field optional, English (the base) is the
+ * fallback per field. Tests, traits, questions and options are found by their ids, so the key, the
+ * scoring and the ids never change with the language.
+ */
+export const TranslationSchema = v.strictObject({
+  name: v.optional(Text(100)),
+  description: v.optional(Text(2_000)),
+  tests: v.optional(
+    v.record(
+      Id,
+      v.strictObject({
+        name: v.optional(Text(100)),
+        description: v.optional(Text(1_000)),
+        explanation: v.optional(Text(300)),
+        likert_labels: v.optional(v.pipe(v.array(Text(40)), v.length(5, 'needs exactly 5 labels'))),
+        traits: v.optional(v.record(Id, v.strictObject({ name: v.optional(Text(100)), explanation: v.optional(Text(300)) }))),
+      }),
+    ),
+  ),
+  questions: v.optional(
+    v.record(
+      Id,
+      v.strictObject({
+        prompt: v.optional(Text(2_000)),
+        statement: v.optional(Text(500)),
+        snippet: Snippet,
+        unit: v.optional(Text(20)),
+        options: v.optional(v.record(Id, Text(1_000))),
+      }),
+    ),
+  ),
+});
+export type Translation = v.InferOutput<typeof TranslationSchema>;
+
 const PackageShapeSchema = v.strictObject({
   schema_version: v.literal(CONTENT_SCHEMA_VERSION, `must be ${CONTENT_SCHEMA_VERSION}`),
   id: v.pipe(v.string(), v.regex(SLUG_RE, 'must be a slug: lower-case letters, digits and single hyphens'), v.maxLength(64, 'must be at most 64 characters')),
@@ -95,6 +130,8 @@ const PackageShapeSchema = v.strictObject({
   type: v.picklist(PACKAGE_TYPES, `must be one of: ${PACKAGE_TYPES.join(', ')}`),
   locale: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2}(?:-[A-Z]{2})?$/, 'must look like "en" or "nl-BE"'))),
   tests: v.pipe(v.array(TestSchema), v.minLength(1, 'needs at least 1 test'), v.maxLength(20, 'allows at most 20 tests')),
+  /** Per-locale text, e.g. { "nl": { … } }; see TranslationSchema. */
+  translations: v.optional(v.record(v.pipe(v.string(), v.regex(/^[a-z]{2}$/, 'must be a language code like "nl"')), TranslationSchema)),
 });
 
 export type PackageContent = v.InferOutput<typeof PackageShapeSchema>;

@@ -25,6 +25,7 @@ const en = {
   'intro.recorded': 'We record your answers and the times at which you start, save and submit each test. We do not use your camera or microphone.',
   'intro.resume': 'Your answers are saved as you go. If you reload the page or lose your connection, you can continue where you left off.',
   'intro.deadline': 'Please finish before {date}.',
+  'intro.extra_time': 'You have been given {percent} % extra time. The times shown here include it.',
 
   'test.start': 'Start',
   'test.start_test': 'Start test {n} of {total}',
@@ -43,7 +44,7 @@ const en = {
   'test.deadline_passed': 'Time is up for this test. The answers you saved have been kept.',
   'test.saving': 'Saving…',
   'test.saved': 'Saved',
-  'test.save_failed': 'Saving failed – retrying…',
+  'test.save_failed': 'Not saved — retrying',
   'test.unanswered': 'Not answered yet',
   'test.select_one': 'Choose one answer.',
   'test.select_many': 'Select all that apply.',
@@ -124,6 +125,7 @@ const nl: Record<MessageKey, string> = {
   'intro.recorded': 'We leggen je antwoorden vast en de tijdstippen waarop je elke test start, opslaat en inlevert. We gebruiken je camera en microfoon niet.',
   'intro.resume': 'Je antwoorden worden tussendoor opgeslagen. Als je de pagina herlaadt of je verbinding verliest, ga je verder waar je was gebleven.',
   'intro.deadline': 'Rond het assessment af vóór {date}.',
+  'intro.extra_time': 'Je hebt {percent} % extra tijd gekregen. De tijden hier zijn daar al op aangepast.',
 
   'test.start': 'Starten',
   'test.start_test': 'Start test {n} van {total}',
@@ -142,7 +144,7 @@ const nl: Record<MessageKey, string> = {
   'test.deadline_passed': 'De tijd voor deze test is om. De antwoorden die je hebt opgeslagen blijven bewaard.',
   'test.saving': 'Opslaan…',
   'test.saved': 'Opgeslagen',
-  'test.save_failed': 'Opslaan mislukt – we proberen het opnieuw…',
+  'test.save_failed': 'Niet opgeslagen — we proberen het opnieuw',
   'test.unanswered': 'Nog niet beantwoord',
   'test.select_one': 'Kies één antwoord.',
   'test.select_many': 'Kies alle antwoorden die van toepassing zijn.',

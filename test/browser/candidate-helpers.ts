@@ -105,3 +105,134 @@ export async function answerShownQuestion(page: Page, typed = '42'): Promise<'ch
   await field.blur();
   return 'text';
 }
+
+// ---------- answering from a known answer key, as a person does ----------
+
+/** What the candidate gives for one question: an option, a set of options, typed text, a likert point. */
+export type GivenAnswer = { choose: string } | { pick: string[] } | { type: string } | { likert: number };
+export type AnswerKey = Record<string, GivenAnswer>;
+
+/** The id of the question on screen, from the name (choices) or id (typed fields) the page gives its inputs. */
+export async function shownQuestionId(page: Page): Promise<string> {
+  const q = page.locator('.c-question');
+  await q.waitFor();
+  const input = q.locator('input, textarea').first();
+  const name = (await input.getAttribute('name')) ?? (await input.getAttribute('id'))!.replace(/-input$/, '');
+  return name.replace(/^q-/, '');
+}
+
+/** Answers the question on screen with the mouse: clicks the option labels, types into the field and clicks away. */
+export async function answerWithMouse(page: Page, a: GivenAnswer): Promise<void> {
+  const q = page.locator('.c-question');
+  const option = (value: string) => q.locator('label.c-option', { has: page.locator(`input[value="${value}"]`) });
+  if ('choose' in a) await option(a.choose).click();
+  else if ('likert' in a) await option(String(a.likert)).click();
+  else if ('pick' in a) {
+    for (const id of a.pick) await option(id).click();
+  } else {
+    await q.locator('input[type=text], textarea').click();
+    await page.keyboard.type(a.type);
+    // Clicking the question's heading takes focus away, as a person clicking elsewhere does.
+    await q.locator('h2').click();
+  }
+}
+
+/** Presses Tab (Shift+Tab backwards) until the focused element matches `selector`; fails after 60 presses. */
+export async function tabTo(page: Page, selector: string, backwards = false): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`keyboard focus never reached ${selector}`);
+}
+
+/** Answers the question on screen with the keyboard only: Tab, arrow keys, Space and typing. */
+export async function answerWithKeyboard(page: Page, a: GivenAnswer): Promise<void> {
+  const values = async (type: string) => page.locator(`.c-question input[type=${type}]`).evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+  if ('choose' in a || 'likert' in a) {
+    const want = 'choose' in a ? a.choose : String(a.likert);
+    const all = await values('radio');
+    await tabTo(page, '.c-question input[type=radio]');
+    // With nothing chosen yet, Tab lands on the first option: Space chooses it, an arrow key moves and chooses.
+    const at = all.indexOf(await page.evaluate(() => (document.activeElement as HTMLInputElement).value));
+    const target = all.indexOf(want);
+    if (target === at) await page.keyboard.press('Space');
+    for (let i = at; i < target; i++) await page.keyboard.press('ArrowDown');
+    for (let i = at; i > target; i--) await page.keyboard.press('ArrowUp');
+  } else if ('pick' in a) {
+    const all = await values('checkbox');
+    await tabTo(page, '.c-question input[type=checkbox]');
+    for (const [i, id] of all.entries()) {
+      if (a.pick.includes(id)) await page.keyboard.press('Space');
+      if (i < all.length - 1) await page.keyboard.press('Tab');
+    }
+  } else {
+    await tabTo(page, '.c-question input[type=text], .c-question textarea');
+    await page.keyboard.type(a.type);
+  }
+}
+
+/** Moves to the next question with the keyboard: Tab to "Next", then Enter. */
+export async function nextWithKeyboard(page: Page): Promise<void> {
+  await tabTo(page, '.c-nav-actions button.c-primary');
+  await page.keyboard.press('Enter');
+}
+
+/** The right and a wrong answer to every question of a content file, worked out from the file's own key. */
+export function answersFromContent(content: {
+  tests: Array<{ id: string; questions: Array<Record<string, any>> }>;
+}): Record<string, { right: GivenAnswer; wrong: GivenAnswer; neutral?: GivenAnswer }> {
+  const out: Record<string, { right: GivenAnswer; wrong: GivenAnswer; neutral?: GivenAnswer }> = {};
+  for (const t of content.tests) {
+    for (const q of t.questions) {
+      const ids: string[] = (q.options ?? []).map((o: { id: string }) => o.id);
+      switch (q.kind) {
+        case 'single_choice':
+          out[q.id] = { right: { choose: q.answer }, wrong: { choose: ids.find((x) => x !== q.answer)! } };
+          break;
+        case 'multiple_choice':
+          // Only wrong options picked: (0 right − n wrong) / right, floored at 0.
+          out[q.id] = { right: { pick: q.answers }, wrong: { pick: ids.filter((x) => !q.answers.includes(x)) } };
+          break;
+        case 'numeric':
+          out[q.id] = { right: { type: String(q.answer) }, wrong: { type: String(q.answer + q.tolerance + 1000) } };
+          break;
+        case 'short_text':
+          out[q.id] = { right: { type: q.accept.find((x: unknown) => typeof x === 'string') }, wrong: { type: 'no idea' } };
+          break;
+        case 'likert':
+          // Keyed value = v for direction 1, 6 − v for −1: "right" is the keyed top (5), "wrong" the bottom (1).
+          out[q.id] = { right: { likert: q.direction === 1 ? 5 : 1 }, wrong: { likert: q.direction === 1 ? 1 : 5 }, neutral: { likert: 3 } };
+          break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Takes a whole assessment on the page with the mouse: Start, each test question by question with Next
+ * (`pick` says what to give, or null to leave a question open), Finish, and Submit with its confirmation.
+ */
+export async function takeWithMouse(page: Page, pick: (questionId: string) => GivenAnswer | null): Promise<void> {
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  for (;;) {
+    await page.getByRole('timer').waitFor();
+    const count = await page.locator('.c-qnav li').count();
+    for (let i = 0; i < count; i++) {
+      const a = pick(await shownQuestionId(page));
+      if (a) await answerWithMouse(page, a);
+      if (i < count - 1) await page.getByRole('button', { name: 'Next', exact: true }).click();
+    }
+    const submit = page.locator('.c-nav-actions').getByRole('button', { name: 'Submit', exact: true });
+    if (await submit.count()) {
+      await submit.click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Yes, submit' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor();
+      return;
+    }
+    await page.locator('.c-nav-actions').getByRole('button', { name: 'Finish this test' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, finish the test' }).click();
+    await page.getByRole('button', { name: /^Start test \d+ of \d+$/ }).click();
+  }
+}

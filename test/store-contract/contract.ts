@@ -245,7 +245,7 @@ export function storeContract(factory: StoreFactory): void {
         const o = newOrder(w, { source: 'kombo', source_order_id: 'k-1', connection_id: w.connection.id });
         const first = await store.orders.insertOnce(o);
         expect(first.created).toBe(true);
-        expect(first.order).toEqual({ ...o, outcome: null, outcome_at: null, created_at: expect.stringMatching(ISO), updated_at: expect.stringMatching(ISO) });
+        expect(first.order).toEqual({ extra_time_percent: 0, ...o, outcome: null, outcome_at: null, created_at: expect.stringMatching(ISO), updated_at: expect.stringMatching(ISO) });
         const twin = await store.orders.insertOnce({ ...o, id: newId('ord'), invite_token_hash: newId('h') });
         expect(twin).toEqual({ order: first.order, created: false });
         expect(await store.orders.get(w.account.id, o.id)).toEqual(first.order);
@@ -258,6 +258,11 @@ export function storeContract(factory: StoreFactory): void {
         expect(await store.orders.findByInviteHash('nope')).toBeNull();
         expect(await store.orders.findActive(w.account.id, w.candidate.id, 'app-1', 'pkg-a')).toEqual(first.order);
         expect(await store.orders.findActive(w.account.id, w.candidate.id, null, 'pkg-a')).toBeNull();
+        // Extra time granted on an order (issue 15) is stored and read back the same on every store.
+        const w2 = await world();
+        const extra = (await store.orders.insertOnce({ ...newOrder(w2, { source: 'kombo', source_order_id: 'k-extra' }), extra_time_percent: 50 })).order;
+        expect(extra.extra_time_percent).toBe(50);
+        expect((await store.orders.get(w2.account.id, extra.id))!.extra_time_percent).toBe(50);
         const noApp = (await store.orders.insertOnce(newOrder(w, { application_id: null }))).order;
         expect(await store.orders.findActive(w.account.id, w.candidate.id, null, 'pkg-a')).toEqual(noApp);
         expect((await store.orders.listByCandidate(w.account.id, w.candidate.id)).map((x) => x.id).sort()).toEqual([o.id, noApp.id].sort());

@@ -1,6 +1,6 @@
 // The time rules of an attempt and the report's small helpers, with any clock.
 import { describe, expect, it } from 'vitest';
-import { acceptsAnswers, ANSWER_GRACE_MS, attemptDeadline, SUBMIT_GRACE_MS, testDeadline, testState } from '../../server/candidate/deadline.ts';
+import { acceptsAnswers, ANSWER_GRACE_MS, attemptDeadline, extendedMinutes, SUBMIT_GRACE_MS, testDeadline, testState } from '../../server/candidate/deadline.ts';
 import { invitationState } from '../../server/candidate/attempt.ts';
 import { formatDuration, safeReturnPath } from '../../server/routes/report.ts';
 import type { OrderRow, TestSessionRow } from '../../server/store/types.ts';
@@ -81,5 +81,16 @@ describe('the report’s helpers', () => {
     expect(formatDuration(6 * 60_000)).toBe('6 min');
     expect(formatDuration(6 * 60_000 + 5000)).toBe('6 min 5 s');
     expect(formatDuration(3_600_000 + 120_000 + 7000)).toBe('1 h 2 min');
+  });
+});
+
+describe('extra time', () => {
+  it('lengthens a duration by the granted share, rounded up to whole minutes in the candidate’s favour', () => {
+    expect(extendedMinutes(8, 0)).toBe(8);
+    expect(extendedMinutes(8, 25)).toBe(10);
+    expect(extendedMinutes(7, 25)).toBe(9); // 8.75 → 9
+    expect(extendedMinutes(12, 50)).toBe(18);
+    expect(extendedMinutes(10, 100)).toBe(20);
+    expect(testDeadline(at(0), extendedMinutes(8, 50)).getTime() - T0).toBe(12 * 60_000);
   });
 });

@@ -152,6 +152,43 @@ describe('candidate model', () => {
     expect(m.saveState.value).toBe('saved');
   });
 
+  it('never saves a value the candidate did not give when moving with Next, Previous or the strip (issue 15)', async () => {
+    const api = fakeApi();
+    api.set(attempt({ status: 'in_progress', tests: [test_('a', 'open', 0), test_('b', 'not_started')], current: { test_id: 'a', questions: questions('a'), responses: { a2: 7 } } }));
+    const m = new CandidateModel({ api });
+    await m.load();
+    m.go(0);
+    m.choose('a1', 'b');
+    await settle();
+    m.go(1); // Next from a chosen option
+    m.go(0); // Previous
+    m.go(2); // the strip, past an untouched typed answer
+    m.go(1);
+    await settle();
+    expect(api.saved).toEqual([['a1', 'b']]);
+    expect(m.responses.value).toEqual({ a1: 'b', a2: 7 });
+    expect(m.answeredCount.value).toBe(2);
+  });
+
+  it('submit waits for a failed save to be retried and saved; the answer is never dropped', async () => {
+    const api = fakeApi();
+    const m = new CandidateModel({ api, retryBase: 100 });
+    await m.load();
+    await m.startNext();
+    await m.finishTest();
+    await m.startNext();
+    api.failSave.push(new CandidateApiError(503, 'unavailable', 'down'), new CandidateApiError(0, 'network_error', 'down'));
+    m.choose('b1', 'a');
+    await settle();
+    expect(m.saveState.value).toBe('failed');
+    const done = m.submit();
+    await vi.advanceTimersByTimeAsync(1000);
+    await done;
+    expect(api.saved).toEqual([['b1', 'a']]);
+    expect(api.calls.indexOf('submit')).toBeGreaterThan(api.calls.lastIndexOf('save:b1'));
+    expect(m.phase.value).toBe('finished');
+  });
+
   it('reads "12,5" as a number, refuses text in a number field, and saves typing after a pause', async () => {
     expect(parseNumber('12,5')).toBe(12.5);
     expect(parseNumber(' -3 ')).toBe(-3);

@@ -61,7 +61,7 @@ export interface ApiClient {
   listPackages(): Promise<Package[]>;
   listOrders(): Promise<Order[]>;
   /** One idempotency key per Send click; the client reuses it when it retries a network failure. */
-  createOrder(packageId: string, idempotencyKey: string): Promise<Order>;
+  createOrder(packageId: string, idempotencyKey: string, extraTimePercent?: number): Promise<Order>;
   cancelOrder(orderId: string): Promise<Order>;
   resendOrder(orderId: string): Promise<Order>;
   /** Account-wide aggregates (recruiter and admin roles). */
@@ -151,8 +151,8 @@ export function createHttpApi(o: HttpApiOptions): ApiClient {
   return {
     listPackages: async () => (await call<{ packages: Package[] }>('GET', '/api/packages')).packages,
     listOrders: async () => (await call<{ orders: Order[] }>('GET', '/api/orders')).orders,
-    createOrder: async (packageId, key) =>
-      (await call<{ order: Order }>('POST', '/api/orders', { package_id: packageId }, { 'idempotency-key': key }, 3)).order,
+    createOrder: async (packageId, key, extra) =>
+      (await call<{ order: Order }>('POST', '/api/orders', { package_id: packageId, ...(extra ? { extra_time_percent: extra } : {}) }, { 'idempotency-key': key }, 3)).order,
     cancelOrder: async (id) => (await call<{ order: Order }>('POST', `/api/orders/${encodeURIComponent(id)}/cancel`, {})).order,
     resendOrder: async (id) => (await call<{ order: Order }>('POST', `/api/orders/${encodeURIComponent(id)}/resend`, {})).order,
     getInsights: (f) => call('GET', '/api/insights?' + query(f)),

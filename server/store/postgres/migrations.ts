@@ -225,4 +225,12 @@ CREATE INDEX orders_account_job ON orders(account_id, job_id, created_at);
 CREATE INDEX outbox_open_next ON outbox(status, next_attempt_at) WHERE status IN ('pending','running');
 `,
   },
+  {
+    // Extra time granted to a candidate as an accommodation (issue 15): percent added to every test's duration.
+    version: 100,
+    name: 'order extra time',
+    sql: `
+ALTER TABLE orders ADD COLUMN extra_time_percent integer NOT NULL DEFAULT 0;
+`,
+  },
 ];

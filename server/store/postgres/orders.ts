@@ -13,7 +13,7 @@ const VIEW = `SELECT o.*, p.name AS package_name, r.score AS r_score, r.max_scor
   FROM orders o LEFT JOIN packages p ON p.account_id = o.account_id AND p.id = o.package_id LEFT JOIN results r ON r.order_id = o.id`;
 
 const COLS = ['id', 'account_id', 'source', 'source_order_id', 'connection_id', 'package_id', 'package_version', 'candidate_id', 'application_id', 'job_id', 'job_name',
-  'status', 'reason', 'invite_token_hash', 'invited_at', 'expires_at', 'started_at', 'deadline_at', 'completed_at', 'created_by', 'meta', 'created_at', 'updated_at'] as const;
+  'status', 'reason', 'invite_token_hash', 'invited_at', 'expires_at', 'started_at', 'deadline_at', 'completed_at', 'created_by', 'meta', 'created_at', 'updated_at', 'extra_time_percent'] as const;
 /** Column names come from code, never from input; anything else is refused as SQLite refuses an unknown column. */
 export const columnName = (k: string) => {
   if (!/^[a-z][a-z0-9_]*$/.test(k)) throw new Error(`not a column: ${JSON.stringify(k)}`);
@@ -42,7 +42,7 @@ export function ordersRepo(q: Queryable, inUnitOfWork = false): OrdersRepo {
   return {
     async insertOnce(o) {
       const now = nowIso();
-      const row: Record<string, unknown> = { ...o, meta: js(o.meta), created_at: now, updated_at: now };
+      const row: Record<string, unknown> = { extra_time_percent: 0, ...o, meta: js(o.meta), created_at: now, updated_at: now };
       // A concurrent insert of the same source order waits on the unique key and then does nothing; the
       // row it finds afterwards (a new statement, a new snapshot) is the one that won.
       const inserted = await one(INSERT, COLS.map((c) => row[c] ?? null));

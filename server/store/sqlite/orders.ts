@@ -17,7 +17,7 @@ const VIEW = `SELECT o.*, p.name AS package_name, r.score AS r_score, r.max_scor
   FROM orders o LEFT JOIN packages p ON p.account_id = o.account_id AND p.id = o.package_id LEFT JOIN results r ON r.order_id = o.id`;
 
 const COLS = ['id', 'account_id', 'source', 'source_order_id', 'connection_id', 'package_id', 'package_version', 'candidate_id', 'application_id', 'job_id', 'job_name',
-  'status', 'reason', 'invite_token_hash', 'invited_at', 'expires_at', 'started_at', 'deadline_at', 'completed_at', 'created_by', 'meta', 'created_at', 'updated_at'];
+  'status', 'reason', 'invite_token_hash', 'invited_at', 'expires_at', 'started_at', 'deadline_at', 'completed_at', 'created_by', 'meta', 'created_at', 'updated_at', 'extra_time_percent'];
 
 export function ordersRepo(db: DB): OrdersRepo {
   const ins = db.prepare(`INSERT INTO orders (${COLS.join(', ')}) VALUES (${COLS.map((c) => '@' + c).join(', ')}) ON CONFLICT (account_id, source, source_order_id) DO NOTHING`);
@@ -36,8 +36,8 @@ export function ordersRepo(db: DB): OrdersRepo {
   return {
     async insertOnce(o) {
       const now = nowIso();
-      const info = ins.run({ ...o, meta: JSON.stringify(o.meta), created_at: now, updated_at: now });
-      if (info.changes === 1) return { order: { ...o, outcome: null, outcome_at: null, created_at: now, updated_at: now }, created: true };
+      const info = ins.run({ extra_time_percent: 0, ...o, meta: JSON.stringify(o.meta), created_at: now, updated_at: now });
+      if (info.changes === 1) return { order: { extra_time_percent: 0, ...o, outcome: null, outcome_at: null, created_at: now, updated_at: now }, created: true };
       return { order: toRow(bySource.get(o.account_id, o.source, o.source_order_id) as Raw)!, created: false };
     },
     async get(accountId, id) {

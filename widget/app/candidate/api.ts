@@ -26,7 +26,7 @@ export const isRetryable = (err: unknown): boolean =>
 
 export function createCandidateApi(o: { base: string; token: string; fetch?: typeof fetch }): CandidateApi {
   const doFetch = o.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init));
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const call = async <T>(method: string, path: string, body?: unknown, keepalive = false): Promise<T> => {
     let res: Response;
     try {
       res = await doFetch(`${o.base}/api/candidate${path}`, {
@@ -35,6 +35,8 @@ export function createCandidateApi(o: { base: string; token: string; fetch?: typ
         body: body === undefined ? undefined : JSON.stringify(body),
         cache: 'no-store',
         credentials: 'omit',
+        // An answer sent as the page goes away (reload, closed tab) still reaches the server.
+        keepalive,
       });
     } catch {
       throw new CandidateApiError(0, 'network_error', 'The server could not be reached.');
@@ -56,7 +58,7 @@ export function createCandidateApi(o: { base: string; token: string; fetch?: typ
     attempt: async () => (await call<{ attempt: Attempt }>('GET', '/attempt')).attempt,
     startTest: async (id) => (await call<{ attempt: Attempt }>('POST', `/tests/${enc(id)}/start`, {})).attempt,
     finishTest: async (id) => (await call<{ attempt: Attempt }>('POST', `/tests/${enc(id)}/finish`, {})).attempt,
-    save: async (id, value) => void (await call('PUT', `/answers/${enc(id)}`, { value })),
+    save: async (id, value) => void (await call('PUT', `/answers/${enc(id)}`, { value }, true)),
     submit: async () => (await call<{ submission: Submission }>('POST', '/submit', {})).submission,
   };
 }

@@ -13,3 +13,6 @@ const model = new CandidateModel({
 });
 render(<CandidateView model={model} />, document.getElementById('assay-candidate-root') as HTMLElement);
 void model.load();
+// Leaving the page (reload, closing the tab, switching away on a phone) saves what was typed so far.
+addEventListener('pagehide', () => model.commitAllDrafts());
+document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && model.commitAllDrafts());

@@ -49,6 +49,9 @@ export function formatClock(ms: number): string {
 const draftOf = (v: ResponseValue | undefined, locale: Locale): string =>
   typeof v === 'number' ? (locale === 'nl' ? String(v).replace('.', ',') : String(v)) : typeof v === 'string' ? v : '';
 
+/** Kinds answered by typing; only these have a draft. Choices are saved the moment they change. */
+const TYPED_KINDS: ReadonlySet<string> = new Set(['numeric', 'short_text']);
+
 export const CandidateModel = createModel((deps: CandidateDeps) => {
   const now = deps.now ?? (() => Date.now());
   const api = deps.api;
@@ -118,7 +121,9 @@ export const CandidateModel = createModel((deps: CandidateDeps) => {
           shownTestId = a.current.test_id;
           const saved = a.current.responses;
           responses.value = { ...saved };
-          drafts.value = Object.fromEntries(Object.entries(saved).map(([k, v]) => [k, draftOf(v, a.locale)]));
+          const typed = new Set(a.current.questions.filter((q) => TYPED_KINDS.has(q.kind)).map((q) => q.id));
+          drafts.value = Object.fromEntries(Object.entries(saved).filter(([k]) => typed.has(k)).map(([k, v]) => [k, draftOf(v, a.locale)]));
+          edited.clear();
           fieldErrors.value = {};
           // Resume where the candidate left off: the first question without an answer.
           const first = a.current.questions.findIndex((q) => !isAnswered(saved[q.id]));
@@ -194,6 +199,8 @@ export const CandidateModel = createModel((deps: CandidateDeps) => {
 
   const dirty = new Map<string, ResponseValue>();
   const typing = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Typed fields the candidate changed since their last commit: the only drafts that may be saved. */
+  const edited = new Set<string>();
   let pumping = false;
   let failures = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -216,7 +223,6 @@ export const CandidateModel = createModel((deps: CandidateDeps) => {
         saveState.value = 'saving';
         try {
           await api.save(qid, value);
-          if (failures) announce(tr('test.saved'));
           failures = 0;
           if (fieldErrors.value[qid]) {
             const { [qid]: _, ...rest } = fieldErrors.value;
@@ -225,7 +231,8 @@ export const CandidateModel = createModel((deps: CandidateDeps) => {
         } catch (err) {
           if (isRetryable(err)) {
             if (!dirty.has(qid)) dirty.set(qid, value); // a newer value, if any, wins
-            if (failures++ === 0) announce(tr('test.save_failed'));
+            failures++;
+            // Shown and spoken (politely) by the view's save status; the answer stays queued.
             saveState.value = 'failed';
             const delay = Math.min(15_000, (deps.retryBase ?? 1000) * 2 ** Math.min(failures - 1, 4));
             retryTimer = setTimeout(() => {
@@ -258,13 +265,17 @@ export const CandidateModel = createModel((deps: CandidateDeps) => {
     void pump();
   };
 
-  /** Saves what was typed into a number or text field now (on blur, navigation, or after a pause). */
+  /**
+   * Saves what was typed into a number or text field now (on blur, navigation, or after a pause). Only a
+   * draft the candidate edited is saved, and only for typed kinds: moving on never writes a value the
+   * candidate did not give (issue 15: Next used to save `null` over a chosen option).
+   */
   const commitDraft = (qid: string) => {
     const timer = typing.get(qid);
     if (timer) clearTimeout(timer);
     typing.delete(qid);
     const q = questions.value.find((x) => x.id === qid);
-    if (!q) return;
+    if (!q || !TYPED_KINDS.has(q.kind) || !edited.has(qid)) return;
     const raw = drafts.value[qid] ?? '';
     let value: ResponseValue;
     if (q.kind === 'numeric') {
@@ -277,6 +288,7 @@ export const CandidateModel = createModel((deps: CandidateDeps) => {
     } else {
       value = raw === '' ? null : raw;
     }
+    edited.delete(qid);
     if (fieldErrors.value[qid] === 'test.number_invalid') {
       const { [qid]: _, ...rest } = fieldErrors.value;
       fieldErrors.value = rest;
@@ -288,13 +300,14 @@ export const CandidateModel = createModel((deps: CandidateDeps) => {
 
   const setDraft = (qid: string, raw: string) => {
     drafts.value = { ...drafts.value, [qid]: raw };
+    edited.add(qid);
     const timer = typing.get(qid);
     if (timer) clearTimeout(timer);
     typing.set(qid, setTimeout(() => commitDraft(qid), deps.typingDelay ?? 700));
   };
 
   const commitAllDrafts = () => {
-    for (const qid of [...typing.keys()]) commitDraft(qid);
+    for (const qid of [...new Set([...typing.keys(), ...edited])]) commitDraft(qid);
   };
 
   /** Resolves once every answer given so far has been saved (or can no longer be). */
@@ -470,6 +483,7 @@ export const CandidateModel = createModel((deps: CandidateDeps) => {
     },
     setDraft,
     commitDraft,
+    commitAllDrafts,
     flush,
     askFinish: () => void (confirm.value = 'finish'),
     askSubmit: () => void (confirm.value = 'submit'),

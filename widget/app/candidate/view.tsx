@@ -9,8 +9,9 @@ import { formatClock, isAnswered, type Blocked, type CandidateModel } from './mo
 type Q = NonNullable<Attempt['current']>['questions'][number];
 type Tr = (key: MessageKey, params?: MessageParams) => string;
 
+/** A moment in the candidate's own time zone (the device's), with the zone shown, e.g. "14 March 2026, 17:00 CET". */
 const formatDate = (iso: string, locale: Locale) =>
-  new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));
+  new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
 
 /** The page's one h1; focused when the step changes so a screen reader starts reading there. */
 function Title({ children }: { children: ComponentChildren }) {
@@ -37,6 +38,7 @@ function Intro({ model, tr }: { model: CandidateModel; tr: Tr }) {
         ))}
       </ul>
       <p>{tr('intro.total_time', { duration: formatMinutes(locale, a.package.duration_minutes) })}</p>
+      {!!a.extra_time_percent && <p class="c-notice">{tr('intro.extra_time', { percent: a.extra_time_percent })}</p>}
       <p>{tr('intro.timing')}</p>
       {a.expires_at && <p>{tr('intro.deadline', { date: formatDate(a.expires_at, locale) })}</p>}
       <h2>{tr('intro.recorded_heading')}</h2>
@@ -272,7 +274,7 @@ function Test({ model, tr }: { model: CandidateModel; tr: Tr }) {
       {model.notice.value && <p class="c-notice">{tr(model.notice.value)}</p>}
       <p class="c-progress">
         <span>{tr('test.answered_count', { answered: model.answeredCount.value, total: qs.length })}</span>
-        <span class={`c-save c-save-${save}`} aria-hidden="true">
+        <span class={`c-save c-save-${save}`} role="status" aria-live="polite">
           {save === 'saving' ? tr('test.saving') : save === 'saved' ? tr('test.saved') : save === 'failed' ? tr('test.save_failed') : ''}
         </span>
       </p>

@@ -31,6 +31,8 @@ export const PickerModel = createModel((deps: PickerDeps) => {
   const activeId = signal<string | null>(null);
   const selectedId = signal<string | null>(null);
   const sending = signal(false);
+  /** Extra time granted as an accommodation, percent (0 = none). */
+  const extraTime = signal(0);
   const outcome = signal<Outcome | null>(null);
 
   const filtered = computed(() => packages.value.filter((p) => matches(p, query.value)));
@@ -93,7 +95,7 @@ export const PickerModel = createModel((deps: PickerDeps) => {
     outcome.value = null;
     try {
       // One key per Send click; the API client reuses it if it retries a network failure.
-      const order = await deps.api.createOrder(pkg.id, (deps.newKey || newIdempotencyKey)());
+      const order = await deps.api.createOrder(pkg.id, (deps.newKey || newIdempotencyKey)(), extraTime.value);
       outcome.value = { kind: 'sent', order };
       announceOrdersChanged();
       deps.emit('order.created', { v: 1, order_id: order.id, package_id: pkg.id, package_name: order.package_name || pkg.name, status: order.status });
@@ -110,9 +112,10 @@ export const PickerModel = createModel((deps: PickerDeps) => {
   const again = () => {
     outcome.value = null;
     selectedId.value = null;
+    extraTime.value = 0;
   };
 
-  return { packages, phase, error, query, filtered, activeId, selectedId, selected, sending, outcome, canOrder, canSend, load, search, choose, key, send, again };
+  return { packages, phase, error, query, filtered, activeId, selectedId, selected, sending, outcome, canOrder, canSend, load, search, choose, key, send, again, extraTime };
 });
 
 export type PickerModel = InstanceType<typeof PickerModel>;

@@ -4,6 +4,7 @@ import type { ComponentType } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { Empty, ErrorState, Loading } from '../ui/states.tsx';
 import type { ViewProps } from '../view-props.ts';
+import { EXTRA_TIME_PERCENTS } from '../../../shared/api.ts';
 import { PickerModel } from './model.ts';
 
 const optionId = (id: string) => 'assay-pkg-' + id.replace(/[^\w-]/g, '_');
@@ -109,6 +110,17 @@ export function PickerPanel({ model, t, statusAfterSend }: { model: PickerModel;
           </li>
         ))}
       </ul>
+      {model.canOrder.value && (
+        <fieldset class="assay-extra-time">
+          <legend class="assay-label">{t('picker.extraTime')}</legend>
+          {EXTRA_TIME_PERCENTS.map((p) => (
+            <label key={p} class="assay-extra-option">
+              <input type="radio" name="assay-picker-extra" value={String(p)} checked={model.extraTime.value === p} onChange={() => (model.extraTime.value = p)} />
+              <span>{p ? t('picker.extraTime.percent', { n: p }) : t('picker.extraTime.none')}</span>
+            </label>
+          ))}
+        </fieldset>
+      )}
       {model.canOrder.value ? (
         <div class="assay-actions">
           <button type="button" class="assay-button" disabled={!model.canSend.value} aria-describedby="assay-picker-choice" onClick={() => void model.send()}>
