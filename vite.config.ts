@@ -2,15 +2,19 @@
 // Vitest is configured separately (vitest.config.ts).
 import preact from '@preact/preset-vite';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { precompressDir } from './scripts/precompress.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/** .br and .gz beside every built file, served by Accept-Encoding (server/http/static.ts). */
+const precompress = (): Plugin => ({ name: 'assay-precompress', apply: 'build', closeBundle: () => void precompressDir(here('./dist/widget')) });
 
 export default defineConfig({
   root: here('./widget'),
   base: '/widget/',
   publicDir: false,
-  plugins: [preact({ devToolsEnabled: false, prefreshEnabled: false, reactAliasesEnabled: false })],
+  plugins: [preact({ devToolsEnabled: false, prefreshEnabled: false, reactAliasesEnabled: false }), precompress()],
   build: {
     outDir: here('./dist/widget'),
     emptyOutDir: true,

@@ -3,6 +3,7 @@ import { requestId } from 'hono/request-id';
 import { openAPIRouteHandler } from 'hono-openapi';
 import { ApiError } from './errors.ts';
 import { baselineHeaders, onError } from './http/middleware.ts';
+import { compress } from './http/compress.ts';
 import { pages } from './routes/pages.ts';
 import { partner, webhooks } from './routes/webhooks.ts';
 import { widgetApi } from './routes/widget-api.ts';
@@ -20,6 +21,7 @@ export function createApp(svc: Services) {
   const app = new Hono();
   app.use('*', requestId());
   app.use('*', baselineHeaders({ https: svc.config.publicUrl.startsWith('https:') }));
+  app.use('*', compress()); // dynamic HTML and JSON over 1 KB; built files come pre-compressed
   app.onError(onError(svc.log));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `Nothing at ${c.req.method} ${c.req.path}.` } }, 404));
 
