@@ -655,6 +655,40 @@ export function storeContract(factory: StoreFactory): void {
         expect(await store.idempotency.get(w.account.id, 'k')).toEqual({ request_hash: 'h', order_id: 'o' });
       });
 
+      it('commits concurrent units of work together, except a failing one, which rolls back alone', async () => {
+        const w = await world();
+        const orders = Array.from({ length: 12 }, () => newOrder(w));
+        const boom = new Error('unit 5 fails');
+        const settled = await Promise.allSettled(
+          orders.map((o, i) =>
+            store.transaction(async (tx) => {
+              await tx.orders.insertOnce(o);
+              await tx.outbox.enqueue({ account_id: w.account.id, kind: 'gc.test', order_id: o.id, payload: { i } });
+              if (i === 5) throw boom;
+              return o.id;
+            }),
+          ),
+        );
+        expect(settled.map((r) => r.status)).toEqual(orders.map((_, i) => (i === 5 ? 'rejected' : 'fulfilled')));
+        expect((settled[5] as PromiseRejectedResult).reason).toBe(boom);
+        for (const [i, o] of orders.entries()) expect(await store.orders.getById(o.id), `order ${i}`).toEqual(i === 5 ? null : expect.objectContaining({ id: o.id }));
+        const jobs = await store.outbox.list({ kind: 'gc.test' });
+        expect(jobs.map((j) => (j.payload as { i: number }).i).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11]);
+      });
+
+      it('claims a batch of due outbox jobs at once, oldest first, each once', async () => {
+        const w = await world();
+        const now = Date.now();
+        const made = [];
+        for (let i = 0; i < 8; i++) made.push(await store.outbox.enqueue({ account_id: w.account.id, kind: 'gc.claim', payload: { i }, run_at: now - 100 + ((i * 5) % 8) }));
+        const [first, second] = await Promise.all([store.outbox.claimDue(now, 5, 30_000), store.outbox.claimDue(now, 5, 30_000)]);
+        const byAge = [...made].sort((a, b) => a.next_attempt_at - b.next_attempt_at).map((j) => j.id);
+        const all = [...first!, ...second!];
+        expect(all.map((j) => j.id).sort()).toEqual(made.map((j) => j.id).sort());
+        expect(first!.length === 5 ? first!.map((j) => j.id) : second!.map((j) => j.id)).toEqual(byAge.slice(0, 5));
+        for (const j of all) expect(j).toMatchObject({ status: 'running', lease_until: now + 30_000 });
+      });
+
       it('serialises check-then-insert units of work: concurrent twins place one active order', async () => {
         const w = await world();
         const results = await Promise.all(
