@@ -148,6 +148,27 @@ export function storeContract(factory: StoreFactory): void {
     });
 
     describe('packages', () => {
+      it('changes the package list version on every write to an account\'s packages, and only that account\'s', async () => {
+        const w = await world();
+        const other = await world();
+        const a = w.account.id;
+        const v0 = await store.packages.listVersion(a);
+        const o0 = await store.packages.listVersion(other.account.id);
+        await store.packages.upsert({ account_id: a, id: 'pkg-v', name: 'V', description: 'v', type: 'skills', duration_minutes: 5, active: true, version: 1, content: {} });
+        const v1 = await store.packages.listVersion(a);
+        expect(v1).not.toBe(v0);
+        expect(await store.packages.listVersion(a)).toBe(v1); // reading does not change it
+        await store.packages.setActive(a, 'pkg-v', false);
+        const v2 = await store.packages.listVersion(a);
+        expect(v2).not.toBe(v1);
+        await store.transaction(async (tx) => {
+          await tx.packages.upsert({ account_id: a, id: 'pkg-v', name: 'V2', description: 'v', type: 'skills', duration_minutes: 5, active: true, version: 2, content: {} });
+        });
+        expect(await store.packages.listVersion(a)).not.toBe(v2);
+        expect(await store.packages.listVersion(other.account.id)).toBe(o0);
+        expect(await store.packages.listVersion('no-such-account')).toBe(0);
+      });
+
       it('upserts new versions with their content, lists by name, toggles active', async () => {
         const w = await world();
         const a = w.account.id;

@@ -225,4 +225,27 @@ CREATE INDEX orders_account_job ON orders(account_id, job_id, created_at);
 CREATE INDEX outbox_open_next ON outbox(status, next_attempt_at) WHERE status IN ('pending','running');
 `,
   },
+  {
+    version: 140,
+    name: 'package list versions',
+    // Across instances: each caches an account's package list beside this version and re-reads on change.
+    sql: `
+CREATE TABLE package_versions (
+  account_id text PRIMARY KEY,
+  version bigint NOT NULL
+);
+CREATE FUNCTION bump_package_version() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO package_versions (account_id, version) VALUES (OLD.account_id, 1) ON CONFLICT (account_id) DO UPDATE SET version = package_versions.version + 1;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO package_versions (account_id, version) VALUES (NEW.account_id, 1) ON CONFLICT (account_id) DO UPDATE SET version = package_versions.version + 1;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER packages_version AFTER INSERT OR UPDATE OR DELETE ON packages FOR EACH ROW EXECUTE FUNCTION bump_package_version();
+`,
+  },
 ];
