@@ -105,7 +105,7 @@ export async function runWeight(opts: BenchOptions & { dist?: string }): Promise
       kb(extra.css.gzip),
       kb(own.js.gzip + own.css.gzip),
       kb(totalGz),
-      isPicker ? `≤ 16 KB ${totalGz <= PICKER_GOAL ? '✅' : '❌'}` : '',
+      '',
     ]);
     const wire = wireOf(all);
     wireRows.push([`view \`${v.name}\`: page + shell + view`, kb(total.js.raw + total.css.raw + total.html.raw), kb(wire), isPicker ? `≤ 16 KB ${wire <= PICKER_GOAL ? '✅' : '❌'}` : '']);
@@ -119,11 +119,10 @@ export async function runWeight(opts: BenchOptions & { dist?: string }): Promise
     });
     figures.push({
       key: `weight.view.${v.name}`,
-      label: `View \`${v.name}\`: everything the iframe loads to show it, gzip`,
+      label: `View \`${v.name}\`: everything the iframe loads to show it, gzip -9 per file (the goal is on the bytes sent, above)`,
       value: totalGz,
       unit: 'bytes',
       text: `${kb(totalGz)} (own chunk ${kb(own.js.gzip + own.css.gzip)})`,
-      ...(isPicker ? { goal: { op: '<=' as const, value: PICKER_GOAL, text: '≤ 16 KB' } } : {}),
     });
   }
   if (manifest['candidate.html']) {
