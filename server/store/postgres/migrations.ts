@@ -236,6 +236,10 @@ CREATE TABLE package_versions (
 );
 CREATE FUNCTION bump_package_version() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
+  -- assay db:copy brings package_versions over with the rest of the SQLite file (see server/cli/db-commands.ts).
+  IF current_setting('assay.copying', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
   IF TG_OP <> 'INSERT' THEN
     INSERT INTO package_versions (account_id, version) VALUES (OLD.account_id, 1) ON CONFLICT (account_id) DO UPDATE SET version = package_versions.version + 1;
   END IF;
