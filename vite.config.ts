@@ -2,15 +2,37 @@
 // Vitest is configured separately (vitest.config.ts).
 import preact from '@preact/preset-vite';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { precompressDir } from './scripts/precompress.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/** .br and .gz beside every built file, served by Accept-Encoding (server/http/static.ts). */
+/**
+ * The picker is the first view of the widget's main flow: its chunk is preloaded by the page itself
+ * (`<link rel="modulepreload">`), so it downloads beside the entry instead of after the session.
+ */
+const preloadFirstView = (): Plugin => ({
+  name: 'assay-preload-first-view',
+  apply: 'build',
+  transformIndexHtml: {
+    order: 'post',
+    handler(html, ctx) {
+      if (!ctx.filename.endsWith('index.html') || !ctx.bundle) return html;
+      const chunk = Object.values(ctx.bundle).find((c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('/app/picker/view.tsx'));
+      if (!chunk) return html;
+      return { html, tags: [{ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/widget/${chunk.fileName}` }, injectTo: 'head' }] };
+    },
+  },
+});
+
+const precompress = (): Plugin => ({ name: 'assay-precompress', apply: 'build', closeBundle: () => void precompressDir(here('./dist/widget')) });
 
 export default defineConfig({
   root: here('./widget'),
   base: '/widget/',
   publicDir: false,
-  plugins: [preact({ devToolsEnabled: false, prefreshEnabled: false, reactAliasesEnabled: false })],
+  plugins: [preact({ devToolsEnabled: false, prefreshEnabled: false, reactAliasesEnabled: false }), preloadFirstView(), precompress()],
   build: {
     outDir: here('./dist/widget'),
     emptyOutDir: true,
@@ -18,8 +40,9 @@ export default defineConfig({
     target: 'es2022',
     // No inline <script>/data: URLs, so the pages run under a strict CSP.
     assetsInlineLimit: 0,
-    // The views' shared code is already loaded by the shell; a preload helper would cost more than it saves.
-    modulePreload: false,
+    // The page preloads the entry's shared chunk and the first view (preloadFirstView); the views' own
+    // imports are already loaded by the shell, so no preload helper is put into dynamic imports.
+    modulePreload: { polyfill: false, resolveDependencies: (_file, deps, { hostType }) => (hostType === 'html' ? deps : []) },
     rollupOptions: {
       input: {
         index: here('./widget/index.html'),

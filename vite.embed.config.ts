@@ -3,6 +3,7 @@
 import { copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, defineConfig, type Plugin } from 'vite';
+import { precompressDir } from './scripts/precompress.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const outDir = here('./dist/embed');
@@ -29,6 +30,7 @@ function scriptTagBuild(): Plugin {
           },
         },
       });
+      precompressDir(outDir); // .br and .gz beside both builds, served by Accept-Encoding
     },
   };
 }

@@ -9,7 +9,7 @@ import { latestProfile, profileMarkdown, summarise } from './lib/profile.ts';
 
 const RATIO_GOAL = 0.5;
 const osLoad = () => loadavg()[0]!;
-const RSS_GOAL = 150 * 1024 * 1024;
+const RSS_GOAL = 120 * 1024 * 1024;
 /** Every request comes from 127.0.0.1: lift the per-address session limit (the limiter still runs). */
 const SESSION_ENV = { ASSAY_SESSION_RATE_PER_MIN: '1000000000' };
 
@@ -168,8 +168,8 @@ export async function runApiAndMemory(opts: BenchOptions & { profile?: 'auto' | 
 
   const memFigures: Figure[] = [
     { key: 'memory.idle', label: 'Server RSS, idle (after start and a first session)', value: idle?.rss ?? null, unit: 'bytes', text: idle ? mb(idle.rss) : 'n/a' },
-    { key: 'memory.end', label: 'Server RSS at the end of the load run', value: endOfLoad?.rss ?? null, unit: 'bytes', text: endOfLoad ? mb(endOfLoad.rss) : 'n/a', goal: { op: '<=', value: RSS_GOAL, text: '≤ 150 MB' } },
-    { key: 'memory.peak', label: 'Server RSS, highest (VmHWM over the whole run)', value: endOfLoad?.peak ?? null, unit: 'bytes', text: endOfLoad ? mb(endOfLoad.peak) : 'n/a', goal: { op: '<=', value: RSS_GOAL, text: '≤ 150 MB' } },
+    { key: 'memory.end', label: 'Server RSS at the end of the load run', value: endOfLoad?.rss ?? null, unit: 'bytes', text: endOfLoad ? mb(endOfLoad.rss) : 'n/a', goal: { op: '<=', value: RSS_GOAL, text: '≤ 120 MB' } },
+    { key: 'memory.peak', label: 'Server RSS, highest (VmHWM over the whole run)', value: endOfLoad?.peak ?? null, unit: 'bytes', text: endOfLoad ? mb(endOfLoad.peak) : 'n/a', goal: { op: '<=', value: RSS_GOAL, text: '≤ 120 MB' } },
   ];
   const memBody = [
     `Resident set size of the server process from /proc/<pid>/status, during the widget API load run above (sampled every 250 ms while it ran). The bare Hono server is shown for scale.`,
@@ -177,7 +177,7 @@ export async function runApiAndMemory(opts: BenchOptions & { profile?: 'auto' | 
     table(
       ['process', 'idle', 'highest sampled under load', 'end of load', 'peak (VmHWM)', 'goal'],
       [
-        ['Assay BFF', idle ? mb(idle.rss) : 'n/a', mb(maxDuring), endOfLoad ? mb(endOfLoad.rss) : 'n/a', endOfLoad ? mb(endOfLoad.peak) : 'n/a', `≤ 150 MB ${endOfLoad && endOfLoad.peak <= RSS_GOAL ? '✅' : '❌'}`],
+        ['Assay BFF', idle ? mb(idle.rss) : 'n/a', mb(maxDuring), endOfLoad ? mb(endOfLoad.rss) : 'n/a', endOfLoad ? mb(endOfLoad.peak) : 'n/a', `≤ 120 MB ${endOfLoad && endOfLoad.peak <= RSS_GOAL ? '✅' : '❌'}`],
         ['bare Hono hello-world', bareIdle ? mb(bareIdle.rss) : 'n/a', '', bareEnd ? mb(bareEnd.rss) : 'n/a', bareEnd ? mb(bareEnd.peak) : 'n/a', ''],
       ],
     ),

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startAssay, type Assay } from './lib/assay.ts';
-import { fmt, log, ROOT, sleep, table, type BenchOptions, type BenchResult, type Figure } from './lib/common.ts';
+import { BENCH_DIR, fmt, log, ROOT, sleep, startListening, table, type BenchOptions, type BenchResult, type Figure } from './lib/common.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';
 
 const RATE_GOAL = 3000;
@@ -105,31 +105,37 @@ export async function runIngest(opts: BenchOptions): Promise<BenchResult> {
       await runLoad({ url: server.url, connections, durationS: 3, rate: 20, mode: { kind: 'kombo', path, secret: c.webhook_secret!, template, integrationId: c.integration_id!, packageId: PACKAGE_ID, ackFile, idPrefix: 'bw-' } });
       await sleep(1000);
     }
-    for (const [i, rate] of rates.entries()) {
-      const ackFile = join(work, `acked-${i}.txt`);
-      ackFiles.push(ackFile);
-      log(`ingest: ${rate} webhooks/s for ${stepS} s`);
-      const r = await runLoad({
-        url: server.url,
-        connections,
-        durationS: stepS,
-        rate,
-        mode: { kind: 'kombo', path, secret: c.webhook_secret!, template, integrationId: c.integration_id!, packageId: PACKAGE_ID, ackFile, idPrefix: `b${i}-` },
-      });
-      const achieved = r.ok / stepS;
-      const why =
-        r.non2xx + r.errors + r.timeouts > 0
-          ? `${r.non2xx + r.errors + r.timeouts} not acknowledged${r.firstError ? ` (${r.firstError.slice(0, 120)})` : ''}`
-          : r.p99 > P99_LIMIT_MS
-            ? `p99 ${r.p99.toFixed(1)} ms > ${P99_LIMIT_MS} ms`
-            : r.durationS > stepS * 1.1
-              ? `fell behind: ${stepS} s of webhooks took ${r.durationS.toFixed(1)} s`
-              : '';
-      steps.push({ target: rate, r, pass: !why, why });
-      log(`ingest: ${rate}/s → ${fmt(achieved, 0)}/s acknowledged, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms${why ? ` — stop: ${why}` : ''}`);
-      if (why) break;
-      await sleep(tiny ? 100 : 1000);
-    }
+    /** Rising rates against one receiver until a step fails; the same schedule for Assay and the reference. */
+    const climb = async (url: string, tag: string, acks: string[] | null): Promise<Step[]> => {
+      const out: Step[] = [];
+      for (const [i, rate] of rates.entries()) {
+        const ackFile = join(work, `${tag}-acked-${i}.txt`);
+        acks?.push(ackFile);
+        log(`ingest (${tag}): ${rate} webhooks/s for ${stepS} s`);
+        const r = await runLoad({
+          url,
+          connections,
+          durationS: stepS,
+          rate,
+          mode: { kind: 'kombo', path, secret: c.webhook_secret!, template, integrationId: c.integration_id!, packageId: PACKAGE_ID, ackFile, idPrefix: `${tag}${i}-` },
+        });
+        const achieved = r.ok / stepS;
+        const why =
+          r.non2xx + r.errors + r.timeouts > 0
+            ? `${r.non2xx + r.errors + r.timeouts} not acknowledged${r.firstError ? ` (${r.firstError.slice(0, 120)})` : ''}`
+            : r.p99 > P99_LIMIT_MS
+              ? `p99 ${r.p99.toFixed(1)} ms > ${P99_LIMIT_MS} ms`
+              : r.durationS > stepS * 1.1
+                ? `fell behind: ${stepS} s of webhooks took ${r.durationS.toFixed(1)} s`
+                : '';
+        out.push({ target: rate, r, pass: !why, why });
+        log(`ingest (${tag}): ${rate}/s → ${fmt(achieved, 0)}/s acknowledged, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms${why ? ` — stop: ${why}` : ''}`);
+        if (why) break;
+        await sleep(tiny ? 100 : 1000);
+      }
+      return out;
+    };
+    steps.push(...(await climb(server.url, 'b', ackFiles)));
 
     // Crash the server, then look for every acknowledged order in the database file.
     await server.kill();
@@ -144,6 +150,18 @@ export async function runIngest(opts: BenchOptions): Promise<BenchResult> {
     }
     log(`ingest: ${fmt(durable)} of ${fmt(acked.length)} acknowledged orders found in SQLite after SIGKILL`);
 
+    // The reference in the same run: the minimal group-commit receiver (bench/ref-receiver.ts), same load.
+    log('ingest: the minimal group-commit receiver (reference), same schedule');
+    const ref = await startListening(join(BENCH_DIR, 'ref-receiver.ts'), { DATA_DIR: work, REF_SECRET: c.webhook_secret! });
+    let refSteps: Step[] = [];
+    try {
+      refSteps = await climb(ref.url, 'ref', null);
+    } finally {
+      await ref.stop();
+    }
+    const refBest = [...refSteps].reverse().find((s) => s.pass);
+    const refRate = refBest ? refBest.r.ok / stepS : 0;
+
     const best = [...steps].reverse().find((s) => s.pass);
     const sustained = best ? best.r.ok / stepS : 0;
     const allDurable = durable === acked.length;
@@ -156,6 +174,13 @@ export async function runIngest(opts: BenchOptions): Promise<BenchResult> {
         text: best ? `${fmt(sustained, 0)}/s (p50 ${best.r.p50.toFixed(1)} ms, p99 ${best.r.p99.toFixed(1)} ms)${allDurable ? '' : ' — but not every acknowledged order was durable'}` : 'below the first step',
         goal: { op: '>=', value: RATE_GOAL, text: '≥ 3,000/s with p99 ≤ 50 ms' },
       },
+      {
+        key: 'ingest.reference',
+        label: 'Reference: minimal Hono + better-sqlite3 group-commit receiver, same load, same run',
+        value: refRate,
+        unit: 'webhooks/s',
+        text: refBest ? `${fmt(refRate, 0)}/s (p50 ${refBest.r.p50.toFixed(1)} ms, p99 ${refBest.r.p99.toFixed(1)} ms); Assay at ${refRate ? fmt((100 * sustained) / refRate, 0) : '—'} % of it` : 'below the first step',
+      },
       { key: 'ingest.durable', label: 'Acknowledged orders found in SQLite after SIGKILL', value: acked.length ? durable / acked.length : null, unit: 'ratio', text: `${fmt(durable)} of ${fmt(acked.length)}`, goal: { op: '>=', value: 1, text: 'all' } },
     ];
     const body = [
@@ -164,6 +189,13 @@ export async function runIngest(opts: BenchOptions): Promise<BenchResult> {
       table(
         ['target rate', 'acknowledged/s', 'p50', 'p90', 'p99', 'max', 'not acknowledged', 'result'],
         steps.map((s) => [`${fmt(s.target)}/s`, fmt(s.r.ok / stepS, 0), `${s.r.p50.toFixed(1)} ms`, `${s.r.p90.toFixed(1)} ms`, `${s.r.p99.toFixed(1)} ms`, `${s.r.max.toFixed(1)} ms`, s.r.non2xx + s.r.errors + s.r.timeouts, s.pass ? 'pass' : `stop: ${s.why}`]),
+      ),
+      '',
+      'The reference in the same run (bench/ref-receiver.ts: HMAC on the raw body, WAL, synchronous=FULL, group commit, one row per order):',
+      '',
+      table(
+        ['target rate', 'acknowledged/s', 'p50', 'p99', 'result'],
+        refSteps.map((s) => [`${fmt(s.target)}/s`, fmt(s.r.ok / stepS, 0), `${s.r.p50.toFixed(1)} ms`, `${s.r.p99.toFixed(1)} ms`, s.pass ? 'pass' : `stop: ${s.why}`]),
       ),
       '',
       `Durability: ${fmt(durable)} of ${fmt(acked.length)} acknowledged orders were in SQLite after the SIGKILL${allDurable ? ' (all)' : ' — MISSING ORDERS'}.`,

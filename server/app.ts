@@ -5,6 +5,7 @@ import { completeDocument } from './http/openapi.ts';
 import { ApiError } from './errors.ts';
 import { baselineHeaders, bodyLimit, methodNotAllowed, onError } from './http/middleware.ts';
 import { clientAddressMiddleware } from './http/rate-limit.ts';
+import { compress } from './http/compress.ts';
 import { pages } from './routes/pages.ts';
 import { partner, webhooks } from './routes/webhooks.ts';
 import { widgetApi } from './routes/widget-api.ts';
@@ -25,6 +26,7 @@ export function createApp(svc: Services) {
   app.use('*', methodNotAllowed(app)); // 405 + Allow before login checks and rate limits
   app.use('*', bodyLimit()); // every body counted as it arrives: 413 at the limit, chunked or not
   app.use('*', clientAddressMiddleware(svc.config.trustProxy)); // TRUST_PROXY: how rate limits see the client
+  app.use('*', compress()); // dynamic HTML and JSON over 1 KB; built files come pre-compressed
   app.onError(onError(svc.log));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `Nothing at ${c.req.method} ${c.req.path}.` } }, 404));
 

@@ -119,7 +119,8 @@ export interface Child {
 
 /** Starts `node --import tsx <script>` with PORT=0 and waits for its JSON "listening" line. */
 export async function startListening(script: string, env: Record<string, string>, extraNodeArgs: string[] = []): Promise<Child> {
-  const child = spawn(process.execPath, [...extraNodeArgs, ...TSX_FLAGS, script], {
+  // Compiled JavaScript (dist/server/main.js, as `npm start` runs it) needs no TypeScript loader.
+  const child = spawn(process.execPath, [...extraNodeArgs, ...(/\.m?js$/.test(script) ? [] : TSX_FLAGS), script], {
     cwd: ROOT,
     env: { ...(process.env as Record<string, string>), PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -164,7 +165,7 @@ export async function startListening(script: string, env: Record<string, string>
 /** The widget build the benchmarks read and serve (dist/), built when missing. */
 export async function ensureBuilt(): Promise<{ built: boolean }> {
   const manifest = join(ROOT, 'dist/widget/.vite/manifest.json');
-  if (existsSync(manifest) && existsSync(join(ROOT, 'dist/embed/embed.js'))) return { built: false };
+  if (existsSync(manifest) && existsSync(join(ROOT, 'dist/embed/embed.js')) && existsSync(join(ROOT, 'dist/server/main.js'))) return { built: false };
   log('dist/ is missing: running npm run build');
   await new Promise<void>((resolve, reject) => {
     const p = spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });

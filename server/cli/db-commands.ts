@@ -91,6 +91,7 @@ export async function copySqliteToPostgres(from: string, to: string, onTable: (t
     }
     // One transaction: the copy is all there or not there at all.
     await client.query('BEGIN');
+    await client.query("SET LOCAL assay.copying = 'on'"); // derived rows (package_versions) are copied, not re-derived by triggers
     for (const t of tables) {
       const names = t.columns.map((c) => `"${c.name}"`).join(', ');
       const perBatch = Math.max(1, Math.floor(60_000 / t.columns.length));

@@ -1,3 +1,4 @@
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import * as jose from 'jose';
 import * as v from 'valibot';
 import { ContextClaimsSchema, type ContextClaims } from '../../shared/api.ts';
@@ -15,11 +16,38 @@ const refuse = (code: string, message: string) => new ApiError(401, code, messag
 /** Remote key sets are cached per account (jose keeps its own cache and cooldown per set). */
 const jwksCache = new Map<string, { url: string; set: ReturnType<typeof jose.createRemoteJWKSet> }>();
 
+/** HS256 keys, opened once per sealed secret (a rotated secret is a new sealed value, so a new entry). */
+const hmacKeys = new Map<string, { sealed: string; key: KeyObject }>();
+
+function hmacKeyFor(account: AccountRow, box: SecretBox): KeyObject {
+  if (!account.context_secret_enc) throw refuse('context_algorithm_not_allowed', 'This account does not accept HS256 context tokens.');
+  const hit = hmacKeys.get(account.id);
+  if (hit && hit.sealed === account.context_secret_enc) return hit.key;
+  const key = createSecretKey(Buffer.from(box.open(account.context_secret_enc), 'utf8'));
+  if (hmacKeys.size > 10_000) hmacKeys.clear();
+  hmacKeys.set(account.id, { sealed: account.context_secret_enc, key });
+  return key;
+}
+
+const NONE_HEADER = Buffer.from('{"alg":"none"}').toString('base64url');
+
+/**
+ * HS256 with node:crypto: the algorithm is already pinned by the caller; the MAC over the signing input is
+ * compared in constant time; then the claims go through the same validation jose applies after a
+ * signature (its UnsecuredJWT reads the already-verified payload with the same options), so exp, iat, nbf,
+ * aud, iss and the lifetime are checked exactly as for the other algorithms. A tenth of jose's
+ * WebCrypto round trip (see BENCHMARKS.md).
+ */
+function verifyHs256(token: string, header: jose.ProtectedHeaderParameters, key: KeyObject, opts: jose.JWTVerifyOptions): jose.JWTPayload {
+  if (header.crit !== undefined || header.b64 !== undefined) throw new jose.errors.JWSInvalid('unsupported header parameters');
+  const [h, p, sig] = token.split('.') as [string, string, string];
+  const expected = createHmac('sha256', key).update(`${h}.${p}`).digest();
+  const given = Buffer.from(sig, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new jose.errors.JWSSignatureVerificationFailed();
+  return jose.UnsecuredJWT.decode(`${NONE_HEADER}.${p}.`, opts).payload;
+}
+
 async function keyFor(account: AccountRow, alg: string, box: SecretBox): Promise<jose.CryptoKey | Uint8Array | jose.JWTVerifyGetKey> {
-  if (alg === 'HS256') {
-    if (!account.context_secret_enc) throw refuse('context_algorithm_not_allowed', 'This account does not accept HS256 context tokens.');
-    return new TextEncoder().encode(box.open(account.context_secret_enc));
-  }
   if (account.jwks_url) {
     let hit = jwksCache.get(account.id);
     if (!hit || hit.url !== account.jwks_url) {
@@ -67,7 +95,7 @@ export async function verifyContextToken(token: string, store: Store, box: Secre
   if (!account.context_algs.includes(alg) || !(ALLOWED_ALGS as readonly string[]).includes(alg)) {
     throw refuse('context_algorithm_not_allowed', `Context tokens for this account must be signed with ${account.context_algs.join(' or ')}.`);
   }
-  const key = await keyFor(account, alg, box);
+  const key = alg === 'HS256' ? hmacKeyFor(account, box) : await keyFor(account, alg, box);
   let payload: jose.JWTPayload;
   try {
     const opts: jose.JWTVerifyOptions = {
@@ -79,8 +107,8 @@ export async function verifyContextToken(token: string, store: Store, box: Secre
       clockTolerance: CLOCK_TOLERANCE_S,
       currentDate: new Date(now),
     };
-    const res = typeof key === 'function' ? await jose.jwtVerify(token, key, opts) : await jose.jwtVerify(token, key, opts);
-    payload = res.payload;
+    if (alg === 'HS256') payload = verifyHs256(token, header, key as KeyObject, opts);
+    else payload = (typeof key === 'function' ? await jose.jwtVerify(token, key, opts) : await jose.jwtVerify(token, key as jose.CryptoKey, opts)).payload;
   } catch (err) {
     throw mapJoseError(err);
   }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import * as jose from 'jose';
 import type { Context } from 'hono';
-import { readDist } from '../http/static.ts';
+import { readDist, sendDist, type DistFile } from '../http/static.ts';
 import type { Services } from '../services.ts';
 import { demoPage, DEMO_CSS, DEMO_JS, DEMO_CANDIDATES } from './demo-page.ts';
 
@@ -34,11 +34,8 @@ async function accountForWidget(svc: Services, c: Context): Promise<string[] | n
   return null;
 }
 
-function fileResponse(c: Context, file: { body: Buffer; type: string }, immutable: boolean, extra: Record<string, string> = {}) {
-  c.header('Content-Type', file.type);
-  c.header('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-  for (const [k, v] of Object.entries(extra)) c.header(k, v);
-  return c.body(new Uint8Array(file.body));
+function fileResponse(c: Context, file: DistFile, immutable: boolean, extra: Record<string, string> = {}) {
+  return sendDist(c, file, { 'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache', ...extra });
 }
 
 export function pages(svc: Services) {

@@ -45,6 +45,7 @@ const canOrder = (s: WidgetSession) => {
 
 export function widgetApi(svc: Services) {
   const api = new Hono<Env>();
+  const packageLists = new Map<string, { version: number; body: string }>();
   api.use('*', jsonBodyGuard(16 * 1024));
 
   api.post(
@@ -103,8 +104,17 @@ export function widgetApi(svc: Services) {
     describeRoute({ summary: "The account's active packages", tags: ['widget'], security: bearer, responses: { 200: { description: 'Packages', content: json(PackageListSchema) }, ...errors(401) } }),
     async (c) => {
       const s = c.get('session');
-      const rows = await svc.store.packages.list(s.accountId, { activeOnly: true });
-      return c.json({ packages: rows.map((p) => ({ id: p.id, name: p.name, description: p.description, type: p.type, duration_minutes: p.duration_minutes })) });
+      // Cached per account as the JSON sent, beside the list's version (one point read; any write to the
+      // account's packages, by any process or instance, changes it).
+      const version = await svc.store.packages.listVersion(s.accountId);
+      let hit = packageLists.get(s.accountId);
+      if (!hit || hit.version !== version) {
+        const rows = await svc.store.packages.list(s.accountId, { activeOnly: true });
+        hit = { version, body: JSON.stringify({ packages: rows.map((p) => ({ id: p.id, name: p.name, description: p.description, type: p.type, duration_minutes: p.duration_minutes })) }) };
+        if (packageLists.size >= 10_000) packageLists.clear();
+        packageLists.set(s.accountId, hit);
+      }
+      return c.body(hit.body, 200, { 'Content-Type': 'application/json' });
     },
   );
 

@@ -218,6 +218,8 @@ export interface PackagesRepo {
   get(accountId: string, id: string): Promise<PackageRow | null>;
   content(accountId: string, id: string, version: number): Promise<Json | null>;
   setActive(accountId: string, id: string, active: boolean): Promise<boolean>;
+  /** Changes with every write to the account's packages, from any process or instance (0: none yet). */
+  listVersion(accountId: string): Promise<number>;
 }
 
 export interface CandidatesRepo {

@@ -1,10 +1,12 @@
-// Size budgets on the built files (gzip -9), as a browser would download them.
+// Size budgets: on the built files (gzip -9), and on the bytes the server really sends a browser
+// (Accept-Encoding: br, gzip), read over HTTP without decompressing.
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { beforeAll, describe, expect, test } from 'vitest';
-import { ROOT } from '../helpers/server.ts';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
+import { getWire } from '../helpers/wire.ts';
 
 const DIST = join(ROOT, 'dist');
 type Manifest = Record<string, { file: string; imports?: string[]; css?: string[] }>;
@@ -25,11 +27,46 @@ function jsFor(manifest: Manifest, keys: string[]): string[] {
   return [...seen].map((k) => `widget/${manifest[k]!.file}`);
 }
 
-beforeAll(() => {
-  if (!existsSync(join(DIST, 'embed/embed.js')) || !existsSync(join(DIST, 'widget/.vite/manifest.json'))) {
+let srv: RunningServer;
+beforeAll(async () => {
+  if (!existsSync(join(DIST, 'embed/embed.js.br')) || !existsSync(join(DIST, 'widget/.vite/manifest.json'))) {
     execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
   }
-}, 120_000);
+  srv = await startServer();
+}, 180_000);
+afterAll(() => srv?.stop());
+
+const BROWSER = { 'accept-encoding': 'gzip, deflate, br, zstd' };
+
+describe('size budgets on the wire', () => {
+  test('the script-tag loader is at most 2,048 bytes as the server sends it', async () => {
+    const res = await getWire(`${srv.url}/embed.js`, BROWSER);
+    expect(res.status).toBe(200);
+    expect(res.decoded().equals(readFileSync(join(DIST, 'embed/embed.js')))).toBe(true); // the real loader
+    expect(res.wire.length).toBeLessThanOrEqual(2048);
+  });
+
+  test('the picker before interactive (page HTML + its scripts, preloads and CSS + the picker chunk) is at most 16,384 bytes as sent', async () => {
+    const page = await getWire(`${srv.url}/widget/?account=demo`, BROWSER);
+    expect(page.status).toBe(200);
+    const html = page.decoded().toString('utf8');
+    const linked = [...html.matchAll(/(?:src|href)="(\/widget\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    const manifest = JSON.parse(readFileSync(join(DIST, 'widget/.vite/manifest.json'), 'utf8')) as Manifest;
+    const picker = jsFor(manifest, ['index.html', 'app/picker/view.tsx']).map((f) => `/${f}`);
+    const css = [manifest['index.html']!, manifest['app/picker/view.tsx']!].flatMap((e) => e.css ?? []).map((f) => `/widget/${f}`);
+    const urls = [...new Set([...linked, ...picker, ...css])];
+    expect(urls.some((u) => u.endsWith('.css'))).toBe(true);
+    expect(urls.filter((u) => u.endsWith('.js')).length).toBeGreaterThanOrEqual(2);
+    const sizes: Record<string, number> = { html: page.wire.length };
+    for (const u of urls) {
+      const res = await getWire(`${srv.url}${u}`, BROWSER);
+      expect(res.status, u).toBe(200);
+      sizes[u] = res.wire.length;
+    }
+    const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+    expect(total, JSON.stringify(sizes)).toBeLessThanOrEqual(16384);
+  });
+});
 
 describe('size budgets', () => {
   test('the script-tag loader is at most 2,048 bytes gzipped', () => {

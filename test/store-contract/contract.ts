@@ -148,6 +148,27 @@ export function storeContract(factory: StoreFactory): void {
     });
 
     describe('packages', () => {
+      it('changes the package list version on every write to an account\'s packages, and only that account\'s', async () => {
+        const w = await world();
+        const other = await world();
+        const a = w.account.id;
+        const v0 = await store.packages.listVersion(a);
+        const o0 = await store.packages.listVersion(other.account.id);
+        await store.packages.upsert({ account_id: a, id: 'pkg-v', name: 'V', description: 'v', type: 'skills', duration_minutes: 5, active: true, version: 1, content: {} });
+        const v1 = await store.packages.listVersion(a);
+        expect(v1).not.toBe(v0);
+        expect(await store.packages.listVersion(a)).toBe(v1); // reading does not change it
+        await store.packages.setActive(a, 'pkg-v', false);
+        const v2 = await store.packages.listVersion(a);
+        expect(v2).not.toBe(v1);
+        await store.transaction(async (tx) => {
+          await tx.packages.upsert({ account_id: a, id: 'pkg-v', name: 'V2', description: 'v', type: 'skills', duration_minutes: 5, active: true, version: 2, content: {} });
+        });
+        expect(await store.packages.listVersion(a)).not.toBe(v2);
+        expect(await store.packages.listVersion(other.account.id)).toBe(o0);
+        expect(await store.packages.listVersion('no-such-account')).toBe(0);
+      });
+
       it('upserts new versions with their content, lists by name, toggles active', async () => {
         const w = await world();
         const a = w.account.id;
@@ -671,6 +692,40 @@ export function storeContract(factory: StoreFactory): void {
         ).rejects.toThrow();
         expect(await store.orders.getById(o.id)).toBeNull();
         expect(await store.idempotency.get(w.account.id, 'k')).toEqual({ request_hash: 'h', order_id: 'o' });
+      });
+
+      it('commits concurrent units of work together, except a failing one, which rolls back alone', async () => {
+        const w = await world();
+        const orders = Array.from({ length: 12 }, () => newOrder(w));
+        const boom = new Error('unit 5 fails');
+        const settled = await Promise.allSettled(
+          orders.map((o, i) =>
+            store.transaction(async (tx) => {
+              await tx.orders.insertOnce(o);
+              await tx.outbox.enqueue({ account_id: w.account.id, kind: 'gc.test', order_id: o.id, payload: { i } });
+              if (i === 5) throw boom;
+              return o.id;
+            }),
+          ),
+        );
+        expect(settled.map((r) => r.status)).toEqual(orders.map((_, i) => (i === 5 ? 'rejected' : 'fulfilled')));
+        expect((settled[5] as PromiseRejectedResult).reason).toBe(boom);
+        for (const [i, o] of orders.entries()) expect(await store.orders.getById(o.id), `order ${i}`).toEqual(i === 5 ? null : expect.objectContaining({ id: o.id }));
+        const jobs = await store.outbox.list({ kind: 'gc.test' });
+        expect(jobs.map((j) => (j.payload as { i: number }).i).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11]);
+      });
+
+      it('claims a batch of due outbox jobs at once, oldest first, each once', async () => {
+        const w = await world();
+        const now = Date.now();
+        const made = [];
+        for (let i = 0; i < 8; i++) made.push(await store.outbox.enqueue({ account_id: w.account.id, kind: 'gc.claim', payload: { i }, run_at: now - 100 + ((i * 5) % 8) }));
+        const [first, second] = await Promise.all([store.outbox.claimDue(now, 5, 30_000), store.outbox.claimDue(now, 5, 30_000)]);
+        const byAge = [...made].sort((a, b) => a.next_attempt_at - b.next_attempt_at).map((j) => j.id);
+        const all = [...first!, ...second!];
+        expect(all.map((j) => j.id).sort()).toEqual(made.map((j) => j.id).sort());
+        expect(first!.length === 5 ? first!.map((j) => j.id) : second!.map((j) => j.id)).toEqual(byAge.slice(0, 5));
+        for (const j of all) expect(j).toMatchObject({ status: 'running', lease_until: now + 30_000 });
       });
 
       it('serialises check-then-insert units of work: concurrent twins place one active order', async () => {

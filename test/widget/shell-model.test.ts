@@ -120,7 +120,7 @@ describe('shell', () => {
     };
 
     test('asks the loader for a fresh context, re-mints, and retries the call', async () => {
-      const s = shell({ context: 'first.ctx.token' }, true, 200, expiredOnce());
+      const s = shell({ context: 'first.ctx.token', view: 'orders' }, true, 200, expiredOnce()); // orders: no package list requested at start
       await s.model.start();
       const pending = s.model.props.value!.api.listOrders();
       await vi.waitFor(() => expect(s.sent.map((m) => m.type)).toContain('context.request'));
@@ -130,9 +130,49 @@ describe('shell', () => {
     });
 
     test('with a fragment context and no loader it says to reload the page', async () => {
-      const s = shell({ context: 'first.ctx.token' }, false, 200, expiredOnce());
+      const s = shell({ context: 'first.ctx.token', view: 'orders' }, false, 200, expiredOnce());
       await s.model.start();
       await expect(s.model.props.value!.api.listOrders()).rejects.toThrow('Session expired — reload the page.');
     });
+  });
+});
+
+describe('first view start-up', () => {
+  test("the view's code, the session and then the package list are requested without waiting on each other", async () => {
+    const log: string[] = [];
+    let releaseView!: () => void;
+    const viewArrived = new Promise<void>((r) => (releaseView = r));
+    const packages = [{ id: 'p1', name: 'P1', description: 'd', type: 'SKILLS_TEST', duration_minutes: 10 }];
+    const fetch: Fetcher = async (url) => {
+      log.push(`fetch ${new URL(url).pathname}`);
+      if (url.endsWith('/api/session')) return new Response(JSON.stringify(SESSION), { status: 200 });
+      return new Response(JSON.stringify({ packages }), { status: 200 });
+    };
+    const b = fakeBridge(false);
+    const model = new ShellModel({
+      launch: { view: 'picker', account: 'demo', instance: 'i-1', parent: null, theme: 'auto', locale: 'en', context: 'ctx.fragment' },
+      bridge: b.bridge,
+      fetch,
+      base: 'https://assay.test',
+      hidden: signal(false),
+      applyTheme: () => undefined,
+      loadView: async (v) => {
+        log.push(`view ${v}`);
+        await viewArrived; // the chunk is still on its way
+        return () => null;
+      },
+      contextTimeout: 1000,
+    });
+    await model.start();
+    // The chunk was asked for before the session, and the package list as soon as the session existed.
+    expect(log.slice(0, 3)).toEqual(['view picker', 'fetch /api/session', 'fetch /api/packages']);
+    expect(model.component.value).toBeNull();
+    releaseView();
+    await vi.waitFor(() => expect(model.component.value).not.toBeNull());
+    // The picker's first load takes the answer already requested; a later reload asks again.
+    expect(await model.props.value!.api.listPackages()).toEqual(packages);
+    expect(log.filter((l) => l === 'fetch /api/packages')).toHaveLength(1);
+    expect(await model.props.value!.api.listPackages()).toEqual(packages);
+    expect(log.filter((l) => l === 'fetch /api/packages')).toHaveLength(2);
   });
 });

@@ -14,6 +14,13 @@ const stub = w.Assay;
 if (!stub || !stub.loaded) {
   const script = document.currentScript as HTMLScriptElement | null;
   const origin = script && script.src ? new URL(script.src).origin : undefined;
+  // The widget frame comes from this origin: open the connection now, while the page fetches its context.
+  if (origin && origin != location.origin) {
+    const link = document.createElement('link');
+    link.rel = 'preconnect';
+    link.href = origin;
+    document.head.appendChild(link);
+  }
   const api: AssayApi = {
     mount: (target, options) => createFrame(target, options, origin),
     scan: (root) => scan(root, origin),

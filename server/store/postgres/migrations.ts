@@ -231,6 +231,30 @@ CREATE INDEX outbox_open_next ON outbox(status, next_attempt_at) WHERE status IN
     name: 'order extra time',
     sql: `
 ALTER TABLE orders ADD COLUMN extra_time_percent integer NOT NULL DEFAULT 0;
+    version: 140,
+    name: 'package list versions',
+    // Across instances: each caches an account's package list beside this version and re-reads on change.
+    sql: `
+CREATE TABLE package_versions (
+  account_id text PRIMARY KEY,
+  version bigint NOT NULL
+);
+CREATE FUNCTION bump_package_version() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  -- assay db:copy brings package_versions over with the rest of the SQLite file (see server/cli/db-commands.ts).
+  IF current_setting('assay.copying', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO package_versions (account_id, version) VALUES (OLD.account_id, 1) ON CONFLICT (account_id) DO UPDATE SET version = package_versions.version + 1;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO package_versions (account_id, version) VALUES (NEW.account_id, 1) ON CONFLICT (account_id) DO UPDATE SET version = package_versions.version + 1;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER packages_version AFTER INSERT OR UPDATE OR DELETE ON packages FOR EACH ROW EXECUTE FUNCTION bump_package_version();
 `,
   },
 ];

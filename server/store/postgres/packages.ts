@@ -3,6 +3,10 @@ import type { Json, PackageRow, PackagesRepo } from '../types.ts';
 
 export function packagesRepo(q: Queryable): PackagesRepo {
   return {
+    async listVersion(accountId) {
+      const r = await q.query<{ version: string }>('SELECT version FROM package_versions WHERE account_id = $1', [accountId]);
+      return Number(r.rows[0]?.version ?? 0);
+    },
     async upsert(p) {
       // One statement, so it is atomic outside a unit of work too; xmax = 0 tells an insert from an update.
       const r = await q.query<{ created: boolean }>(

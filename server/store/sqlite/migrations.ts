@@ -234,6 +234,25 @@ CREATE INDEX outbox_open_next ON outbox(status, next_attempt_at) WHERE status IN
     name: 'order extra time',
     sql: `
 ALTER TABLE orders ADD COLUMN extra_time_percent INTEGER NOT NULL DEFAULT 0;
+    version: 140,
+    name: 'package list versions',
+    // Bumped on every change to an account's packages (by any process), so an in-memory package list is
+    // checked with one point read and dropped on change.
+    sql: `
+CREATE TABLE package_versions (
+  account_id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL
+);
+CREATE TRIGGER packages_version_ins AFTER INSERT ON packages BEGIN
+  INSERT INTO package_versions (account_id, version) VALUES (NEW.account_id, 1) ON CONFLICT (account_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER packages_version_upd AFTER UPDATE ON packages BEGIN
+  INSERT INTO package_versions (account_id, version) VALUES (OLD.account_id, 1) ON CONFLICT (account_id) DO UPDATE SET version = version + 1;
+  INSERT INTO package_versions (account_id, version) VALUES (NEW.account_id, 1) ON CONFLICT (account_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER packages_version_del AFTER DELETE ON packages BEGIN
+  INSERT INTO package_versions (account_id, version) VALUES (OLD.account_id, 1) ON CONFLICT (account_id) DO UPDATE SET version = version + 1;
+END;
 `,
   },
 ];

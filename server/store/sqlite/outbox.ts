@@ -11,10 +11,12 @@ export const DEFAULT_MAX_ATTEMPTS = 12;
 export function outboxRepo(db: DB): OutboxRepo {
   const ins = db.prepare(`INSERT INTO outbox (id, account_id, kind, connection_id, order_id, payload, idempotency_key, status, attempts, max_attempts, next_attempt_at, lease_until, last_error, created_at, updated_at)
     VALUES (@id, @account_id, @kind, @connection_id, @order_id, @payload, @idempotency_key, 'pending', 0, @max_attempts, @next_attempt_at, NULL, NULL, @created_at, @updated_at)`);
-  const due = db.prepare(`SELECT * FROM outbox WHERE status IN ('pending','running') AND next_attempt_at <= @now
-    AND (status = 'pending' OR lease_until < @now) ORDER BY next_attempt_at LIMIT @limit`);
-  const lease = db.prepare(`UPDATE outbox SET status = 'running', lease_until = ?, updated_at = ? WHERE id = ?`);
   const extend = db.prepare(`UPDATE outbox SET lease_until = ? WHERE id = ? AND status = 'running'`);
+  // One statement claims the batch: the due jobs are leased and returned together.
+  const claim = db.prepare(`UPDATE outbox SET status = 'running', lease_until = @until, updated_at = @at
+    WHERE id IN (SELECT id FROM outbox WHERE status IN ('pending','running') AND next_attempt_at <= @now
+      AND (status = 'pending' OR lease_until < @now) ORDER BY next_attempt_at LIMIT @limit)
+    RETURNING *`);
   const complete = db.prepare(`UPDATE outbox SET status = 'done', attempts = attempts + 1, lease_until = NULL, last_error = NULL, updated_at = ? WHERE id = ?`);
   const retry = db.prepare(`UPDATE outbox SET status = 'pending', attempts = attempts + @inc, next_attempt_at = @next, lease_until = NULL, last_error = @error, updated_at = @now WHERE id = @id`);
   const kill = db.prepare(`UPDATE outbox SET status = 'dead', attempts = attempts + 1, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?`);
@@ -43,10 +45,8 @@ export function outboxRepo(db: DB): OutboxRepo {
       return toJob(get.get(id) as Raw)!;
     },
     async claimDue(now, limit, leaseMs) {
-      const rows = due.all({ now, limit }) as Raw[];
-      const at = nowIso();
-      for (const r of rows) lease.run(now + leaseMs, at, r.id);
-      return rows.map((r) => ({ ...toJob(r)!, status: 'running' as const, lease_until: now + leaseMs }));
+      const rows = claim.all({ now, limit, until: now + leaseMs, at: nowIso() }) as Raw[];
+      return rows.map((r) => ({ ...toJob(r)!, status: 'running' as const })).sort((a, b) => a.next_attempt_at - b.next_attempt_at);
     },
     async extendLease(ids, leaseUntil) {
       db.transaction(() => {

@@ -16,7 +16,11 @@ export function packagesRepo(db: DB): PackagesRepo {
   const insContent = db.prepare('INSERT OR REPLACE INTO package_contents (account_id, package_id, version, content) VALUES (?, ?, ?, ?)');
   const getContent = db.prepare('SELECT content FROM package_contents WHERE account_id = ? AND package_id = ? AND version = ?');
   const setActive = db.prepare('UPDATE packages SET active = ?, updated_at = ? WHERE account_id = ? AND id = ?');
+  const listVersion = db.prepare('SELECT version FROM package_versions WHERE account_id = ?').pluck();
   return {
+    async listVersion(accountId) {
+      return (listVersion.get(accountId) as number | undefined) ?? 0;
+    },
     async upsert(p) {
       const existing = get.get(p.account_id, p.id) as Raw | undefined;
       const row = { account_id: p.account_id, id: p.id, name: p.name, description: p.description, type: p.type,

@@ -70,7 +70,18 @@ export const ShellModel = createModel((deps: ShellDeps) => {
     },
     messages: () => ({ offline: t('offline'), expired: t('sessionExpired') }),
   });
-  const api = createHttpApi({ fetch: deps.fetch, base: deps.base, session: sessions, offlineMessage: () => t('offline') });
+  const http = createHttpApi({ fetch: deps.fetch, base: deps.base, session: sessions, offlineMessage: () => t('offline') });
+  // The first view starts together with the session: the picker's package list is requested the moment
+  // the session exists, while the view's code may still be arriving, and its first load takes that answer.
+  let firstPackages: Promise<Awaited<ReturnType<typeof http.listPackages>>> | null = null;
+  const api: typeof http = {
+    ...http,
+    listPackages: () => {
+      const early = firstPackages;
+      firstPackages = null;
+      return early ?? http.listPackages();
+    },
+  };
 
   const props = computed<ViewProps | null>(() =>
     session.value ? { api, t, locale, role: session.value.role, hidden: deps.hidden, emit } : null,
@@ -86,10 +97,17 @@ export const ShellModel = createModel((deps: ShellDeps) => {
     phase.value = 'starting';
     const pending = nextContext();
     bridge.send('hello', { protocol: 1, view: view.value });
+    // The view's code downloads while the session is minted (the browser keeps the module for later).
+    deps.loadView(view.value).catch(() => undefined);
     const token = context || (await pending);
     if (!token) return fail('missing_context', t('noContext'));
     try {
-      session.value = await sessions.mint(token);
+      const minted = await sessions.mint(token);
+      if (view.value === 'picker') {
+        firstPackages = http.listPackages();
+        firstPackages.catch(() => undefined); // the picker reports a failure when it asks
+      }
+      session.value = minted;
       phase.value = 'ready';
     } catch (err) {
       fail((err as { code?: string }).code || 'session_failed', messageOf(err, t('offline')));

@@ -1,0 +1,41 @@
+// Compiles the server (server/ and the shared/ code it imports) into one ES module, dist/server/main.js,
+// which `npm start` runs with plain node: no TypeScript loader thread, no esbuild service at run time.
+// Dependencies stay external (resolved from node_modules as before). Files that locate things beside
+// themselves (`new URL('../../content/', import.meta.url)`: content packages, dist/, client scripts) get
+// their own source location back, so the compiled server reads the same files as the TypeScript one.
+import { build, type Plugin } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const SERVER_OUT = join(ROOT, 'dist/server/main.js');
+
+const sourceLocation: Plugin = {
+  name: 'assay-source-location',
+  setup(b) {
+    b.onLoad({ filter: /\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return { contents: text, loader: 'ts' };
+      const rel = relative(dirname(SERVER_OUT), args.path).split('\\').join('/');
+      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: 'ts' };
+    });
+  },
+};
+
+export async function buildServer(): Promise<void> {
+  await build({
+    entryPoints: [join(ROOT, 'server/main.ts')],
+    outfile: SERVER_OUT,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [sourceLocation],
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildServer();
