@@ -231,6 +231,9 @@ CREATE INDEX outbox_open_next ON outbox(status, next_attempt_at) WHERE status IN
     name: 'order extra time',
     sql: `
 ALTER TABLE orders ADD COLUMN extra_time_percent integer NOT NULL DEFAULT 0;
+`,
+  },
+  {
     version: 140,
     name: 'package list versions',
     // Across instances: each caches an account's package list beside this version and re-reads on change.

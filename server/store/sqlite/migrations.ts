@@ -234,6 +234,9 @@ CREATE INDEX outbox_open_next ON outbox(status, next_attempt_at) WHERE status IN
     name: 'order extra time',
     sql: `
 ALTER TABLE orders ADD COLUMN extra_time_percent INTEGER NOT NULL DEFAULT 0;
+`,
+  },
+  {
     version: 140,
     name: 'package list versions',
     // Bumped on every change to an account's packages (by any process), so an in-memory package list is
