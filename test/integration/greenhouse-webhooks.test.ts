@@ -12,7 +12,7 @@ import { FIXTURES_DIR } from '../helpers/fixtures.ts';
 import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
 import { DEFAULT_IDS, greenhouseSignature, startSimulator, TRIGGER_STAGE_NAME, type GreenhouseSimHandle } from '../simulators/greenhouse/index.ts';
 
-const SECRET = 'greenhouse-fixture-secret'; // the secret of the signature vector in shared/fixtures
+const SECRET = 'greenhouse-fixture-secret'; // the secret of the signature vector in test/fixtures
 const TABLES = ['orders', 'candidates', 'outbox', 'inbox', 'synced_objects', 'mappings', 'audit_log'];
 let srv: RunningServer;
 let gh: GreenhouseSimHandle;
