@@ -181,9 +181,16 @@ export class GreenhouseSim {
     }
   }
 
-  /** Greenhouse's check of a reply: non-2xx is an error answer (no response_error), malformed 2xx is a violation. */
+  /**
+   * Greenhouse's check of a reply: a malformed 2xx is a violation; so is an unsuccessful answer other than 401 or
+   * 404, the only ones the docs allow ("Unsuccessful requests should generate … one of" 401 / 404:
+   * grnhse/greenhouse-api-docs source/includes/assessment/_errors.md). Network errors and 5xx are outages.
+   */
   // UNCONFIRMED: that a 401/404/5xx answer does not trigger response_error (docs: "each time a partner response is malformed")
   private judge(r: { status: number | null; body: unknown }, check: (b: unknown) => string[]): string[] {
+    if (r.status !== null && r.status >= 400 && r.status < 500 && r.status !== 401 && r.status !== 404) {
+      return [`unsuccessful answer ${r.status}: the Assessment Partner API allows only 401 or 404`];
+    }
     if (r.status === null || r.status < 200 || r.status >= 300) return [];
     if (typeof r.body === 'string') return ['response is not valid JSON'];
     return check(r.body);
