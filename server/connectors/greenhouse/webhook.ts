@@ -36,7 +36,7 @@ class InvalidPayload extends Error {}
 
 export async function greenhouseWebhook(svc: Services, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookResponse> {
   const { webhookSecret } = settingsOf(svc, connection);
-  if (!webhookSecret) return err(401, 'webhook_secret_missing', 'This connection has no webhook_secret; set the one you gave Greenhouse.');
+  if (!webhookSecret) return err(401, 'invalid_signature', 'This connection has no webhook_secret, so no signature can match; set the one you gave Greenhouse.');
   const sig = /^sha256\s+([0-9a-fA-F]{64})$/.exec((req.headers.get('signature') ?? '').trim());
   if (!sig || !hmacMatches(webhookSecret, req.raw, sig[1]!.toLowerCase(), ['hex'])) {
     // UNCONFIRMED: whether Greenhouse signs the ping it sends when a webhook is saved; a failed ping disables
@@ -44,8 +44,6 @@ export async function greenhouseWebhook(svc: Services, connection: ConnectionRow
     if (isPing(req.text)) return OK;
     return err(401, 'invalid_signature', 'The Signature header is not "sha256 <hex HMAC-SHA256 of the raw body>" with this connection\'s secret.');
   }
-  // A revoked connection: acknowledged (so Greenhouse stops retrying) and ignored.
-  if (connection.status === 'revoked') return { status: 200, body: { ok: true, ignored: 'connection_revoked' } };
   let event: unknown;
   try {
     event = JSON.parse(req.text);

@@ -32,8 +32,6 @@ const ok = (body: Record<string, unknown> = {}): WebhookResponse => ({ status: 2
 const fail = (status: number, code: string, message: string): WebhookResponse => ({ status, body: { error: { code, message } } });
 
 export async function leverWebhook(svc: Services, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookResponse> {
-  // Revoked: acknowledged (so Lever stops retrying) and ignored; nothing is stored.
-  if (connection.status === 'revoked') return ok({ ignored: 'connection_revoked' });
   let parsed: unknown;
   try {
     parsed = JSON.parse(req.text);
@@ -44,8 +42,8 @@ export async function leverWebhook(svc: Services, connection: ConnectionRow, req
   if (!env.success) return fail(400, 'invalid_body', 'The webhook body is not a Lever webhook ({ triggeredAt, event, data, token, signature }).');
   const body = env.output;
   const tokens = leverSettings(svc, connection).signatureTokens;
-  if (tokens.length === 0) return fail(401, 'signature_not_configured', 'This connection has no signature_token, so no webhook can be trusted; add the token Lever shows for the webhook.');
-  if (!body.signature) return fail(401, 'signature_missing', 'The webhook carries no signature; generate a signature token for it in Lever.');
+  if (tokens.length === 0) return fail(401, 'invalid_signature', 'This connection has no signature_token, so no webhook can be trusted; add the token Lever shows for the webhook.');
+  if (!body.signature) return fail(401, 'invalid_signature', 'The webhook carries no signature; generate a signature token for it in Lever.');
   // Every configured token is tried (Lever may give each event its own) so timing reveals nothing.
   let verified = false;
   for (const t of tokens) verified = hmacMatches(t, `${body.token}${body.triggeredAt}`, body.signature, ['hex']) || verified;

@@ -35,10 +35,10 @@ export async function recruiteeWebhook(svc: Services, connection: ConnectionRow,
   if (connection.status !== 'active') return reply(403, { error: { code: 'connection_inactive', message: `This Recruitee connection is ${connection.status}; events are not accepted.` } });
   const s = settingsOf(svc, connection);
   const sig = req.headers.get('x-recruitee-signature');
-  if (!sig) return reply(401, { error: { code: 'signature_missing', message: 'The X-Recruitee-Signature header is missing.' } });
+  if (!sig) return reply(401, { error: { code: 'invalid_signature', message: 'The X-Recruitee-Signature header is missing.' } });
   // Hex HMAC-SHA256 of the raw body with the webhook's secret (§3.2 [V-3p]).
   if (!s.webhookSecret || !hmacMatches(s.webhookSecret, req.raw, sig, ['hex']))
-    return reply(401, { error: { code: 'signature_invalid', message: "The X-Recruitee-Signature does not match the body; check the webhook's secret." } });
+    return reply(401, { error: { code: 'invalid_signature', message: "The X-Recruitee-Signature does not match the body; check the webhook's secret." } });
   if (!parsedOk) return reply(400, { error: { code: 'malformed_json', message: 'The webhook body is not valid JSON.' } });
   const parsed = v.safeParse(Envelope, json);
   if (!parsed.success) return reply(400, { error: { code: 'invalid_body', message: `Expected { event_type, payload }: ${parsed.issues[0]!.message}` } });
