@@ -105,7 +105,8 @@ describe('Recruitee connector', () => {
       const sent = await send(601);
       const [order] = await widgetOrders(server, '601');
       await completeAsCandidate(server, order.id, 'numerical-reasoning');
-      const report = await until(() => rc.report(sent.report.id), (r) => r.status !== 'sent', 20_000, 'report update');
+      // Recruitee hears of a recruiter's cancel once it can no longer be undone (10 s).
+      const report = await until(() => rc.report(sent.report.id), (r) => r.status !== 'sent', 40_000, 'report update');
       const [done] = await widgetOrders(server, '601');
       const pct = Math.round((done.result.score / done.result.max_score) * 100);
       expect(pct).toBeGreaterThan(0);
@@ -114,12 +115,13 @@ describe('Recruitee connector', () => {
       expect(report.history.every((h) => h.accepted)).toBe(true);
     });
 
-    it('a recruiter cancelling in the widget marks the report canceled', async () => {
+    it('a recruiter cancelling in the widget marks the report canceled', { timeout: 90_000 }, async () => {
       const sent = await send(602);
       const [order] = await widgetOrders(server, '602');
       const token = await sessionToken(server.url, server.demo, { claims: { application: { id: '602' } } });
       expect((await api(server.url, token).post(`/api/orders/${order.id}/cancel`)).status).toBe(200);
-      const report = await until(() => rc.report(sent.report.id), (r) => r.status !== 'sent', 20_000, 'report update');
+      // Recruitee hears of a recruiter's cancel once it can no longer be undone (10 s).
+      const report = await until(() => rc.report(sent.report.id), (r) => r.status !== 'sent', 40_000, 'report update');
       expect(report.status).toBe('canceled');
     });
 
@@ -140,7 +142,8 @@ describe('Recruitee connector', () => {
       } finally {
         await store.close();
       }
-      const report = await until(() => rc.report(sent.report.id), (r) => r.status !== 'sent', 20_000, 'report update');
+      // Recruitee hears of a recruiter's cancel once it can no longer be undone (10 s).
+      const report = await until(() => rc.report(sent.report.id), (r) => r.status !== 'sent', 40_000, 'report update');
       expect(report).toMatchObject({ status: 'failed', score: '20%' });
     });
   });

@@ -132,8 +132,6 @@ export function recruiteePartnerRoutes(svc: Services): Hono {
           meta: { report_id: b.report_id, company_id: String(b.company_id), candidate_id: String(b.candidate_id) },
         });
         if (placed.kind === 'refused') throw new ApiError(422, placed.refusal.code, placed.refusal.message);
-        if (placed.kind === 'created')
-          await tx.audit.add({ account_id: connection.account_id, actor: `recruitee:${connection.id}`, action: 'order.created', target: placed.order.id, details: { report_id: b.report_id, package_id: String(b.test_id) } });
         return placed;
       });
       svc.outbox.wake();

@@ -2,7 +2,7 @@
 // treats anything but exactly 200 as a failure and retries, so a handled event always answers 200.
 import * as v from 'valibot';
 import { sha256Hex } from '../../crypto/secrets.ts';
-import { enqueueWriteBack } from '../../orders/place-order.ts';
+import { actor, transition } from '../../orders/transition.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, Json } from '../../store/types.ts';
 import type { WebhookRequest, WebhookResponse } from '../types.ts';
@@ -58,8 +58,7 @@ export async function recruiteeWebhook(svc: Services, connection: ConnectionRow,
       for (const o of candidate ? await tx.orders.listByCandidate(connection.account_id, candidate.id) : []) {
         if (o.connection_id !== connection.id || o.status !== 'pending') continue;
         const reason = 'The candidate was disqualified in Recruitee before starting the test.';
-        await tx.orders.update(o.account_id, o.id, { status: 'cancelled', reason, invite_token_hash: null });
-        await enqueueWriteBack(tx, { ...o, status: 'cancelled', reason }, 'cancelled');
+        await transition(tx, o, 'cancelled', { reason, actor: actor.connection(PROVIDER, connection.id) });
         cancelled.push(o.id);
       }
       out = { ok: true, handled: true, cancelled };
