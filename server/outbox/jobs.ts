@@ -5,6 +5,7 @@ import type { Services } from '../services.ts';
 import type { OutboxJob } from '../store/types.ts';
 import { NotReadyError } from './worker.ts';
 import { actor, CANCEL_FINAL_JOB, finaliseCancel, transition } from '../orders/transition.ts';
+import { forgetAfterWriteBack } from '../candidates/erase-candidate.ts';
 
 /** SMTP refusals quote the address; the outbox keeps `last_error`, so no address may stay in it. */
 const withoutAddresses = (m: string) => m.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '<address>');
@@ -58,6 +59,7 @@ async function writeBack(svc: Services, job: OutboxJob): Promise<void> {
   if (fresh && fresh.writeback_at === order.writeback_at) {
     await svc.store.orders.update(order.account_id, order.id, { writeback_state: 'written', writeback_note: null, writeback_at: new Date().toISOString() });
   }
+  await forgetAfterWriteBack(svc, order.id);
 }
 
 /** Whether this failure is the job's last (the worker dead-letters it). */
@@ -78,6 +80,7 @@ async function writeBackDead(svc: Services, job: OutboxJob, e: Error): Promise<v
   const order = await svc.store.orders.getById(String(job.payload.order_id ?? ''));
   if (!order) return;
   await svc.store.orders.update(order.account_id, order.id, { writeback_state: 'failed', writeback_note: e.message.slice(0, 500), writeback_at: new Date().toISOString() });
+  await forgetAfterWriteBack(svc, order.id);
 }
 
 function onLastFailure(handler: (job: OutboxJob) => Promise<void>, last: (job: OutboxJob, e: Error) => Promise<void>) {
