@@ -286,6 +286,7 @@ describe('Greenhouse webhooks: candidate events and replays as Greenhouse docume
 
   it('candidate_anonymized carries payload.candidate_id only: 200, and our copy of the person is erased', async () => {
     const { candId, order } = await orderFor('Ana', 'ana.nym@example.com');
+    await until('the invitation e-mail', () => mailsOf(order.id).length === 1);
     expect(await fire('candidate_anonymized', { candidate_id: candId })).toEqual([200]);
     const sent = JSON.parse(gh.deliveries('candidate_anonymized').at(-1)!.body);
     expect(Object.keys(sent.payload).sort()).toEqual(['anonymized_fields', 'candidate_id']);
