@@ -13,7 +13,7 @@ import { runLoad, type LoadResult } from './lib/load.ts';
 
 const RATE_GOAL = 3000;
 const P99_LIMIT_MS = 50;
-const FIXTURE = process.env.KOMBO_FIXTURE || '/work/shared/fixtures/kombo/assessment-order-received.json';
+const FIXTURE = process.env.KOMBO_FIXTURE || join(ROOT, 'test/fixtures/kombo/assessment-order-received.json');
 const PACKAGE_ID = 'work-style';
 
 /** The fixture's shape, kept here too so a fresh clone without /work/shared still runs. */

@@ -1,4 +1,4 @@
-import { enqueueWriteBack } from './orders/place-order.ts';
+import { actor, transition } from './orders/transition.ts';
 import { sweepRetention } from './candidates/retention.ts';
 import type { Services } from './services.ts';
 
@@ -11,9 +11,8 @@ export async function sweepLapsedOrders(svc: Services, now = new Date()): Promis
       const cur = await tx.orders.get(o.account_id, o.id);
       if (!cur || (cur.status !== 'pending' && cur.status !== 'in_progress')) return;
       const reason = cur.status === 'pending' ? 'The invitation expired before the candidate started.' : 'The time for the test ran out before the candidate submitted.';
-      // The token's hash is kept so the old link still finds the order and shows "expired", not "unknown".
-      await tx.orders.update(cur.account_id, cur.id, { status: 'expired', reason });
-      await enqueueWriteBack(tx, { ...cur, status: 'expired' }, 'expired');
+      // The token's hash is kept (transition's policy) so the old link still finds the order and shows "expired".
+      await transition(tx, cur, 'expired', { reason, actor: actor.system('expiry'), now });
       n++;
     });
   }

@@ -7,7 +7,7 @@ import { packageDurationMinutes, validateAnswer, type PackageContent, type Quest
 import { resolveLocale, type Locale } from '../../shared/i18n/catalogue.ts';
 import { sha256Hex } from '../crypto/secrets.ts';
 import { ApiError } from '../errors.ts';
-import { enqueueWriteBack } from '../orders/place-order.ts';
+import { actor, transition } from '../orders/transition.ts';
 import { scoreAttempt } from '../scoring/score-attempt.ts';
 import type { AccountRow, CandidateRow, Json, OrderRow, Repos, Store, TestSessionRow } from '../store/types.ts';
 import { acceptsAnswers, attemptDeadline, extendedMinutes, testDeadline, testState } from './deadline.ts';
@@ -148,10 +148,7 @@ async function markStarted(tx: Repos, ctx: Ctx, now: Date): Promise<void> {
   const sessions = await tx.attempts.testSessions(order.id);
   const deadline = attemptDeadline({ testIds: ctx.content.tests.map((t) => t.id), sessions, expiresAt: order.expires_at, now }).toISOString();
   if (order.status === 'pending') {
-    const patch = { status: 'in_progress' as const, started_at: now.toISOString(), deadline_at: deadline };
-    await tx.orders.update(order.account_id, order.id, patch);
-    Object.assign(order, patch);
-    await tx.audit.add({ account_id: order.account_id, actor: 'candidate', action: 'order.started', target: order.id, details: {} });
+    Object.assign(order, await transition(tx, order, 'in_progress', { reason: null, actor: actor.candidate(order.candidate_id), patch: { started_at: now.toISOString(), deadline_at: deadline }, now }));
   } else if (order.deadline_at !== deadline) {
     await tx.orders.update(order.account_id, order.id, { deadline_at: deadline });
     order.deadline_at = deadline;
@@ -265,10 +262,7 @@ export function candidateService(store: Store, now: () => Date = () => new Date(
         const answers = Object.fromEntries((await tx.attempts.answers(order.id)).map((a) => [a.question_id, a.value]));
         const score = scoreAttempt(ctx.content, answers);
         await tx.results.insert({ order_id: order.id, account_id: order.account_id, score: score.score, max_score: 100, details: score as unknown as Json, completed_at: completedAt });
-        const patch = { status: 'completed' as const, completed_at: completedAt, started_at: order.started_at ?? completedAt, reason: null };
-        await tx.orders.update(order.account_id, order.id, patch);
-        await enqueueWriteBack(tx, { ...order, ...patch }, 'completed');
-        await tx.audit.add({ account_id: order.account_id, actor: 'candidate', action: 'order.completed', target: order.id, details: { score: score.score } });
+        await transition(tx, order, 'completed', { reason: null, actor: actor.candidate(order.candidate_id), patch: { completed_at: completedAt, started_at: order.started_at ?? completedAt }, details: { score: score.score }, now: at });
         return { submission: { status: 'completed' as const, completed_at: completedAt }, created: true };
       });
     },

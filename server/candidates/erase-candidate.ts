@@ -1,8 +1,9 @@
 // Erasure of one candidate's personal data (right to erasure; an ATS deleting or anonymising a candidate).
 // Everything in the store changes in ONE transaction; the stored e-mails are deleted after it commits
 // (files are not part of the transaction). Scores stay, linked to the anonymised candidate row.
+import { actor as actors, transition } from '../orders/transition.ts';
 import type { Services } from '../services.ts';
-import type { Repos } from '../store/types.ts';
+import type { OrderRow, Repos } from '../store/types.ts';
 
 /**
  * Kinds of synced ATS objects that may hold a candidate's personal data, keyed by the candidate's
@@ -39,11 +40,16 @@ export async function eraseCandidateInTx(tx: Repos, accountId: string, candidate
   const cancelled: string[] = [];
   for (const o of orders) {
     await tx.attempts.eraseAnswers(o.id);
+    // Queued jobs lose their payloads and their last_error (an SMTP refusal quotes the address).
     await tx.outbox.erasePayloads(o.id);
     if (o.status === 'pending' || o.status === 'in_progress') {
-      // Nobody can be invited or finish any more; the link dies with the token hash.
-      await tx.orders.update(accountId, o.id, { status: 'cancelled', reason: "The candidate's personal data was erased.", invite_token_hash: null });
+      // Nobody can be invited or finish any more: cancelled through the lifecycle (the link dies, the ATS is
+      // told). The ATS ids the write-back needs are forgotten once it has settled (forgetAfterWriteBack).
+      await transition(tx, o, 'cancelled', { reason: "The candidate's personal data was erased.", actor: opts.actor ?? actors.system('erasure'), details: { erasure: true }, now: opts.now });
       cancelled.push(o.id);
+      if (!o.connection_id) await forgetPersonLinks(tx, o);
+    } else {
+      await forgetPersonLinks(tx, o);
     }
   }
   const erasedNow = cand.erased_at === null;
@@ -63,6 +69,30 @@ export async function eraseCandidateInTx(tx: Repos, accountId: string, candidate
     details: { orders: orders.length, cancelled: cancelled.length, already_erased: !erasedNow, at: now },
   });
   return { found: true, erasedNow, orderIds: orders.map((o) => o.id), cancelledOrderIds: cancelled };
+}
+
+/**
+ * Removes every identifier that links a kept score to the person: the ATS application/candidate id
+ * (application_id; Recruitee's is the candidate id), the vendor's order id (Greenhouse's embeds the
+ * application id), and the connector meta (StackOne's candidate_profile_url, Recruitee's candidate id,
+ * Greenhouse's URLs). The order keeps its id, package, status, times and result.
+ */
+export async function forgetPersonLinks(tx: Repos, o: OrderRow): Promise<void> {
+  await tx.orders.update(o.account_id, o.id, { application_id: null, source_order_id: `erased:${o.id}`, meta: { erased: true } });
+  await tx.outbox.erasePayloads(o.id);
+}
+
+/**
+ * After the write-back of an erased candidate's order has settled (written or dead), its ATS ids go too.
+ * Called by the outbox's write-back job.
+ */
+export async function forgetAfterWriteBack(svc: Services, orderId: string): Promise<void> {
+  await svc.store.transaction(async (tx) => {
+    const o = await tx.orders.getById(orderId);
+    if (!o || (o.meta as { erased?: boolean }).erased) return;
+    const cand = await tx.candidates.get(o.account_id, o.candidate_id);
+    if (cand?.erased_at) await forgetPersonLinks(tx, o);
+  });
 }
 
 /** Deletes the stored copies (.eml files) of every e-mail sent about these orders. */

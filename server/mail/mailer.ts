@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { RetryableError } from '../http/client.ts';
+import { PermanentError, RetryableError } from '../http/client.ts';
 import { redact } from '../log.ts';
 
 export interface Mail {
@@ -40,7 +40,9 @@ export function createMailer(opts: { smtpUrl: string | null; dataDir: string; fr
         }
         return { messageId: info.messageId };
       } catch (err) {
-        // SMTP refusals quote the recipient ("550 <ada@example.com>: unknown"): redacted before the outbox stores it.
+        // SMTP refusals quote the recipient: redacted before the outbox stores them. A 5xx reply (e.g. 550 no such mailbox) will not change on retry: the invitation can never be delivered.
+        const code = (err as { responseCode?: number }).responseCode;
+        if (typeof code === 'number' && code >= 500 && code < 600) throw new PermanentError(redact(`mail refused: ${(err as Error).message}`));
         throw new RetryableError(redact(`mail not sent: ${(err as Error).message}`));
       }
     },

@@ -17,6 +17,11 @@ export interface OrderRequest {
   applicationId: string | null;
   job: { id: string | null; name: string | null };
   createdBy: string | null;
+  /**
+   * Who placed it, for the creation audit entry placeOrder writes itself (the format of `actor` in
+   * orders/transition.ts). Default: `<source>:<connection id>` for a connector's order, else `system:<source>`.
+   */
+  actor?: string;
   meta?: Json;
   /** Extra time as an accommodation, percent added to each test's duration (validated by the caller). */
   extraTimePercent?: number;
@@ -100,6 +105,13 @@ export async function placeOrder(tx: Repos, box: SecretBox, req: OrderRequest, o
   });
   if (!created) return { kind: 'duplicate', order };
   await enqueueInvitation(tx, box, order, token);
+  await tx.audit.add({
+    account_id: order.account_id,
+    actor: req.actor ?? (req.connectionId ? `${req.source}:${req.connectionId}` : `system:${req.source}`),
+    action: 'order.created',
+    target: order.id,
+    details: { package_id: order.package_id, source: order.source },
+  });
   return { kind: 'created', order, candidate };
 }
 
@@ -130,7 +142,7 @@ export async function reissueInvitation(tx: Repos, box: SecretBox, account: Acco
 }
 
 /** Queues the write-back of a state change to the ATS the order came from (a no-op for widget-only orders). */
-export async function enqueueWriteBack(tx: Repos, order: OrderRow, event: 'completed' | 'cancelled' | 'expired' | 'rejected'): Promise<void> {
+export async function enqueueWriteBack(tx: Repos, order: OrderRow, event: 'completed' | 'cancelled' | 'expired' | 'rejected', opts: { key?: string } = {}): Promise<void> {
   if (order.source === 'widget' && !order.connection_id) return;
   await tx.outbox.enqueue({
     account_id: order.account_id,
@@ -138,7 +150,7 @@ export async function enqueueWriteBack(tx: Repos, order: OrderRow, event: 'compl
     connection_id: order.connection_id,
     order_id: order.id,
     payload: { order_id: order.id, event, provider: order.source },
-    idempotency_key: `writeback:${order.id}:${event}`,
+    idempotency_key: `writeback:${order.id}:${event}${opts.key ? `:${opts.key}` : ''}`,
     max_attempts: WRITEBACK_MAX_ATTEMPTS, // survives an hour-long ATS outage (see backoff.ts)
   });
 }

@@ -7,6 +7,11 @@ import { PermanentError } from '../http/client.ts';
 import type { Services } from '../services.ts';
 import type { OutboxJob } from '../store/types.ts';
 import { NotReadyError } from './worker.ts';
+import { actor, CANCEL_FINAL_JOB, finaliseCancel, transition } from '../orders/transition.ts';
+import { forgetAfterWriteBack } from '../candidates/erase-candidate.ts';
+
+/** SMTP refusals quote the address; the outbox keeps `last_error`, so no address may stay in it. */
+const withoutAddresses = (m: string) => m.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '<address>');
 
 /** The invitation e-mail: rendered from the order as it is now, so a cancelled or re-sent order sends nothing stale. */
 async function sendInvitation(svc: Services, job: OutboxJob): Promise<void> {
@@ -36,7 +41,12 @@ async function sendInvitation(svc: Services, job: OutboxJob): Promise<void> {
     link: `${svc.config.publicUrl}/t/${token}`,
     expiresAt: new Date(order.expires_at ?? Date.now()),
   });
-  await svc.mailer.send({ to: candidate.email, ...mail, tag: order.id });
+  try {
+    await svc.mailer.send({ to: candidate.email, ...mail, tag: order.id });
+  } catch (e) {
+    (e as Error).message = withoutAddresses((e as Error).message);
+    throw e;
+  }
 }
 
 /** Dispatches a write-back to the connector of the order's source; waits (does not fail) if it is not there yet. */
@@ -50,11 +60,55 @@ async function writeBack(svc: Services, job: OutboxJob): Promise<void> {
   if (!connection) throw new PermanentError('the connection of this order was removed');
   if (connection.status === 'revoked') throw new PermanentError('the connection was revoked; nothing is written any more');
   await connector.writeBack(svc, job, order, connection);
+  const fresh = await svc.store.orders.getById(order.id);
+  // A connector may have recorded its own note (e.g. Kombo: the order was closed there first); otherwise: written.
+  if (fresh && fresh.writeback_at === order.writeback_at) {
+    await svc.store.orders.update(order.account_id, order.id, { writeback_state: 'written', writeback_note: null, writeback_at: new Date().toISOString() });
+  }
+  await forgetAfterWriteBack(svc, order.id);
+}
+
+/** Whether this failure is the job's last (the worker dead-letters it). */
+const isFinal = (job: OutboxJob, e: unknown) => !(e instanceof NotReadyError) && (e instanceof PermanentError || job.attempts + 1 >= job.max_attempts);
+
+/** The invitation can never be sent: the order can never be delivered, so it becomes `failed` (and the ATS is told). */
+async function invitationDead(svc: Services, job: OutboxJob, e: Error): Promise<void> {
+  const orderId = String(job.payload.order_id ?? '');
+  await svc.store.transaction(async (tx) => {
+    const order = await tx.orders.getById(orderId);
+    if (!order || order.status !== 'pending') return;
+    await transition(tx, order, 'failed', { reason: 'The invitation e-mail could not be delivered.', actor: actor.system('outbox'), details: { job: job.id, error: withoutAddresses(e.message).slice(0, 200) } });
+  });
+}
+
+/** The ATS refused the write-back for good: recorded as the order's write-back state (its status stays what it is). */
+async function writeBackDead(svc: Services, job: OutboxJob, e: Error): Promise<void> {
+  const order = await svc.store.orders.getById(String(job.payload.order_id ?? ''));
+  if (!order) return;
+  await svc.store.orders.update(order.account_id, order.id, { writeback_state: 'failed', writeback_note: e.message.slice(0, 500), writeback_at: new Date().toISOString() });
+  await forgetAfterWriteBack(svc, order.id);
+}
+
+function onLastFailure(handler: (job: OutboxJob) => Promise<void>, last: (job: OutboxJob, e: Error) => Promise<void>) {
+  return async (job: OutboxJob) => {
+    try {
+      await handler(job);
+    } catch (e) {
+      if (isFinal(job, e)) await last(job, e as Error);
+      throw e;
+    }
+  };
 }
 
 export function registerJobs(svc: Services): void {
-  svc.outbox.register('email.invitation', (job) => sendInvitation(svc, job));
-  svc.outbox.register('writeback', (job) => writeBack(svc, job));
+  svc.outbox.register('email.invitation', onLastFailure((job) => sendInvitation(svc, job), (job, e) => invitationDead(svc, job, e)));
+  svc.outbox.register('writeback', onLastFailure((job) => writeBack(svc, job), (job, e) => writeBackDead(svc, job, e)));
+  svc.outbox.register(CANCEL_FINAL_JOB, async (job) => {
+    const p = job.payload as { order_id?: string; cancelled_at?: string; silent?: boolean };
+    if (!job.account_id || !p.order_id || !p.cancelled_at) throw new PermanentError('the job names no order');
+    await svc.store.transaction((tx) => finaliseCancel(tx, job.account_id!, p.order_id!, p.cancelled_at!, !!p.silent));
+    svc.outbox.wake();
+  });
   for (const c of Object.values(svc.connectors)) {
     for (const [kind, fn] of Object.entries(c.jobs ?? {})) svc.outbox.register(kind, (job) => fn(svc, job));
   }

@@ -23,7 +23,7 @@ export function webhooks(svc: Services) {
         { name: 'connectionId', in: 'path', required: true, schema: { type: 'string', pattern: '^con_[0-9a-z]{8,40}$' } },
       ],
       requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-      responses: { 200: { description: 'Stored (or a duplicate, acknowledged)' }, 401: { description: 'Signature missing or wrong' }, 404: { description: 'Unknown provider or connection' }, 413: { description: 'Body over 256 KiB' }, 422: { description: 'Refused, in the vendor’s shape' } },
+      responses: { 200: { description: 'Stored (or a duplicate, acknowledged)' }, 401: { description: 'Signature missing or wrong (invalid_signature)' }, 404: { description: 'Unknown provider or connection' }, 410: { description: 'The connection was revoked (connection_revoked), for every vendor' }, 413: { description: 'Body over 256 KiB' }, 422: { description: 'Refused, in the vendor’s shape' } },
     }),
     async (c) => {
     const { provider, connectionId } = c.req.param();
@@ -35,6 +35,15 @@ export function webhooks(svc: Services) {
     if (!connection || connection.provider !== provider) throw new ApiError(404, 'unknown_connection', 'No such connection.');
     const raw = new Uint8Array(await c.req.arrayBuffer());
     if (raw.byteLength > MAX_WEBHOOK_BYTES) throw new ApiError(413, 'body_too_large', `Webhook bodies may be at most ${MAX_WEBHOOK_BYTES} bytes.`);
+    // One policy for a revoked connection, whatever the vendor: 410 Gone, nothing read or stored. No ATS here
+    // documents a status that stops its retries (Greenhouse and Recruitee retry anything but 200 for hours,
+    // Lever five times, Kombo keeps a refused order open to be pulled later), so: not 200, which would tell
+    // the vendor (and the recruiter reading its delivery log) that we took the event; not 404, which reads as a
+    // wrong URL; 410, which webhook senders that define a "stop" status treat as "disable this endpoint"
+    // (Standard Webhooks / Svix, contracts/security-reliability.md) and which shows as a plain failure to the rest.
+    if (connection.status === 'revoked') {
+      throw new ApiError(410, 'connection_revoked', `This ${provider} connection was revoked in Assay; remove this webhook from ${provider}.`);
+    }
     const res = await connector.webhook(svc, connection, { raw, text: new TextDecoder().decode(raw), headers: c.req.raw.headers });
     svc.outbox.wake();
     for (const [k, v] of Object.entries(res.headers ?? {})) c.header(k, v);

@@ -17,7 +17,8 @@ import { sha256Hex } from '../crypto/secrets.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { jsonBodyGuard } from '../http/middleware.ts';
 import { valid } from '../http/validate.ts';
-import { enqueueWriteBack, placeOrder, reissueInvitation } from '../orders/place-order.ts';
+import { placeOrder, reissueInvitation } from '../orders/place-order.ts';
+import { actor, undoCancel, transition, UNDO_CANCEL_WINDOW_MS } from '../orders/transition.ts';
 import { toOrderJson } from '../orders/order-json.ts';
 import type { Services } from '../services.ts';
 import { clientAddress, rateLimit } from '../http/rate-limit.ts';
@@ -172,10 +173,10 @@ export function widgetApi(svc: Services) {
           job: { id: s.jobId, name: s.jobName },
           createdBy: s.sub,
           extraTimePercent: extra_time_percent,
+          actor: actor.recruiter(s.sub),
         });
         if (placed.kind === 'refused') throw new ApiError(422, placed.refusal.code, placed.refusal.message);
         if (key) await tx.idempotency.put(s.accountId, key, requestHash, placed.order.id);
-        await tx.audit.add({ account_id: s.accountId, actor: `ats:${s.sub}`, action: 'order.created', target: placed.order.id, details: { package_id, ...(extra_time_percent ? { extra_time_percent } : {}) } });
         return { replay: false, orderId: placed.order.id };
       });
       svc.outbox.wake();
@@ -216,12 +217,34 @@ export function widgetApi(svc: Services) {
         if (!o || o.application_id !== s.applicationId) throw notFound('order');
         if (o.status === 'cancelled') return;
         if (o.status !== 'pending' && o.status !== 'in_progress') throw new ApiError(409, 'order_not_cancellable', `This order is ${o.status.replace('_', ' ')} and can no longer be cancelled.`);
-        // The token hash stays so the candidate's link finds the order and says it is no longer valid.
-        await tx.orders.update(s.accountId, id, { status: 'cancelled', reason: 'Cancelled by a recruiter.' });
-        await enqueueWriteBack(tx, { ...o, status: 'cancelled' }, 'cancelled');
-        await tx.audit.add({ account_id: s.accountId, actor: `ats:${s.sub}`, action: 'order.cancelled', target: id, details: {} });
+        // Undoable: the link is kept (the candidate page says the test is no longer available) and the ATS is told
+        // only once the undo window has passed; then the link is revoked for good.
+        await transition(tx, o, 'cancelled', { reason: 'Cancelled by a recruiter.', actor: actor.recruiter(s.sub), undoable: true });
       });
       svc.outbox.wake();
+      return c.json({ order: toOrderJson(await loadOwn(s, id), svc.config.publicUrl) });
+    },
+  );
+
+  api.post(
+    '/orders/:id/undo-cancel',
+    describeRoute({
+      summary: 'Undo a cancel: the order returns to the status it had',
+      description: `Only within ${UNDO_CANCEL_WINDOW_MS / 1000} s of the cancel, while the candidate's link was kept; the ATS hears nothing of the cancel. Afterwards: 409 undo_not_possible.`,
+      tags: ['widget'],
+      security: bearer,
+      responses: { 200: { description: 'Order', content: json(OrderEnvelopeSchema) }, ...errors(401, 403, 404, 409) },
+    }),
+    valid('param', IdParam),
+    async (c) => {
+      const s = c.get('session');
+      canOrder(s);
+      const id = c.req.valid('param').id;
+      await svc.store.transaction(async (tx) => {
+        const o = await tx.orders.get(s.accountId, id);
+        if (!o || o.application_id !== s.applicationId) throw notFound('order');
+        await undoCancel(tx, o, { actor: actor.recruiter(s.sub) });
+      });
       return c.json({ order: toOrderJson(await loadOwn(s, id), svc.config.publicUrl) });
     },
   );

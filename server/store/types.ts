@@ -90,8 +90,14 @@ export interface OrderRow {
   deadline_at: string | null;
   completed_at: string | null;
   created_by: string | null;
+  /** The hiring outcome the ATS reported (hired / rejected), for Insights; never the write-back's state. */
   outcome: string | null;
   outcome_at: string | null;
+  /** Delivery of the latest write-back to the order's source: written / failed (null: nothing written yet). */
+  writeback_state?: 'written' | 'failed' | null;
+  /** What the ATS answered, in a sentence without personal data. */
+  writeback_note?: string | null;
+  writeback_at?: string | null;
   meta: Json;
   created_at: string;
   updated_at: string;

@@ -145,6 +145,16 @@ describe('erasure from Greenhouse', () => {
     expect(r.violations).toEqual([]);
     expect(r.body).toMatchObject({ partner_status: 'complete', partner_score: result[0]!.score });
 
+    // No identifier links the kept score (or the cancelled order) to the person: no Greenhouse application or
+    // candidate id, no take-home URL, in the orders or their queued jobs, once the ATS has been told.
+    await until('the cancel written back to Greenhouse and settled', () => query<{ status: string }>(srv.dataDir, "SELECT status FROM outbox WHERE kind = 'writeback' AND order_id = ?", orders.zoeOpen).every((j) => j.status === 'done' || j.status === 'dead') && query<{ meta: string }>(srv.dataDir, 'SELECT meta FROM orders WHERE id = ?', orders.zoeOpen)[0]!.meta.includes('erased'));
+    const zoeOrders = query<Record<string, unknown>>(srv.dataDir, 'SELECT * FROM orders WHERE id IN (?, ?)', orders.zoeOpen, orders.zoeDone);
+    const zoeJobs = query<Record<string, unknown>>(srv.dataDir, 'SELECT payload, last_error FROM outbox WHERE order_id IN (?, ?)', orders.zoeOpen, orders.zoeDone);
+    for (const o of zoeOrders) expect(o.application_id).toBeNull();
+    const linked = JSON.stringify([zoeOrders, zoeJobs]);
+    for (const id of [zoe.application, zoe.candidate]) for (const form of [`"${id}"`, `:${id}`, `=${id}`, `/${id}`]) expect(linked, form).not.toContain(form);
+    expect(linked).not.toContain('take_home_tests');
+
     // Everybody else is untouched.
     expect(db).toContain('ada@example.com');
     expect(db).toContain('yannick.forget@example.com');

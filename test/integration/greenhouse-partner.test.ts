@@ -192,29 +192,33 @@ describe('Greenhouse partner endpoints', () => {
     expect(gh.tests().find((t) => t.id === firstTest)!.status).toBe('complete');
   });
 
-  it('refuses what it cannot order with a 4xx Greenhouse records as an error, not a malformed answer', async () => {
+  it('refuses what it cannot order with 404, the only refusal besides 401 Greenhouse documents (_errors.md)', async () => {
+    const violationsBefore = gh.violations().length;
     const unknown = await gh.sendTest({ partner_test_id: 'no-such-test', application_id: DEFAULT_IDS.application });
-    expect(unknown.status).toBe(422);
+    expect(unknown.status).toBe(404);
     expect((unknown.body as { error: { code: string } }).error.code).toBe('package_unknown');
     const [candId] = gh.seed({ candidates: [{ first_name: 'No', last_name: 'Mail' }] }).candidates!;
     const [appId] = gh.seed({ applications: [{ candidate_id: candId!, job_id: DEFAULT_IDS.job }] }).applications!;
     const noMail = await gh.sendTest({ partner_test_id: 'work-style', application_id: appId });
-    expect(noMail.status).toBe(422);
+    expect(noMail.status).toBe(404);
     expect((noMail.body as { error: { code: string; message: string } }).error).toMatchObject({ code: 'candidate_email_missing', message: expect.stringMatching(/e-mail/) });
 
     const post = (body: unknown) => fetch(`${partnerBase}/send_test`, { method: 'POST', headers: { Authorization: basic(PARTNER_KEY), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     const bad = await post({ partner_test_id: 'work-style', candidate: 'Ada' });
-    expect(bad.status).toBe(400);
+    expect(bad.status).toBe(404);
     expect((await bad.json()).error.code).toBe('invalid_body');
     const elsewhere = await post({ partner_test_id: 'work-style', candidate: { first_name: 'A', last_name: 'B', email: 'a@example.com', greenhouse_profile_url: 'https://app.greenhouse.io/people/1' }, url: 'http://169.254.169.254/latest' });
-    expect(elsewhere.status).toBe(422);
+    expect(elsewhere.status).toBe(404);
     expect((await elsewhere.json()).error.code).toBe('invalid_url');
     expect(query(srv.dataDir, "SELECT id FROM orders WHERE source = 'greenhouse'")).toHaveLength(1);
 
     const missing = await fetch(`${partnerBase}/test_status?partner_interview_id=ord_doesnotexist01`, { headers: { Authorization: basic(PARTNER_KEY) } });
     expect(missing.status).toBe(404);
     const noId = await fetch(`${partnerBase}/test_status`, { headers: { Authorization: basic(PARTNER_KEY) } });
-    expect(noId.status).toBe(400);
+    expect(noId.status).toBe(404);
+    expect((await noId.json()).error.code).toBe('invalid_query');
+    // Greenhouse judged every refusal a documented one.
+    expect(gh.violations().length).toBe(violationsBefore);
   });
 
   it('response_error is accepted with 200 and recorded without the candidate e-mail', async () => {

@@ -12,7 +12,7 @@ import { FIXTURES_DIR } from '../helpers/fixtures.ts';
 import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
 import { DEFAULT_IDS, greenhouseSignature, startSimulator, TRIGGER_STAGE_NAME, type GreenhouseSimHandle } from '../simulators/greenhouse/index.ts';
 
-const SECRET = 'greenhouse-fixture-secret'; // the secret of the signature vector in shared/fixtures
+const SECRET = 'greenhouse-fixture-secret'; // the secret of the signature vector in test/fixtures
 const TABLES = ['orders', 'candidates', 'outbox', 'inbox', 'synced_objects', 'mappings', 'audit_log'];
 let srv: RunningServer;
 let gh: GreenhouseSimHandle;
@@ -259,5 +259,59 @@ describe('Greenhouse webhooks: what they do', () => {
     for (const d of all) expect(d.attempts.map((a) => a.status), d.event).toEqual([200]);
     const stored = JSON.stringify(query(srv.dataDir, 'SELECT result FROM inbox'));
     for (const pii of ['ada@example.com', 'Lovelace', 'cleo', 'Zo']) expect(stored).not.toContain(pii);
+  });
+});
+
+describe('Greenhouse webhooks: candidate events and replays as Greenhouse documents them', () => {
+  // Ordering needs the trigger stage mapped (done above); each test seeds its own candidate.
+  async function orderFor(first: string, email: string): Promise<{ candId: number; appId: number; order: ReturnType<typeof ghOrders>[number] }> {
+    const [candId] = gh.seed({ candidates: [{ first_name: first, last_name: 'Tester', email }] }).candidates!;
+    const [appId] = gh.seed({ applications: [{ candidate_id: candId!, job_id: DEFAULT_IDS.job, stage: 767355 }] }).applications!;
+    gh.moveApplication(appId!, DEFAULT_IDS.triggerStage);
+    await gh.idle();
+    const order = ghOrders().find((o) => o.application_id === String(appId))!;
+    expect(order, 'the stage change ordered a test').toBeTruthy();
+    return { candId: candId!, appId: appId!, order };
+  }
+  const candidateRow = (orderId: string) => query<{ email: string | null; first_name: string | null; external_id: string | null; erased_at: string | null }>(srv.dataDir, 'SELECT c.* FROM candidates c JOIN orders o ON o.candidate_id = c.id WHERE o.id = ?', orderId)[0]!;
+
+  it('update_candidate carries payload.candidate and no application: 200, and the contact data is refreshed', async () => {
+    const { candId, order } = await orderFor('Uma', 'uma.old@example.com');
+    gh.seed({ candidates: [{ id: candId, first_name: 'Uma', last_name: 'Renamed', email: 'uma.new@example.com' }] });
+    expect(await fire('update_candidate', { candidate_id: candId })).toEqual([200]);
+    const sent = JSON.parse(gh.deliveries('update_candidate').at(-1)!.body);
+    expect(sent.payload.application).toBeUndefined();
+    expect(candidateRow(order.id)).toMatchObject({ email: 'uma.new@example.com' });
+  });
+
+  it('candidate_anonymized carries payload.candidate_id only: 200, and our copy of the person is erased', async () => {
+    const { candId, order } = await orderFor('Ana', 'ana.nym@example.com');
+    await until('the invitation e-mail', () => mailsOf(order.id).length === 1);
+    expect(await fire('candidate_anonymized', { candidate_id: candId })).toEqual([200]);
+    const sent = JSON.parse(gh.deliveries('candidate_anonymized').at(-1)!.body);
+    expect(Object.keys(sent.payload).sort()).toEqual(['anonymized_fields', 'candidate_id']);
+    const row = candidateRow(order.id);
+    expect(row.email).toBeNull();
+    expect(row.first_name).toBeNull();
+    expect(row.erased_at).not.toBeNull();
+    expect(mailsOf(order.id)).toHaveLength(0);
+  });
+
+  it('the same signed body under a new Greenhouse-Event-ID is a replay: no second order, no second e-mail', async () => {
+    const [candId] = gh.seed({ candidates: [{ first_name: 'Rex', last_name: 'Replay', email: 'rex@example.com' }] }).candidates!;
+    const [appId] = gh.seed({ applications: [{ candidate_id: candId!, job_id: DEFAULT_IDS.job, stage: 767355 }] }).applications!;
+    // A stage change as signed by Greenhouse, without last_activity_at (the header is not signed).
+    const raw = JSON.stringify({ action: 'candidate_stage_change', payload: { application: { id: appId, status: 'active', current_stage: { id: DEFAULT_IDS.triggerStage, name: TRIGGER_STAGE_NAME }, candidate: { id: candId, first_name: 'Rex', last_name: 'Replay', email_addresses: [{ value: 'rex@example.com', type: 'personal' }] }, jobs: [{ id: DEFAULT_IDS.job, name: 'Data Analyst' }] } } });
+    const headers = { Signature: greenhouseSignature(SECRET, raw) };
+    const first = await post(raw, { ...headers, 'Greenhouse-Event-ID': 'replay-original' });
+    expect(first.status).toBe(200);
+    const orders = () => ghOrders().filter((o) => o.application_id === String(appId));
+    expect(orders()).toHaveLength(1);
+    await until('the invitation e-mail', () => mailsOf(orders()[0]!.id).length === 1);
+    const replay = await post(raw, { ...headers, 'Greenhouse-Event-ID': 'replay-new-id' });
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toMatchObject({ duplicate: true });
+    expect(orders()).toHaveLength(1);
+    expect(mailsOf(orders()[0]!.id)).toHaveLength(1);
   });
 });

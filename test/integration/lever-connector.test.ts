@@ -177,6 +177,25 @@ describe('the stage trigger', () => {
     expect(await ordersOf(opp)).toEqual([]);
   });
 
+  it("remembers the token of every signed delivery: Lever's test ping cannot be replayed as a stage change", async () => {
+    // The signature covers only token + triggeredAt (ats-native.md §0), so whoever captured a signed ping
+    // could send its token, triggeredAt and signature again with any event and data.
+    const id = w.sim.sendTestWebhook();
+    expect(id).toBeTruthy();
+    const [ping] = await settle();
+    const sent = w.sim.deliveries().find((d) => d.id === id)!;
+    expect(sent.state).toBe('delivered');
+    expect(ping).toBeDefined();
+    const captured = JSON.parse(sent.body) as { token: string; triggeredAt: number; signature: string };
+    const opp = newOpportunity();
+    const forged = { ...captured, event: 'candidateStageChange', data: { opportunityId: opp, candidateId: opp, toStageId: DEFAULT_IDS.triggerStage, fromStageId: 'lead-new' } };
+    const r = await postRaw(JSON.stringify(forged));
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({ duplicate: true });
+    await quiet();
+    expect(await ordersOf(opp)).toEqual([]);
+  });
+
   it('leaves a note on the opportunity when its posting has no package mapped', async () => {
     const posting = w.sim.seed({ postings: [{ text: 'Office Manager', tags: ['onsite'] }] }).postings![0]!;
     const opp = newOpportunity(posting);

@@ -166,7 +166,7 @@ describe('write-backs under load, token expiry, crashes and revocation', () => {
     expect(refreshes().at(-1)!.status).toBe(200);
   });
 
-  it('stops everything on connections:revoke: tokens deleted, webhooks acknowledged and ignored, nothing written', async () => {
+  it('stops everything on connections:revoke: tokens deleted, webhooks refused with 410, nothing written', async () => {
     const [waiting, moved] = seedOpps(2, 'e');
     const revoked = await w.cli(['connections:revoke', w.connectionId]);
     expect(revoked.code, revoked.stderr).toBe(0);
@@ -177,10 +177,10 @@ describe('write-backs under load, token expiry, crashes and revocation', () => {
     const inboxBefore = query<{ n: number }>(w.server.dataDir, 'SELECT COUNT(*) AS n FROM inbox')[0]!.n;
     // A completion after revocation: its write-back dies with the reason, nothing reaches Lever.
     const [order] = await complete([waiting!]);
-    // A stage change after revocation: acknowledged (2xx) and ignored.
-    w.sim.moveToStage(moved!, 'Assay Assessment');
-    const deliveries = await w.sim.waitForDeliveries(10_000);
-    expect(deliveries.at(-1)!.state).toBe('delivered');
+    // A stage change after revocation: refused with 410 Gone (the one policy for revoked connections), nothing stored.
+    const { deliveryId } = w.sim.moveToStage(moved!, 'Assay Assessment');
+    const refused = await until(() => w.sim.deliveries().find((d) => d.id === deliveryId), (d) => (d?.attempts.length ?? 0) >= 1, 10_000, 'the first delivery attempt');
+    expect(refused!.attempts[0]!.status).toBe(410);
     const job = await until(() => query<{ status: string; last_error: string }>(w.server.dataDir, "SELECT status, last_error FROM outbox WHERE kind = 'writeback' AND order_id = ?", order!.id)[0], (j) => j?.status === 'dead', 15_000, 'the dead write-back');
     expect(job!.last_error).toMatch(/revoked/);
     await new Promise((r) => setTimeout(r, 1000));

@@ -60,8 +60,8 @@ describe('StackOne connector', () => {
       const cases: Array<[Record<string, string>, string, number, string]> = [
         [{ authorization: basic('wrong-key-0123456789') , 'x-stackone-signature': sign(body) }, body, 401, 'auth_invalid'],
         [{ 'x-stackone-signature': sign(body) }, body, 401, 'auth_missing'],
-        [{ authorization: basic(PARTNER_KEY) }, body, 401, 'signature_missing'],
-        [{ authorization: basic(PARTNER_KEY), 'x-stackone-signature': sign(body + ' ') }, body, 401, 'signature_invalid'],
+        [{ authorization: basic(PARTNER_KEY) }, body, 401, 'invalid_signature'],
+        [{ authorization: basic(PARTNER_KEY), 'x-stackone-signature': sign(body + ' ') }, body, 401, 'invalid_signature'],
       ];
       for (const [headers, b, status, code] of cases) {
         const res = await post(listUrl(), b, headers);
@@ -135,7 +135,7 @@ describe('StackOne connector', () => {
       for (const [body, headers] of attempts) {
         const res = await post(hookUrl(), body, headers);
         expect(res.status).toBe(401);
-        expect((await res.json()).error.code).toMatch(/^signature_(missing|invalid)$/);
+        expect((await res.json()).error.code).toBe('invalid_signature');
       }
       expect(await widgetOrders(server, 'so-badsig')).toHaveLength(0);
       // The refused attempts did not use up the order: the genuine delivery still places it.
@@ -165,7 +165,7 @@ describe('StackOne connector', () => {
       expect(result).toMatchObject({ result: { value: 'cancelled' }, summary: expect.stringContaining('no-such-package') });
     });
 
-    it('a revoked connection accepts no orders (403), even correctly signed', async () => {
+    it('a revoked connection accepts no orders (410, as for every vendor), even correctly signed', async () => {
       const box = new SecretBox(loadConfig({ DATA_DIR: server.dataDir }).masterKey);
       const store = openSqliteStore(server.dataDir);
       const id = newId('con');
@@ -176,8 +176,8 @@ describe('StackOne connector', () => {
       }
       const { order } = await so.orderPackage({ package_id: 'no-such', allow_unknown_package: true, application: { remote_id: 'so-revoked' }, deliver: false });
       const res = await post(`${server.url}/webhooks/stackone/${id}`, order.webhook_body, { 'x-stackone-signature': sign(order.webhook_body) });
-      expect(res.status).toBe(403);
-      expect((await res.json()).error.code).toBe('connection_inactive');
+      expect(res.status).toBe(410);
+      expect((await res.json()).error.code).toBe('connection_revoked');
       expect(await widgetOrders(server, 'so-revoked')).toHaveLength(0);
     });
 

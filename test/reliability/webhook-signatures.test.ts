@@ -1,4 +1,4 @@
-// Webhook signatures across every vendor, with the vendors' own fixture webhooks (../shared/fixtures): the
+// Webhook signatures across every vendor, with the vendors' own fixture webhooks (test/fixtures): the
 // genuine delivery passes the signature check, and the same delivery signed with the wrong secret, with one
 // byte changed, with its signature missing, or (Lever, which signs a timestamp) replayed outside our 5-minute
 // window is refused with 401 and stores nothing.

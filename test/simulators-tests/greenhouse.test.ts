@@ -174,6 +174,17 @@ describe('Greenhouse simulator', () => {
     p.answers.test_status = { status: 200, body: JSON.parse(readFileSync(`${FIXTURES}/greenhouse/test_status-complete.json`, 'utf8')) };
   });
 
+  it('judges an unsuccessful partner answer other than 401 or 404 a violation (_errors.md)', async () => {
+    const before = gh.violations().length;
+    p.answers.send_test = { status: 404, body: { error: { code: 'package_unknown', message: 'No such test.' } } };
+    expect((await gh.sendTest({ partner_test_id: 'numerical-30' })).violations).toEqual([]);
+    p.answers.send_test = { status: 422, body: { error: { code: 'package_unknown', message: 'No such test.' } } };
+    const refused = await gh.sendTest({ partner_test_id: 'numerical-30' });
+    expect(refused.violations).toEqual(['unsuccessful answer 422: the Assessment Partner API allows only 401 or 404']);
+    expect(gh.violations()).toHaveLength(before + 1);
+    p.answers.send_test = { status: 200, body: { partner_interview_id: 'ord_1' } };
+  });
+
   it('refuses a PATCH for a hired candidate', async () => {
     const sent = await gh.sendTest({ partner_test_id: 'numerical-30' });
     gh.fire('hire_candidate', { application_id: DEFAULT_IDS.application });

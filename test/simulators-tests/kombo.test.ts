@@ -285,6 +285,16 @@ describe('Kombo simulator', () => {
       expect(err.error.message).toMatch(/only .* while it is OPEN/);
     });
 
+    it.each(['2026-04-04', '2026-04-04T10:00:00Z', '2026-04-04T10:00:00', '2026-04-04T10:00:00.5Z', '2026-04-04T10:00:00.000Z'])(
+      'accepts completed_at %s, as Kombo\'s OpenAPI pattern does (milliseconds optional)',
+      async (completedAt) => {
+        const order = await newOrder();
+        const res = await put(order.id, { status: 'COMPLETED', result_url: 'https://x.example/r', completed_at: completedAt });
+        expect(res.status).toBe(200);
+        expect(kombo.order(order.id).status).toBe('COMPLETED');
+      },
+    );
+
     it('allows progress updates with status OPEN and warns when completed_at is missing', async () => {
       const order = await newOrder();
       let res = await put(order.id, { status: 'OPEN', result_url: 'https://assay.example/r/1' });
@@ -300,7 +310,8 @@ describe('Kombo simulator', () => {
       ['status REJECTED', { status: 'REJECTED', result_url: 'https://x.example/r' }],
       ['result_url missing', { status: 'COMPLETED' }],
       ['score as a string', { status: 'COMPLETED', result_url: 'https://x.example/r', score: '90' }],
-      ['completed_at without millis', { status: 'COMPLETED', result_url: 'https://x.example/r', completed_at: '2026-04-04' }],
+      ['completed_at with an offset', { status: 'COMPLETED', result_url: 'https://x.example/r', completed_at: '2026-04-04T10:00:00+02:00' }],
+      ['completed_at that is no date', { status: 'COMPLETED', result_url: 'https://x.example/r', completed_at: '04/04/2026' }],
       ['6 attachments', { status: 'COMPLETED', result_url: 'https://x.example/r', attachments: Array.from({ length: 6 }, (_, i) => ({ name: `f${i}.pdf`, data_url: 'https://x.example/f.pdf' })) }],
       ['attachment with neither data nor data_url', { status: 'COMPLETED', result_url: 'https://x.example/r', attachments: [{ name: 'r.pdf' }] }],
       ['attachment data without content_type', { status: 'COMPLETED', result_url: 'https://x.example/r', attachments: [{ name: 'r.pdf', data: 'JVBERi0=' }] }],

@@ -117,8 +117,9 @@ describe('Recruitee simulator', () => {
 
     it.each([
       ['401', () => Response.json({ error: 'bad token' }, { status: 401 }), 'unauthorized', /token/],
-      ['422 with our message', () => Response.json({ message: 'Candidate already invited.' }, { status: 422 }), 'error', /Candidate already invited/],
-      ['404 with an error envelope', () => Response.json({ error: { code: 'unknown_package', message: 'Unknown test.' } }, { status: 404 }), 'error', /Unknown test/],
+      ['422 with {"error": "<string>"}', () => Response.json({ error: 'Candidate already invited.' }, { status: 422 }), 'error', /^Candidate already invited\.$/],
+      ['422 with another body (Recruitee\'s generic sentence)', () => Response.json({ message: 'Candidate already invited.' }, { status: 422 }), 'error', /^There was a problem with the Assay API$/],
+      ['404 with an error object (generic sentence)', () => Response.json({ error: { code: 'unknown_package', message: 'Unknown test.' } }, { status: 404 }), 'error', /^There was a problem with the Assay API$/],
       ['500', () => new Response('boom', { status: 500 }), 'error', /error/],
     ])('reads a %s answer to send_candidate', async (_label, reply, outcome, shown) => {
       target.queue('send_candidate', reply);

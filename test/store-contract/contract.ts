@@ -266,7 +266,7 @@ export function storeContract(factory: StoreFactory): void {
         const o = newOrder(w, { source: 'kombo', source_order_id: 'k-1', connection_id: w.connection.id });
         const first = await store.orders.insertOnce(o);
         expect(first.created).toBe(true);
-        expect(first.order).toEqual({ extra_time_percent: 0, ...o, outcome: null, outcome_at: null, created_at: expect.stringMatching(ISO), updated_at: expect.stringMatching(ISO) });
+        expect(first.order).toEqual({ extra_time_percent: 0, ...o, outcome: null, outcome_at: null, writeback_state: null, writeback_note: null, writeback_at: null, created_at: expect.stringMatching(ISO), updated_at: expect.stringMatching(ISO) });
         const twin = await store.orders.insertOnce({ ...o, id: newId('ord'), invite_token_hash: newId('h') });
         expect(twin).toEqual({ order: first.order, created: false });
         expect(await store.orders.get(w.account.id, o.id)).toEqual(first.order);

@@ -105,8 +105,20 @@ function patchUrlAllowed(url: string, baseUrl: string): boolean {
 
 const ACTIVE = new Set(['pending', 'in_progress']);
 
+/**
+ * Greenhouse documents only 401 and 404 for unsuccessful partner calls ("Unsuccessful requests should generate
+ * … one of" 401 / 404: greenhouse-api-docs source/includes/assessment/_errors.md); any other refusal (a bad
+ * body, an unknown test, a refused order) answers 404 with our error body, its code and message unchanged.
+ */
+const onlyDocumentedRefusals: MiddlewareHandler<Env> = async (c, next) => {
+  await next();
+  const s = c.res.status;
+  if (s >= 400 && s < 500 && s !== 401 && s !== 404) c.res = new Response(c.res.body, { status: 404, headers: c.res.headers });
+};
+
 export function partnerRoutes(svc: Services): Hono<Env> {
   const app = new Hono<Env>();
+  app.use('/:connectionId/*', onlyDocumentedRefusals);
   app.use('/:connectionId/*', authenticate(svc));
 
   app.get(
@@ -124,7 +136,7 @@ export function partnerRoutes(svc: Services): Hono<Env> {
       summary: 'Greenhouse send_test: order a package for the candidate and e-mail the invitation',
       description: 'Idempotent per take-home-test URL; a second Send Test for a test the candidate has open returns the same partner_interview_id.' + AUTH,
       tags: ['greenhouse'],
-      responses: { 200: { description: 'The order id', content: json(SendTestAnswerSchema) }, ...errors(400, 401, 404, 422) },
+      responses: { 200: { description: 'The order id', content: json(SendTestAnswerSchema) }, ...errors(401, 404) },
     }),
     jsonBodyGuard(64 * 1024),
     valid('json', SendTestSchema),
@@ -188,7 +200,7 @@ export function partnerRoutes(svc: Services): Hono<Env> {
 
   app.get(
     '/:connectionId/test_status',
-    describeRoute({ summary: 'Greenhouse test_status: the state and result of one order', description: AUTH.trim(), tags: ['greenhouse'], responses: { 200: { description: 'Status', content: json(TestStatusSchema) }, ...errors(400, 401, 404) } }),
+    describeRoute({ summary: 'Greenhouse test_status: the state and result of one order', description: AUTH.trim(), tags: ['greenhouse'], responses: { 200: { description: 'Status', content: json(TestStatusSchema) }, ...errors(401, 404) } }),
     valid('query', TestStatusQuery),
     async (c) => {
       const { partner_interview_id } = c.req.valid('query');
@@ -201,7 +213,7 @@ export function partnerRoutes(svc: Services): Hono<Env> {
 
   app.post(
     '/:connectionId/response_error',
-    describeRoute({ summary: 'Greenhouse response_error: one of our answers was malformed', description: AUTH.trim(), tags: ['greenhouse'], responses: { 200: { description: 'Recorded' }, ...errors(400, 401, 404) } }),
+    describeRoute({ summary: 'Greenhouse response_error: one of our answers was malformed', description: AUTH.trim(), tags: ['greenhouse'], responses: { 200: { description: 'Recorded' }, ...errors(401, 404) } }),
     jsonBodyGuard(64 * 1024),
     valid('json', ResponseErrorSchema),
     async (c) => {

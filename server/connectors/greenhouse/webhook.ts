@@ -1,6 +1,7 @@
 // Greenhouse Recruiting webhooks (contracts/ats-native.md §1.2): `Signature: sha256 <hex HMAC of the raw
 // body>` checked on the bytes as received (Greenhouse signs its \u-escaped JSON: re-serialising breaks it),
-// de-duplicated on Greenhouse-Event-ID and on the event's content, stored and acted on in one
+// de-duplicated on what the signature covers (a hash of the signed body, and the event's content; never the
+// unsigned Greenhouse-Event-ID header, which a replayer can change at will), stored and acted on in one
 // transaction, answered with exactly 200 (anything else makes Greenhouse retry for 15 hours).
 import { sha256Hex } from '../../crypto/secrets.ts';
 import { eraseCandidateInTx, eraseMailsOf } from '../../candidates/erase-candidate.ts';
@@ -19,7 +20,7 @@ const OK: WebhookResponse = { status: 200, body: { ok: true } };
 
 const APPLICATION_ACTIONS = new Set([
   'new_candidate_application', 'new_prospect_application', 'application_updated', 'candidate_stage_change',
-  'hire_candidate', 'unhire_candidate', 'reject_candidate', 'unreject_candidate', 'update_candidate',
+  'hire_candidate', 'unhire_candidate', 'reject_candidate', 'unreject_candidate',
 ]);
 
 interface Handled {
@@ -35,7 +36,7 @@ class InvalidPayload extends Error {}
 
 export async function greenhouseWebhook(svc: Services, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookResponse> {
   const { webhookSecret } = settingsOf(svc, connection);
-  if (!webhookSecret) return err(401, 'webhook_secret_missing', 'This connection has no webhook_secret; set the one you gave Greenhouse.');
+  if (!webhookSecret) return err(401, 'invalid_signature', 'This connection has no webhook_secret, so no signature can match; set the one you gave Greenhouse.');
   const sig = /^sha256\s+([0-9a-fA-F]{64})$/.exec((req.headers.get('signature') ?? '').trim());
   if (!sig || !hmacMatches(webhookSecret, req.raw, sig[1]!.toLowerCase(), ['hex'])) {
     // UNCONFIRMED: whether Greenhouse signs the ping it sends when a webhook is saved; a failed ping disables
@@ -43,8 +44,6 @@ export async function greenhouseWebhook(svc: Services, connection: ConnectionRow
     if (isPing(req.text)) return OK;
     return err(401, 'invalid_signature', 'The Signature header is not "sha256 <hex HMAC-SHA256 of the raw body>" with this connection\'s secret.');
   }
-  // A revoked connection: acknowledged (so Greenhouse stops retrying) and ignored.
-  if (connection.status === 'revoked') return { status: 200, body: { ok: true, ignored: 'connection_revoked' } };
   let event: unknown;
   try {
     event = JSON.parse(req.text);
@@ -58,7 +57,8 @@ export async function greenhouseWebhook(svc: Services, connection: ConnectionRow
   if (!isObj(event.payload)) return err(400, 'invalid_payload', 'The body must be { "action": "<event>", "payload": { … } }.');
   const payload = event.payload;
 
-  const keys = [`evt:${(req.headers.get('greenhouse-event-id') ?? '').trim() || `sha256:${sha256Hex(Buffer.from(req.raw))}`}`];
+  // The signature covers the body only: the same signed bytes under a new Greenhouse-Event-ID are a replay.
+  const keys = [`sha256:${sha256Hex(Buffer.from(req.raw))}`];
   if (APPLICATION_ACTIONS.has(action)) {
     // [I] the event id may change across retries: also de-duplicate on what the event says
     const a = obj(payload.application);
@@ -158,15 +158,6 @@ async function handle(svc: Services, tx: Repos, connection: ConnectionRow, actio
       return { status: 'processed', result: { ...base, outcome, orders: changed } };
     }
 
-    if (action === 'update_candidate' && candId) {
-      // The ATS is the source of truth for contact data: refresh it if we know this person.
-      const row = await tx.candidates.findByExternal(accountId, PROVIDER, candId);
-      const email = pickEmail(candidate.email_addresses);
-      if (row && !row.erased_at && email) {
-        await tx.candidates.upsert({ account_id: accountId, source: PROVIDER, external_id: candId, email, first_name: strOf(candidate.first_name, 200), last_name: strOf(candidate.last_name, 200), locale: null });
-        return { status: 'processed', result: { ...base, refreshed: true } };
-      }
-    }
     // Reconcile the outcome carried by any application event (e.g. application_updated after a hire).
     const outcome = outcomeOfStatus(app?.status ?? null);
     const changed = candId && app?.status ? await recordOutcome(tx, connection, candId, appId, outcome, outcome === 'rejected' ? (app.rejected_at ?? eventAt) : eventAt, eventAt) : [];
@@ -174,9 +165,28 @@ async function handle(svc: Services, tx: Repos, connection: ConnectionRow, actio
   }
 
   switch (action) {
-    case 'delete_candidate':
+    case 'update_candidate': {
+      // _candidate_events.md §Candidate/Prospect updated: `payload.candidate` only, no application.
+      // The ATS is the source of truth for contact data: refresh it if we know this person.
+      const candidate = obj(payload.candidate);
+      const candId = need(idOf(candidate.id), 'payload.candidate.id');
+      const row = await tx.candidates.findByExternal(accountId, PROVIDER, candId);
+      const email = pickEmail(candidate.email_addresses);
+      const refreshed = !!(row && !row.erased_at && email);
+      if (refreshed) {
+        await tx.candidates.upsert({ account_id: accountId, source: PROVIDER, external_id: candId, email, first_name: strOf(candidate.first_name, 200), last_name: strOf(candidate.last_name, 200), locale: null });
+      }
+      return { status: 'processed', result: { action, candidate_id: candId, refreshed } };
+    }
     case 'candidate_anonymized': {
-      const person = obj(payload.person ?? payload.candidate);
+      // _candidate_events.md §Candidate anonymized: `{candidate_id, anonymized_fields}`, no person object.
+      // Whatever fields Greenhouse anonymised, we keep no copy of the person: erase ours.
+      const candId = need(idOf(payload.candidate_id), 'payload.candidate_id');
+      const r = await eraseGhCandidate(tx, connection, candId, action);
+      return { status: 'processed', result: { action, candidate_id: candId, erased: r.found, orders: r.orderIds.length }, eraseMailsOf: r.orderIds };
+    }
+    case 'delete_candidate': {
+      const person = obj(payload.person);
       const candId = need(idOf(person.id), 'payload.person.id');
       const r = await eraseGhCandidate(tx, connection, candId, action);
       for (const appId of arr(person.deleted_application_ids).map(idOf)) if (appId) await tx.connectorState.deleteObject(connection.id, KIND.application, appId);

@@ -61,13 +61,14 @@ export async function ingestOrder(svc: Services, connection: ConnectionRow, ko: 
       await enqueueWriteBack(tx, placed.order, 'rejected');
     }
     // (A refusal with nothing stored is seen again on every reconciliation: audit it only when answered.)
-    if (placed.kind !== 'duplicate' && (via === 'webhook' || placed.order)) {
+    // placeOrder audits a creation itself; a refusal is audited here.
+    if (placed.kind === 'refused' && (via === 'webhook' || placed.order)) {
       await tx.audit.add({
         account_id: account.id,
         actor: `kombo:${connection.id}`,
-        action: placed.kind === 'created' ? 'order.created' : 'order.refused',
+        action: 'order.refused',
         target: placed.order?.id ?? null,
-        details: { kombo_order_id: ko.id, package_id: ko.package_id, via, ...(placed.kind === 'refused' ? { code: placed.refusal.code } : {}) },
+        details: { kombo_order_id: ko.id, package_id: ko.package_id, via, code: placed.refusal.code },
       });
     }
     return placed;

@@ -37,7 +37,6 @@ async function connectionFor(svc: Services, receiving: ConnectionRow, integratio
 }
 
 export async function handleWebhook(svc: Services, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookResponse> {
-  if (connection.status === 'revoked') return err(404, 'unknown_connection', 'No such connection.');
   const s = settingsOf(svc, connection);
   if (!s.webhookSecret || !hmacMatches(s.webhookSecret, req.raw, req.headers.get('x-kombo-signature'), [s.signatureEncoding])) {
     return err(401, 'invalid_signature', 'The X-Kombo-Signature header is missing or does not match this body.');

@@ -75,11 +75,14 @@ export function closedBody(opts: { order: OrderRow; event: Exclude<Event, 'compl
   };
 }
 
-/** Records what happened to the write-back on the order (kept for support and the report page). */
-async function recordOutcome(svc: Services, order: OrderRow, outcome: string) {
+/**
+ * Records what became of the write-back as the order's write-back state (kept for support and the report page);
+ * never in orders.outcome, which is the hiring outcome Insights counts.
+ */
+async function recordOutcome(svc: Services, order: OrderRow, outcome: string, state: 'written' | 'failed' = 'written') {
   await svc.store.transaction(async (tx) => {
-    await tx.orders.update(order.account_id, order.id, { outcome: outcome.slice(0, 500), outcome_at: new Date().toISOString() });
-    await tx.audit.add({ account_id: order.account_id, actor: 'kombo', action: 'order.writeback', target: order.id, details: { outcome: outcome.slice(0, 500) } });
+    await tx.orders.update(order.account_id, order.id, { writeback_state: state, writeback_note: outcome.slice(0, 500), writeback_at: new Date().toISOString() });
+    await tx.audit.add({ account_id: order.account_id, actor: order.connection_id ? `kombo:${order.connection_id}` : 'kombo', action: 'order.writeback', target: order.id, details: { state, note: outcome.slice(0, 500) } });
   });
 }
 
@@ -122,7 +125,7 @@ export async function writeBack(svc: Services, job: OutboxJob, order: OrderRow, 
   if (current && current.status && current.status !== 'OPEN') {
     const reason = `kombo: not written, the order is ${current.status} in Kombo (${kombosMessage(res).slice(0, 200)})`;
     svc.log.info('kombo write-back skipped: order no longer open', { order: order.id, kombo_status: current.status });
-    await recordOutcome(svc, order, reason);
+    await recordOutcome(svc, order, reason, 'failed');
     return;
   }
   throw failure; // still OPEN (or unknown to Kombo): our body or settings are wrong; dead-letter with the reason

@@ -115,7 +115,6 @@ export async function runStageChange(svc: Services, job: OutboxJob): Promise<voi
     }
     const result = placed.kind === 'refused' ? { outcome: 'refused', code: placed.refusal.code } : { outcome: placed.kind, order_id: placed.order.id };
     await tx.inbox.finish(p.inbox_id, 'processed', result);
-    if (placed.kind === 'created') await tx.audit.add({ account_id: account.id, actor: 'lever', action: 'order.created', target: placed.order.id, details: { package_id: mapping.package_id, posting_id: postingId } });
     return result;
   });
   svc.log.info('lever stage change handled', { connection: connection.id, ...outcome });

@@ -1,6 +1,6 @@
 // Lever webhooks (contracts/ats-native.md §2.3): the signature is HMAC(signature token, token + triggeredAt)
 // carried in the body — never over the body — so the body is parsed (size-bounded by the route) and then
-// verified before anything is stored. De-duplicated on the delivery `token`.
+// verified before anything is stored. De-duplicated on the delivery `token`, remembered for every event.
 import * as v from 'valibot';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
@@ -32,8 +32,6 @@ const ok = (body: Record<string, unknown> = {}): WebhookResponse => ({ status: 2
 const fail = (status: number, code: string, message: string): WebhookResponse => ({ status, body: { error: { code, message } } });
 
 export async function leverWebhook(svc: Services, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookResponse> {
-  // Revoked: acknowledged (so Lever stops retrying) and ignored; nothing is stored.
-  if (connection.status === 'revoked') return ok({ ignored: 'connection_revoked' });
   let parsed: unknown;
   try {
     parsed = JSON.parse(req.text);
@@ -44,8 +42,8 @@ export async function leverWebhook(svc: Services, connection: ConnectionRow, req
   if (!env.success) return fail(400, 'invalid_body', 'The webhook body is not a Lever webhook ({ triggeredAt, event, data, token, signature }).');
   const body = env.output;
   const tokens = leverSettings(svc, connection).signatureTokens;
-  if (tokens.length === 0) return fail(401, 'signature_not_configured', 'This connection has no signature_token, so no webhook can be trusted; add the token Lever shows for the webhook.');
-  if (!body.signature) return fail(401, 'signature_missing', 'The webhook carries no signature; generate a signature token for it in Lever.');
+  if (tokens.length === 0) return fail(401, 'invalid_signature', 'This connection has no signature_token, so no webhook can be trusted; add the token Lever shows for the webhook.');
+  if (!body.signature) return fail(401, 'invalid_signature', 'The webhook carries no signature; generate a signature token for it in Lever.');
   // Every configured token is tried (Lever may give each event its own) so timing reveals nothing.
   let verified = false;
   for (const t of tokens) verified = hmacMatches(t, `${body.token}${body.triggeredAt}`, body.signature, ['hex']) || verified;
@@ -60,13 +58,20 @@ export async function leverWebhook(svc: Services, connection: ConnectionRow, req
   if (!(age <= TRIGGERED_AT_MAX_AGE_MS && age >= -TRIGGERED_AT_MAX_SKEW_MS)) {
     return fail(401, 'stale_webhook', 'The webhook was signed more than 3 days ago or in the future (triggeredAt); it may be a replay, so it is refused.');
   }
-  if (body.event === 'candidateStageChange') {
-    const data = v.safeParse(StageChange, body.data ?? {});
-    if (!data.success) return fail(400, 'invalid_body', 'A candidateStageChange needs data.opportunityId and data.toStageId.');
-    const d = data.output;
-    const dup = await svc.store.transaction(async (tx) => {
-      const rec = await recordDelivery(tx, PROVIDER, connection.id, body.token);
-      if (rec.duplicate) return true;
+  // The signature covers only token + triggeredAt, not the event or its data (ats-native.md §0): the token of
+  // every verified delivery, whatever its event (the test ping included), is remembered before anything is
+  // acted on, so a signed delivery cannot be sent again as another event for an opportunity of the sender's choice.
+  const stage = body.event === 'candidateStageChange' ? v.safeParse(StageChange, body.data ?? {}) : null;
+  const hired = body.event === 'candidateHired' ? v.safeParse(Hired, body.data ?? {}) : null;
+  const result = await svc.store.transaction(async (tx): Promise<WebhookResponse> => {
+    const rec = await recordDelivery(tx, PROVIDER, connection.id, body.token);
+    if (rec.duplicate) return ok({ duplicate: true });
+    if (stage) {
+      if (!stage.success) {
+        await tx.inbox.finish(rec.row.id, 'ignored', { event: body.event, reason: 'invalid data' });
+        return fail(400, 'invalid_body', 'A candidateStageChange needs data.opportunityId and data.toStageId.');
+      }
+      const d = stage.output;
       // The lookups (stage name, opportunity, posting) are network calls: they run in the job, outside any transaction.
       await tx.outbox.enqueue({
         account_id: connection.account_id,
@@ -75,24 +80,18 @@ export async function leverWebhook(svc: Services, connection: ConnectionRow, req
         payload: { inbox_id: rec.row.id, token: body.token, triggered_at: triggeredAt.toISOString(), opportunity_id: d.opportunityId, to_stage_id: d.toStageId, contact_id: d.contactId ?? null },
         idempotency_key: `lever:stage:${connection.id}:${body.token}`,
       });
-      return false;
-    });
-    return ok(dup ? { duplicate: true } : { queued: true });
-  }
-  if (body.event === 'candidateHired') {
-    const data = v.safeParse(Hired, body.data ?? {});
-    // Lever's "test" button sends candidateHired with empty data: a valid, signed no-op.
-    if (!data.success) return ok({ ignored: 'no_opportunity' });
-    const opportunityId = data.output.opportunityId;
-    const result = await svc.store.transaction(async (tx) => {
-      const rec = await recordDelivery(tx, PROVIDER, connection.id, body.token);
-      if (rec.duplicate) return { duplicate: true, orders: 0 };
+      return ok({ queued: true });
+    }
+    // Lever's "test" button sends candidateHired with empty data: a valid, signed no-op (its token is kept all the same).
+    if (hired?.success) {
+      const opportunityId = hired.output.opportunityId;
       const orders = (await tx.orders.listForApplication(connection.account_id, opportunityId)).filter((o) => o.source === PROVIDER && o.connection_id === connection.id);
       for (const o of orders) await tx.orders.update(o.account_id, o.id, { outcome: 'hired', outcome_at: triggeredAt.toISOString() });
       await tx.inbox.finish(rec.row.id, orders.length ? 'processed' : 'ignored', { event: body.event, orders: orders.length });
-      return { duplicate: false, orders: orders.length };
-    });
-    return ok(result.duplicate ? { duplicate: true } : { orders_marked_hired: result.orders });
-  }
-  return ok({ ignored: 'event_not_used' });
+      return ok({ orders_marked_hired: orders.length });
+    }
+    await tx.inbox.finish(rec.row.id, 'ignored', { event: body.event.slice(0, 100) });
+    return ok({ ignored: hired ? 'no_opportunity' : 'event_not_used' });
+  });
+  return result;
 }

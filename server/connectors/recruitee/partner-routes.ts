@@ -1,9 +1,8 @@
 // Recruitee marketplace partner URLs (ats-native.md §3.3): Recruitee calls them with the customer's Bearer token.
 // Recruitee sends no e-mail to the candidate: send_candidate places the order and we send the invitation.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
-import { ErrorSchema } from '../../../shared/api.ts';
 import { safeEqual } from '../../crypto/secrets.ts';
 import { ApiError } from '../../errors.ts';
 import { placeOrder } from '../../orders/place-order.ts';
@@ -33,7 +32,9 @@ const TestsSchema = v.array(v.object({ id: v.string(), name: v.string() }));
 const SendAnswerSchema = v.object({ id: v.string(), status: v.string() });
 
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
+/** Recruitee's error body (see recruiteeErrorBody below). */
+const RecruiteeErrorSchema = v.object({ error: v.string() });
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(RecruiteeErrorSchema) }]));
 
 async function authorise(svc: Services, connectionId: string, header: string | undefined): Promise<ConnectionRow> {
   if (!CONNECTION_ID.test(connectionId)) throw new ApiError(404, 'unknown_connection', 'No such connection.');
@@ -48,8 +49,26 @@ async function authorise(svc: Services, connectionId: string, header: string | u
   return connection;
 }
 
+/**
+ * Recruitee shows a partner's own refusal text only when the body is `{"error": "<string>"}`; any other 4xx body
+ * becomes "There was a problem with the {partner.name} API" (https://docs.recruitee.com/reference-link/error-handling).
+ * So these vendor-facing URLs answer a refusal as `{"error": "<the sentence the widget shows>"}` (the message of
+ * our usual `{error: {code, message}}`), the one deliberate exception to the house error shape.
+ */
+const recruiteeErrorBody: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (c.res.status < 400 || c.res.status >= 500) return;
+  const body = (await c.res.clone().json().catch(() => null)) as { error?: { message?: unknown } } | null;
+  const message = body?.error?.message;
+  if (typeof message !== 'string') return;
+  const headers = new Headers(c.res.headers);
+  headers.delete('content-length');
+  c.res = new Response(JSON.stringify({ error: message }), { status: c.res.status, headers });
+};
+
 export function recruiteePartnerRoutes(svc: Services): Hono {
   const app = new Hono();
+  app.use('*', recruiteeErrorBody);
 
   app.get(
     '/:connectionId/tests',
@@ -69,7 +88,7 @@ export function recruiteePartnerRoutes(svc: Services): Hono {
     '/:connectionId/send_candidate',
     describeRoute({
       summary: "Recruitee's send_candidate URL: order a test for a candidate and invite them",
-      description: 'Recruitee has already created the report; `report_id` is the order key, so a repeated call never orders twice. Refusals are 422 with a sentence Recruitee shows to the recruiter.',
+      description: 'Recruitee has already created the report; `report_id` is the order key, so a repeated call never orders twice. Refusals are 422 `{"error": "<sentence>"}`, the body Recruitee shows to the recruiter as is.',
       tags: ['partner'],
       responses: { 201: { description: 'Order placed', content: json(SendAnswerSchema) }, 200: { description: 'Already placed', content: json(SendAnswerSchema) }, ...errors(400, 401, 403, 404, 413, 422) },
     }),
@@ -113,8 +132,6 @@ export function recruiteePartnerRoutes(svc: Services): Hono {
           meta: { report_id: b.report_id, company_id: String(b.company_id), candidate_id: String(b.candidate_id) },
         });
         if (placed.kind === 'refused') throw new ApiError(422, placed.refusal.code, placed.refusal.message);
-        if (placed.kind === 'created')
-          await tx.audit.add({ account_id: connection.account_id, actor: `recruitee:${connection.id}`, action: 'order.created', target: placed.order.id, details: { report_id: b.report_id, package_id: String(b.test_id) } });
         return placed;
       });
       svc.outbox.wake();

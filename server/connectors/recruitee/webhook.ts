@@ -2,7 +2,7 @@
 // treats anything but exactly 200 as a failure and retries, so a handled event always answers 200.
 import * as v from 'valibot';
 import { sha256Hex } from '../../crypto/secrets.ts';
-import { enqueueWriteBack } from '../../orders/place-order.ts';
+import { actor, transition } from '../../orders/transition.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, Json } from '../../store/types.ts';
 import type { WebhookRequest, WebhookResponse } from '../types.ts';
@@ -35,10 +35,10 @@ export async function recruiteeWebhook(svc: Services, connection: ConnectionRow,
   if (connection.status !== 'active') return reply(403, { error: { code: 'connection_inactive', message: `This Recruitee connection is ${connection.status}; events are not accepted.` } });
   const s = settingsOf(svc, connection);
   const sig = req.headers.get('x-recruitee-signature');
-  if (!sig) return reply(401, { error: { code: 'signature_missing', message: 'The X-Recruitee-Signature header is missing.' } });
+  if (!sig) return reply(401, { error: { code: 'invalid_signature', message: 'The X-Recruitee-Signature header is missing.' } });
   // Hex HMAC-SHA256 of the raw body with the webhook's secret (§3.2 [V-3p]).
   if (!s.webhookSecret || !hmacMatches(s.webhookSecret, req.raw, sig, ['hex']))
-    return reply(401, { error: { code: 'signature_invalid', message: "The X-Recruitee-Signature does not match the body; check the webhook's secret." } });
+    return reply(401, { error: { code: 'invalid_signature', message: "The X-Recruitee-Signature does not match the body; check the webhook's secret." } });
   if (!parsedOk) return reply(400, { error: { code: 'malformed_json', message: 'The webhook body is not valid JSON.' } });
   const parsed = v.safeParse(Envelope, json);
   if (!parsed.success) return reply(400, { error: { code: 'invalid_body', message: `Expected { event_type, payload }: ${parsed.issues[0]!.message}` } });
@@ -58,8 +58,7 @@ export async function recruiteeWebhook(svc: Services, connection: ConnectionRow,
       for (const o of candidate ? await tx.orders.listByCandidate(connection.account_id, candidate.id) : []) {
         if (o.connection_id !== connection.id || o.status !== 'pending') continue;
         const reason = 'The candidate was disqualified in Recruitee before starting the test.';
-        await tx.orders.update(o.account_id, o.id, { status: 'cancelled', reason, invite_token_hash: null });
-        await enqueueWriteBack(tx, { ...o, status: 'cancelled', reason }, 'cancelled');
+        await transition(tx, o, 'cancelled', { reason, actor: actor.connection(PROVIDER, connection.id) });
         cancelled.push(o.id);
       }
       out = { ok: true, handled: true, cancelled };

@@ -80,8 +80,8 @@ export function stackOnePartnerRoutes(svc: Services): Hono {
       // UNCONFIRMED: how StackOne computes x-stackone-signature on this call is not documented (§2.5 [NF]); we
       // assume the webhook scheme (base64url HMAC-SHA256 of the raw body, webhook signing secret).
       const sig = c.req.header('x-stackone-signature');
-      if (!sig) throw new ApiError(401, 'signature_missing', 'The x-stackone-signature header is missing.');
-      if (!hmacMatches(s.webhookSecret, raw, sig, ['base64url'])) throw new ApiError(401, 'signature_invalid', 'The x-stackone-signature does not match the body.');
+      if (!sig) throw new ApiError(401, 'invalid_signature', 'The x-stackone-signature header is missing.');
+      if (!hmacMatches(s.webhookSecret, raw, sig, ['base64url'])) throw new ApiError(401, 'invalid_signature', 'The x-stackone-signature does not match the body.');
       let body: unknown = {};
       if (raw.byteLength > 0) {
         try {

@@ -51,10 +51,10 @@ export async function stackOneWebhook(svc: Services, connection: ConnectionRow, 
   if (connection.status !== 'active') return refuse(403, 'connection_inactive', `This StackOne connection is ${connection.status}; orders are not accepted.`);
   const s = settingsOf(svc, connection);
   const sig = req.headers.get('x-stackone-signature');
-  if (!sig) return refuse(401, 'signature_missing', 'The x-stackone-signature header is missing.');
+  if (!sig) return refuse(401, 'invalid_signature', 'The x-stackone-signature header is missing.');
   // base64url(HMAC-SHA256(webhook signing secret, raw body)), as StackOne's example receiver checks it (§2.6).
   if (!s.webhookSecret || !hmacMatches(s.webhookSecret, req.raw, sig, ['base64url']))
-    return refuse(401, 'signature_invalid', 'The x-stackone-signature does not match the body; check the webhook signing secret.');
+    return refuse(401, 'invalid_signature', 'The x-stackone-signature does not match the body; check the webhook signing secret.');
 
   let json: unknown;
   try {

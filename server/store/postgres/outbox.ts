@@ -71,7 +71,7 @@ export function outboxRepo(q: Queryable): OutboxRepo {
       return r.rows[0]?.at ?? null;
     },
     async erasePayloads(orderId) {
-      await q.query(`UPDATE outbox SET payload = '{"erased":true}' WHERE order_id = $1`, [orderId]);
+      await q.query(`UPDATE outbox SET payload = '{"erased":true}', last_error = NULL WHERE order_id = $1`, [orderId]);
     },
   };
 }

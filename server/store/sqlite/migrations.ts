@@ -258,4 +258,18 @@ CREATE TRIGGER packages_version_del AFTER DELETE ON packages BEGIN
 END;
 `,
   },
+  {
+    // issue 17: the hiring outcome (orders.outcome, for Insights) and the write-back's delivery state are separate;
+    // the Kombo write-back used to write "kombo: COMPLETED written" into outcome: moved to writeback_note.
+    version: 130,
+    name: 'order write-back state',
+    sql: `
+ALTER TABLE orders ADD COLUMN writeback_state TEXT;
+ALTER TABLE orders ADD COLUMN writeback_note TEXT;
+ALTER TABLE orders ADD COLUMN writeback_at TEXT;
+UPDATE orders SET writeback_state = CASE WHEN outcome LIKE 'kombo: not written%' THEN 'failed' ELSE 'written' END,
+  writeback_note = outcome, writeback_at = outcome_at, outcome = NULL, outcome_at = NULL
+  WHERE outcome LIKE 'kombo:%';
+`,
+  },
 ];

@@ -37,7 +37,7 @@ export function ordersRepo(db: DB): OrdersRepo {
     async insertOnce(o) {
       const now = nowIso();
       const info = ins.run({ extra_time_percent: 0, ...o, meta: JSON.stringify(o.meta), created_at: now, updated_at: now });
-      if (info.changes === 1) return { order: { extra_time_percent: 0, ...o, outcome: null, outcome_at: null, created_at: now, updated_at: now }, created: true };
+      if (info.changes === 1) return { order: { extra_time_percent: 0, ...o, outcome: null, outcome_at: null, writeback_state: null, writeback_note: null, writeback_at: null, created_at: now, updated_at: now }, created: true };
       return { order: toRow(bySource.get(o.account_id, o.source, o.source_order_id) as Raw)!, created: false };
     },
     async get(accountId, id) {

@@ -23,7 +23,7 @@ export function outboxRepo(db: DB): OutboxRepo {
   const replay = db.prepare(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND status IN ('dead','done')`);
   const get = db.prepare('SELECT * FROM outbox WHERE id = ?');
   const nextDue = db.prepare(`SELECT MIN(next_attempt_at) FROM outbox WHERE status IN ('pending','running')`).pluck();
-  const erase = db.prepare(`UPDATE outbox SET payload = '{"erased":true}' WHERE order_id = ?`);
+  const erase = db.prepare(`UPDATE outbox SET payload = '{"erased":true}', last_error = NULL WHERE order_id = ?`);
   return {
     async enqueue(j) {
       const now = nowIso();

@@ -8,7 +8,7 @@ import { RequestLog } from '../shared/request-log.ts';
 import { basicAuth } from '../shared/signing.ts';
 import { greenhouseJson, greenhouseSignature } from './encoding.ts';
 import {
-  applySeed, defaultSeed, emptyState, findStage, webhookApplication, webhookJob, webhookPerson, APP_HOST, DEFAULT_IDS,
+  applySeed, defaultSeed, emptyState, findStage, webhookApplication, webhookCandidate, webhookJob, webhookPerson, APP_HOST, DEFAULT_IDS,
   type GhApplication, type GhSeed, type GhState,
 } from './state.ts';
 import { checkListTests, checkSendTest, checkTestStatus } from './validate.ts';
@@ -181,9 +181,16 @@ export class GreenhouseSim {
     }
   }
 
-  /** Greenhouse's check of a reply: non-2xx is an error answer (no response_error), malformed 2xx is a violation. */
+  /**
+   * Greenhouse's check of a reply: a malformed 2xx is a violation; so is an unsuccessful answer other than 401 or
+   * 404, the only ones the docs allow ("Unsuccessful requests should generate … one of" 401 / 404:
+   * grnhse/greenhouse-api-docs source/includes/assessment/_errors.md). Network errors and 5xx are outages.
+   */
   // UNCONFIRMED: that a 401/404/5xx answer does not trigger response_error (docs: "each time a partner response is malformed")
   private judge(r: { status: number | null; body: unknown }, check: (b: unknown) => string[]): string[] {
+    if (r.status !== null && r.status >= 400 && r.status < 500 && r.status !== 401 && r.status !== 404) {
+      return [`unsuccessful answer ${r.status}: the Assessment Partner API allows only 401 or 404`];
+    }
     if (r.status === null || r.status < 200 || r.status >= 300) return [];
     if (typeof r.body === 'string') return ['response is not valid JSON'];
     return check(r.body);
@@ -339,7 +346,15 @@ export class GreenhouseSim {
     if (o.payload !== undefined) return this.fire(action, o.payload);
     const st = this.state;
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const appActions = ['new_candidate_application', 'new_prospect_application', 'application_updated', 'candidate_stage_change', 'hire_candidate', 'unhire_candidate', 'reject_candidate', 'unreject_candidate', 'update_candidate'];
+    const appActions = ['new_candidate_application', 'new_prospect_application', 'application_updated', 'candidate_stage_change', 'hire_candidate', 'unhire_candidate', 'reject_candidate', 'unreject_candidate'];
+    if (action === 'update_candidate') {
+      // grnhse/greenhouse-api-docs source/includes/webhooks/_candidate_events.md §Candidate/Prospect updated:
+      // `payload.candidate` only (the candidate object of the application events), no application.
+      const candId = o.candidate_id ?? (o.application_id !== undefined ? this.application(o.application_id).candidate_id : DEFAULT_IDS.candidate);
+      const c = st.candidates.get(candId);
+      if (!c) throw new NotFound(`candidate ${candId} not found`);
+      return this.fire(action, { candidate: webhookCandidate(c) });
+    }
     if (appActions.includes(action)) {
       const a = this.application(o.application_id ?? DEFAULT_IDS.application);
       if (action === 'hire_candidate') a.status = 'hired';
@@ -351,7 +366,6 @@ export class GreenhouseSim {
       if (action === 'new_candidate_application' || action === 'new_prospect_application') application.prospect_detail = { prospect_pool: null, prospect_stage: null, prospect_owner: null };
       // UNCONFIRMED: offer block values; the shape follows the hire_candidate docs example
       if (action === 'hire_candidate') application.offer = { id: a.id + 1, version: 1, created_at: now, sent_at: now.slice(0, 10), resolved_at: now, starts_at: now.slice(0, 10), custom_fields: {} };
-      // UNCONFIRMED: update_candidate is sent here with the application envelope like the other candidate events
       return this.fire(action, { application });
     }
     if (action === 'delete_application') {
@@ -363,8 +377,11 @@ export class GreenhouseSim {
       const c = st.candidates.get(o.candidate_id ?? DEFAULT_IDS.candidate);
       if (!c) throw new NotFound(`candidate ${o.candidate_id} not found`);
       if (action === 'candidate_anonymized') {
-        // UNCONFIRMED: candidate_anonymized payload shape
-        return this.fire(action, { candidate: { id: c.id } });
+        // grnhse/greenhouse-api-docs source/includes/webhooks/_candidate_events.md §Candidate anonymized:
+        // `{candidate_id, anonymized_fields}`, no candidate or person object. Greenhouse keeps the (now
+        // anonymous) candidate, so the simulator blanks the personal fields and keeps the record.
+        Object.assign(c, { first_name: 'Anonymized', last_name: 'Candidate', emails: [], phones: [] });
+        return this.fire(action, { candidate_id: c.id, anonymized_fields: ['full_name', 'email_addresses', 'phone_numbers'] });
       }
       const person: Record<string, unknown> = webhookPerson(st, c);
       if (action === 'merge_candidate') {

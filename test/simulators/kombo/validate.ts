@@ -3,12 +3,20 @@
  * Each validator returns a list of problems ("path: message"); empty = valid.
  * Warnings are things Kombo accepts but tells you about (it returns `warnings: [{message}]`).
  */
-import { isHttpUrl, isIsoDateTime, isRecord, Problems } from '../shared/index.ts';
+import { isHttpUrl, isRecord, Problems } from '../shared/index.ts';
 
 export const PACKAGE_TYPES = ['BEHAVIORAL', 'VIDEO_INTERVIEW', 'SKILLS_TEST', 'BACKGROUND_CHECK', 'REFERENCE_CHECK'] as const;
 export const ORDER_STATUSES = ['OPEN', 'COMPLETED', 'CANCELLED', 'REJECTED'] as const;
 export const RESULT_STATUSES = ['COMPLETED', 'CANCELLED', 'OPEN'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/**
+ * Kombo's timestamp pattern for `completed_at` and `created_after`: milliseconds optional, a date alone
+ * allowed, no offsets. Kombo's OpenAPI (`PutAssessmentOrders…RequestBody`, mirrored in api-evangelist/kombo
+ * openapi/kombo-openapi.json) and kombohq/typescript-sdk; contracts/unified-apis.md §0.
+ */
+export const KOMBO_DATETIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?)?Z?$/;
+export const isKomboDateTime = (v: unknown): v is string => typeof v === 'string' && KOMBO_DATETIME.test(v) && !Number.isNaN(Date.parse(v));
 
 export interface KomboPackageInput {
   id: string;
@@ -44,8 +52,8 @@ export function validatePutResult(body: unknown): { problems: string[]; warnings
   if (!RESULT_STATUSES.includes(body.status as never)) p.add('status', `required, one of ${RESULT_STATUSES.join(', ')}`);
   if (typeof body.result_url !== 'string' || body.result_url === '') p.add('result_url', 'required string');
   else if (!isHttpUrl(body.result_url)) p.add('result_url', 'must be an absolute http(s) URL'); // UNCONFIRMED: schema says string; a URL is what the ATS links to [I]
-  if (body.completed_at !== undefined && body.completed_at !== null && !isIsoDateTime(body.completed_at, { requireMillis: true }))
-    p.add('completed_at', 'must be an ISO datetime YYYY-MM-DDTHH:mm:ss.sssZ');
+  if (body.completed_at !== undefined && body.completed_at !== null && !isKomboDateTime(body.completed_at))
+    p.add('completed_at', `must match ${KOMBO_DATETIME.source}`);
   if ((body.status === 'COMPLETED' || body.status === 'CANCELLED') && (body.completed_at === undefined || body.completed_at === null))
     warnings.push('completed_at should be sent whenever status is COMPLETED or CANCELLED.');
   for (const k of ['score', 'max_score'] as const)
@@ -135,8 +143,7 @@ export function parseOrdersQuery(q: Record<string, string>, opts: { allowFilters
       else query.statuses = list as OrderStatus[];
     }
     if (q.created_after !== undefined && q.created_after !== '') {
-      // UNCONFIRMED: the docs show YYYY-MM-DDTHH:mm:ss.sssZ; whether offsets/no-millis are accepted is not documented [I]
-      if (!isIsoDateTime(q.created_after)) p.add('created_after', 'must be an ISO datetime (YYYY-MM-DDTHH:mm:ss.sssZ)');
+      if (!isKomboDateTime(q.created_after)) p.add('created_after', `must match ${KOMBO_DATETIME.source}`);
       else query.created_after = q.created_after;
     }
   }

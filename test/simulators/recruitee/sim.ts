@@ -100,6 +100,8 @@ export class RecruiteeSim {
   customerToken: string;
   partnerSecret: string;
   readonly codename: string;
+  /** The partner's name in Recruitee's marketplace, used in Recruitee's generic error sentence. */
+  readonly partnerName: string;
   readonly webhookSecret: string;
   readonly companyId: number;
   config: RecruiteeConfig;
@@ -113,10 +115,11 @@ export class RecruiteeSim {
   private readonly initialConfig: RecruiteeConfig;
   private candidateSeq = 0;
 
-  constructor(opts: { customerToken?: string; partnerSecret?: string; codename?: string; webhookSecret?: string; companyId?: number; partnerUrlsBase?: string | null; webhookUrl?: string | null; retryDelaysMs?: number[]; kind?: PartnerKind; timeoutMs?: number }) {
+  constructor(opts: { customerToken?: string; partnerSecret?: string; codename?: string; partnerName?: string; webhookSecret?: string; companyId?: number; partnerUrlsBase?: string | null; webhookUrl?: string | null; retryDelaysMs?: number[]; kind?: PartnerKind; timeoutMs?: number }) {
     this.customerToken = opts.customerToken ?? randomBytes(24).toString('base64url');
     this.partnerSecret = opts.partnerSecret ?? randomBytes(24).toString('hex');
     this.codename = opts.codename ?? 'assay';
+    this.partnerName = opts.partnerName ?? 'Assay';
     this.webhookSecret = opts.webhookSecret ?? randomBytes(20).toString('hex');
     this.companyId = opts.companyId ?? 10000 + (randomBytes(2).readUInt16BE() % 90000);
     this.config = {
@@ -257,7 +260,7 @@ export class RecruiteeSim {
     const headers = { Authorization: `Bearer ${this.customerToken}`, 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': 'Recruitee (simulator)' };
     const o = await sendHttp({ url, body, headers, timeoutMs: this.config.timeout_ms });
     this.deliveries.record({ id: report.id, kind: 'send_candidate', url, method: 'POST', requestHeaders: headers, requestBody: body, attempt: 1, outcome: o });
-    const { outcome, message } = interpretPartnerAnswer(o);
+    const { outcome, message } = interpretPartnerAnswer(o, this.partnerName);
     report.send_candidate = { status: o.status, body: o.bodyText.slice(0, 4000), ...(o.error ? { error: o.error } : {}), outcome, message_shown: message };
     return { report, answer: { status: o.status, body: o.json, body_text: o.bodyText, ...(o.error ? { error: o.error } : {}) }, outcome, message_shown: message };
   }
@@ -427,23 +430,17 @@ export class RecruiteeSim {
   }
 }
 
-/** How Recruitee treats our answer to its partner calls (§3.3 [V]): 2xx ok; 401/403 bad token; other 4xx shows our message. */
-export function interpretPartnerAnswer(o: HttpOutcome): { outcome: SendOutcome; message: string | null } {
+/**
+ * How Recruitee treats our answer to its partner calls: 2xx ok; 401/403 bad token; any other 4xx shows
+ * "There was a problem with the {partner.name} API" unless the body is `{"error": "<string>"}`, whose string
+ * it shows instead (https://docs.recruitee.com/reference-link/error-handling; contracts/ats-native.md §0).
+ */
+export function interpretPartnerAnswer(o: HttpOutcome, partnerName = 'Assay'): { outcome: SendOutcome; message: string | null } {
   if (o.status >= 200 && o.status < 300) return { outcome: 'ok', message: null };
   if (o.status === 401 || o.status === 403) return { outcome: 'unauthorized', message: 'The integration token is invalid. Ask your provider for a new one.' };
-  // UNCONFIRMED: the docs' sentence about which field carries the partner's message was cut off (§3.3); message,
-  // error (string) and error.message are all read.
   const j = o.json;
-  const fromBody = isRecord(j)
-    ? typeof j.message === 'string'
-      ? j.message
-      : typeof j.error === 'string'
-        ? j.error
-        : isRecord(j.error) && typeof j.error.message === 'string'
-          ? j.error.message
-          : null
-    : null;
-  if (o.status >= 400 && o.status < 500) return { outcome: 'error', message: fromBody ?? (o.bodyText.slice(0, 200) || `Error ${o.status}`) };
+  const own = isRecord(j) && typeof j.error === 'string' ? j.error : null;
+  if (o.status >= 400 && o.status < 500) return { outcome: 'error', message: own ?? `There was a problem with the ${partnerName} API` };
   // UNCONFIRMED: what Recruitee shows on 5xx/timeouts is not documented.
   return { outcome: 'error', message: o.status === 0 ? 'The partner did not answer.' : 'The partner returned an error.' };
 }

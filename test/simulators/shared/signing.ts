@@ -1,5 +1,5 @@
 /**
- * HMAC helpers for webhook signatures and their test vectors (/work/shared/fixtures/signatures.json).
+ * HMAC helpers for webhook signatures and their test vectors (test/fixtures/signatures.json).
  *
  * API (stable):
  *   hmacSha256(secret, payload, encoding = 'hex') -> string

@@ -1,0 +1,66 @@
+// The order lifecycle (server/orders/transition.ts) as a recruiter and a candidate meet it over real HTTP:
+// a cancel can be undone for a short window while the link is kept, then the link is revoked for good;
+// every move is audited with one actor format. One server for the file.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from '../helpers/db.ts';
+import { startServer, type RunningServer } from '../helpers/server.ts';
+import { api, sessionToken } from '../helpers/tokens.ts';
+
+let srv: RunningServer;
+beforeAll(async () => {
+  srv = await startServer();
+});
+afterAll(() => srv?.stop());
+
+async function until<T>(what: string, fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const row = (id: string) => query<{ status: string; invite_token_hash: string | null; reason: string | null }>(srv.dataDir, 'SELECT status, invite_token_hash, reason FROM orders WHERE id = ?', id)[0]!;
+const audit = (id: string) => query<{ actor: string; action: string }>(srv.dataDir, 'SELECT actor, action FROM audit_log WHERE target = ? ORDER BY at, rowid', id);
+
+describe('cancel and undo', () => {
+  it('a recruiter can undo a cancel at once: the order is pending again with the same link', async () => {
+    const a = api(srv.url, await sessionToken(srv.url, srv.demo, { claims: { sub: 'rita', application: { id: 'app-undo' }, candidate: { id: 'c-undo', email: 'undo@example.com' } } }));
+    const o = (await a.post('/api/orders', { package_id: 'work-style' })).body.order;
+    const link = row(o.id).invite_token_hash;
+    expect(link).toBeTruthy();
+
+    const cancelled = await a.post(`/api/orders/${o.id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.order.status).toBe('cancelled');
+    expect(row(o.id).invite_token_hash).toBe(link); // kept while the cancel can be undone
+
+    const undone = await a.post(`/api/orders/${o.id}/undo-cancel`);
+    expect(undone.status, JSON.stringify(undone.body)).toBe(200);
+    expect(undone.body.order.status).toBe('pending');
+    expect(row(o.id)).toMatchObject({ status: 'pending', invite_token_hash: link, reason: null });
+    expect(audit(o.id).map((e) => e.action)).toEqual(['order.created', 'order.cancelled', 'order.restored']);
+    expect(audit(o.id).slice(1).every((e) => /^recruiter:/.test(e.actor))).toBe(true);
+  });
+
+  it('once the undo window has passed the link is revoked for good and undo is refused with 409', async () => {
+    const a = api(srv.url, await sessionToken(srv.url, srv.demo, { claims: { application: { id: 'app-final' }, candidate: { id: 'c-final', email: 'final@example.com' } } }));
+    const o = (await a.post('/api/orders', { package_id: 'work-style' })).body.order;
+    expect((await a.post(`/api/orders/${o.id}/cancel`)).status).toBe(200);
+    await until('the link to be revoked', () => row(o.id).invite_token_hash, (h) => h === null);
+    const late = await a.post(`/api/orders/${o.id}/undo-cancel`);
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('undo_not_possible');
+    expect(row(o.id).status).toBe('cancelled');
+  });
+
+  it('a completed order cannot be cancelled or undone', async () => {
+    const a = api(srv.url, await sessionToken(srv.url, srv.demo, { claims: { application: { id: 'app-open' }, candidate: { id: 'c-open', email: 'open@example.com' } } }));
+    const o = (await a.post('/api/orders', { package_id: 'work-style' })).body.order;
+    const undo = await a.post(`/api/orders/${o.id}/undo-cancel`);
+    expect(undo.status).toBe(409);
+    expect(undo.body.error.code).toBe('undo_not_possible');
+    expect(row(o.id).status).toBe('pending');
+  });
+});
