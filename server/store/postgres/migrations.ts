@@ -234,6 +234,20 @@ ALTER TABLE orders ADD COLUMN extra_time_percent integer NOT NULL DEFAULT 0;
 `,
   },
   {
+    // issue 17: the hiring outcome (orders.outcome, for Insights) and the write-back's delivery state are separate;
+    // the Kombo write-back used to write "kombo: COMPLETED written" into outcome: moved to writeback_note.
+    version: 130,
+    name: 'order write-back state',
+    sql: `
+ALTER TABLE orders ADD COLUMN writeback_state TEXT;
+ALTER TABLE orders ADD COLUMN writeback_note TEXT;
+ALTER TABLE orders ADD COLUMN writeback_at timestamptz;
+UPDATE orders SET writeback_state = CASE WHEN outcome LIKE 'kombo: not written%' THEN 'failed' ELSE 'written' END,
+  writeback_note = outcome, writeback_at = outcome_at, outcome = NULL, outcome_at = NULL
+  WHERE outcome LIKE 'kombo:%';
+`,
+  },
+  {
     version: 140,
     name: 'package list versions',
     // Across instances: each caches an account's package list beside this version and re-reads on change.
@@ -258,20 +272,6 @@ BEGIN
 END
 $fn$;
 CREATE TRIGGER packages_version AFTER INSERT OR UPDATE OR DELETE ON packages FOR EACH ROW EXECUTE FUNCTION bump_package_version();
-`,
-  },
-  {
-    // issue 17: the hiring outcome (orders.outcome, for Insights) and the write-back's delivery state are separate;
-    // the Kombo write-back used to write "kombo: COMPLETED written" into outcome: moved to writeback_note.
-    version: 130,
-    name: 'order write-back state',
-    sql: `
-ALTER TABLE orders ADD COLUMN writeback_state TEXT;
-ALTER TABLE orders ADD COLUMN writeback_note TEXT;
-ALTER TABLE orders ADD COLUMN writeback_at timestamptz;
-UPDATE orders SET writeback_state = CASE WHEN outcome LIKE 'kombo: not written%' THEN 'failed' ELSE 'written' END,
-  writeback_note = outcome, writeback_at = outcome_at, outcome = NULL, outcome_at = NULL
-  WHERE outcome LIKE 'kombo:%';
 `,
   },
 ];

@@ -237,6 +237,20 @@ ALTER TABLE orders ADD COLUMN extra_time_percent INTEGER NOT NULL DEFAULT 0;
 `,
   },
   {
+    // issue 17: the hiring outcome (orders.outcome, for Insights) and the write-back's delivery state are separate;
+    // the Kombo write-back used to write "kombo: COMPLETED written" into outcome: moved to writeback_note.
+    version: 130,
+    name: 'order write-back state',
+    sql: `
+ALTER TABLE orders ADD COLUMN writeback_state TEXT;
+ALTER TABLE orders ADD COLUMN writeback_note TEXT;
+ALTER TABLE orders ADD COLUMN writeback_at TEXT;
+UPDATE orders SET writeback_state = CASE WHEN outcome LIKE 'kombo: not written%' THEN 'failed' ELSE 'written' END,
+  writeback_note = outcome, writeback_at = outcome_at, outcome = NULL, outcome_at = NULL
+  WHERE outcome LIKE 'kombo:%';
+`,
+  },
+  {
     version: 140,
     name: 'package list versions',
     // Bumped on every change to an account's packages (by any process), so an in-memory package list is
@@ -256,20 +270,6 @@ END;
 CREATE TRIGGER packages_version_del AFTER DELETE ON packages BEGIN
   INSERT INTO package_versions (account_id, version) VALUES (OLD.account_id, 1) ON CONFLICT (account_id) DO UPDATE SET version = version + 1;
 END;
-`,
-  },
-  {
-    // issue 17: the hiring outcome (orders.outcome, for Insights) and the write-back's delivery state are separate;
-    // the Kombo write-back used to write "kombo: COMPLETED written" into outcome: moved to writeback_note.
-    version: 130,
-    name: 'order write-back state',
-    sql: `
-ALTER TABLE orders ADD COLUMN writeback_state TEXT;
-ALTER TABLE orders ADD COLUMN writeback_note TEXT;
-ALTER TABLE orders ADD COLUMN writeback_at TEXT;
-UPDATE orders SET writeback_state = CASE WHEN outcome LIKE 'kombo: not written%' THEN 'failed' ELSE 'written' END,
-  writeback_note = outcome, writeback_at = outcome_at, outcome = NULL, outcome_at = NULL
-  WHERE outcome LIKE 'kombo:%';
 `,
   },
 ];
