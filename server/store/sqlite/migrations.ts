@@ -228,4 +228,15 @@ CREATE INDEX orders_account_job ON orders(account_id, job_id, created_at);
 CREATE INDEX outbox_open_next ON outbox(status, next_attempt_at) WHERE status IN ('pending','running');
 `,
   },
+  {
+    // The provider dashboard's Candidates list: newest first per account, keyset on (created_at, id),
+    // optionally narrowed to one status or one source (bench/storage.ts times one page at 1M orders).
+    version: 150,
+    name: 'dashboard candidates indexes',
+    sql: `
+CREATE INDEX orders_account_recent ON orders(account_id, created_at, id);
+CREATE INDEX orders_account_status_recent ON orders(account_id, status, created_at, id);
+CREATE INDEX orders_account_source_recent ON orders(account_id, source, created_at, id);
+`,
+  },
 ];

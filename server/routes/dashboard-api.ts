@@ -1,0 +1,135 @@
+// The provider dashboard's JSON API under /api/dashboard: the strict session cookie (server/dashboard/
+// session.ts), writes only from our own pages (Sec-Fetch-Site / Origin), every query scoped to the
+// user's account, errors in the one shape. The work is done in server/dashboard/*, which the CLI shares.
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { describeRoute, resolver } from 'hono-openapi';
+import * as v from 'valibot';
+import { ErrorSchema, ORDER_SOURCES, ORDER_STATUSES } from '../../shared/api.ts';
+import { cancelOrder, candidateFilters, listCandidates, resendOrder } from '../dashboard/candidates.ts';
+import { apiUser } from '../dashboard/session.ts';
+import { ApiError } from '../errors.ts';
+import { jsonBodyGuard } from '../http/middleware.ts';
+import { rateLimit } from '../http/rate-limit.ts';
+import { valid } from '../http/validate.ts';
+import type { Services } from '../services.ts';
+import type { UserRow } from '../store/types.ts';
+
+type Env = { Variables: { user: UserRow } };
+
+const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
+const cookie = [{ dashboardCookie: [] }];
+
+const Day = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.'), v.check((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'Not a real date.'));
+const Id = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
+export const CandidatesQuerySchema = v.strictObject({
+  status: v.optional(v.picklist(ORDER_STATUSES, `Status must be one of ${ORDER_STATUSES.join(', ')}.`)),
+  source: v.optional(v.picklist(ORDER_SOURCES, `Source must be one of ${ORDER_SOURCES.join(', ')}.`)),
+  package_id: v.optional(Id(100)),
+  job_id: v.optional(Id(200)),
+  from: v.optional(Day),
+  to: v.optional(Day),
+  q: v.optional(v.pipe(v.string(), v.maxLength(200, 'Search for at most 200 characters.'))),
+  cursor: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,200}$/, 'Not a page cursor.'))),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/, 'A number of rows, 1 to 100.'), v.transform(Number), v.minValue(1), v.maxValue(100))),
+});
+
+const CandidateOrderSchema = v.object({
+  id: v.string(),
+  status: v.picklist(ORDER_STATUSES),
+  reason: v.nullable(v.string()),
+  source: v.string(),
+  candidate: v.object({ name: v.nullable(v.string()), email: v.nullable(v.string()), erased: v.boolean() }),
+  package: v.object({ id: v.string(), name: v.string() }),
+  job: v.object({ id: v.nullable(v.string()), name: v.nullable(v.string()) }),
+  score: v.nullable(v.number()),
+  band: v.nullable(v.string()),
+  invited_at: v.nullable(v.string()),
+  started_at: v.nullable(v.string()),
+  completed_at: v.nullable(v.string()),
+  created_at: v.string(),
+  report_url: v.string(),
+  can_resend: v.boolean(),
+  can_cancel: v.boolean(),
+});
+const CandidatePageSchema = v.object({ orders: v.array(CandidateOrderSchema), next_cursor: v.nullable(v.string()) });
+const Named = v.object({ id: v.string(), name: v.string() });
+const FiltersSchema = v.object({ statuses: v.array(v.string()), sources: v.array(v.string()), packages: v.array(Named), jobs: v.array(Named) });
+const MeSchema = v.object({ user: v.object({ id: v.string(), email: v.string(), name: v.string() }), account: v.object({ id: v.string(), name: v.string() }) });
+const OrderParam = v.object({ id: v.pipe(v.string(), v.regex(/^ord_[0-9a-z]{8,40}$/, 'Not an order id.')) });
+
+/** Refuses a write that does not come from our own pages (a cross-site form, a script on another origin). */
+function sameOriginWrites(svc: Services): MiddlewareHandler {
+  const publicOrigin = new URL(svc.config.publicUrl).origin;
+  return async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const site = c.req.header('sec-fetch-site');
+      const origin = c.req.header('origin');
+      const ok = site ? site === 'same-origin' : origin === publicOrigin || origin === new URL(c.req.url).origin;
+      if (!ok) throw new ApiError(403, 'cross_origin', 'Changes can only be made from the dashboard itself.');
+    }
+    await next();
+  };
+}
+
+const actor = (c: Context<Env>) => `user:${c.get('user').id}`;
+
+export function dashboardApi(svc: Services) {
+  const api = new Hono<Env>();
+  api.use('*', jsonBodyGuard(16 * 1024));
+  api.use('*', async (c, next) => {
+    c.header('Cache-Control', 'no-store');
+    const me = await apiUser(svc, c);
+    if (!me) throw new ApiError(401, 'login_required', 'Log in to the dashboard first.');
+    c.set('user', me.user);
+    await next();
+  });
+  api.use('*', sameOriginWrites(svc));
+
+  api.get(
+    '/me',
+    describeRoute({ summary: 'The logged-in dashboard user and their account', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Me', content: json(MeSchema) }, ...errors(401) } }),
+    async (c) => {
+      const user = c.get('user');
+      const account = await svc.store.accounts.get(user.account_id);
+      if (!account) throw new ApiError(401, 'login_required', 'The account of this login no longer exists.');
+      return c.json({ user: { id: user.id, email: user.email, name: user.name }, account: { id: account.id, name: account.settings.company_name || account.name } });
+    },
+  );
+
+  api.get(
+    '/candidates',
+    describeRoute({
+      summary: "One page of the account's orders from every source, newest first",
+      description: 'Keyset pagination: pass `next_cursor` as `cursor` for the next page. `q` searches the candidate’s name and e-mail address.',
+      tags: ['dashboard'],
+      security: cookie,
+      responses: { 200: { description: 'Orders', content: json(CandidatePageSchema) }, ...errors(400, 401) },
+    }),
+    valid('query', CandidatesQuerySchema),
+    async (c) => c.json(await listCandidates(svc, c.get('user').account_id, c.req.valid('query'))),
+  );
+
+  api.get(
+    '/candidates/filters',
+    describeRoute({ summary: 'The choices of the Candidates filters', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Filters', content: json(FiltersSchema) }, ...errors(401) } }),
+    async (c) => c.json(await candidateFilters(svc, c.get('user').account_id)),
+  );
+
+  api.post(
+    '/orders/:id/cancel',
+    describeRoute({ summary: 'Cancel an open order', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Order', content: json(v.object({ order: CandidateOrderSchema })) }, ...errors(401, 403, 404, 409) } }),
+    valid('param', OrderParam),
+    async (c) => c.json({ order: await cancelOrder(svc, c.get('user').account_id, c.req.valid('param').id, actor(c)) }),
+  );
+
+  api.post(
+    '/orders/:id/resend',
+    describeRoute({ summary: 'Send the invitation again (a new link; the old one stops working)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Order', content: json(v.object({ order: CandidateOrderSchema })) }, ...errors(401, 403, 404, 409, 429) } }),
+    rateLimit({ name: 'dashboard-resend', limit: 10, windowMs: 60_000, key: (c) => (c.get('user') as UserRow | undefined)?.account_id ?? 'anon' }),
+    valid('param', OrderParam),
+    async (c) => c.json({ order: await resendOrder(svc, c.get('user').account_id, c.req.valid('param').id, actor(c)) }),
+  );
+
+  return api;
+}
