@@ -6,6 +6,7 @@ import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import { ErrorSchema, ORDER_SOURCES, ORDER_STATUSES } from '../../shared/api.ts';
 import { cancelOrder, candidateFilters, listCandidates, resendOrder } from '../dashboard/candidates.ts';
+import { checkConnection, listIntegrations, retryJob } from '../dashboard/integrations.ts';
 import { apiUser } from '../dashboard/session.ts';
 import { ApiError } from '../errors.ts';
 import { jsonBodyGuard } from '../http/middleware.ts';
@@ -129,6 +130,40 @@ export function dashboardApi(svc: Services) {
     rateLimit({ name: 'dashboard-resend', limit: 10, windowMs: 60_000, key: (c) => (c.get('user') as UserRow | undefined)?.account_id ?? 'anon' }),
     valid('param', OrderParam),
     async (c) => c.json({ order: await resendOrder(svc, c.get('user').account_id, c.req.valid('param').id, actor(c)) }),
+  );
+
+  const JobSchema = v.object({ id: v.string(), kind: v.string(), status: v.picklist(['failing', 'dead']), attempts: v.number(), last_error: v.nullable(v.string()), order_id: v.nullable(v.string()), updated_at: v.string(), next_attempt_at: v.nullable(v.string()) });
+  const CardSchema = v.object({
+    provider: v.string(),
+    state: v.picklist(['not_connected', 'connected', 'needs_attention']),
+    connections: v.array(v.object({ id: v.string(), status: v.string(), created_at: v.string(), last_webhook_at: v.nullable(v.string()), last_write_back_at: v.nullable(v.string()), jobs: v.array(JobSchema) })),
+  });
+  const ChecksSchema = v.object({ ok: v.boolean(), findings: v.array(v.object({ ok: v.boolean(), check: v.string(), message: v.string(), fix: v.optional(v.string()) })) });
+  const ConnectionParam = v.object({ id: v.pipe(v.string(), v.regex(/^con_[0-9a-z]{4,40}$/, 'Not a connection id.')) });
+  const JobParam = v.object({ id: v.pipe(v.string(), v.regex(/^job_[0-9a-z]{4,40}$/, 'Not a job id.')) });
+
+  api.get(
+    '/integrations',
+    describeRoute({ summary: 'One card per provider: state, last webhook, last write-back, failing and dead jobs', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Cards', content: json(v.object({ integrations: v.array(CardSchema) })) }, ...errors(401) } }),
+    async (c) => c.json({ integrations: await listIntegrations(svc, c.get('user').account_id) }),
+  );
+
+  api.post(
+    '/connections/:id/check',
+    describeRoute({ summary: "Run the connection's checks (as `assay connections:check`)", tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Findings', content: json(ChecksSchema) }, ...errors(401, 403, 404, 429) } }),
+    rateLimit({ name: 'dashboard-check', limit: 10, windowMs: 60_000, key: (c) => (c.get('user') as UserRow | undefined)?.account_id ?? 'anon' }),
+    valid('param', ConnectionParam),
+    async (c) => c.json(await checkConnection(svc, c.get('user').account_id, c.req.valid('param').id)),
+  );
+
+  api.post(
+    '/jobs/:id/retry',
+    describeRoute({ summary: 'Retry a dead outbox job (as `assay outbox:replay`)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Retried', content: json(v.object({ ok: v.boolean() })) }, ...errors(401, 403, 404, 409) } }),
+    valid('param', JobParam),
+    async (c) => {
+      await retryJob(svc, c.get('user').account_id, c.req.valid('param').id, actor(c));
+      return c.json({ ok: true });
+    },
   );
 
   return api;

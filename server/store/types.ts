@@ -305,6 +305,8 @@ export interface InboxRepo {
   /** Records a delivery once per (provider, connection, delivery id). */
   record(r: { provider: string; connection_id: string; delivery_id: string }): Promise<{ row: InboxRow; duplicate: boolean }>;
   finish(id: string, status: InboxRow['status'], result: Json | null): Promise<void>;
+  /** When the connection's latest delivery arrived (the dashboard's "last webhook"), or null. */
+  lastReceived(provider: string, connectionId: string): Promise<string | null>;
 }
 
 export interface UsersRepo {

@@ -4,6 +4,10 @@ import type { AnswerRow, AttemptsRepo, AuditRepo, AuditRow, IdempotencyRepo, Inb
 
 export function inboxRepo(q: Queryable): InboxRepo {
   return {
+    async lastReceived(provider, connectionId) {
+      const r = await q.query<{ at: string | null }>('SELECT MAX(received_at) AS at FROM inbox WHERE provider = $1 AND connection_id = $2', [provider, connectionId]);
+      return r.rows[0]?.at ?? null;
+    },
     async record(r) {
       // The unique key de-duplicates deliveries across instances: a concurrent twin waits, then finds the row.
       const ins = await q.query<InboxRow>(

@@ -8,7 +8,11 @@ export function inboxRepo(db: DB): InboxRepo {
     ON CONFLICT (provider, connection_id, delivery_id) DO NOTHING`);
   const get = db.prepare('SELECT * FROM inbox WHERE provider = ? AND connection_id = ? AND delivery_id = ?');
   const finish = db.prepare('UPDATE inbox SET status = ?, result = ? WHERE id = ?');
+  const last = db.prepare('SELECT MAX(received_at) FROM inbox WHERE provider = ? AND connection_id = ?').pluck();
   return {
+    async lastReceived(provider, connectionId) {
+      return (last.get(provider, connectionId) as string | null) ?? null;
+    },
     async record(r) {
       const info = ins.run(newId('evt'), r.provider, r.connection_id, r.delivery_id, nowIso());
       const row = get.get(r.provider, r.connection_id, r.delivery_id) as InboxRow & { result: string | null };

@@ -1,0 +1,133 @@
+// The Integrations page: a card per provider, its state in words and shape (never colour alone), and a
+// readable troubleshooting list from the connection's checks.
+import { SOURCE_LABEL, when } from '../format.ts';
+import type { IntegrationCard, IntegrationsModel } from './model.ts';
+
+const STATE_LABEL = { not_connected: 'Not connected', connected: 'Connected', needs_attention: 'Needs attention' } as const;
+const STATE_MARK = { not_connected: '○', connected: '●', needs_attention: '▲' } as const;
+
+function Checks({ model, id }: { model: IntegrationsModel; id: string }) {
+  const c = model.checks.value[id];
+  if (!c) return null;
+  if (c === 'running') return <p aria-busy="true">Running the checks…</p>;
+  if ('error' in c)
+    return (
+      <p class="error" role="alert">
+        {c.error}
+      </p>
+    );
+  if (c.findings.length === 0) return <p>There are no checks for this integration.</p>;
+  return (
+    <div class="table-wrap" role="region" aria-label={`Troubleshooting ${id}`} tabIndex={0}>
+      <table class="checks">
+        <caption>Troubleshooting</caption>
+        <thead>
+          <tr>
+            <th scope="col">Check</th>
+            <th scope="col">Result</th>
+            <th scope="col">What to do</th>
+          </tr>
+        </thead>
+        <tbody>
+          {c.findings.map((f) => (
+            <tr key={f.check} class={f.ok ? 'ok' : 'fail'}>
+              <th scope="row">{f.check}</th>
+              <td>
+                <span class="mark" aria-hidden="true">
+                  {f.ok ? '✓' : '✗'}
+                </span>{' '}
+                <strong>{f.ok ? 'OK' : 'Problem'}</strong>: {f.message}
+              </td>
+              <td>{f.ok ? '—' : (f.fix ?? '—')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Card({ card, model }: { card: IntegrationCard; model: IntegrationsModel }) {
+  const name = SOURCE_LABEL[card.provider] ?? card.provider;
+  const h = `int-${card.provider}`;
+  return (
+    <section class="card integration" aria-labelledby={h} data-provider={card.provider}>
+      <div class="card-head">
+        <h2 id={h}>{name}</h2>
+        <span class={`state state-${card.state}`}>
+          <span aria-hidden="true">{STATE_MARK[card.state]}</span> {STATE_LABEL[card.state]}
+        </span>
+      </div>
+      {card.connections.length === 0 && <p class="muted">{name} is not connected to your account.</p>}
+      {card.connections.map((c) => (
+        <div class="connection" key={c.id}>
+          <dl class="facts">
+            <dt>Connection</dt>
+            <dd>
+              <code>{c.id}</code> {c.status === 'pending' ? '(waiting for consent)' : ''}
+            </dd>
+            <dt>Last webhook</dt>
+            <dd>{c.last_webhook_at ? when(c.last_webhook_at) : 'None received yet'}</dd>
+            <dt>Last write-back</dt>
+            <dd>{c.last_write_back_at ? when(c.last_write_back_at) : 'None yet'}</dd>
+          </dl>
+          {c.jobs.length > 0 && (
+            <>
+              <h3>Deliveries with problems</h3>
+              <ul class="jobs">
+                {c.jobs.map((j) => (
+                  <li key={j.id}>
+                    <strong>{j.status === 'dead' ? 'Gave up' : 'Failing'}</strong>: {j.kind} after {j.attempts} {j.attempts === 1 ? 'attempt' : 'attempts'}
+                    {j.last_error && <span class="muted"> — {j.last_error}</span>}
+                    {j.status === 'dead' ? (
+                      <button type="button" class="small" disabled={model.retrying.value === j.id} onClick={() => void model.retry(j.id)} aria-label={`Retry ${j.kind} ${j.id}`}>
+                        Retry
+                      </button>
+                    ) : (
+                      <span class="muted"> Next attempt {when(j.next_attempt_at)}.</span>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          <button type="button" class="secondary small" onClick={() => void model.check(c.id)} disabled={model.checks.value[c.id] === 'running'}>
+            Run checks
+          </button>
+          <Checks model={model} id={c.id} />
+        </div>
+      ))}
+    </section>
+  );
+}
+
+export function IntegrationsView({ model }: { model: IntegrationsModel }) {
+  const state = model.state.value;
+  return (
+    <>
+      <h1>Integrations</h1>
+      <p class="muted">
+        Each ATS your account can order from. To connect Kombo, use <a href="/connect">Connect your ATS</a>.
+      </p>
+      <p class="visually-hidden" role="status" aria-live="polite">
+        {model.notice.value}
+      </p>
+      {state === 'loading' && <p aria-busy="true">Loading integrations…</p>}
+      {state === 'error' && (
+        <div class="card error" role="alert">
+          <p>{model.error.value}</p>
+          <button type="button" onClick={() => void model.load()}>
+            Try again
+          </button>
+        </div>
+      )}
+      {state === 'ready' && (
+        <div class="cards">
+          {model.cards.value.map((c) => (
+            <Card key={c.provider} card={c} model={model} />
+          ))}
+        </div>
+      )}
+    </>
+  );
+}
