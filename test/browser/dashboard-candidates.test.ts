@@ -1,0 +1,172 @@
+// The provider dashboard in Chromium, as an admin uses it: log in at /dashboard, see the candidates
+// ordered from the widget and from Greenhouse (its simulator over real HTTP) with the right status, the
+// score and band appearing by themselves after completion, search and filters, Resend and Cancel with a
+// confirmation by keyboard alone, axe clean in light and dark, and usable at 360 px.
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DEFAULT_SCORE_BANDS, scoreBand } from '../../shared/score-bands.ts';
+import { inviteToken, mails, takeTest, until } from '../helpers/candidate.ts';
+import { assay } from '../helpers/cli.ts';
+import { query } from '../helpers/db.ts';
+import { startServer, type RunningServer } from '../helpers/server.ts';
+import { DEFAULT_IDS, startSimulator, type GreenhouseSimHandle } from '../simulators/greenhouse/index.ts';
+import { apiCall, apiSession, describeViolations, launchChromium, mintContext, runAxe } from './helpers.ts';
+
+const PARTNER_KEY = 'gh-partner-key-dashboard-0123456789';
+let server: RunningServer;
+let gh: GreenhouseSimHandle;
+let browser: Browser;
+let page: Page;
+let widgetOrder: string;
+let widgetToken: string;
+let ghOrder: string;
+
+beforeAll(async () => {
+  [server, gh, browser] = await Promise.all([
+    startServer(),
+    startSimulator({ partnerApiKey: PARTNER_KEY, webhookSecret: 'gh-webhook-secret', harvestApiKey: 'gh-harvest-key', retryDelaysMs: [50, 50] }),
+    launchChromium(),
+  ]);
+  const r = await assay(
+    ['connections:add', '--account', server.demo.account_id, '--provider', 'greenhouse', '--set', `partner_api_key=${PARTNER_KEY}`, '--set', 'webhook_secret=gh-webhook-secret',
+      '--set', 'harvest_api_key=gh-harvest-key', '--set', `on_behalf_of=${DEFAULT_IDS.user}`, '--set', `base_url=${gh.baseUrl}`, '--json'],
+    { DATA_DIR: server.dataDir },
+  );
+  expect(r.code, r.stderr).toBe(0);
+  await gh.config({ partner_base_url: `${server.url}/partner/greenhouse/${r.json.connection_id}` });
+
+  // Source 1: a recruiter orders in the widget for Grace Hopper.
+  widgetToken = await apiSession(
+    server.url,
+    await mintContext(server.demo, { candidate: { id: 'cand-grace', email: 'grace@example.test', first_name: 'Grace', last_name: 'Hopper' }, application: { id: 'app-grace' }, job: { id: 'job-be', name: 'Backend Engineer' } }),
+  );
+  widgetOrder = (await apiCall<{ order: { id: string } }>(server.url, widgetToken, 'POST', '/api/orders', { package_id: 'logical-reasoning' })).order.id;
+  // Source 2: Greenhouse sends a test for its seeded candidate (Ada Lovelace & Byron).
+  const sent = await gh.sendTest({ partner_test_id: 'numerical-reasoning', application_id: DEFAULT_IDS.application });
+  expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+  ghOrder = (sent.body as { partner_interview_id: string }).partner_interview_id;
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gh?.close();
+  await server?.stop();
+});
+
+const row = (p: Page, name: string) => p.locator('table.candidates tbody tr', { has: p.getByRole('rowheader', { name: new RegExp(name) }) });
+const cell = (r: Locator, label: string) => r.locator(`[data-label="${label}"]`);
+
+async function expectAxeClean(p: Page, what: string) {
+  const v = await runAxe(p);
+  expect(v, `${what}:\n${describeViolations(v)}`).toEqual([]);
+}
+
+describe('the provider dashboard: Candidates', () => {
+  test('an admin logs in at /dashboard and sees both candidates, each with its source and status', async () => {
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.url}/dashboard`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.getByLabel('E-mail address').fill(server.demo.user.email);
+    await page.getByLabel('Password').fill(server.demo.user.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Candidates', level: 1 }).waitFor({ timeout: 20_000 });
+    expect(new URL(page.url()).pathname).toBe('/dashboard/candidates');
+    expect(await page.getByRole('link', { name: 'Candidates' }).getAttribute('aria-current')).toBe('page');
+    // The server pages keep their URLs and are one click away.
+    expect(await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href')]))).toEqual([
+      ['Candidates', '/dashboard/candidates'],
+      ['Integrations', '/dashboard/integrations'],
+      ['Insights', '/insights'],
+      ['Connect your ATS', '/connect'],
+    ]);
+
+    const grace = row(page, 'Grace Hopper');
+    const ada = row(page, 'Ada Lovelace & Byron');
+    await grace.waitFor();
+    await ada.waitFor();
+    expect(await cell(grace, 'Source').textContent()).toBe('Widget');
+    expect(await cell(grace, 'Status').textContent()).toBe('Invited');
+    expect(await cell(grace, 'Assessment').textContent()).toBe('Logical Reasoning');
+    expect(await cell(grace, 'Job').textContent()).toBe('Backend Engineer');
+    expect(await cell(grace, 'Score').textContent()).toBe('—');
+    expect(await cell(ada, 'Source').textContent()).toBe('Greenhouse');
+    expect(await cell(ada, 'Status').textContent()).toBe('Invited');
+    expect(await cell(ada, 'Assessment').textContent()).toBe('Numerical Reasoning');
+    // Newest first: Greenhouse's order was placed after the widget's.
+    const names = await page.locator('table.candidates tbody th .who').allTextContents();
+    expect(names.indexOf('Ada Lovelace & Byron')).toBeLessThan(names.indexOf('Grace Hopper'));
+    expect(await grace.getByRole('link', { name: /^Report: Grace Hopper/ }).getAttribute('href')).toBe(`/report/${widgetOrder}`);
+
+    await expectAxeClean(page, 'candidates, light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectAxeClean(page, 'candidates, dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  test('the Greenhouse candidate turns Completed with score and band by itself when the test is taken', async () => {
+    const mail = await until(() => mails(server.dataDir, ghOrder), (m) => m.length > 0, 20_000, 'the Greenhouse invitation');
+    await takeTest(server.url, inviteToken(mail[0]!)!, 'numerical-reasoning');
+    const [result] = query<{ score: number }>(server.dataDir, 'SELECT score FROM results WHERE order_id = ?', ghOrder);
+    const ada = row(page, 'Ada Lovelace & Byron');
+    // No reload: the list follows by itself.
+    await until(() => cell(ada, 'Status').textContent(), (s) => s === 'Completed', 20_000, 'the row to show Completed');
+    expect(await cell(ada, 'Score').textContent()).toBe(`${result!.score}%${scoreBand(result!.score, DEFAULT_SCORE_BANDS)!.label}`);
+    expect(await cell(ada, 'Completed').textContent()).not.toBe('—');
+    expect(await ada.getByRole('button', { name: /^Cancel/ }).count()).toBe(0);
+  });
+
+  test('search and filters narrow the list, and say so when nothing matches', async () => {
+    await page.getByLabel('Search by name or e-mail').fill('grace@');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await until(() => page.locator('table.candidates tbody th .who').allTextContents(), (n) => n.join() === 'Grace Hopper', 10_000, 'only Grace');
+    expect(new URL(page.url()).search).toBe('?q=grace%40');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByLabel('Source').selectOption('greenhouse');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await until(() => page.locator('table.candidates tbody th .who').allTextContents(), (n) => n.join() === 'Ada Lovelace & Byron', 10_000, 'only Ada');
+    await page.getByLabel('Status').selectOption('pending');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('No candidates match these filters.').waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await row(page, 'Grace Hopper').waitFor();
+  });
+
+  test('Resend and Cancel ask first, work by keyboard alone, and reach the candidate and the ATS', async () => {
+    const grace = row(page, 'Grace Hopper');
+    const before = mails(server.dataDir, widgetOrder).length;
+    // Resend: Escape leaves everything as it was; confirming sends a new invitation e-mail.
+    await grace.getByRole('button', { name: /^Resend: Grace Hopper/ }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Send the invitation again?' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(mails(server.dataDir, widgetOrder).length).toBe(before);
+    await page.keyboard.press('Enter'); // focus is back on Resend
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Yes, resend');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await until(() => mails(server.dataDir, widgetOrder).length, (n) => n === before + 1, 20_000, 'a second invitation e-mail');
+
+    // Cancel: the ATS's widget then sees the order cancelled.
+    await grace.getByRole('button', { name: /^Cancel: Grace Hopper/ }).focus();
+    await page.keyboard.press('Enter');
+    const confirm = page.getByRole('dialog', { name: 'Cancel this assessment?' });
+    await confirm.waitFor();
+    await page.keyboard.press('Enter');
+    await confirm.waitFor({ state: 'hidden' });
+    await until(() => cell(grace, 'Status').textContent(), (s) => s === 'Cancelled', 10_000, 'Grace cancelled');
+    const seen = await apiCall<{ order: { status: string } }>(server.url, widgetToken, 'GET', `/api/orders/${widgetOrder}`);
+    expect(seen.order.status).toBe('cancelled');
+    expect(await page.getByRole('status').textContent()).toBe('Cancelled Logical Reasoning for Grace Hopper.');
+  });
+
+  test('at 360 px nothing scrolls sideways and the page stays accessible', async () => {
+    await page.setViewportSize({ width: 360, height: 800 });
+    await row(page, 'Grace Hopper').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await row(page, 'Ada Lovelace & Byron').getByRole('link', { name: /^Report/ }).isVisible()).toBe(true);
+    await expectAxeClean(page, 'candidates at 360 px');
+  });
+});
