@@ -29,9 +29,9 @@ export function dashboardPages(svc: Services) {
     if (!VIEWS.test(url.pathname)) return c.json({ error: { code: 'not_found', message: `Nothing at GET ${url.pathname}.` } }, 404);
     const me = await sessionUser(svc, c);
     if (!me) return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 302);
+    mintApiCookie(svc, c);
     const f = await readDist('dashboard/index.html');
     if (!f) return c.text('The dashboard is not built yet: run npm run build.', 503);
-    mintApiCookie(svc, c);
     c.header('Content-Type', f.type);
     c.header('Content-Security-Policy', DASHBOARD_CSP);
     c.header('Cache-Control', 'no-store');
