@@ -1,8 +1,8 @@
 // Entry of the provider dashboard: who is logged in, then the page for the URL (one model per view).
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import { render } from 'preact';
 import { useEffect, useMemo } from 'preact/hooks';
-import { call } from './api.ts';
+import { loadMe, me } from './me.ts';
 import { CandidatesModel } from './candidates/model.ts';
 import { CandidatesView } from './candidates/view.tsx';
 import { IntegrationsModel } from './integrations/model.ts';
@@ -13,11 +13,8 @@ import { Shell } from './shell.tsx';
 const fetchFn = (input: string, init?: RequestInit) => fetch(input, init);
 const hidden = signal(document.visibilityState === 'hidden');
 document.addEventListener('visibilitychange', () => (hidden.value = document.visibilityState === 'hidden'));
-const who = signal<string | null>(null);
-void call<{ user: { email: string; name: string }; account: { name: string } }>(fetchFn, 'GET', '/me').then(
-  (me) => (who.value = `${me.account.name} · ${me.user.name || me.user.email}`),
-  () => undefined,
-);
+void loadMe(fetchFn).catch(() => undefined);
+const who = computed(() => (me.value ? `${me.value.account.name} · ${me.value.user.name || me.value.user.email}` : null));
 
 const TITLES: Record<string, string> = { '/dashboard/candidates': 'Candidates', '/dashboard/integrations': 'Integrations' };
 

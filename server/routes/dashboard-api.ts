@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { ErrorSchema, ORDER_SOURCES, ORDER_STATUSES } from '../../shared/api.ts';
 import { cancelOrder, candidateFilters, listCandidates, resendOrder } from '../dashboard/candidates.ts';
 import { checkConnection, listIntegrations, retryJob } from '../dashboard/integrations.ts';
+import { requireAdmin, roleOf } from '../dashboard/roles.ts';
 import { apiUser } from '../dashboard/session.ts';
 import { ApiError } from '../errors.ts';
 import { jsonBodyGuard } from '../http/middleware.ts';
@@ -56,7 +57,7 @@ const CandidateOrderSchema = v.object({
 const CandidatePageSchema = v.object({ orders: v.array(CandidateOrderSchema), next_cursor: v.nullable(v.string()) });
 const Named = v.object({ id: v.string(), name: v.string() });
 const FiltersSchema = v.object({ statuses: v.array(v.string()), sources: v.array(v.string()), packages: v.array(Named), jobs: v.array(Named) });
-const MeSchema = v.object({ user: v.object({ id: v.string(), email: v.string(), name: v.string() }), account: v.object({ id: v.string(), name: v.string() }) });
+const MeSchema = v.object({ user: v.object({ id: v.string(), email: v.string(), name: v.string(), role: v.picklist(['admin', 'member']) }), account: v.object({ id: v.string(), name: v.string() }) });
 const OrderParam = v.object({ id: v.pipe(v.string(), v.regex(/^ord_[0-9a-z]{8,40}$/, 'Not an order id.')) });
 
 /** Refuses a write that does not come from our own pages (a cross-site form, a script on another origin). */
@@ -86,6 +87,11 @@ export function dashboardApi(svc: Services) {
     await next();
   });
   api.use('*', sameOriginWrites(svc));
+  // Every change is an admin's; members read (candidates, reports, integrations' state).
+  api.use('*', async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') requireAdmin(c.get('user'));
+    await next();
+  });
 
   api.get(
     '/me',
@@ -94,7 +100,7 @@ export function dashboardApi(svc: Services) {
       const user = c.get('user');
       const account = await svc.store.accounts.get(user.account_id);
       if (!account) throw new ApiError(401, 'login_required', 'The account of this login no longer exists.');
-      return c.json({ user: { id: user.id, email: user.email, name: user.name }, account: { id: account.id, name: account.settings.company_name || account.name } });
+      return c.json({ user: { id: user.id, email: user.email, name: user.name, role: roleOf(user) }, account: { id: account.id, name: account.settings.company_name || account.name } });
     },
   );
 

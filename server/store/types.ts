@@ -182,8 +182,11 @@ export interface UserRow {
   email: string;
   name: string;
   password_hash: string;
+  /** Dashboard role (migration 151): admins change things, members read candidates and reports. Absent = admin. */
+  role?: DashboardRole;
   created_at: string;
 }
+export type DashboardRole = 'admin' | 'member';
 
 export interface WebSessionRow {
   id_hash: string;

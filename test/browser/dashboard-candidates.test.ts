@@ -170,3 +170,75 @@ describe('the provider dashboard: Candidates', () => {
     await expectAxeClean(page, 'candidates at 360 px');
   });
 });
+
+describe('the provider dashboard: Integrations', () => {
+  test('one card per provider with its state, the last write-back, and the checks as a troubleshooting table (as the CLI runs them)', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('link', { name: 'Integrations' }).click();
+    await page.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/dashboard/integrations');
+    expect(await page.locator('section.integration h2').allTextContents()).toEqual(['Kombo', 'Lever', 'StackOne', 'Recruitee', 'Greenhouse']);
+    const kombo = page.locator('section[data-provider="kombo"]');
+    expect(await kombo.locator('.state').textContent()).toBe('○ Not connected');
+    const card = page.locator('section[data-provider="greenhouse"]');
+    // Greenhouse heard back about the completed test (the PATCH of test 2): the card shows when.
+    await until(
+      async () => (await page.reload(), await card.locator('dd').nth(2).textContent()),
+      (t) => !!t && t !== 'None yet',
+      20_000,
+      'the last write-back',
+    );
+    expect(await card.locator('.state').textContent()).toBe('● Connected');
+
+    await card.getByRole('button', { name: 'Run checks' }).click();
+    const table = card.getByRole('table', { name: 'Troubleshooting' });
+    await table.waitFor({ timeout: 30_000 });
+    const shown = await table.locator('tbody th').allTextContents();
+    const con = query<{ id: string }>(server.dataDir, "SELECT id FROM connections WHERE provider = 'greenhouse'")[0]!.id;
+    const cli = await assay(['connections:check', con, '--json'], { DATA_DIR: server.dataDir, PUBLIC_URL: server.url });
+    expect(shown).toEqual((cli.json.findings as { check: string }[]).map((f) => f.check));
+    expect(shown.length).toBeGreaterThan(0);
+
+    await expectAxeClean(page, 'integrations, light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectAxeClean(page, 'integrations, dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+});
+
+describe('a member', () => {
+  test('reads candidates and reports but is offered no admin action, and the API refuses one with a 403', async () => {
+    const password = 'member-password-123';
+    const created = await assay(['users:create', '--account', server.demo.account_id, '--email', 'member@example.test', '--password', password, '--role', 'member', '--json'], { DATA_DIR: server.dataDir });
+    expect(created.code, created.stderr).toBe(0);
+    const token = await apiSession(
+      server.url,
+      await mintContext(server.demo, { candidate: { id: 'cand-alan', email: 'alan@example.test', first_name: 'Alan', last_name: 'Turing' }, application: { id: 'app-alan' } }),
+    );
+    const open = (await apiCall<{ order: { id: string } }>(server.url, token, 'POST', '/api/orders', { package_id: 'work-style' })).order.id;
+
+    const member = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await member.goto(`${server.url}/dashboard`);
+    await member.getByLabel('E-mail address').fill('member@example.test');
+    await member.getByLabel('Password').fill(password);
+    await member.getByRole('button', { name: 'Log in' }).click();
+    const alan = row(member, 'Alan Turing');
+    await alan.waitFor({ timeout: 20_000 });
+    await member.locator('.brand .muted').filter({ hasText: 'member@example.test' }).waitFor();
+    expect(await alan.getByRole('link', { name: /^Report: Alan Turing/ }).count()).toBe(1);
+    expect(await member.getByRole('button', { name: /^(Resend|Cancel):/ }).count()).toBe(0);
+
+    // The same request an admin's Cancel makes, from the member's own logged-in page.
+    const refused = await member.evaluate(async (id) => {
+      const r = await fetch(`/api/dashboard/orders/${id}/cancel`, { method: 'POST' });
+      return { status: r.status, body: await r.json() };
+    }, open);
+    expect(refused).toEqual({ status: 403, body: { error: { code: 'admin_only', message: expect.any(String) } } });
+    expect((await apiCall<{ order: { status: string } }>(server.url, token, 'GET', `/api/orders/${open}`)).order.status).toBe('pending');
+
+    await member.getByRole('link', { name: 'Integrations' }).click();
+    await member.locator('section[data-provider="greenhouse"]').waitFor();
+    expect(await member.getByRole('button', { name: 'Run checks' }).count()).toBe(0);
+    await member.close();
+  });
+});

@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { OrderStatus } from '../../../shared/api.ts';
 import { StatusIcon } from '../../../widget/app/ui/status-icon.tsx';
 import { SOURCE_LABEL, STATUS_LABEL, when } from '../format.ts';
+import { isAdmin } from '../me.ts';
 import { FILTER_KEYS, type CandidateOrder, type CandidatesModel, type Query } from './model.ts';
 
 function FilterForm({ model }: { model: CandidatesModel }) {
@@ -91,12 +92,12 @@ function Row({ o, model }: { o: CandidateOrder; model: CandidatesModel }) {
         <a href={`/report/${o.id}`} aria-label={`Report: ${who}, ${o.package.name}`}>
           Report
         </a>
-        {o.can_resend && (
+        {isAdmin.value && o.can_resend && (
           <button type="button" class="small secondary" aria-label={`Resend: ${who}, ${o.package.name}`} onClick={() => model.ask('resend', o)}>
             Resend
           </button>
         )}
-        {o.can_cancel && (
+        {isAdmin.value && o.can_cancel && (
           <button type="button" class="small danger" aria-label={`Cancel: ${who}, ${o.package.name}`} onClick={() => model.ask('cancel', o)}>
             Cancel
           </button>

@@ -1,6 +1,7 @@
 // The Integrations page: a card per provider, its state in words and shape (never colour alone), and a
 // readable troubleshooting list from the connection's checks.
 import { SOURCE_LABEL, when } from '../format.ts';
+import { isAdmin } from '../me.ts';
 import type { IntegrationCard, IntegrationsModel } from './model.ts';
 
 const STATE_LABEL = { not_connected: 'Not connected', connected: 'Connected', needs_attention: 'Needs attention' } as const;
@@ -80,9 +81,11 @@ function Card({ card, model }: { card: IntegrationCard; model: IntegrationsModel
                     <strong>{j.status === 'dead' ? 'Gave up' : 'Failing'}</strong>: {j.kind} after {j.attempts} {j.attempts === 1 ? 'attempt' : 'attempts'}
                     {j.last_error && <span class="muted"> — {j.last_error}</span>}
                     {j.status === 'dead' ? (
+                      isAdmin.value && (
                       <button type="button" class="small" disabled={model.retrying.value === j.id} onClick={() => void model.retry(j.id)} aria-label={`Retry ${j.kind} ${j.id}`}>
                         Retry
                       </button>
+                      )
                     ) : (
                       <span class="muted"> Next attempt {when(j.next_attempt_at)}.</span>
                     )}
@@ -91,9 +94,11 @@ function Card({ card, model }: { card: IntegrationCard; model: IntegrationsModel
               </ul>
             </>
           )}
-          <button type="button" class="secondary small" onClick={() => void model.check(c.id)} disabled={model.checks.value[c.id] === 'running'}>
-            Run checks
-          </button>
+          {isAdmin.value && (
+            <button type="button" class="secondary small" onClick={() => void model.check(c.id)} disabled={model.checks.value[c.id] === 'running'}>
+              Run checks
+            </button>
+          )}
           <Checks model={model} id={c.id} />
         </div>
       ))}

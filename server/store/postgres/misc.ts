@@ -28,8 +28,8 @@ export function inboxRepo(q: Queryable): InboxRepo {
 export function usersRepo(q: Queryable): UsersRepo {
   return {
     async create(u) {
-      return (await q.query<UserRow>('INSERT INTO users (id, account_id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *', [
-        u.id, u.account_id, u.email, u.name, u.password_hash, nowIso(),
+      return (await q.query<UserRow>('INSERT INTO users (id, account_id, email, name, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *', [
+        u.id, u.account_id, u.email, u.name, u.password_hash, u.role ?? 'admin', nowIso(),
       ])).rows[0]!;
     },
     async getByEmail(email) {

@@ -239,4 +239,12 @@ CREATE INDEX orders_account_status_recent ON orders(account_id, status, created_
 CREATE INDEX orders_account_source_recent ON orders(account_id, source, created_at, id);
 `,
   },
+  {
+    // Dashboard roles: admins change integrations, jobs, users and settings; members read candidates and reports.
+    version: 151,
+    name: 'dashboard user roles',
+    sql: `
+ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'admin' CHECK (role IN ('admin','member'));
+`,
+  },
 ];
