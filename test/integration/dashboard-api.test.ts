@@ -3,7 +3,11 @@
 // 400 in the one error shape, keyset pages that neither skip nor repeat, described in /openapi.json.
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../server/accounts/passwords.ts';
 import { createApp } from '../../server/app.ts';
+import '../../server/connectors/register.ts';
+import { PROVIDERS } from '../../server/connectors/index.ts';
+import { newId } from '../../server/ids.ts';
 import { candidateFixture, PUBLIC_URL, type Fixture } from './candidate-fixture.ts';
 
 let fx: Fixture;
@@ -136,5 +140,41 @@ describe('/api/dashboard', () => {
       expect(Object.keys(doc.paths), p).toContain(p);
     }
     expect(doc.paths['/api/dashboard/candidates']!.get!.security).toEqual([{ dashboardCookie: [] }]);
+  });
+
+  it('Integrations: a dead write-back makes the card need attention; Retry (as outbox:replay) restarts it once', async () => {
+    const con = await fx.svc.store.connections.create({ id: newId('con'), account_id: 'demo', provider: 'greenhouse', status: 'active', config: {}, secrets_enc: fx.svc.box.sealJson({}) });
+    const job = await fx.svc.store.outbox.enqueue({ account_id: 'demo', kind: 'writeback', connection_id: con.id, order_id: ids[2]!, payload: {} });
+    await fx.svc.store.outbox.kill(job.id, 'Greenhouse answered 500');
+    const cards = ((await (await get('/integrations')).json()) as { integrations: { provider: string; state: string; connections: { id: string; jobs: { id: string; status: string; last_error: string }[] }[] }[] }).integrations;
+    expect(cards.map((c) => c.provider).sort()).toEqual([...PROVIDERS].sort());
+    const gh = cards.find((c) => c.provider === 'greenhouse')!;
+    expect(gh.state).toBe('needs_attention');
+    expect(gh.connections[0]!.jobs).toEqual([expect.objectContaining({ id: job.id, status: 'dead', last_error: 'Greenhouse answered 500' })]);
+    expect(cards.find((c) => c.provider === 'lever')!.state).toBe('not_connected');
+
+    expect((await post(`/jobs/${job.id}/retry`, { 'sec-fetch-site': 'same-origin' }, otherCookie)).status).toBe(404);
+    const ok = await post(`/jobs/${job.id}/retry`, { 'sec-fetch-site': 'same-origin' });
+    expect(ok.status).toBe(200);
+    expect((await fx.svc.store.outbox.get(job.id))!).toMatchObject({ status: 'pending', attempts: 0 });
+    const again = await post(`/jobs/${job.id}/retry`, { 'sec-fetch-site': 'same-origin' });
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.code).toBe('job_not_retryable');
+  });
+
+  it('a member reads but every change is a 403 admin_only, and nothing changes', async () => {
+    const email = `member-${Date.now()}@example.test`;
+    await fx.svc.store.users.create({ id: newId('usr'), account_id: 'demo', email, name: 'Mo Member', password_hash: await hashPassword('member-password-1'), role: 'member' });
+    const cookie = await loginCookie(email, 'member-password-1');
+    const me = await (await get('/me', cookie)).json();
+    expect(me.user.role).toBe('member');
+    expect((await get('/candidates', cookie)).status).toBe(200);
+    expect((await get('/integrations', cookie)).status).toBe(200);
+    for (const path of [`/orders/${ids[3]}/cancel`, `/orders/${ids[3]}/resend`, '/jobs/job_abcdefgh/retry', '/connections/con_abcdefgh/check']) {
+      const res = await post(path, { 'sec-fetch-site': 'same-origin' }, cookie);
+      expect(res.status, path).toBe(403);
+      expect((await res.json()).error.code, path).toBe('admin_only');
+    }
+    expect((await fx.svc.store.orders.get('demo', ids[3]!))!.status).toBe('pending');
   });
 });
