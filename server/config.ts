@@ -20,6 +20,8 @@ export interface Config {
   databaseUrl?: string | null;
   /** How long an instance holds an outbox job before another may take it over (ASSAY_OUTBOX_LEASE_MS). */
   outboxLeaseMs?: number;
+  /** GREENHOUSE_HARVEST_URL: the Harvest API a Greenhouse connection made in the dashboard uses (unset: Greenhouse's own). */
+  greenhouseHarvestUrl?: string | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -95,7 +97,10 @@ export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
   const lease = env.ASSAY_OUTBOX_LEASE_MS ?? '120000';
   if (!/^\d+$/.test(lease) || Number(lease) < 1000) throw new UsageError('invalid_outbox_lease', 'ASSAY_OUTBOX_LEASE_MS must be a whole number of milliseconds, at least 1000.');
+  const harvest = env.GREENHOUSE_HARVEST_URL?.trim() || null;
+  if (harvest && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(harvest)) throw new UsageError('invalid_url', `GREENHOUSE_HARVEST_URL must be an http(s) URL, not "${harvest}".`);
   return {
+    greenhouseHarvestUrl: harvest,
     databaseUrl,
     outboxLeaseMs: Number(lease),
     sessionRatePerMin: Number(rate),

@@ -6,10 +6,11 @@ import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import { ErrorSchema, ORDER_SOURCES, ORDER_STATUSES } from '../../shared/api.ts';
 import { cancelOrder, candidateFilters, listCandidates, resendOrder } from '../dashboard/candidates.ts';
+import { connectGreenhouse } from '../dashboard/connections.ts';
 import { checkConnection, listIntegrations, retryJob } from '../dashboard/integrations.ts';
 import { requireAdmin, roleOf } from '../dashboard/roles.ts';
 import { apiUser } from '../dashboard/session.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, UsageError } from '../errors.ts';
 import { jsonBodyGuard } from '../http/middleware.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { valid } from '../http/validate.ts';
@@ -169,6 +170,35 @@ export function dashboardApi(svc: Services) {
     async (c) => {
       await retryJob(svc, c.get('user').account_id, c.req.valid('param').id, actor(c));
       return c.json({ ok: true });
+    },
+  );
+
+  const GreenhouseSetupSchema = v.object({
+    connection_id: v.string(),
+    webhook_url: v.string(),
+    webhook_secret: v.string(),
+    partner_api_key: v.string(),
+    events: v.array(v.string()),
+    partner_urls: v.record(v.string(), v.string()),
+    setup: v.array(v.object({ title: v.string(), where: v.string(), fields: v.array(v.object({ label: v.string(), value: v.nullable(v.string()), note: v.optional(v.string()) })) })),
+  });
+  api.post(
+    '/connections/greenhouse',
+    describeRoute({
+      summary: 'Connect Greenhouse with a Harvest API key; answers, once, the webhook URL and secret, the events to create and the partner API key',
+      tags: ['dashboard'],
+      security: cookie,
+      responses: { 201: { description: 'Connected', content: json(GreenhouseSetupSchema) }, ...errors(400, 401, 403, 413, 415) },
+    }),
+    valid('json', v.strictObject({ harvest_api_key: v.pipe(v.string(), v.maxLength(200, 'The key is at most 200 characters.')) })),
+    async (c) => {
+      try {
+        return c.json(await connectGreenhouse(svc, c.get('user').account_id, c.req.valid('json').harvest_api_key, actor(c)), 201);
+      } catch (err) {
+        // The connect functions speak the CLI's UsageError; here it is the caller's input: a 400.
+        if (err instanceof UsageError) throw new ApiError(400, err.code, err.message);
+        throw err;
+      }
     },
   );
 

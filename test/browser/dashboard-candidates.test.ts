@@ -1,7 +1,9 @@
-// The provider dashboard in Chromium, as an admin uses it: log in at /dashboard, see the candidates
+// The provider dashboard in Chromium, as an admin uses it: log in at /dashboard, connect Greenhouse
+// through the form (the simulator then reaches us with the key and secret shown), see the candidates
 // ordered from the widget and from Greenhouse (its simulator over real HTTP) with the right status, the
 // score and band appearing by themselves after completion, search and filters, Resend and Cancel with a
-// confirmation by keyboard alone, axe clean in light and dark, and usable at 360 px.
+// confirmation by keyboard alone, axe clean in light and dark, usable at 360 px; Integrations with the
+// checks the CLI runs; a member offered no admin action and refused one by the API.
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_SCORE_BANDS, scoreBand } from '../../shared/score-bands.ts';
@@ -12,7 +14,7 @@ import { startServer, type RunningServer } from '../helpers/server.ts';
 import { DEFAULT_IDS, startSimulator, type GreenhouseSimHandle } from '../simulators/greenhouse/index.ts';
 import { apiCall, apiSession, describeViolations, launchChromium, mintContext, runAxe } from './helpers.ts';
 
-const PARTNER_KEY = 'gh-partner-key-dashboard-0123456789';
+const HARVEST_KEY = 'gh-harvest-key-dashboard';
 let server: RunningServer;
 let gh: GreenhouseSimHandle;
 let browser: Browser;
@@ -20,31 +22,21 @@ let page: Page;
 let widgetOrder: string;
 let widgetToken: string;
 let ghOrder: string;
+let ghConnection: string;
 
 beforeAll(async () => {
-  [server, gh, browser] = await Promise.all([
-    startServer(),
-    startSimulator({ partnerApiKey: PARTNER_KEY, webhookSecret: 'gh-webhook-secret', harvestApiKey: 'gh-harvest-key', retryDelaysMs: [50, 50] }),
+  [gh, browser] = await Promise.all([
+    startSimulator({ partnerApiKey: 'not-yet-known-0123456789', webhookSecret: 'not-yet-known', harvestApiKey: HARVEST_KEY, retryDelaysMs: [50, 50] }),
     launchChromium(),
   ]);
-  const r = await assay(
-    ['connections:add', '--account', server.demo.account_id, '--provider', 'greenhouse', '--set', `partner_api_key=${PARTNER_KEY}`, '--set', 'webhook_secret=gh-webhook-secret',
-      '--set', 'harvest_api_key=gh-harvest-key', '--set', `on_behalf_of=${DEFAULT_IDS.user}`, '--set', `base_url=${gh.baseUrl}`, '--json'],
-    { DATA_DIR: server.dataDir },
-  );
-  expect(r.code, r.stderr).toBe(0);
-  await gh.config({ partner_base_url: `${server.url}/partner/greenhouse/${r.json.connection_id}` });
-
+  // The operator points dashboard-made Greenhouse connections at the simulator's Harvest API.
+  server = await startServer({ env: { GREENHOUSE_HARVEST_URL: gh.baseUrl } });
   // Source 1: a recruiter orders in the widget for Grace Hopper.
   widgetToken = await apiSession(
     server.url,
     await mintContext(server.demo, { candidate: { id: 'cand-grace', email: 'grace@example.test', first_name: 'Grace', last_name: 'Hopper' }, application: { id: 'app-grace' }, job: { id: 'job-be', name: 'Backend Engineer' } }),
   );
   widgetOrder = (await apiCall<{ order: { id: string } }>(server.url, widgetToken, 'POST', '/api/orders', { package_id: 'logical-reasoning' })).order.id;
-  // Source 2: Greenhouse sends a test for its seeded candidate (Ada Lovelace & Byron).
-  const sent = await gh.sendTest({ partner_test_id: 'numerical-reasoning', application_id: DEFAULT_IDS.application });
-  expect(sent.status, JSON.stringify(sent.body)).toBe(200);
-  ghOrder = (sent.body as { partner_interview_id: string }).partner_interview_id;
 }, 120_000);
 
 afterAll(async () => {
@@ -62,7 +54,7 @@ async function expectAxeClean(p: Page, what: string) {
 }
 
 describe('the provider dashboard: Candidates', () => {
-  test('an admin logs in at /dashboard and sees both candidates, each with its source and status', async () => {
+  test('an admin logs in at /dashboard and connects Greenhouse through the form: webhook URL, secret, events and partner key shown once', async () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${server.url}/dashboard`);
     expect(new URL(page.url()).pathname).toBe('/login');
@@ -80,6 +72,52 @@ describe('the provider dashboard: Candidates', () => {
       ['Connect your ATS', '/connect'],
     ]);
 
+    await page.getByRole('link', { name: 'Integrations' }).click();
+    const card = page.locator('section[data-provider="greenhouse"]');
+    await card.getByLabel('Harvest API key').waitFor();
+    // Saving without a key says what to do, next to the field.
+    await card.getByRole('button', { name: 'Save' }).click();
+    expect(await card.getByRole('alert').textContent()).toBe('Paste the Harvest API key first.');
+    await card.getByLabel('Harvest API key').fill(HARVEST_KEY);
+    await card.getByRole('button', { name: 'Save' }).click();
+    const panel = page.getByRole('region', { name: 'Greenhouse is connected: finish in Greenhouse' });
+    await panel.waitFor({ timeout: 20_000 });
+    const webhookUrl = (await panel.locator('[data-field="webhook_url"]').textContent())!;
+    const secret = (await panel.locator('[data-field="webhook_secret"]').textContent())!;
+    const partnerKey = (await panel.locator('[data-field="partner_api_key"]').textContent())!;
+    // PUBLIC_URL of this server (it names the host localhost), the connection's own path.
+    expect(new URL(webhookUrl).port).toBe(String(server.port));
+    expect(new URL(webhookUrl).pathname).toMatch(/^\/webhooks\/greenhouse\/con_[0-9a-z]+$/);
+    ghConnection = webhookUrl.split('/').pop()!;
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{24,}$/);
+    expect(partnerKey).toMatch(/^[A-Za-z0-9_-]{24,}$/);
+    // Seed 004: the 21 webhooks to create in Greenhouse.
+    await panel.getByText(/^The 21 events to create a web hook for$/).click();
+    expect(await panel.locator('.events li').count()).toBe(21);
+    await until(() => card.locator('.state').textContent(), (t) => t === '● Connected', 10_000, 'the card to say Connected');
+    await expectAxeClean(page, 'integrations with the Greenhouse setup, light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectAxeClean(page, 'integrations with the Greenhouse setup, dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // The customer pastes these into Greenhouse (the simulator), which then reaches us with them.
+    await gh.config({ partner_api_key: partnerKey, webhook_secret: secret, partner_base_url: `${server.url}/partner/greenhouse/${ghConnection}` });
+    const tests = await gh.listTests();
+    expect(tests.status).toBe(200);
+    expect(tests.violations).toEqual([]);
+    // The secret is not shown again.
+    await page.reload();
+    await card.locator('.state').waitFor();
+    expect(await page.content()).not.toContain(secret);
+  });
+
+  test('candidates ordered from the widget and from Greenhouse appear, each with its source and status', async () => {
+    // Source 2: Greenhouse sends a test for its seeded candidate (Ada Lovelace & Byron).
+    const sent = await gh.sendTest({ partner_test_id: 'numerical-reasoning', application_id: DEFAULT_IDS.application });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    ghOrder = (sent.body as { partner_interview_id: string }).partner_interview_id;
+    await page.getByRole('link', { name: 'Candidates' }).click();
+    await page.getByRole('heading', { name: 'Candidates', level: 1 }).waitFor();
     const grace = row(page, 'Grace Hopper');
     const ada = row(page, 'Ada Lovelace & Byron');
     await grace.waitFor();
@@ -194,8 +232,7 @@ describe('the provider dashboard: Integrations', () => {
     const table = card.getByRole('table', { name: 'Troubleshooting' });
     await table.waitFor({ timeout: 30_000 });
     const shown = await table.locator('tbody th').allTextContents();
-    const con = query<{ id: string }>(server.dataDir, "SELECT id FROM connections WHERE provider = 'greenhouse'")[0]!.id;
-    const cli = await assay(['connections:check', con, '--json'], { DATA_DIR: server.dataDir, PUBLIC_URL: server.url });
+    const cli = await assay(['connections:check', ghConnection, '--json'], { DATA_DIR: server.dataDir, PUBLIC_URL: server.url });
     expect(shown).toEqual((cli.json.findings as { check: string }[]).map((f) => f.check));
     expect(shown.length).toBeGreaterThan(0);
 

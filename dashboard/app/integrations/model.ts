@@ -2,10 +2,11 @@
 // write-back, failing and dead jobs (Retry on dead ones) and the checks, run on request.
 import { signal } from '@preact/signals';
 import type { IntegrationCard } from '../../../server/dashboard/integrations.ts';
+import type { GreenhouseSetup } from '../../../server/dashboard/connections.ts';
 import type { CheckFinding } from '../../../server/connectors/types.ts';
 import { ApiFailure, call, type Fetch } from '../api.ts';
 
-export type { IntegrationCard, CheckFinding };
+export type { IntegrationCard, CheckFinding, GreenhouseSetup };
 
 export class IntegrationsModel {
   readonly cards = signal<IntegrationCard[]>([]);
@@ -15,6 +16,10 @@ export class IntegrationsModel {
   /** Per connection: its checks while running ('running'), their findings, or why they could not run. */
   readonly checks = signal<Record<string, 'running' | { ok: boolean; findings: CheckFinding[] } | { error: string }>>({});
   readonly retrying = signal<string | null>(null);
+  /** Greenhouse's connect form: saving, its error, and what to copy into Greenhouse (shown once). */
+  readonly ghBusy = signal(false);
+  readonly ghError = signal<string | null>(null);
+  readonly ghSetup = signal<GreenhouseSetup | null>(null);
 
   constructor(private readonly fetchFn: Fetch) {}
 
@@ -51,6 +56,24 @@ export class IntegrationsModel {
       this.notice.value = err instanceof ApiFailure ? err.message : 'The job could not be retried.';
     } finally {
       this.retrying.value = null;
+    }
+  }
+
+  async connectGreenhouse(harvestApiKey: string): Promise<void> {
+    if (!harvestApiKey.trim()) {
+      this.ghError.value = 'Paste the Harvest API key first.';
+      return;
+    }
+    this.ghBusy.value = true;
+    this.ghError.value = null;
+    try {
+      this.ghSetup.value = await call<GreenhouseSetup>(this.fetchFn, 'POST', '/connections/greenhouse', { harvest_api_key: harvestApiKey });
+      this.notice.value = 'Greenhouse is connected. Copy the webhook and partner settings into Greenhouse now.';
+      await this.load();
+    } catch (err) {
+      this.ghError.value = err instanceof ApiFailure ? err.message : 'Greenhouse could not be connected. Try again.';
+    } finally {
+      this.ghBusy.value = false;
     }
   }
 }

@@ -2,7 +2,9 @@
 // readable troubleshooting list from the connection's checks.
 import { SOURCE_LABEL, when } from '../format.ts';
 import { isAdmin } from '../me.ts';
-import type { IntegrationCard, IntegrationsModel } from './model.ts';
+import { Fragment } from 'preact';
+import { useRef } from 'preact/hooks';
+import type { GreenhouseSetup, IntegrationCard, IntegrationsModel } from './model.ts';
 
 const STATE_LABEL = { not_connected: 'Not connected', connected: 'Connected', needs_attention: 'Needs attention' } as const;
 const STATE_MARK = { not_connected: '○', connected: '●', needs_attention: '▲' } as const;
@@ -48,6 +50,89 @@ function Checks({ model, id }: { model: IntegrationsModel; id: string }) {
   );
 }
 
+function GreenhouseForm({ model }: { model: IntegrationsModel }) {
+  const input = useRef<HTMLInputElement>(null);
+  const err = model.ghError.value;
+  return (
+    <form
+      class="connect"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void model.connectGreenhouse(input.current?.value ?? '');
+      }}
+    >
+      <label for="gh-harvest">Harvest API key</label>
+      <p class="muted" id="gh-harvest-hint">
+        In Greenhouse: Configure → Dev Center → API Credential Management → Create New API Key, type Harvest, with GET permission on Jobs, Job Stages, Candidates and Applications.
+      </p>
+      <input
+        id="gh-harvest"
+        ref={input}
+        type="password"
+        autoComplete="off"
+        spellcheck={false}
+        aria-describedby={err ? 'gh-harvest-hint gh-error' : 'gh-harvest-hint'}
+        aria-invalid={err ? 'true' : undefined}
+      />
+      {err && (
+        <p class="error" role="alert" id="gh-error">
+          {err}
+        </p>
+      )}
+      <button type="submit" disabled={model.ghBusy.value}>
+        {model.ghBusy.value ? 'Saving…' : 'Save'}
+      </button>
+    </form>
+  );
+}
+
+function GreenhouseSetupPanel({ s }: { s: GreenhouseSetup }) {
+  return (
+    <section class="card setup" aria-labelledby="gh-setup-title">
+      <h2 id="gh-setup-title">Greenhouse is connected: finish in Greenhouse</h2>
+      <p>
+        <strong>Copy these now.</strong> The secret key and the partner API key are shown only this once.
+      </p>
+      <h3>Web hooks</h3>
+      <p class="muted">Greenhouse → Configure → Dev Center → Web Hooks: create one web hook per event below, each with this endpoint URL and secret key.</p>
+      <dl class="facts">
+        <dt>Endpoint URL</dt>
+        <dd>
+          <code data-field="webhook_url">{s.webhook_url}</code>
+        </dd>
+        <dt>Secret key</dt>
+        <dd>
+          <code data-field="webhook_secret">{s.webhook_secret}</code>
+        </dd>
+      </dl>
+      <details>
+        <summary>The {s.events.length} events to create a web hook for</summary>
+        <ul class="events">
+          {s.events.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      </details>
+      <h3>Assessment partner</h3>
+      <p class="muted">Send this key to Greenhouse Support so Greenhouse can order your assessments.</p>
+      <dl class="facts">
+        <dt>Partner API key</dt>
+        <dd>
+          <code data-field="partner_api_key">{s.partner_api_key}</code>
+        </dd>
+        {Object.entries(s.partner_urls).map(([api, url]) => (
+          <Fragment key={api}>
+            <dt>{api} URL</dt>
+            <dd>
+              <code>{url}</code>
+            </dd>
+          </Fragment>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
 function Card({ card, model }: { card: IntegrationCard; model: IntegrationsModel }) {
   const name = SOURCE_LABEL[card.provider] ?? card.provider;
   const h = `int-${card.provider}`;
@@ -60,6 +145,7 @@ function Card({ card, model }: { card: IntegrationCard; model: IntegrationsModel
         </span>
       </div>
       {card.connections.length === 0 && <p class="muted">{name} is not connected to your account.</p>}
+      {card.connections.length === 0 && card.provider === 'greenhouse' && isAdmin.value && <GreenhouseForm model={model} />}
       {card.connections.map((c) => (
         <div class="connection" key={c.id}>
           <dl class="facts">
@@ -117,6 +203,7 @@ export function IntegrationsView({ model }: { model: IntegrationsModel }) {
       <p class="visually-hidden" role="status" aria-live="polite">
         {model.notice.value}
       </p>
+      {model.ghSetup.value && <GreenhouseSetupPanel s={model.ghSetup.value} />}
       {state === 'loading' && <p aria-busy="true">Loading integrations…</p>}
       {state === 'error' && (
         <div class="card error" role="alert">
