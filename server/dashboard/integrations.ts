@@ -4,6 +4,7 @@
 import { ApiError, notFound } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { CheckFinding } from '../connectors/types.ts';
+import { environmentSettings } from '../connectors/kombo/settings.ts';
 import type { ConnectionRow, OutboxJob } from '../store/types.ts';
 
 export type IntegrationState = 'not_connected' | 'connected' | 'needs_attention';
@@ -20,9 +21,16 @@ export interface JobSummary {
   next_attempt_at: string | null;
 }
 
+/**
+ * How a customer connects this provider from the dashboard: Kombo Connect (when the provider has set
+ * up its Kombo environment), Greenhouse's form, or — for now — by asking the provider's operator.
+ */
+export type ConnectHow = 'kombo_connect' | 'kombo_unavailable' | 'greenhouse_form' | 'operator';
+
 export interface IntegrationCard {
   provider: string;
   state: IntegrationState;
+  connect: ConnectHow;
   connections: {
     id: string;
     status: ConnectionRow['status'];
@@ -70,9 +78,16 @@ export async function listIntegrations(svc: Services, accountId: string): Promis
       })),
     );
     const state: IntegrationState = rows.length === 0 ? 'not_connected' : rows.some((r) => r.status !== 'active' || r.jobs.length > 0) ? 'needs_attention' : 'connected';
-    cards.push({ provider, state, connections: rows });
+    cards.push({ provider, state, connect: connectHow(provider), connections: rows });
   }
   return cards;
+}
+
+function connectHow(provider: string): ConnectHow {
+  if (provider === 'greenhouse') return 'greenhouse_form';
+  if (provider !== 'kombo') return 'operator';
+  const env = environmentSettings();
+  return env.api_key && env.webhook_secret ? 'kombo_connect' : 'kombo_unavailable';
 }
 
 async function ownConnection(svc: Services, accountId: string, id: string): Promise<ConnectionRow> {

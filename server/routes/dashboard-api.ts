@@ -143,6 +143,7 @@ export function dashboardApi(svc: Services) {
   const CardSchema = v.object({
     provider: v.string(),
     state: v.picklist(['not_connected', 'connected', 'needs_attention']),
+    connect: v.picklist(['kombo_connect', 'kombo_unavailable', 'greenhouse_form', 'operator']),
     connections: v.array(v.object({ id: v.string(), status: v.string(), created_at: v.string(), last_webhook_at: v.nullable(v.string()), last_write_back_at: v.nullable(v.string()), jobs: v.array(JobSchema) })),
   });
   const ChecksSchema = v.object({ ok: v.boolean(), findings: v.array(v.object({ ok: v.boolean(), check: v.string(), message: v.string(), fix: v.optional(v.string()) })) });

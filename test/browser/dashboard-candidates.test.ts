@@ -218,6 +218,9 @@ describe('the provider dashboard: Integrations', () => {
     expect(await page.locator('section.integration h2').allTextContents()).toEqual(['Kombo', 'Lever', 'StackOne', 'Recruitee', 'Greenhouse']);
     const kombo = page.locator('section[data-provider="kombo"]');
     expect(await kombo.locator('.state').textContent()).toBe('○ Not connected');
+    // No Kombo environment on this server: a sentence for the customer, never the operator's variable names.
+    expect(await kombo.locator('.notice').textContent()).toMatch(/^Connecting through Kombo is not available yet: your assessment provider has not switched it on\./);
+    expect(await page.locator('body').textContent()).not.toMatch(/KOMBO_|API key and webhook secret/);
     const card = page.locator('section[data-provider="greenhouse"]');
     // Greenhouse heard back about the completed test (the PATCH of test 2): the card shows when.
     await until(

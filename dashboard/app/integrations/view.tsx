@@ -145,7 +145,16 @@ function Card({ card, model }: { card: IntegrationCard; model: IntegrationsModel
         </span>
       </div>
       {card.connections.length === 0 && <p class="muted">{name} is not connected to your account.</p>}
-      {card.connections.length === 0 && card.provider === 'greenhouse' && isAdmin.value && <GreenhouseForm model={model} />}
+      {card.connections.length === 0 && card.connect === 'greenhouse_form' && isAdmin.value && <GreenhouseForm model={model} />}
+      {card.connections.length === 0 && card.connect === 'kombo_connect' && (
+        <p>
+          <a href="/connect">Connect your ATS through Kombo</a>
+        </p>
+      )}
+      {card.connections.length === 0 && card.connect === 'kombo_unavailable' && (
+        <p class="notice">Connecting through Kombo is not available yet: your assessment provider has not switched it on. Ask them to enable it, or to connect your ATS for you.</p>
+      )}
+      {card.connections.length === 0 && card.connect === 'operator' && <p class="notice">To connect {name}, ask your assessment provider: they set it up for your account.</p>}
       {card.connections.map((c) => (
         <div class="connection" key={c.id}>
           <dl class="facts">
