@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const outputs = ['dist/widget/.vite/manifest.json', 'dist/embed/embed.js'].map((p) => join(ROOT, p));
+const outputs = ['dist/widget/.vite/manifest.json', 'dist/embed/embed.js', 'dist/dashboard/index.html'].map((p) => join(ROOT, p));
 
 function newest(dir: string): number {
   let t = 0;
@@ -18,7 +18,7 @@ function newest(dir: string): number {
 }
 
 const built = outputs.every(existsSync) ? Math.min(...outputs.map((p) => statSync(p).mtimeMs)) : 0;
-const sources = Math.max(newest(join(ROOT, 'widget')), newest(join(ROOT, 'shared')), ...['vite.config.ts', 'vite.embed.config.ts'].map((f) => statSync(join(ROOT, f)).mtimeMs));
+const sources = Math.max(newest(join(ROOT, 'widget')), newest(join(ROOT, 'shared')), newest(join(ROOT, 'dashboard')), ...['vite.config.ts', 'vite.embed.config.ts', 'vite.dashboard.config.ts'].map((f) => statSync(join(ROOT, f)).mtimeMs));
 if (built < sources) {
   process.stderr.write(built ? 'assay: widget sources changed, rebuilding…\n' : 'assay: building the widget (first start)…\n');
   execSync('npm run build', { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
