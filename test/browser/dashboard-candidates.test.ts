@@ -243,6 +243,10 @@ describe('the provider dashboard: Integrations', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await expectAxeClean(page, 'integrations, dark');
     await page.emulateMedia({ colorScheme: 'light' });
+    // At 360 px the cards stack and nothing scrolls sideways (the troubleshooting table scrolls in its own region).
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await expectAxeClean(page, 'integrations at 360 px');
   });
 });
 
