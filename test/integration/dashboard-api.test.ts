@@ -177,4 +177,26 @@ describe('/api/dashboard', () => {
     }
     expect((await fx.svc.store.orders.get('demo', ids[3]!))!.status).toBe('pending');
   });
+
+  it('Greenhouse connect refuses a bad key with a 400 and writes nothing; a good one answers the setup once', async () => {
+    const before = (await fx.svc.store.connections.listByAccount('demo')).length;
+    const postJson = (body: unknown, cookie = demoCookie) =>
+      app.request('/api/dashboard/connections/greenhouse', { method: 'POST', headers: { cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    for (const body of [{ harvest_api_key: 'has spaces in it' }, { harvest_api_key: 'short' }, { harvest_api_key: 'k'.repeat(201) }, { harvest_api_key: 'valid-key-1234', extra: 1 }, {}]) {
+      const res = await postJson(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(await res.json()).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+    }
+    expect((await fx.svc.store.connections.listByAccount('demo')).length).toBe(before);
+    const ok = await postJson({ harvest_api_key: 'valid-key-1234' });
+    expect(ok.status).toBe(201);
+    expect(ok.headers.get('cache-control')).toBe('no-store');
+    const setup = await ok.json();
+    expect(setup.webhook_url).toBe(`${PUBLIC_URL}/webhooks/greenhouse/${setup.connection_id}`);
+    expect(setup.events).toHaveLength(21);
+    const conn = (await fx.svc.store.connections.get('demo', setup.connection_id))!;
+    expect(fx.svc.box.openJson<Record<string, string>>(conn.secrets_enc)).toEqual({ harvest_api_key: 'valid-key-1234', partner_api_key: setup.partner_api_key, webhook_secret: setup.webhook_secret });
+    // Not shown again: the cards never carry a secret.
+    expect(JSON.stringify(await (await get('/integrations')).json())).not.toContain(setup.webhook_secret);
+  });
 });
