@@ -3,6 +3,7 @@
 import { UsageError } from '../errors.ts';
 import { newId, randomToken } from '../ids.ts';
 import { PROVIDERS } from '../connectors/index.ts';
+import { forgetTokens } from '../connectors/lever/oauth.ts';
 import type { ConnectedOutput, VendorSetupSection } from '../connectors/types.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow } from '../store/types.ts';
@@ -66,4 +67,21 @@ export async function connectGreenhouse(svc: Services, accountId: string, harves
     partner_urls,
     setup,
   };
+}
+
+/**
+ * Disconnect (revoke): nothing more is processed or written for the connection, its OAuth tokens are
+ * deleted, later webhooks are acknowledged and ignored. `assay connections:revoke` calls this too.
+ */
+/** Returns the connection as it was before (null: not this account's), so a caller can tell an earlier revocation. */
+export async function revokeConnection(svc: Services, accountId: string, id: string, actor: string): Promise<ConnectionRow | null> {
+  const c = await svc.store.connections.get(accountId, id);
+  if (!c) return null;
+  if (c.status === 'revoked') return c;
+  await svc.store.transaction(async (tx) => {
+    await tx.connections.update(accountId, id, { status: 'revoked' });
+    await forgetTokens(tx, id);
+    await tx.audit.add({ account_id: accountId, actor, action: 'connection.revoked', target: id, details: { provider: c.provider } });
+  });
+  return c;
 }

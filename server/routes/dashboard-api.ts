@@ -6,7 +6,7 @@ import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import { ErrorSchema, ORDER_SOURCES, ORDER_STATUSES } from '../../shared/api.ts';
 import { cancelOrder, candidateFilters, listCandidates, resendOrder } from '../dashboard/candidates.ts';
-import { connectGreenhouse } from '../dashboard/connections.ts';
+import { connectGreenhouse, revokeConnection } from '../dashboard/connections.ts';
 import { checkConnection, listIntegrations, retryJob } from '../dashboard/integrations.ts';
 import { requireAdmin, roleOf } from '../dashboard/roles.ts';
 import { apiUser } from '../dashboard/session.ts';
@@ -170,6 +170,17 @@ export function dashboardApi(svc: Services) {
     valid('param', JobParam),
     async (c) => {
       await retryJob(svc, c.get('user').account_id, c.req.valid('param').id, actor(c));
+      return c.json({ ok: true });
+    },
+  );
+
+  api.post(
+    '/connections/:id/revoke',
+    describeRoute({ summary: 'Disconnect: revoke a connection (as `assay connections:revoke`)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Revoked', content: json(v.object({ ok: v.boolean() })) }, ...errors(401, 403, 404) } }),
+    valid('param', ConnectionParam),
+    async (c) => {
+      const revoked = await revokeConnection(svc, c.get('user').account_id, c.req.valid('param').id, actor(c));
+      if (!revoked || revoked.status === 'revoked') throw new ApiError(404, 'not_found', 'No such connection here, or it is already disconnected.');
       return c.json({ ok: true });
     },
   );

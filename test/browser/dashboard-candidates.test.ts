@@ -286,3 +286,26 @@ describe('a member', () => {
     await member.close();
   });
 });
+
+describe('Disconnect', () => {
+  test('asks first; Keep it changes nothing; confirming revokes the connection as connections:revoke does', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.url}/dashboard/integrations`);
+    const card = page.locator('section[data-provider="greenhouse"]');
+    await card.getByRole('button', { name: 'Disconnect Greenhouse' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Disconnect Greenhouse?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Keep it connected' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(query<{ status: string }>(server.dataDir, 'SELECT status FROM connections WHERE id = ?', ghConnection)[0]!.status).toBe('active');
+    await card.getByRole('button', { name: 'Disconnect Greenhouse' }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Yes, disconnect' }).click();
+    await until(() => card.locator('.state').textContent(), (t) => t === '○ Not connected', 10_000, 'the card to say Not connected');
+    expect(query<{ status: string }>(server.dataDir, 'SELECT status FROM connections WHERE id = ?', ghConnection)[0]!.status).toBe('revoked');
+    // Greenhouse can no longer order through it.
+    const refused = await gh.listTests();
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+  });
+});
+

@@ -76,4 +76,22 @@ export class IntegrationsModel {
       this.ghBusy.value = false;
     }
   }
+
+  /** The connection an admin is about to disconnect (the confirmation is open). */
+  readonly disconnecting = signal<{ id: string; provider: string } | null>(null);
+  readonly disconnectError = signal<string | null>(null);
+
+  async disconnect(): Promise<void> {
+    const d = this.disconnecting.value;
+    if (!d) return;
+    this.disconnectError.value = null;
+    try {
+      await call(this.fetchFn, 'POST', `/connections/${d.id}/revoke`);
+      this.disconnecting.value = null;
+      this.notice.value = 'Disconnected. Nothing more is read from or written to that ATS.';
+      await this.load();
+    } catch (err) {
+      this.disconnectError.value = err instanceof ApiFailure ? err.message : 'The connection could not be disconnected. Try again.';
+    }
+  }
 }
