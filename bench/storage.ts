@@ -206,6 +206,24 @@ export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
       buildInsights(await store.insights.aggregates(acc, i % 2 ? { packageId: 'work-style' } : {}, DEFAULT_SCORE_BANDS));
     });
 
+    // The dashboard's Candidates page (GET /api/dashboard/candidates): one page of 26 rows, in turn the
+    // newest, the page after a cursor, one status, and a name/e-mail search.
+    log('storage: dashboard candidates');
+    const PAGES = tiny ? 100 : 2000;
+    const pageQueries = [
+      (acc: string) => store.orders.listPage(acc, { limit: 26 }),
+      async (acc: string) => {
+        const first = await store.orders.listPage(acc, { limit: 26 });
+        const last = first[first.length - 1];
+        return store.orders.listPage(acc, { limit: 26, after: last ? { created_at: last.created_at, id: last.id } : undefined });
+      },
+      (acc: string) => store.orders.listPage(acc, { limit: 26, status: 'completed' }),
+      (acc: string) => store.orders.listPage(acc, { limit: 26, search: 'cand-1' }),
+    ];
+    const dashboard = await timeCalls(PAGES, async (i) => {
+      await pageQueries[i % pageQueries.length]!(picks[i % picks.length]!.account);
+    });
+
     const p = (xs: number[], q: number) => percentile(xs, q);
     const ms = (x: number) => `${x < 1 ? x.toFixed(3) : x.toFixed(2)} ms`;
     const rows = [
@@ -215,6 +233,7 @@ export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
       ['`outbox.claimDue(now, 10, lease)`, nothing due', idleClaim.length, ms(p(idleClaim, 50)), ms(p(idleClaim, 99)), ms(Math.max(...idleClaim)), ''],
       ['`outbox.claimDue(now, 10, lease)`, 10 due jobs leased per call', CLAIMS, ms(p(claim, 50)), ms(p(claim, 99)), ms(Math.max(...claim)), ''],
       ['`insights.aggregates` + `buildInsights` for one account (GET /api/insights; half filtered by package)', INS, ms(p(insights, 50)), ms(p(insights, 99)), ms(Math.max(...insights)), `≤ 50 ms ${p(insights, 99) <= 50 ? '✅' : '❌'}`],
+      ['`orders.listPage` one Candidates page (GET /api/dashboard/candidates: newest, after a cursor, by status, by search)', PAGES, ms(p(dashboard, 50)), ms(p(dashboard, 99)), ms(Math.max(...dashboard)), `≤ 50 ms ${p(dashboard, 99) <= 50 ? '✅' : '❌'}`],
     ];
     const figures: Figure[] = [
       {
@@ -226,6 +245,7 @@ export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
         goal: { op: '<=', value: LIST_P99_GOAL_MS, text: '≤ 1 ms' },
       },
       { key: 'storage.insights.p99', label: `Insights for one account at ${fmt(ORDERS)} orders (GET /api/insights), p99`, value: p(insights, 99), unit: 'ms', text: `p99 ${ms(p(insights, 99))} (p50 ${ms(p(insights, 50))})`, goal: { op: '<=', value: 50, text: '≤ 50 ms' } },
+      { key: 'storage.dashboard.p99', label: `One dashboard Candidates page at ${fmt(ORDERS)} orders (orders.listPage), p99`, value: p(dashboard, 99), unit: 'ms', text: `p99 ${ms(p(dashboard, 99))} (p50 ${ms(p(dashboard, 50))})`, goal: { op: '<=', value: 50, text: '≤ 50 ms' } },
       { key: 'storage.nextdue.p99', label: 'Outbox next-due query (outbox.nextDueAt), p99', value: p(nextDue, 99), unit: 'ms', text: `p99 ${ms(p(nextDue, 99))} (p50 ${ms(p(nextDue, 50))})` },
       { key: 'storage.claim.p99', label: 'Outbox claim of 10 due jobs (outbox.claimDue), p99', value: p(claim, 99), unit: 'ms', text: `p99 ${ms(p(claim, 99))} (p50 ${ms(p(claim, 50))})` },
       { key: 'storage.size', label: `Database size at ${fmt(ORDERS)} orders`, value: size, unit: 'bytes', text: `${mb(size)} (${fmt(size / ORDERS, 0)} bytes per order, all tables)` },

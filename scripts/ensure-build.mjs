@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const outputs = ['dist/widget/.vite/manifest.json', 'dist/embed/embed.js', 'dist/server/main.js'].map((p) => join(ROOT, p));
+const outputs = ['dist/widget/.vite/manifest.json', 'dist/embed/embed.js', 'dist/dashboard/index.html', 'dist/server/main.js'].map((p) => join(ROOT, p));
 
 /** @param {string} dir @returns {number} */
 function newest(dir) {
@@ -20,8 +20,8 @@ function newest(dir) {
 }
 
 const built = outputs.every(existsSync) ? Math.min(...outputs.map((p) => statSync(p).mtimeMs)) : 0;
-const configs = ['vite.config.ts', 'vite.embed.config.ts', 'scripts/build-server.ts', 'scripts/precompress.ts', 'package.json'].map((f) => join(ROOT, f)).filter(existsSync);
-const sources = Math.max(...['widget', 'shared', 'server'].map((d) => newest(join(ROOT, d))), ...configs.map((f) => statSync(f).mtimeMs));
+const configs = ['vite.config.ts', 'vite.embed.config.ts', 'vite.dashboard.config.ts', 'scripts/build-server.ts', 'scripts/precompress.ts', 'package.json'].map((f) => join(ROOT, f)).filter(existsSync);
+const sources = Math.max(...['widget', 'dashboard', 'shared', 'server'].map((d) => newest(join(ROOT, d))), ...configs.map((f) => statSync(f).mtimeMs));
 if (built < sources) {
   process.stderr.write(built ? 'assay: sources changed, rebuilding…\n' : 'assay: building the widget and the server (first start)…\n');
   execSync('npm run build', { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });

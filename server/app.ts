@@ -16,6 +16,8 @@ import { candidatePages } from './routes/candidate-pages.ts';
 import { reportPages } from './routes/report.ts';
 import { insightsPages } from './routes/insights-page.ts';
 import { connectPage } from './routes/connect-page.ts';
+import { dashboardApi } from './routes/dashboard-api.ts';
+import { dashboardPages } from './dashboard/pages.ts';
 import type { Services } from './services.ts';
 
 /** Composes the BFF; used by main.ts and by tests (`app.request(...)` needs no port). */
@@ -39,6 +41,8 @@ export function createApp(svc: Services) {
   app.route('/', reportPages(svc));
   app.route('/', insightsPages(svc));
   app.route('/', connectPage(svc)); // "Connect your ATS" (Kombo Connect, embedded)
+  app.route('/api/dashboard', dashboardApi(svc)); // the provider dashboard (dashboard/), behind the login
+  app.route('/', dashboardPages(svc));
   app.route('/webhooks', webhooks(svc));
   app.route('/partner', partner(svc));
   app.route('/', pages(svc));
@@ -50,7 +54,7 @@ export function createApp(svc: Services) {
         openapi: '3.1.0',
         info: { title: 'Assay BFF', version: '1.0.0', description: 'Widget API, candidate API, partner endpoints and webhooks of Assay.' },
         servers: [{ url: svc.config.publicUrl }],
-        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, dashboardCookie: { type: 'apiKey', in: 'cookie', name: 'assay_dash' } } },
       },
     })
       .then((doc) => completeDocument(doc as never))

@@ -40,6 +40,8 @@ export interface Config {
   loginDelayMs?: number;
   /** Connections held at once (ASSAY_MAX_CONNECTIONS); more are closed on arrival. */
   maxConnections?: number;
+  /** GREENHOUSE_HARVEST_URL: the Harvest API a Greenhouse connection made in the dashboard uses (unset: Greenhouse's own). */
+  greenhouseHarvestUrl?: string | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -141,7 +143,10 @@ export function loadConfig(env: Env = process.env): Config {
   // Demo mode mints admin contexts without a login: on by default only outside production.
   const demo = demoSetting === 'on' || (demoSetting === '' && !production);
   const demoReason = demoSetting ? `ASSAY_DEMO=${demoSetting}` : production ? 'NODE_ENV=production (set ASSAY_DEMO=on to enable)' : 'default outside production (set ASSAY_DEMO=off to disable)';
+  const harvest = env.GREENHOUSE_HARVEST_URL?.trim() || null;
+  if (harvest && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(harvest)) throw new UsageError('invalid_url', `GREENHOUSE_HARVEST_URL must be an http(s) URL, not "${harvest}".`);
   return {
+    greenhouseHarvestUrl: harvest,
     loginDelayMs: Number(loginDelay),
     trustProxy,
     production,

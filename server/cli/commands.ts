@@ -9,6 +9,7 @@ import { ALLOWED_ALGS } from '../context/verify-context.ts';
 import { formatContentErrors, loadPackageFile, type ContentError } from '../content/load-package-file.ts';
 import type { PackageContent } from '../../shared/content/schema.ts';
 import { UsageError } from '../errors.ts';
+import { isDashboardRole } from '../dashboard/roles.ts';
 import { newId } from '../ids.ts';
 import type { Command, CommandContext } from './main.ts';
 import { connectionCommands } from './connection-commands.ts';
@@ -81,9 +82,9 @@ export const commands: Record<string, Command> = {
 
   'users:create': {
     summary: 'Create a provider dashboard user (reads full reports) for an account.',
-    usage: '--account <id> --email <email> [--name <name>] [--password <pw>]',
-    details: 'Without --password a strong one is generated and printed once.',
-    options: { account: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
+    usage: '--account <id> --email <email> [--name <name>] [--password <pw>] [--role admin|member]',
+    details: 'Without --password a strong one is generated and printed once. --role (default admin): members read candidates and reports in the dashboard; admins also change things.',
+    options: { account: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' } },
     async run(ctx) {
       const accountId = str(ctx, 'account', true)!;
       const email = str(ctx, 'email', true)!.toLowerCase();
@@ -91,12 +92,14 @@ export const commands: Record<string, Command> = {
       const given = str(ctx, 'password');
       if (given !== undefined && given.length < 10) throw new UsageError('weak_password', 'Passwords must have at least 10 characters.');
       const password = given ?? randomBytes(12).toString('base64url');
+      const role = str(ctx, 'role') ?? 'admin';
+      if (!isDashboardRole(role)) throw new UsageError('invalid_role', `--role is admin or member, not "${role}".`);
       const svc = await ctx.svc();
       if (!(await svc.store.accounts.get(accountId))) throw new UsageError('unknown_account', `There is no account "${accountId}".`);
       if (await svc.store.users.getByEmail(email)) throw new UsageError('email_taken', `A user with e-mail ${email} exists already.`);
       const hash = await hashPassword(password);
-      const user = await svc.store.users.create({ id: newId('usr'), account_id: accountId, email, name: str(ctx, 'name') ?? email, password_hash: hash });
-      await svc.store.audit.add({ account_id: accountId, actor: 'cli', action: 'user.created', target: user.id, details: { email } });
+      const user = await svc.store.users.create({ id: newId('usr'), account_id: accountId, email, name: str(ctx, 'name') ?? email, password_hash: hash, role });
+      await svc.store.audit.add({ account_id: accountId, actor: 'cli', action: 'user.created', target: user.id, details: { email, role } });
       ctx.out(`Created user ${email} for ${accountId}.${given ? '' : `\nPassword (shown once): ${password}`}`, { user_id: user.id, account_id: accountId, email, password: given ? undefined : password });
     },
   },

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.ts';
-import { newId } from '../ids.ts';
+import { addConnection } from '../dashboard/connections.ts';
 import { PROVIDERS } from '../connectors/index.ts';
 import type { Command, CommandContext } from './main.ts';
 import type { Services } from '../services.ts';
@@ -53,24 +53,9 @@ export const connectionCommands: Record<string, Command> = {
       if (!provider) throw new UsageError('missing_option', `--provider is required (${PROVIDERS.join(', ')}).`);
       const settings = parseSettings(ctx);
       const svc = await ctx.svc();
-      const connector = svc.connectors[provider];
-      if (!connector) throw new UsageError('unknown_provider', `"${provider}" is not a provider this build knows (${Object.keys(svc.connectors).join(', ') || 'none yet'}).`);
-      if (!(await svc.store.accounts.get(accountId))) throw new UsageError('unknown_account', `There is no account "${accountId}".`);
-      const known = new Set([...connector.settings.secret, ...connector.settings.public]);
-      for (const k of Object.keys(settings)) if (!known.has(k)) throw new UsageError('unknown_setting', `"${k}" is not a ${provider} setting; use ${[...known].join(', ')}.`);
-      for (const k of connector.settings.required) if (!settings[k]) throw new UsageError('missing_setting', `${provider} needs --set ${k}=….`);
-      const problems = connector.validateSettings?.(settings) ?? [];
-      if (problems.length) throw new UsageError('invalid_setting', problems.join(' '));
-      const secrets = Object.fromEntries(Object.entries(settings).filter(([k]) => connector.settings.secret.includes(k)));
-      const config = Object.fromEntries(Object.entries(settings).filter(([k]) => !connector.settings.secret.includes(k)));
-      const conn = await svc.store.transaction(async (tx) => {
-        const c = await tx.connections.create({ id: newId('con'), account_id: accountId, provider, status: 'active', config, secrets_enc: svc.box.sealJson(secrets) });
-        await tx.audit.add({ account_id: accountId, actor: 'cli', action: 'connection.added', target: c.id, details: { provider } });
-        return c;
-      });
-      const after = connector.onConnected ? await connector.onConnected(svc, conn) : undefined;
-      // onConnected may have changed the connection (e.g. pending until OAuth consent) and may add output.
-      const d = { ...describeConnection(svc, (await svc.store.connections.getById(conn.id)) ?? conn), ...(after?.output ?? {}) };
+      // The same function the dashboard's connect forms call (server/dashboard/connections.ts).
+      const { connection: conn, after } = await addConnection(svc, { accountId, provider, settings, actor: 'cli' });
+      const d = { ...describeConnection(svc, conn), ...(after?.output ?? {}) };
       ctx.out(`Connected ${accountId} to ${provider}: ${conn.id}\nWebhook URL: ${d.webhook_url}${after?.message ? `\n${after.message}` : ''}`, d);
     },
   },

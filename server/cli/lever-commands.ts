@@ -1,5 +1,6 @@
 // Lever commands (OAuth, posting ↔ package mapping, settings) and connections:revoke for every provider.
-import { forgetTokens, startAuthorization } from '../connectors/lever/oauth.ts';
+import { startAuthorization } from '../connectors/lever/oauth.ts';
+import { revokeConnection } from '../dashboard/connections.ts';
 import { listPostings, mapPosting } from '../connectors/lever/postings.ts';
 import { PROVIDER } from '../connectors/lever/settings.ts';
 import { ApiError, UsageError } from '../errors.ts';
@@ -42,11 +43,8 @@ export const leverCommands: Record<string, Command> = {
     async run(ctx) {
       const svc = await ctx.svc();
       const c = await loadConnection(ctx, svc);
-      await svc.store.transaction(async (tx) => {
-        await tx.connections.update(c.account_id, c.id, { status: 'revoked' });
-        await forgetTokens(tx, c.id);
-        await tx.audit.add({ account_id: c.account_id, actor: 'cli', action: 'connection.revoked', target: c.id, details: { provider: c.provider } });
-      });
+      // The same function as the dashboard's Disconnect (server/dashboard/connections.ts).
+      await revokeConnection(svc, c.account_id, c.id, 'cli');
       // UNCONFIRMED: Lever (Auth0) may offer token revocation at {auth_url}/oauth/revoke; we only forget our copy.
       ctx.out(`Revoked ${c.id} (${c.provider}). Its tokens are deleted; webhooks for it are acknowledged and ignored.`, { connection_id: c.id, provider: c.provider, status: 'revoked' });
     },

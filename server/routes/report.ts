@@ -94,8 +94,8 @@ export function formatDuration(ms: number): string {
 }
 
 /** The logged-in provider user behind the session cookie (and the hash of its value), or null. */
-export async function sessionUser(svc: Services, c: Context): Promise<{ user: UserRow; idHash: string } | null> {
-  const raw = getCookie(c, sessionCookieName(svc.config.publicUrl.startsWith('https:')));
+export async function sessionUser(svc: Services, c: Context, cookie = sessionCookieName(svc.config.publicUrl.startsWith('https:'))): Promise<{ user: UserRow; idHash: string } | null> {
+  const raw = getCookie(c, cookie);
   if (!raw || !/^[A-Za-z0-9_-]{20,100}$/.test(raw)) return null;
   const idHash = sha256Hex(raw);
   const session = await svc.store.users.getSession(idHash, Date.now());
@@ -107,7 +107,7 @@ export async function sessionUser(svc: Services, c: Context): Promise<{ user: Us
 /** The dashboard's top bar: who is logged in, a link to Insights (with a way back to `back`), Log out. */
 export function dashboardHeader(user: UserRow, o: { insights?: boolean; back?: string } = {}): string {
   const link = o.insights ? `<a href="/insights" aria-current="page">Insights</a>` : `<a href="/insights${o.back ? `?back=${encodeURIComponent(o.back)}` : ''}">Insights</a>`;
-  return `<header class="top"><span><strong>Assay</strong> · ${esc(user.name || user.email)}</span><nav aria-label="Dashboard">${link} · <a href="/connect">Connect your ATS</a></nav><form method="post" action="/logout"><button type="submit" class="link-button">Log out</button></form></header>\n`;
+  return `<header class="top"><span><strong>Assay</strong> · ${esc(user.name || user.email)}</span><nav aria-label="Dashboard"><a href="/dashboard/candidates">Candidates</a> · <a href="/dashboard/integrations">Integrations</a> · ${link} · <a href="/connect">Connect your ATS</a></nav><form method="post" action="/logout"><button type="submit" class="link-button">Log out</button></form></header>\n`;
 }
 
 const bar = (score: number) => `<span class="meter" aria-hidden="true"><span class="w${Math.min(100, Math.max(0, Math.round(score / 5) * 5))}"></span></span>`;

@@ -112,6 +112,30 @@ export interface OrderView extends OrderRow {
   result: ResultRow | null;
 }
 
+/** One page of the provider dashboard's Candidates list: filters, and the keyset of the previous page's last row. */
+export interface OrderPageQuery {
+  status?: OrderStatus;
+  source?: string;
+  packageId?: string;
+  jobId?: string;
+  /** ISO instants bounding orders.created_at, [from, to). */
+  from?: string;
+  to?: string;
+  /** Part of the candidate's name or e-mail address (case-insensitive). */
+  search?: string;
+  after?: { created_at: string; id: string };
+  limit: number;
+}
+/** An order as the dashboard lists it: with the candidate and the score, no answers or result details. */
+export interface OrderListItem extends Omit<OrderRow, 'meta' | 'invite_token_hash'> {
+  package_name: string;
+  score: number | null;
+  candidate_email: string | null;
+  candidate_first_name: string | null;
+  candidate_last_name: string | null;
+  candidate_erased_at: string | null;
+}
+
 export interface ResultRow {
   order_id: string;
   account_id: string;
@@ -166,8 +190,11 @@ export interface UserRow {
   email: string;
   name: string;
   password_hash: string;
+  /** Dashboard role (migration 151): admins change things, members read candidates and reports. Absent = admin. */
+  role?: DashboardRole;
   created_at: string;
 }
+export type DashboardRole = 'admin' | 'member';
 
 export interface WebSessionRow {
   id_hash: string;
@@ -253,6 +280,10 @@ export interface OrdersRepo {
   update(accountId: string, id: string, patch: Partial<Omit<OrderRow, 'id' | 'account_id' | 'created_at'>>): Promise<void>;
   /** Orders past their invitation expiry or test deadline, still open. */
   listLapsed(nowIso: string, limit: number): Promise<OrderRow[]>;
+  /** The dashboard's Candidates list: newest first, keyset-paginated on (created_at, id). */
+  listPage(accountId: string, q: OrderPageQuery): Promise<OrderListItem[]>;
+  /** The jobs the account's orders name, for the Candidates filter. */
+  listJobs(accountId: string): Promise<{ job_id: string; job_name: string | null }[]>;
 }
 
 export interface ResultsRepo {
@@ -289,6 +320,8 @@ export interface InboxRepo {
   /** Records a delivery once per (provider, connection, delivery id). */
   record(r: { provider: string; connection_id: string; delivery_id: string }): Promise<{ row: InboxRow; duplicate: boolean }>;
   finish(id: string, status: InboxRow['status'], result: Json | null): Promise<void>;
+  /** When the connection's latest delivery arrived (the dashboard's "last webhook"), or null. */
+  lastReceived(provider: string, connectionId: string): Promise<string | null>;
 }
 
 export interface UsersRepo {

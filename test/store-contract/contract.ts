@@ -836,6 +836,47 @@ export function storeContract(factory: StoreFactory): void {
         expect(await store.outbox.list({ kind: 'email.invitation' })).toHaveLength(1);
       });
     });
+
+    describe('dashboard (Candidates page, last webhook)', () => {
+      it('pages an account\'s orders newest first by keyset, filters them, searches name and e-mail literally, lists their jobs', async () => {
+        const w = await world('dash1');
+        const other = await world('dash2');
+        const grace = await store.candidates.upsert({ account_id: w.account.id, source: 'ats', external_id: 'cand-2', email: 'grace_h@example.com', first_name: 'Grace', last_name: 'Hopper', locale: null });
+        const ids: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          const o = newOrder(w, i === 4 ? { candidate_id: grace.id, source: 'kombo', status: 'completed', job_id: 'job-2', job_name: 'Analyst' } : {});
+          ids.push((await store.orders.insertOnce(o)).order.id);
+          await new Promise((r) => setTimeout(r, 2));
+        }
+        await store.results.insert({ order_id: ids[4]!, account_id: w.account.id, score: 81, max_score: 100, details: {}, completed_at: iso(Date.now()) });
+        await store.orders.insertOnce(newOrder(other));
+        const first = await store.orders.listPage(w.account.id, { limit: 2 });
+        expect(first.map((o) => o.id)).toEqual([ids[4], ids[3]]);
+        expect(first[0]).toMatchObject({ package_name: 'Alpha', score: 81, candidate_first_name: 'Grace', candidate_email: 'grace_h@example.com', candidate_erased_at: null });
+        expect(first[0]).not.toHaveProperty('invite_token_hash');
+        const second = await store.orders.listPage(w.account.id, { limit: 2, after: { created_at: first[1]!.created_at, id: first[1]!.id } });
+        expect(second.map((o) => o.id)).toEqual([ids[2], ids[1]]);
+        expect((await store.orders.listPage(w.account.id, { limit: 10, status: 'completed' })).map((o) => o.id)).toEqual([ids[4]]);
+        expect((await store.orders.listPage(w.account.id, { limit: 10, source: 'kombo', jobId: 'job-2', packageId: 'pkg-a' })).map((o) => o.id)).toEqual([ids[4]]);
+        expect((await store.orders.listPage(w.account.id, { limit: 10, search: 'grace HOP' })).map((o) => o.id)).toEqual([ids[4]]);
+        expect((await store.orders.listPage(w.account.id, { limit: 10, search: 'h@example' })).map((o) => o.id)).toEqual([ids[4]]);
+        expect(await store.orders.listPage(w.account.id, { limit: 10, search: 'e_h%' })).toEqual([]);
+        expect(await store.orders.listPage(w.account.id, { limit: 10, from: iso(Date.now() + 60_000) })).toEqual([]);
+        expect((await store.orders.listPage(w.account.id, { limit: 10, to: iso(Date.now() + 60_000) })).length).toBe(5);
+        expect(await store.orders.listJobs(w.account.id)).toEqual([
+          { job_id: 'job-2', job_name: 'Analyst' },
+          { job_id: 'job-1', job_name: 'Engineer' },
+        ]);
+      });
+
+      it('tells when a connection\'s latest delivery arrived', async () => {
+        const w = await world('dash3');
+        expect(await store.inbox.lastReceived('kombo', w.connection.id)).toBeNull();
+        const { row } = await store.inbox.record({ provider: 'kombo', connection_id: w.connection.id, delivery_id: 'd-1' });
+        expect(await store.inbox.lastReceived('kombo', w.connection.id)).toBe(row.received_at);
+        expect(await store.inbox.lastReceived('lever', w.connection.id)).toBeNull();
+      });
+    });
   });
 
   afterAll(() => {

@@ -274,4 +274,23 @@ $fn$;
 CREATE TRIGGER packages_version AFTER INSERT OR UPDATE OR DELETE ON packages FOR EACH ROW EXECUTE FUNCTION bump_package_version();
 `,
   },
+  {
+    // The provider dashboard's Candidates list: newest first per account, keyset on (created_at, id),
+    // optionally narrowed to one status or one source (bench/storage.ts times one page at 1M orders).
+    version: 150,
+    name: 'dashboard candidates indexes',
+    sql: `
+CREATE INDEX orders_account_recent ON orders(account_id, created_at, id COLLATE "C");
+CREATE INDEX orders_account_status_recent ON orders(account_id, status, created_at, id COLLATE "C");
+CREATE INDEX orders_account_source_recent ON orders(account_id, source, created_at, id COLLATE "C");
+`,
+  },
+  {
+    // Dashboard roles: admins change integrations, jobs, users and settings; members read candidates and reports.
+    version: 151,
+    name: 'dashboard user roles',
+    sql: `
+ALTER TABLE users ADD COLUMN role text NOT NULL DEFAULT 'admin' CHECK (role IN ('admin','member'));
+`,
+  },
 ];

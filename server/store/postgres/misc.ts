@@ -4,6 +4,10 @@ import type { AnswerRow, AttemptsRepo, AuditRepo, AuditRow, IdempotencyRepo, Inb
 
 export function inboxRepo(q: Queryable): InboxRepo {
   return {
+    async lastReceived(provider, connectionId) {
+      const r = await q.query<{ at: string | null }>('SELECT MAX(received_at) AS at FROM inbox WHERE provider = $1 AND connection_id = $2', [provider, connectionId]);
+      return r.rows[0]?.at ?? null;
+    },
     async record(r) {
       // The unique key de-duplicates deliveries across instances: a concurrent twin waits, then finds the row.
       const ins = await q.query<InboxRow>(
@@ -24,8 +28,8 @@ export function inboxRepo(q: Queryable): InboxRepo {
 export function usersRepo(q: Queryable): UsersRepo {
   return {
     async create(u) {
-      return (await q.query<UserRow>('INSERT INTO users (id, account_id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *', [
-        u.id, u.account_id, u.email, u.name, u.password_hash, nowIso(),
+      return (await q.query<UserRow>('INSERT INTO users (id, account_id, email, name, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *', [
+        u.id, u.account_id, u.email, u.name, u.password_hash, u.role ?? 'admin', nowIso(),
       ])).rows[0]!;
     },
     async getByEmail(email) {

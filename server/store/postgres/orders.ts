@@ -1,5 +1,6 @@
 import { js, keyLock, nowIso, type Queryable } from './db.ts';
-import type { Json, OrderRow, OrderView, OrdersRepo, ResultRow, ResultsRepo } from '../types.ts';
+import type { Json, OrderListItem, OrderRow, OrderView, OrdersRepo, ResultRow, ResultsRepo } from '../types.ts';
+import { containsPattern } from '../search-pattern.ts';
 
 type ViewRaw = OrderRow & { package_name: string | null; r_score: number | null; r_max_score: number | null; r_details: Json | null; r_completed_at: string | null };
 const toView = (r: ViewRaw): OrderView => {
@@ -40,6 +41,7 @@ export function ordersRepo(q: Queryable, inUnitOfWork = false): OrdersRepo {
     return one(`SELECT * FROM orders WHERE account_id = $1 AND source = $2 AND source_order_id = $3${lock}`, [accountId, source, sourceOrderId]);
   };
   return {
+    ...orderPages(q),
     async insertOnce(o) {
       const now = nowIso();
       const row: Record<string, unknown> = { extra_time_percent: 0, ...o, meta: js(o.meta), created_at: now, updated_at: now };
@@ -105,6 +107,48 @@ export function resultsRepo(q: Queryable): ResultsRepo {
     },
     async get(accountId, orderId) {
       return (await q.query<ResultRow>('SELECT * FROM results WHERE account_id = $1 AND order_id = $2', [accountId, orderId])).rows[0] ?? null;
+    },
+  };
+}
+
+const LIST_COLS = `o.id, o.account_id, o.source, o.source_order_id, o.connection_id, o.package_id, o.package_version, o.candidate_id, o.application_id, o.job_id, o.job_name,
+  o.status, o.reason, o.invited_at, o.expires_at, o.started_at, o.deadline_at, o.completed_at, o.created_by, o.outcome, o.outcome_at, o.created_at, o.updated_at,
+  COALESCE(p.name, o.package_id) AS package_name, r.score AS score, c.email AS candidate_email, c.first_name AS candidate_first_name,
+  c.last_name AS candidate_last_name, c.erased_at AS candidate_erased_at`;
+
+/** The dashboard's Candidates page, as the SQLite store answers it (ILIKE for its case-insensitive LIKE). */
+export function orderPages(q: Queryable): Pick<OrdersRepo, 'listPage' | 'listJobs'> {
+  return {
+    async listPage(accountId, f) {
+      const vals: unknown[] = [accountId];
+      const arg = (v: unknown) => (vals.push(v), `$${vals.length}`);
+      const where = ['o.account_id = $1'];
+      if (f.status) where.push(`o.status = ${arg(f.status)}`);
+      if (f.source) where.push(`o.source = ${arg(f.source)}`);
+      if (f.packageId) where.push(`o.package_id = ${arg(f.packageId)}`);
+      if (f.jobId) where.push(`o.job_id = ${arg(f.jobId)}`);
+      if (f.from) where.push(`o.created_at >= ${arg(f.from)}`);
+      if (f.to) where.push(`o.created_at < ${arg(f.to)}`);
+      if (f.search) {
+        const s = arg(containsPattern(f.search));
+        where.push(`c.erased_at IS NULL AND (c.email ILIKE ${s} OR (COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')) ILIKE ${s})`);
+      }
+      if (f.after) {
+        const at = arg(f.after.created_at);
+        where.push(`(o.created_at < ${at} OR (o.created_at = ${at} AND o.id COLLATE "C" < ${arg(f.after.id)}))`);
+      }
+      const sql = `SELECT ${LIST_COLS} FROM orders o JOIN candidates c ON c.account_id = o.account_id AND c.id = o.candidate_id
+        LEFT JOIN packages p ON p.account_id = o.account_id AND p.id = o.package_id LEFT JOIN results r ON r.order_id = o.id
+        WHERE ${where.join(' AND ')} ORDER BY o.created_at DESC, o.id COLLATE "C" DESC LIMIT ${arg(f.limit)}`;
+      return (await q.query<OrderListItem>(sql, vals)).rows;
+    },
+    async listJobs(accountId) {
+      return (
+        await q.query<{ job_id: string; job_name: string | null }>(
+          'SELECT job_id, MAX(job_name) AS job_name FROM orders WHERE account_id = $1 AND job_id IS NOT NULL GROUP BY job_id ORDER BY 2, 1 LIMIT 500',
+          [accountId],
+        )
+      ).rows;
     },
   };
 }

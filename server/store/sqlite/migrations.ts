@@ -272,4 +272,23 @@ CREATE TRIGGER packages_version_del AFTER DELETE ON packages BEGIN
 END;
 `,
   },
+  {
+    // The provider dashboard's Candidates list: newest first per account, keyset on (created_at, id),
+    // optionally narrowed to one status or one source (bench/storage.ts times one page at 1M orders).
+    version: 150,
+    name: 'dashboard candidates indexes',
+    sql: `
+CREATE INDEX orders_account_recent ON orders(account_id, created_at, id);
+CREATE INDEX orders_account_status_recent ON orders(account_id, status, created_at, id);
+CREATE INDEX orders_account_source_recent ON orders(account_id, source, created_at, id);
+`,
+  },
+  {
+    // Dashboard roles: admins change integrations, jobs, users and settings; members read candidates and reports.
+    version: 151,
+    name: 'dashboard user roles',
+    sql: `
+ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'admin' CHECK (role IN ('admin','member'));
+`,
+  },
 ];

@@ -8,7 +8,11 @@ export function inboxRepo(db: DB): InboxRepo {
     ON CONFLICT (provider, connection_id, delivery_id) DO NOTHING`);
   const get = db.prepare('SELECT * FROM inbox WHERE provider = ? AND connection_id = ? AND delivery_id = ?');
   const finish = db.prepare('UPDATE inbox SET status = ?, result = ? WHERE id = ?');
+  const last = db.prepare('SELECT MAX(received_at) FROM inbox WHERE provider = ? AND connection_id = ?').pluck();
   return {
+    async lastReceived(provider, connectionId) {
+      return (last.get(provider, connectionId) as string | null) ?? null;
+    },
     async record(r) {
       const info = ins.run(newId('evt'), r.provider, r.connection_id, r.delivery_id, nowIso());
       const row = get.get(r.provider, r.connection_id, r.delivery_id) as InboxRow & { result: string | null };
@@ -21,7 +25,7 @@ export function inboxRepo(db: DB): InboxRepo {
 }
 
 export function usersRepo(db: DB): UsersRepo {
-  const ins = db.prepare('INSERT INTO users (id, account_id, email, name, password_hash, created_at) VALUES (@id, @account_id, @email, @name, @password_hash, @created_at)');
+  const ins = db.prepare('INSERT INTO users (id, account_id, email, name, password_hash, role, created_at) VALUES (@id, @account_id, @email, @name, @password_hash, @role, @created_at)');
   const byEmail = db.prepare('SELECT * FROM users WHERE email = ?');
   const byId = db.prepare('SELECT * FROM users WHERE id = ?');
   const insSession = db.prepare('INSERT INTO web_sessions (id_hash, user_id, expires_at) VALUES (?, ?, ?)');
@@ -29,7 +33,7 @@ export function usersRepo(db: DB): UsersRepo {
   const delSession = db.prepare('DELETE FROM web_sessions WHERE id_hash = ?');
   return {
     async create(u) {
-      const row = { ...u, created_at: nowIso() };
+      const row = { ...u, role: u.role ?? 'admin', created_at: nowIso() };
       ins.run(row);
       return row;
     },

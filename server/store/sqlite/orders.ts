@@ -1,6 +1,8 @@
 import type { DB } from './db.ts';
 import { json, nowIso } from './db.ts';
-import type { Json, OrderRow, OrderView, OrdersRepo, ResultRow, ResultsRepo } from '../types.ts';
+import type Database from 'better-sqlite3';
+import { containsPattern } from '../search-pattern.ts';
+import type { Json, OrderListItem, OrderRow, OrderView, OrdersRepo, ResultRow, ResultsRepo } from '../types.ts';
 
 type Raw = Omit<OrderRow, 'meta'> & { meta: string };
 const toRow = (r: Raw | undefined): OrderRow | null => (r ? { ...r, meta: json<Json>(r.meta) } : null);
@@ -34,6 +36,7 @@ export function ordersRepo(db: DB): OrdersRepo {
   const lapsed = db.prepare(`SELECT * FROM orders WHERE status IN ('pending','in_progress')
     AND ((status = 'pending' AND expires_at < @now) OR (status = 'in_progress' AND deadline_at < @now)) LIMIT @limit`);
   return {
+    ...orderPages(db),
     async insertOnce(o) {
       const now = nowIso();
       const info = ins.run({ extra_time_percent: 0, ...o, meta: JSON.stringify(o.meta), created_at: now, updated_at: now });
@@ -87,6 +90,45 @@ export function resultsRepo(db: DB): ResultsRepo {
     async get(accountId, orderId) {
       const r = get.get(accountId, orderId) as (Omit<ResultRow, 'details'> & { details: string }) | undefined;
       return r ? { ...r, details: json(r.details) } : null;
+    },
+  };
+}
+
+type ListRaw = Omit<OrderListItem, never>;
+const LIST_COLS = `o.id, o.account_id, o.source, o.source_order_id, o.connection_id, o.package_id, o.package_version, o.candidate_id, o.application_id, o.job_id, o.job_name,
+  o.status, o.reason, o.invited_at, o.expires_at, o.started_at, o.deadline_at, o.completed_at, o.created_by, o.outcome, o.outcome_at, o.created_at, o.updated_at,
+  COALESCE(p.name, o.package_id) AS package_name, r.score AS score, c.email AS candidate_email, c.first_name AS candidate_first_name,
+  c.last_name AS candidate_last_name, c.erased_at AS candidate_erased_at`;
+
+
+/** The dashboard's Candidates page: one statement per distinct filter shape, cached. */
+export function orderPages(db: DB): Pick<OrdersRepo, 'listPage' | 'listJobs'> {
+  const cache = new Map<string, Database.Statement>();
+  const jobs = db.prepare(`SELECT job_id, MAX(job_name) AS job_name FROM orders WHERE account_id = ? AND job_id IS NOT NULL GROUP BY job_id ORDER BY 2, 1 LIMIT 500`);
+  return {
+    async listPage(accountId, q) {
+      const where = ['o.account_id = @account'];
+      const p: Record<string, unknown> = { account: accountId, limit: q.limit };
+      if (q.status) (where.push('o.status = @status'), (p.status = q.status));
+      if (q.source) (where.push('o.source = @source'), (p.source = q.source));
+      if (q.packageId) (where.push('o.package_id = @package'), (p.package = q.packageId));
+      if (q.jobId) (where.push('o.job_id = @job'), (p.job = q.jobId));
+      if (q.from) (where.push('o.created_at >= @from'), (p.from = q.from));
+      if (q.to) (where.push('o.created_at < @to'), (p.to = q.to));
+      if (q.search) {
+        where.push(`c.erased_at IS NULL AND (c.email LIKE @search ESCAPE '\\' OR (COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')) LIKE @search ESCAPE '\\')`);
+        p.search = containsPattern(q.search);
+      }
+      if (q.after) (where.push('(o.created_at < @after_at OR (o.created_at = @after_at AND o.id < @after_id))'), (p.after_at = q.after.created_at), (p.after_id = q.after.id));
+      const sql = `SELECT ${LIST_COLS} FROM orders o JOIN candidates c ON c.account_id = o.account_id AND c.id = o.candidate_id
+        LEFT JOIN packages p ON p.account_id = o.account_id AND p.id = o.package_id LEFT JOIN results r ON r.order_id = o.id
+        WHERE ${where.join(' AND ')} ORDER BY o.created_at DESC, o.id DESC LIMIT @limit`;
+      let stmt = cache.get(sql);
+      if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+      return stmt.all(p) as ListRaw[];
+    },
+    async listJobs(accountId) {
+      return jobs.all(accountId) as { job_id: string; job_name: string | null }[];
     },
   };
 }

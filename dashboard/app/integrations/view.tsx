@@ -1,0 +1,281 @@
+// The Integrations page: a card per provider, its state in words and shape (never colour alone), and a
+// readable troubleshooting list from the connection's checks.
+import { SOURCE_LABEL, when } from '../format.ts';
+import { isAdmin } from '../me.ts';
+import { Fragment } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import type { GreenhouseSetup, IntegrationCard, IntegrationsModel } from './model.ts';
+
+const STATE_LABEL = { not_connected: 'Not connected', connected: 'Connected', needs_attention: 'Needs attention' } as const;
+const STATE_MARK = { not_connected: '○', connected: '●', needs_attention: '▲' } as const;
+
+function Checks({ model, id }: { model: IntegrationsModel; id: string }) {
+  const c = model.checks.value[id];
+  if (!c) return null;
+  if (c === 'running') return <p aria-busy="true">Running the checks…</p>;
+  if ('error' in c)
+    return (
+      <p class="error" role="alert">
+        {c.error}
+      </p>
+    );
+  if (c.findings.length === 0) return <p>There are no checks for this integration.</p>;
+  return (
+    <div class="table-wrap" role="region" aria-label={`Troubleshooting ${id}`} tabIndex={0}>
+      <table class="checks">
+        <caption>Troubleshooting</caption>
+        <thead>
+          <tr>
+            <th scope="col">Check</th>
+            <th scope="col">Result</th>
+            <th scope="col">What to do</th>
+          </tr>
+        </thead>
+        <tbody>
+          {c.findings.map((f) => (
+            <tr key={f.check} class={f.ok ? 'ok' : 'fail'}>
+              <th scope="row">{f.check}</th>
+              <td>
+                <span class="mark" aria-hidden="true">
+                  {f.ok ? '✓' : '✗'}
+                </span>{' '}
+                <strong>{f.ok ? 'OK' : 'Problem'}</strong>: {f.message}
+              </td>
+              <td>{f.ok ? '—' : (f.fix ?? '—')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function GreenhouseForm({ model }: { model: IntegrationsModel }) {
+  const input = useRef<HTMLInputElement>(null);
+  const err = model.ghError.value;
+  return (
+    <form
+      class="connect"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void model.connectGreenhouse(input.current?.value ?? '');
+      }}
+    >
+      <label for="gh-harvest">Harvest API key</label>
+      <p class="muted" id="gh-harvest-hint">
+        In Greenhouse: Configure → Dev Center → API Credential Management → Create New API Key, type Harvest, with GET permission on Jobs, Job Stages, Candidates and Applications.
+      </p>
+      <input
+        id="gh-harvest"
+        ref={input}
+        type="password"
+        autoComplete="off"
+        spellcheck={false}
+        aria-describedby={err ? 'gh-harvest-hint gh-error' : 'gh-harvest-hint'}
+        aria-invalid={err ? 'true' : undefined}
+      />
+      {err && (
+        <p class="error" role="alert" id="gh-error">
+          {err}
+        </p>
+      )}
+      <button type="submit" disabled={model.ghBusy.value}>
+        {model.ghBusy.value ? 'Saving…' : 'Save'}
+      </button>
+    </form>
+  );
+}
+
+function GreenhouseSetupPanel({ s }: { s: GreenhouseSetup }) {
+  return (
+    <section class="card setup" aria-labelledby="gh-setup-title">
+      <h2 id="gh-setup-title">Greenhouse is connected: finish in Greenhouse</h2>
+      <p>
+        <strong>Copy these now.</strong> The secret key and the partner API key are shown only this once.
+      </p>
+      <h3>Web hooks</h3>
+      <p class="muted">Greenhouse → Configure → Dev Center → Web Hooks: create one web hook per event below, each with this endpoint URL and secret key.</p>
+      <dl class="facts">
+        <dt>Endpoint URL</dt>
+        <dd>
+          <code data-field="webhook_url">{s.webhook_url}</code>
+        </dd>
+        <dt>Secret key</dt>
+        <dd>
+          <code data-field="webhook_secret">{s.webhook_secret}</code>
+        </dd>
+      </dl>
+      <details>
+        <summary>The {s.events.length} events to create a web hook for</summary>
+        <ul class="events">
+          {s.events.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      </details>
+      <h3>Assessment partner</h3>
+      <p class="muted">Send this key to Greenhouse Support so Greenhouse can order your assessments.</p>
+      <dl class="facts">
+        <dt>Partner API key</dt>
+        <dd>
+          <code data-field="partner_api_key">{s.partner_api_key}</code>
+        </dd>
+        {Object.entries(s.partner_urls).map(([api, url]) => (
+          <Fragment key={api}>
+            <dt>{api} URL</dt>
+            <dd>
+              <code>{url}</code>
+            </dd>
+          </Fragment>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function DisconnectDialog({ model }: { model: IntegrationsModel }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const d = model.disconnecting.value;
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    if (d && !el.open) el.showModal();
+    if (!d && el.open) el.close();
+  }, [d]);
+  const name = d ? (SOURCE_LABEL[d.provider] ?? d.provider) : '';
+  return (
+    <dialog ref={ref} aria-labelledby="disconnect-title" aria-describedby="disconnect-text" onClose={() => (model.disconnecting.value = null)}>
+      {d && (
+        <form
+          method="dialog"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void model.disconnect();
+          }}
+        >
+          <h2 id="disconnect-title">Disconnect {name}?</h2>
+          <p id="disconnect-text">Orders from {name} stop arriving and no more results are written back to it. Assessments already sent stay as they are.</p>
+          {model.disconnectError.value && (
+            <p class="error" role="alert">
+              {model.disconnectError.value}
+            </p>
+          )}
+          <div class="actions">
+            <button type="submit" class="danger">
+              Yes, disconnect
+            </button>
+            <button type="button" class="secondary" onClick={() => (model.disconnecting.value = null)}>
+              Keep it connected
+            </button>
+          </div>
+        </form>
+      )}
+    </dialog>
+  );
+}
+
+function Card({ card, model }: { card: IntegrationCard; model: IntegrationsModel }) {
+  const name = SOURCE_LABEL[card.provider] ?? card.provider;
+  const h = `int-${card.provider}`;
+  return (
+    <section class="card integration" aria-labelledby={h} data-provider={card.provider}>
+      <div class="card-head">
+        <h2 id={h}>{name}</h2>
+        <span class={`state state-${card.state}`}>
+          <span aria-hidden="true">{STATE_MARK[card.state]}</span> {STATE_LABEL[card.state]}
+        </span>
+      </div>
+      {card.connections.length === 0 && <p class="muted">{name} is not connected to your account.</p>}
+      {card.connections.length === 0 && card.connect === 'greenhouse_form' && isAdmin.value && <GreenhouseForm model={model} />}
+      {card.connections.length === 0 && card.connect === 'kombo_connect' && (
+        <p>
+          <a href="/connect">Connect your ATS through Kombo</a>
+        </p>
+      )}
+      {card.connections.length === 0 && card.connect === 'kombo_unavailable' && (
+        <p class="notice">Connecting through Kombo is not available yet: your assessment provider has not switched it on. Ask them to enable it, or to connect your ATS for you.</p>
+      )}
+      {card.connections.length === 0 && card.connect === 'operator' && <p class="notice">To connect {name}, ask your assessment provider: they set it up for your account.</p>}
+      {card.connections.map((c) => (
+        <div class="connection" key={c.id}>
+          <dl class="facts">
+            <dt>Connection</dt>
+            <dd>
+              <code>{c.id}</code> {c.status === 'pending' ? '(waiting for consent)' : ''}
+            </dd>
+            <dt>Last webhook</dt>
+            <dd>{c.last_webhook_at ? when(c.last_webhook_at) : 'None received yet'}</dd>
+            <dt>Last write-back</dt>
+            <dd>{c.last_write_back_at ? when(c.last_write_back_at) : 'None yet'}</dd>
+          </dl>
+          {c.jobs.length > 0 && (
+            <>
+              <h3>Deliveries with problems</h3>
+              <ul class="jobs">
+                {c.jobs.map((j) => (
+                  <li key={j.id}>
+                    <strong>{j.status === 'dead' ? 'Gave up' : 'Failing'}</strong>: {j.kind} after {j.attempts} {j.attempts === 1 ? 'attempt' : 'attempts'}
+                    {j.last_error && <span class="muted"> — {j.last_error}</span>}
+                    {j.status === 'dead' ? (
+                      isAdmin.value && (
+                      <button type="button" class="small" disabled={model.retrying.value === j.id} onClick={() => void model.retry(j.id)} aria-label={`Retry ${j.kind} ${j.id}`}>
+                        Retry
+                      </button>
+                      )
+                    ) : (
+                      <span class="muted"> Next attempt {when(j.next_attempt_at)}.</span>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {isAdmin.value && (
+            <div class="actions">
+              <button type="button" class="secondary small" onClick={() => void model.check(c.id)} disabled={model.checks.value[c.id] === 'running'}>
+                Run checks
+              </button>
+              <button type="button" class="danger small" aria-label={`Disconnect ${name}`} onClick={() => (model.disconnecting.value = { id: c.id, provider: card.provider })}>
+                Disconnect
+              </button>
+            </div>
+          )}
+          <Checks model={model} id={c.id} />
+        </div>
+      ))}
+    </section>
+  );
+}
+
+export function IntegrationsView({ model }: { model: IntegrationsModel }) {
+  const state = model.state.value;
+  return (
+    <>
+      <h1>Integrations</h1>
+      <p class="muted">
+        Each ATS your account can order from. To connect Kombo, use <a href="/connect">Connect your ATS</a>.
+      </p>
+      <p class="visually-hidden" role="status" aria-live="polite">
+        {model.notice.value}
+      </p>
+      {model.ghSetup.value && <GreenhouseSetupPanel s={model.ghSetup.value} />}
+      {state === 'loading' && <p aria-busy="true">Loading integrations…</p>}
+      {state === 'error' && (
+        <div class="card error" role="alert">
+          <p>{model.error.value}</p>
+          <button type="button" onClick={() => void model.load()}>
+            Try again
+          </button>
+        </div>
+      )}
+      <DisconnectDialog model={model} />
+      {state === 'ready' && (
+        <div class="cards">
+          {model.cards.value.map((c) => (
+            <Card key={c.provider} card={c} model={model} />
+          ))}
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+// Entry of the provider dashboard: who is logged in, then the page for the URL (one model per view).
+import { computed, signal } from '@preact/signals';
+import { render } from 'preact';
+import { useEffect, useMemo } from 'preact/hooks';
+import { loadMe, me } from './me.ts';
+import { CandidatesModel } from './candidates/model.ts';
+import { CandidatesView } from './candidates/view.tsx';
+import { IntegrationsModel } from './integrations/model.ts';
+import { IntegrationsView } from './integrations/view.tsx';
+import { navigate, path } from './router.ts';
+import { Shell } from './shell.tsx';
+
+const fetchFn = (input: string, init?: RequestInit) => fetch(input, init);
+const hidden = signal(document.visibilityState === 'hidden');
+document.addEventListener('visibilitychange', () => (hidden.value = document.visibilityState === 'hidden'));
+void loadMe(fetchFn).catch(() => undefined);
+const who = computed(() => (me.value ? `${me.value.account.name} · ${me.value.user.name || me.value.user.email}` : null));
+
+const TITLES: Record<string, string> = { '/dashboard/candidates': 'Candidates', '/dashboard/integrations': 'Integrations' };
+
+function Candidates() {
+  const model = useMemo(() => new CandidatesModel(fetchFn, hidden, (search) => history.replaceState(null, '', location.pathname + search)), []);
+  useEffect(() => {
+    void model.start(location.search);
+    return () => model.stop();
+  }, [model]);
+  return <CandidatesView model={model} />;
+}
+
+function Integrations() {
+  const model = useMemo(() => new IntegrationsModel(fetchFn), []);
+  useEffect(() => void model.load(), [model]);
+  return <IntegrationsView model={model} />;
+}
+
+function App() {
+  let current = path.value.replace(/\/$/, '');
+  if (current === '/dashboard') current = '/dashboard/candidates';
+  useEffect(() => {
+    if (location.pathname.replace(/\/$/, '') === '/dashboard') history.replaceState(null, '', '/dashboard/candidates' + location.search);
+    document.title = `${TITLES[current] ?? 'Dashboard'} — Assay`;
+    // After a client-side move, focus goes to the new page's content, as after a page load.
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [current]);
+  return (
+    <Shell current={current} who={who.value}>
+      {current === '/dashboard/integrations' ? <Integrations key="i" /> : <Candidates key="c" />}
+    </Shell>
+  );
+}
+
+render(<App />, document.getElementById('dashboard-root')!);
+export { navigate };

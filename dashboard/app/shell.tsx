@@ -1,0 +1,53 @@
+// The dashboard's frame: skip link, who is logged in, one navigation for every page (the app's own and
+// the server-rendered Insights and Connect pages, which keep their URLs), Log out.
+import type { ComponentChildren } from 'preact';
+import { onLinkClick } from './router.ts';
+
+export interface NavItem {
+  href: string;
+  label: string;
+  /** A page of this app (client-side), or a server page (a full load). */
+  app: boolean;
+}
+
+export const NAV: NavItem[] = [
+  { href: '/dashboard/candidates', label: 'Candidates', app: true },
+  { href: '/dashboard/integrations', label: 'Integrations', app: true },
+  { href: '/insights', label: 'Insights', app: false },
+  { href: '/connect', label: 'Connect your ATS', app: false },
+];
+
+export function Shell({ current, who, children }: { current: string; who: string | null; children: ComponentChildren }) {
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <span class="brand">
+          <strong>Assay</strong>
+          {who && <span class="muted"> · {who}</span>}
+        </span>
+        <nav aria-label="Dashboard">
+          <ul>
+            {NAV.map((n) => (
+              <li key={n.href}>
+                <a href={n.href} aria-current={n.href === current ? 'page' : undefined} onClick={n.app ? onLinkClick : undefined}>
+                  {n.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <form method="post" action="/logout">
+          <button type="submit" class="secondary small">
+            Log out
+          </button>
+        </form>
+      </header>
+      <main id="main" class="page" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,218 @@
+// The provider dashboard's JSON API under /api/dashboard: the strict session cookie (server/dashboard/
+// session.ts), writes only from our own pages (Sec-Fetch-Site / Origin), every query scoped to the
+// user's account, errors in the one shape. The work is done in server/dashboard/*, which the CLI shares.
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { describeRoute, resolver } from 'hono-openapi';
+import * as v from 'valibot';
+import { ErrorSchema, ORDER_SOURCES, ORDER_STATUSES } from '../../shared/api.ts';
+import { cancelOrder, candidateFilters, listCandidates, resendOrder } from '../dashboard/candidates.ts';
+import { connectGreenhouse, revokeConnection } from '../dashboard/connections.ts';
+import { checkConnection, listIntegrations, retryJob } from '../dashboard/integrations.ts';
+import { requireAdmin, roleOf } from '../dashboard/roles.ts';
+import { apiUser } from '../dashboard/session.ts';
+import { ApiError, UsageError } from '../errors.ts';
+import { jsonBodyGuard } from '../http/middleware.ts';
+import { rateLimit } from '../http/rate-limit.ts';
+import { valid } from '../http/validate.ts';
+import type { Services } from '../services.ts';
+import type { UserRow } from '../store/types.ts';
+
+type Env = { Variables: { user: UserRow } };
+
+const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
+const cookie = [{ dashboardCookie: [] }];
+
+const Day = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.'), v.check((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'Not a real date.'));
+const Id = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
+export const CandidatesQuerySchema = v.strictObject({
+  status: v.optional(v.picklist(ORDER_STATUSES, `Status must be one of ${ORDER_STATUSES.join(', ')}.`)),
+  source: v.optional(v.picklist(ORDER_SOURCES, `Source must be one of ${ORDER_SOURCES.join(', ')}.`)),
+  package_id: v.optional(Id(100)),
+  job_id: v.optional(Id(200)),
+  from: v.optional(Day),
+  to: v.optional(Day),
+  q: v.optional(v.pipe(v.string(), v.maxLength(200, 'Search for at most 200 characters.'))),
+  cursor: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,200}$/, 'Not a page cursor.'))),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/, 'A number of rows, 1 to 100.'), v.transform(Number), v.minValue(1), v.maxValue(100))),
+});
+
+const CandidateOrderSchema = v.object({
+  id: v.string(),
+  status: v.picklist(ORDER_STATUSES),
+  reason: v.nullable(v.string()),
+  source: v.string(),
+  candidate: v.object({ name: v.nullable(v.string()), email: v.nullable(v.string()), erased: v.boolean() }),
+  package: v.object({ id: v.string(), name: v.string() }),
+  job: v.object({ id: v.nullable(v.string()), name: v.nullable(v.string()) }),
+  score: v.nullable(v.number()),
+  band: v.nullable(v.string()),
+  invited_at: v.nullable(v.string()),
+  started_at: v.nullable(v.string()),
+  completed_at: v.nullable(v.string()),
+  created_at: v.string(),
+  report_url: v.string(),
+  can_resend: v.boolean(),
+  can_cancel: v.boolean(),
+});
+const CandidatePageSchema = v.object({ orders: v.array(CandidateOrderSchema), next_cursor: v.nullable(v.string()) });
+const Named = v.object({ id: v.string(), name: v.string() });
+const FiltersSchema = v.object({ statuses: v.array(v.string()), sources: v.array(v.string()), packages: v.array(Named), jobs: v.array(Named) });
+const MeSchema = v.object({ user: v.object({ id: v.string(), email: v.string(), name: v.string(), role: v.picklist(['admin', 'member']) }), account: v.object({ id: v.string(), name: v.string() }) });
+const OrderParam = v.object({ id: v.pipe(v.string(), v.regex(/^ord_[0-9a-z]{8,40}$/, 'Not an order id.')) });
+
+/** Refuses a write that does not come from our own pages (a cross-site form, a script on another origin). */
+function sameOriginWrites(svc: Services): MiddlewareHandler {
+  const publicOrigin = new URL(svc.config.publicUrl).origin;
+  return async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const site = c.req.header('sec-fetch-site');
+      const origin = c.req.header('origin');
+      const ok = site ? site === 'same-origin' : origin === publicOrigin || origin === new URL(c.req.url).origin;
+      if (!ok) throw new ApiError(403, 'cross_origin', 'Changes can only be made from the dashboard itself.');
+    }
+    await next();
+  };
+}
+
+const actor = (c: Context<Env>) => `user:${c.get('user').id}`;
+
+export function dashboardApi(svc: Services) {
+  const api = new Hono<Env>();
+  api.use('*', jsonBodyGuard(16 * 1024));
+  api.use('*', async (c, next) => {
+    c.header('Cache-Control', 'no-store');
+    const me = await apiUser(svc, c);
+    if (!me) throw new ApiError(401, 'login_required', 'Log in to the dashboard first.');
+    c.set('user', me.user);
+    await next();
+  });
+  api.use('*', sameOriginWrites(svc));
+  // Every change is an admin's; members read (candidates, reports, integrations' state).
+  api.use('*', async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') requireAdmin(c.get('user'));
+    await next();
+  });
+
+  api.get(
+    '/me',
+    describeRoute({ summary: 'The logged-in dashboard user and their account', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Me', content: json(MeSchema) }, ...errors(401) } }),
+    async (c) => {
+      const user = c.get('user');
+      const account = await svc.store.accounts.get(user.account_id);
+      if (!account) throw new ApiError(401, 'login_required', 'The account of this login no longer exists.');
+      return c.json({ user: { id: user.id, email: user.email, name: user.name, role: roleOf(user) }, account: { id: account.id, name: account.settings.company_name || account.name } });
+    },
+  );
+
+  api.get(
+    '/candidates',
+    describeRoute({
+      summary: "One page of the account's orders from every source, newest first",
+      description: 'Keyset pagination: pass `next_cursor` as `cursor` for the next page. `q` searches the candidate’s name and e-mail address.',
+      tags: ['dashboard'],
+      security: cookie,
+      responses: { 200: { description: 'Orders', content: json(CandidatePageSchema) }, ...errors(400, 401) },
+    }),
+    valid('query', CandidatesQuerySchema),
+    async (c) => c.json(await listCandidates(svc, c.get('user').account_id, c.req.valid('query'))),
+  );
+
+  api.get(
+    '/candidates/filters',
+    describeRoute({ summary: 'The choices of the Candidates filters', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Filters', content: json(FiltersSchema) }, ...errors(401) } }),
+    async (c) => c.json(await candidateFilters(svc, c.get('user').account_id)),
+  );
+
+  api.post(
+    '/orders/:id/cancel',
+    describeRoute({ summary: 'Cancel an open order', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Order', content: json(v.object({ order: CandidateOrderSchema })) }, ...errors(401, 403, 404, 409) } }),
+    valid('param', OrderParam),
+    async (c) => c.json({ order: await cancelOrder(svc, c.get('user').account_id, c.req.valid('param').id, actor(c)) }),
+  );
+
+  api.post(
+    '/orders/:id/resend',
+    describeRoute({ summary: 'Send the invitation again (a new link; the old one stops working)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Order', content: json(v.object({ order: CandidateOrderSchema })) }, ...errors(401, 403, 404, 409, 429) } }),
+    rateLimit({ name: 'dashboard-resend', limit: 10, windowMs: 60_000, key: (c) => (c.get('user') as UserRow | undefined)?.account_id ?? 'anon' }),
+    valid('param', OrderParam),
+    async (c) => c.json({ order: await resendOrder(svc, c.get('user').account_id, c.req.valid('param').id, actor(c)) }),
+  );
+
+  const JobSchema = v.object({ id: v.string(), kind: v.string(), status: v.picklist(['failing', 'dead']), attempts: v.number(), last_error: v.nullable(v.string()), order_id: v.nullable(v.string()), updated_at: v.string(), next_attempt_at: v.nullable(v.string()) });
+  const CardSchema = v.object({
+    provider: v.string(),
+    state: v.picklist(['not_connected', 'connected', 'needs_attention']),
+    connect: v.picklist(['kombo_connect', 'kombo_unavailable', 'greenhouse_form', 'operator']),
+    connections: v.array(v.object({ id: v.string(), status: v.string(), created_at: v.string(), last_webhook_at: v.nullable(v.string()), last_write_back_at: v.nullable(v.string()), jobs: v.array(JobSchema) })),
+  });
+  const ChecksSchema = v.object({ ok: v.boolean(), findings: v.array(v.object({ ok: v.boolean(), check: v.string(), message: v.string(), fix: v.optional(v.string()) })) });
+  const ConnectionParam = v.object({ id: v.pipe(v.string(), v.regex(/^con_[0-9a-z]{4,40}$/, 'Not a connection id.')) });
+  const JobParam = v.object({ id: v.pipe(v.string(), v.regex(/^job_[0-9a-z]{4,40}$/, 'Not a job id.')) });
+
+  api.get(
+    '/integrations',
+    describeRoute({ summary: 'One card per provider: state, last webhook, last write-back, failing and dead jobs', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Cards', content: json(v.object({ integrations: v.array(CardSchema) })) }, ...errors(401) } }),
+    async (c) => c.json({ integrations: await listIntegrations(svc, c.get('user').account_id) }),
+  );
+
+  api.post(
+    '/connections/:id/check',
+    describeRoute({ summary: "Run the connection's checks (as `assay connections:check`)", tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Findings', content: json(ChecksSchema) }, ...errors(401, 403, 404, 429) } }),
+    rateLimit({ name: 'dashboard-check', limit: 10, windowMs: 60_000, key: (c) => (c.get('user') as UserRow | undefined)?.account_id ?? 'anon' }),
+    valid('param', ConnectionParam),
+    async (c) => c.json(await checkConnection(svc, c.get('user').account_id, c.req.valid('param').id)),
+  );
+
+  api.post(
+    '/jobs/:id/retry',
+    describeRoute({ summary: 'Retry a dead outbox job (as `assay outbox:replay`)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Retried', content: json(v.object({ ok: v.boolean() })) }, ...errors(401, 403, 404, 409) } }),
+    valid('param', JobParam),
+    async (c) => {
+      await retryJob(svc, c.get('user').account_id, c.req.valid('param').id, actor(c));
+      return c.json({ ok: true });
+    },
+  );
+
+  api.post(
+    '/connections/:id/revoke',
+    describeRoute({ summary: 'Disconnect: revoke a connection (as `assay connections:revoke`)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Revoked', content: json(v.object({ ok: v.boolean() })) }, ...errors(401, 403, 404) } }),
+    valid('param', ConnectionParam),
+    async (c) => {
+      const revoked = await revokeConnection(svc, c.get('user').account_id, c.req.valid('param').id, actor(c));
+      if (!revoked || revoked.status === 'revoked') throw new ApiError(404, 'not_found', 'No such connection here, or it is already disconnected.');
+      return c.json({ ok: true });
+    },
+  );
+
+  const GreenhouseSetupSchema = v.object({
+    connection_id: v.string(),
+    webhook_url: v.string(),
+    webhook_secret: v.string(),
+    partner_api_key: v.string(),
+    events: v.array(v.string()),
+    partner_urls: v.record(v.string(), v.string()),
+    setup: v.array(v.object({ title: v.string(), where: v.string(), fields: v.array(v.object({ label: v.string(), value: v.nullable(v.string()), note: v.optional(v.string()) })) })),
+  });
+  api.post(
+    '/connections/greenhouse',
+    describeRoute({
+      summary: 'Connect Greenhouse with a Harvest API key; answers, once, the webhook URL and secret, the events to create and the partner API key',
+      tags: ['dashboard'],
+      security: cookie,
+      responses: { 201: { description: 'Connected', content: json(GreenhouseSetupSchema) }, ...errors(400, 401, 403, 413, 415) },
+    }),
+    valid('json', v.strictObject({ harvest_api_key: v.pipe(v.string(), v.maxLength(200, 'The key is at most 200 characters.')) })),
+    async (c) => {
+      try {
+        return c.json(await connectGreenhouse(svc, c.get('user').account_id, c.req.valid('json').harvest_api_key, actor(c)), 201);
+      } catch (err) {
+        // The connect functions speak the CLI's UsageError; here it is the caller's input: a 400.
+        if (err instanceof UsageError) throw new ApiError(400, err.code, err.message);
+        throw err;
+      }
+    },
+  );
+
+  return api;
+}
