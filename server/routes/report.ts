@@ -7,9 +7,8 @@ import { sha256Hex } from '../crypto/secrets.ts';
 import { clientAddress } from '../http/rate-limit.ts';
 import { randomToken } from '../ids.ts';
 import type { Services } from '../services.ts';
-import type { AttemptScore } from '../scoring/score-attempt.ts';
-import { DEFAULT_SCORE_BANDS, scoreBand } from '../../shared/score-bands.ts';
-import type { TestSessionRow, UserRow } from '../store/types.ts';
+import { describeProctoring, formatSeconds, parseResultSummary } from '../../shared/result/summary.ts';
+import type { UserRow } from '../store/types.ts';
 import { esc, layout, PAGE_CSP, PAGE_CSS } from './page-layout.ts';
 
 export const SESSION_TTL_MS = 8 * 3_600_000;
@@ -70,13 +69,7 @@ export class LoginThrottle {
 const fmtTime = (iso: string | null) =>
   iso ? `<time datetime="${esc(iso)}">${esc(new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso)))} UTC</time>` : '—';
 
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  return [h ? `${h} h` : '', m ? `${m} min` : '', !h && sec ? `${sec} s` : ''].filter(Boolean).join(' ') || '0 s';
-}
+export const formatDuration = (ms: number): string => formatSeconds(ms / 1000);
 
 /** The logged-in provider user behind the session cookie (and the hash of its value), or null. */
 export async function sessionUser(svc: Services, c: Context): Promise<{ user: UserRow; idHash: string } | null> {
@@ -238,23 +231,10 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
     const { user } = me;
     const order = ORDER_ID.test(id) ? await svc.store.orders.view(user.account_id, id) : null;
     if (!order) return html(c, notFoundPage(user), 404);
-    const [candidate, account, sessions] = await Promise.all([
-      svc.store.candidates.get(order.account_id, order.candidate_id),
-      svc.store.accounts.get(order.account_id),
-      svc.store.attempts.testSessions(order.id),
-    ]);
+    const candidate = await svc.store.candidates.get(order.account_id, order.candidate_id);
     const name = candidate?.erased_at ? 'Erased candidate' : [candidate?.first_name, candidate?.last_name].filter(Boolean).join(' ') || 'Candidate';
-    const result = order.result;
-    const details = (result?.details ?? null) as AttemptScore | null;
-    const band = result ? scoreBand(result.score, account?.settings.score_bands ?? DEFAULT_SCORE_BANDS) : undefined;
-    const spent = order.started_at && order.completed_at ? formatDuration(Date.parse(order.completed_at) - Date.parse(order.started_at)) : '—';
-    const byTest = new Map<string, TestSessionRow>(sessions.map((s) => [s.test_id, s]));
-    const testTime = (testId: string) => {
-      const s = byTest.get(testId);
-      if (!s) return 'not started';
-      const end = s.finished_at ?? (order.completed_at && order.completed_at < s.deadline_at ? order.completed_at : s.deadline_at);
-      return formatDuration(Date.parse(end) - Date.parse(s.started_at));
-    };
+    const summary = order.result ? parseResultSummary(order.result.details) : null;
+    const spent = summary ? formatSeconds(summary.seconds) : order.started_at && order.completed_at ? formatDuration(Date.parse(order.completed_at) - Date.parse(order.started_at)) : '—';
     const facts = `<dl class="facts">
 <dt>Candidate</dt><dd>${esc(name)}${candidate?.email && !candidate.erased_at ? ` · ${esc(candidate.email)}` : ''}</dd>
 <dt>Assessment</dt><dd>${esc(order.package_name)}</dd>
@@ -264,37 +244,41 @@ ${order.job_name ? `<dt>Job</dt><dd>${esc(order.job_name)}</dd>` : ''}
 <dt>Started</dt><dd>${fmtTime(order.started_at)}</dd>
 <dt>Completed</dt><dd>${fmtTime(order.completed_at)}</dd>
 <dt>Time spent</dt><dd>${esc(spent)}</dd>
+${summary ? `<dt>Answered</dt><dd>${summary.answered} of ${summary.total} questions</dd>` : ''}
 </dl>`;
     let body: string;
-    if (!result || !details) {
+    if (!summary) {
       body = `<section class="card" aria-labelledby="facts-title"><h2 id="facts-title">Overview</h2>${facts}</section>
 <section class="card" aria-labelledby="result-title"><h2 id="result-title">Result</h2><p>There is no result yet: the assessment is ${esc(order.status.replace('_', ' '))}.</p></section>`;
     } else {
-      const tests = details.tests
+      const tests = summary.tests
         .map((t) => {
-          const traits = t.traits?.length
+          const traits = t.traits.length
             ? `<ul class="traits" aria-label="Sub-scores of ${esc(t.name)}">${t.traits
-                .map((tr) => `<li><div class="score-line"><h4>${esc(tr.name)}</h4><span>${tr.score}%</span></div>${bar(tr.score)}<p class="muted">${esc(tr.explanation)}</p></li>`)
+                .map((tr) => `<li><div class="score-line"><h4>${esc(tr.name)}</h4><span>${tr.percent}%</span></div>${bar(tr.percent)}<p class="muted">${esc(tr.explanation)}</p></li>`)
                 .join('')}</ul>`
             : '';
-          return `<li><div class="score-line"><h3>${esc(t.name)}</h3><span>${t.score}%</span></div>${bar(t.score)}<p>${esc(t.explanation)}</p>${traits}</li>`;
+          return `<li><div class="score-line"><h3>${esc(t.name)}</h3><span>${t.percent}%</span></div>${bar(t.percent)}<p>${esc(t.explanation)}</p>${traits}</li>`;
         })
         .join('\n');
-      const rows = details.tests
-        .map((t) => `<tr><th scope="row">${esc(t.name)}</th><td>${t.score}%</td><td>${t.weight}</td><td>${t.answered} of ${t.total}</td><td>${esc(testTime(t.test_id))}</td></tr>`)
+      const rows = summary.tests
+        .map((t) => `<tr><th scope="row">${esc(t.name)}</th><td>${t.percent}%</td><td>${t.weight}</td><td>${t.answered} of ${t.total}</td><td>${t.seconds === null ? 'not started' : esc(formatSeconds(t.seconds))}</td></tr>`)
         .join('');
+      const proctoring = describeProctoring(summary.proctoring);
       body = `<section class="card" aria-labelledby="overall-title">
 <h2 id="overall-title">Overall score</h2>
-<p class="overall"><span class="big">${result.score}%</span>${band ? `<span>${esc(band.label)}</span>` : ''}</p>
-${bar(result.score)}
-<p class="muted">The weighted mean of the test scores below (out of ${result.max_score}).</p>
+<p class="overall"><span class="big" data-testid="overall-percent">${summary.percent}%</span>${summary.band ? `<span>${esc(summary.band)}</span>` : ''}</p>
+${bar(summary.percent)}
+<p class="muted">Points earned out of the maximum, each test counted by its weight, rounded once to a whole percentage.</p>
 </section>
 <section class="card" aria-labelledby="facts-title"><h2 id="facts-title">Overview</h2>${facts}</section>
 <section class="card" aria-labelledby="subs-title"><h2 id="subs-title">Sub-scores</h2><ul class="tests">${tests}</ul></section>
 <section class="card" aria-labelledby="breakdown-title"><h2 id="breakdown-title">Per-test breakdown</h2>
 <div class="table-wrap" role="region" aria-label="Per-test breakdown table" tabindex="0"><table>
 <thead><tr><th scope="col">Test</th><th scope="col">Score</th><th scope="col">Weight</th><th scope="col">Answered</th><th scope="col">Time spent</th></tr></thead>
-<tbody>${rows}</tbody></table></div></section>`;
+<tbody>${rows}</tbody></table></div></section>
+<section class="card" aria-labelledby="proctoring-title"><h2 id="proctoring-title">Proctoring</h2>
+<p data-testid="proctoring-summary">${proctoring ? `The candidate ${esc(proctoring)}.` : 'Nothing was recorded for this attempt.'}</p></section>`;
     }
     return html(
       c,
