@@ -248,6 +248,8 @@ export interface OrdersRepo {
 export interface ResultsRepo {
   insert(r: ResultRow): Promise<void>;
   get(accountId: string, orderId: string): Promise<ResultRow | null>;
+  /** How a percent compares with every result of one package on one account: group size, scores below and equal. */
+  standing(accountId: string, packageId: string, percent: number): Promise<{ size: number; below: number; equal: number }>;
 }
 
 export interface AttemptsRepo {

@@ -290,6 +290,22 @@ export function storeContract(factory: StoreFactory): void {
         await expect(store.results.insert({ order_id: older.id, account_id: w.account.id, score: 1, max_score: 1, details: {}, completed_at: iso(Date.now()) })).rejects.toThrow();
       });
 
+      it("places a percent among one package's results on one account (for the report's percentile)", async () => {
+        const w = await world();
+        const scores = [40, 55, 55, 70, 90];
+        for (const [i, score] of scores.entries()) {
+          const c = await store.candidates.upsert({ account_id: w.account.id, source: 'ats', external_id: `standing-${i}`, email: null, first_name: null, last_name: null, locale: null });
+          const o = (await store.orders.insertOnce(newOrder(w, { candidate_id: c.id, package_id: 'pkg-standing' }))).order;
+          await store.results.insert({ order_id: o.id, account_id: w.account.id, score, max_score: 100, details: {}, completed_at: iso(Date.now()) });
+        }
+        const elsewhere = (await store.orders.insertOnce(newOrder(w, { package_id: 'pkg-other' }))).order;
+        await store.results.insert({ order_id: elsewhere.id, account_id: w.account.id, score: 10, max_score: 100, details: {}, completed_at: iso(Date.now()) });
+        expect(await store.results.standing(w.account.id, 'pkg-standing', 55)).toEqual({ size: 5, below: 1, equal: 2 });
+        expect(await store.results.standing(w.account.id, 'pkg-standing', 100)).toEqual({ size: 5, below: 5, equal: 0 });
+        expect(await store.results.standing('other', 'pkg-standing', 55)).toEqual({ size: 0, below: 0, equal: 0 });
+        expect(await store.results.standing(w.account.id, 'pkg-none', 55)).toEqual({ size: 0, below: 0, equal: 0 });
+      });
+
       it('updates fields (JSON too) and bumps updated_at; lists lapsed invitations and deadlines', async () => {
         const w = await world();
         const now = Date.now();
