@@ -7,6 +7,7 @@ import { resolveLocale, type Locale } from '../../shared/i18n/catalogue.ts';
 import { sha256Hex } from '../crypto/secrets.ts';
 import { ApiError } from '../errors.ts';
 import { enqueueWriteBack } from '../orders/place-order.ts';
+import { summariseProctoring } from '../proctoring/record.ts';
 import { buildResultSummary } from '../scoring/result-summary.ts';
 import type { AccountRow, CandidateRow, Json, OrderRow, Repos, Store, TestSessionRow } from '../store/types.ts';
 import { acceptsAnswers, attemptDeadline, testDeadline, testState } from './deadline.ts';
@@ -261,7 +262,8 @@ export function candidateService(store: Store, now: () => Date = () => new Date(
         const answers = Object.fromEntries((await tx.attempts.answers(order.id)).map((a) => [a.question_id, a.value]));
         const sessions = await tx.attempts.testSessions(order.id);
         // The one result of this attempt, computed here and only here; everything else maps from it.
-        const summary = buildResultSummary({ content: ctx.content, answers, sessions, bands: ctx.account.settings.score_bands, completedAt });
+        const proctoring = summariseProctoring(await tx.attempts.proctoringEvents(order.id));
+        const summary = buildResultSummary({ content: ctx.content, answers, sessions, bands: ctx.account.settings.score_bands, completedAt, proctoring });
         await tx.results.insert({ order_id: order.id, account_id: order.account_id, score: summary.percent, max_score: 100, details: summary as unknown as Json, completed_at: completedAt });
         const patch = { status: 'completed' as const, completed_at: completedAt, started_at: order.started_at ?? completedAt, reason: null };
         await tx.orders.update(order.account_id, order.id, patch);

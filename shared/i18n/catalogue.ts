@@ -22,7 +22,7 @@ const en = {
   'intro.total_time': 'Total time: about {duration}.',
   'intro.timing': 'Each test has its own timer. It starts when you open the test and keeps running if you leave the page.',
   'intro.recorded_heading': 'What is recorded',
-  'intro.recorded': 'We record your answers and the times at which you start, save and submit each test. We do not use your camera or microphone.',
+  'intro.recorded': 'We record your answers and the times at which you start, save and submit each test. While a test runs we also note when this page is in the background or loses focus (and for how long), when something is pasted into an answer (not what), and how long you spend on each question; the company sees a summary. Nothing else about your device is recorded, and we do not use your camera or microphone.',
   'intro.resume': 'Your answers are saved as you go. If you reload the page or lose your connection, you can continue where you left off.',
   'intro.deadline': 'Please finish before {date}.',
 
@@ -121,7 +121,7 @@ const nl: Record<MessageKey, string> = {
   'intro.total_time': 'Totale tijd: ongeveer {duration}.',
   'intro.timing': 'Elke test heeft een eigen timer. Die start zodra je de test opent en loopt door als je de pagina verlaat.',
   'intro.recorded_heading': 'Wat we vastleggen',
-  'intro.recorded': 'We leggen je antwoorden vast en de tijdstippen waarop je elke test start, opslaat en inlevert. We gebruiken je camera en microfoon niet.',
+  'intro.recorded': 'We leggen je antwoorden vast en de tijdstippen waarop je elke test start, opslaat en inlevert. Tijdens een test noteren we ook wanneer deze pagina op de achtergrond staat of de focus verliest (en hoe lang), wanneer er iets in een antwoord wordt geplakt (niet wat), en hoe lang je over elke vraag doet; het bedrijf ziet een samenvatting. Verder leggen we niets over je apparaat vast, en we gebruiken je camera en microfoon niet.',
   'intro.resume': 'Je antwoorden worden tussendoor opgeslagen. Als je de pagina herlaadt of je verbinding verliest, ga je verder waar je was gebleven.',
   'intro.deadline': 'Rond het assessment af vóór {date}.',
 

@@ -228,4 +228,22 @@ CREATE INDEX orders_account_job ON orders(account_id, job_id, created_at);
 CREATE INDEX outbox_open_next ON outbox(status, next_attempt_at) WHERE status IN ('pending','running');
 `,
   },
+  {
+    // Proctoring (issue 15, item 5): when the candidate's page lost focus or was hidden (with how long),
+    // pastes into an answer, time per question. Never answer text, nothing about the device; bounded per
+    // attempt by the service; deleted with the answers when the candidate is erased.
+    version: 110,
+    name: 'proctoring events',
+    sql: `
+CREATE TABLE proctoring_events (
+  order_id TEXT NOT NULL REFERENCES orders(id),
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('left','paste','question')),
+  question_id TEXT,
+  at TEXT NOT NULL,
+  duration_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (order_id, seq)
+);
+`,
+  },
 ];

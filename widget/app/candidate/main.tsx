@@ -3,6 +3,7 @@
 import { render } from 'preact';
 import { createCandidateApi } from './api.ts';
 import { CandidateModel } from './model.ts';
+import { startProctoring } from './proctoring.ts';
 import { CandidateView } from './view.tsx';
 import './candidate.css';
 
@@ -13,3 +14,5 @@ const model = new CandidateModel({
 });
 render(<CandidateView model={model} />, document.getElementById('assay-candidate-root') as HTMLElement);
 void model.load();
+// Announced on the intro page: focus lost or page hidden, pastes, time per question — nothing else.
+startProctoring({ base: location.origin, token, source: { active: () => model.phase.value === 'test', question: () => model.question.value?.id ?? null } });
