@@ -356,6 +356,27 @@ export function storeContract(factory: StoreFactory): void {
         expect(await store.attempts.answers(o.id)).toEqual([]);
         expect(await store.attempts.testSessions('nope')).toEqual([]);
       });
+
+      it('appends proctoring events in order up to a maximum per order, and erases them with the answers', async () => {
+        const w = await world();
+        const o = (await store.orders.insertOnce(newOrder(w))).order;
+        const other = (await store.orders.insertOnce(newOrder(w, { application_id: 'app-proc' }))).order;
+        const at = iso(Date.now());
+        const ev = (i: number) => ({ kind: 'question' as const, question_id: `q${i}`, at, duration_ms: 1000 + i });
+        expect(await store.attempts.addProctoringEvents(o.id, [ev(1), { kind: 'left', question_id: null, at, duration_ms: 41_000 }], 4)).toEqual({ stored: 2, total: 2 });
+        expect(await store.attempts.addProctoringEvents(o.id, [ev(2), ev(3), ev(4)], 4)).toEqual({ stored: 2, total: 4 });
+        expect(await store.attempts.addProctoringEvents(o.id, [ev(5)], 4)).toEqual({ stored: 0, total: 4 });
+        await store.attempts.addProctoringEvents(other.id, [ev(9)], 4);
+        expect(await store.attempts.proctoringEvents(o.id)).toEqual([
+          { order_id: o.id, seq: 1, ...ev(1) },
+          { order_id: o.id, seq: 2, kind: 'left', question_id: null, at, duration_ms: 41_000 },
+          { order_id: o.id, seq: 3, ...ev(2) },
+          { order_id: o.id, seq: 4, ...ev(3) },
+        ]);
+        await store.attempts.eraseAnswers(o.id);
+        expect(await store.attempts.proctoringEvents(o.id)).toEqual([]);
+        expect(await store.attempts.proctoringEvents(other.id)).toHaveLength(1);
+      });
     });
 
     describe('outbox', () => {
