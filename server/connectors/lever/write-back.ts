@@ -21,14 +21,15 @@ export function ratingOption(label: string, options: { text: string }[]): string
   return digit ? options.find((o) => o.text.trim().startsWith(digit))?.text : undefined;
 }
 
-interface Summary {
+export interface Summary {
   pct: number;
   label: string;
   text: string;
   url: string;
 }
 
-function summarise(svc: Services, order: OrderRow, result: ResultRow, pkgName: string, bands: readonly ScoreBand[]): Summary {
+/** The Lever note and feedback text for a result, mapped from its one stored summary (exported for tests). */
+export function summarise(svc: Pick<Services, 'config'>, order: OrderRow, result: ResultRow, pkgName: string, bands: readonly ScoreBand[]): Summary {
   const r = parseResultSummary(result.details);
   const pct = r.percent;
   // The rating follows the account's bands as they are now (they may have changed since scoring).
