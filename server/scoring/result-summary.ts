@@ -2,9 +2,10 @@
 // scoreAttempt, the band from the account's score bands, the time per test from the test sessions and,
 // when recorded, the proctoring summary. Stored once in results; everything else maps from it.
 import type { PackageContent } from '../../shared/content/schema.ts';
-import { RESULT_SUMMARY_VERSION, type ProctoringSummary, type ResultSummary } from '../../shared/result/summary.ts';
+import { parseResultSummary, RESULT_SUMMARY_VERSION, ResultSummaryError, type ProctoringSummary, type ResultSummary } from '../../shared/result/summary.ts';
+import { PermanentError } from '../http/client.ts';
 import { bandsOrDefault, scoreBand, type ScoreBand } from '../../shared/score-bands.ts';
-import type { TestSessionRow } from '../store/types.ts';
+import type { ResultRow, TestSessionRow } from '../store/types.ts';
 import { scoreAttempt, type Answers } from './score-attempt.ts';
 
 export interface SummaryInput {
@@ -51,4 +52,17 @@ export function buildResultSummary(input: SummaryInput): ResultSummary {
     tests,
     proctoring: input.proctoring ?? null,
   };
+}
+
+/**
+ * The stored result of an order as its summary, for write-backs: a row that is not one can never be sent,
+ * so it fails for good (the outbox dead-letters it with this reason) instead of being retried.
+ */
+export function storedSummary(result: ResultRow): ResultSummary {
+  try {
+    return parseResultSummary(result.details);
+  } catch (err) {
+    if (err instanceof ResultSummaryError) throw new PermanentError(`order ${result.order_id}: ${err.message}`);
+    throw err;
+  }
 }

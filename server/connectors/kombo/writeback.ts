@@ -1,5 +1,6 @@
 // Results back to Kombo (PUT /assessment/orders/{id}/result), run by the outbox job `writeback`.
-import { describeProctoring, parseResultSummary } from '../../../shared/result/summary.ts';
+import { describeProctoring } from '../../../shared/result/summary.ts';
+import { storedSummary } from '../../scoring/result-summary.ts';
 import { failureFor, PermanentError } from '../../http/client.ts';
 import { reportUrl } from '../../orders/order-json.ts';
 import type { Services } from '../../services.ts';
@@ -18,7 +19,7 @@ const isoMillis = (s: string | null | undefined, fallback = new Date()) => {
 /** The Kombo body for a completed attempt, mapped from its one stored result summary. */
 export function completedBody(opts: { order: OrderRow; result: ResultRow; packageName: string; publicUrl: string; tool: string | null }): ResultBody {
   const { order, result } = opts;
-  const r = parseResultSummary(result.details);
+  const r = storedSummary(result);
   const parts = r.tests.map((t) => `${t.name} ${t.percent}/100`);
   const proctoring = describeProctoring(r.proctoring);
   const summary = `${opts.packageName}: ${r.percent}/100${r.band ? ` (${r.band})` : ''}.${parts.length ? ` ${parts.join('; ')}.` : ''}${proctoring ? ` Proctoring: ${proctoring}.` : ''} Full report: ${reportUrl(opts.publicUrl, order.id)}`;

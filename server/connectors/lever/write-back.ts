@@ -2,7 +2,8 @@
 // settings.score_bands) and a note with the score summary and the report link, both as perform_as.
 // Cancellations and expiries leave a short note. Each write is remembered, so a retry never repeats one.
 import { bandsOrDefault, scoreBand, type ScoreBand } from '../../../shared/score-bands.ts';
-import { describeProctoring, parseResultSummary } from '../../../shared/result/summary.ts';
+import { describeProctoring } from '../../../shared/result/summary.ts';
+import { storedSummary } from '../../scoring/result-summary.ts';
 import { PermanentError } from '../../http/client.ts';
 import { reportUrl } from '../../orders/order-json.ts';
 import type { Services } from '../../services.ts';
@@ -30,7 +31,7 @@ export interface Summary {
 
 /** The Lever note and feedback text for a result, mapped from its one stored summary (exported for tests). */
 export function summarise(svc: Pick<Services, 'config'>, order: OrderRow, result: ResultRow, pkgName: string, bands: readonly ScoreBand[]): Summary {
-  const r = parseResultSummary(result.details);
+  const r = storedSummary(result);
   const pct = r.percent;
   // The rating follows the account's bands as they are now (they may have changed since scoring).
   const band = scoreBand(pct, bands);

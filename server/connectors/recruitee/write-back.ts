@@ -1,5 +1,5 @@
 // Report updates to Recruitee: PATCH {base}/p/{codename}/reports/{report_id} with RT-PARTNER-SECRET (§3.3).
-import { parseResultSummary } from '../../../shared/result/summary.ts';
+import { storedSummary } from '../../scoring/result-summary.ts';
 import { callVendor, failureFor, PermanentError } from '../../http/client.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, OrderRow, OutboxJob } from '../../store/types.ts';
@@ -18,7 +18,7 @@ export async function reportPatchFor(svc: Services, order: OrderRow, event: stri
     const result = await svc.store.results.get(order.account_id, order.id);
     if (!result) throw new PermanentError(`order ${order.id} is completed but has no stored result`);
     // Packages have no pass mark, so a finished test is "completed", never "failed".
-    return { status: 'completed', score: `${parseResultSummary(result.details).percent}%`, completed_at: result.completed_at };
+    return { status: 'completed', score: `${storedSummary(result).percent}%`, completed_at: result.completed_at };
   }
   if (event === 'failed') return { status: 'failed' };
   // cancelled, expired, rejected: the test will not be taken.

@@ -1,7 +1,7 @@
 // Results back to StackOne: PATCH /unified/ats/assessments/orders/{record_id}/result (unified-apis.md §2.3).
 // Recruitee shows result_url as an "Open" link, score.value as a percentage beside the package name, and the
 // result status in the score's tooltip (StackOne's Recruitee guide).
-import { parseResultSummary } from '../../../shared/result/summary.ts';
+import { storedSummary } from '../../scoring/result-summary.ts';
 import { callVendor, failureFor, PermanentError } from '../../http/client.ts';
 import { reportUrl } from '../../orders/order-json.ts';
 import type { Services } from '../../services.ts';
@@ -25,7 +25,7 @@ export async function resultBodyFor(svc: Services, order: OrderRow, event: strin
     const result = await svc.store.results.get(order.account_id, order.id);
     if (!result) throw new PermanentError(`order ${order.id} is completed but has no stored result`);
     const pkg = await svc.store.packages.get(order.account_id, order.package_id);
-    const pct = parseResultSummary(result.details).percent;
+    const pct = storedSummary(result).percent;
     // Packages have no pass mark, so a finished test is simply completed.
     const verdict = 'completed';
     return {
