@@ -15,4 +15,4 @@ const model = new CandidateModel({
 render(<CandidateView model={model} />, document.getElementById('assay-candidate-root') as HTMLElement);
 void model.load();
 // Announced on the intro page: focus lost or page hidden, pastes, time per question — nothing else.
-startProctoring({ base: location.origin, token, source: { active: () => model.phase.value === 'test', question: () => model.question.value?.id ?? null, closing: () => model.confirm.value !== null } });
+startProctoring({ base: location.origin, token, source: { active: () => model.phase.value === 'test', question: () => model.question.value?.id ?? null } });

@@ -10,8 +10,6 @@ export interface ProctoringSource {
   active: () => boolean;
   /** The id of the question on screen, or null. */
   question: () => string | null;
-  /** True while the candidate is asked to confirm finishing or submitting: what is queued is sent then. */
-  closing?: () => boolean;
 }
 
 export interface Proctor {
@@ -130,9 +128,7 @@ export function startProctoring(o: { base: string; token: string; source: Procto
   const dispose = effect(() => {
     o.source.active();
     o.source.question();
-    const closing = o.source.closing?.() === true;
     look();
-    if (closing) soon();
   });
 
   return {
