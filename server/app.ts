@@ -13,6 +13,7 @@ import { insightsApi } from './routes/insights-api.ts';
 import { leverAdminApi } from './routes/lever-admin.ts';
 import { candidateApi } from './routes/candidate-api.ts';
 import { candidatePages } from './routes/candidate-pages.ts';
+import { proctoringApi } from './routes/proctoring-api.ts';
 import { reportPages } from './routes/report.ts';
 import { insightsPages } from './routes/insights-page.ts';
 import { connectPage } from './routes/connect-page.ts';
@@ -36,6 +37,7 @@ export function createApp(svc: Services) {
   app.route('/api/lever', leverAdminApi(svc));
   app.route('/api/insights', insightsApi(svc));
   // Candidate mode (API + /t/<token>) and the provider's login and full report.
+  app.route('/api/candidate/proctoring', proctoringApi(svc));
   app.route('/api/candidate', candidateApi(svc));
   app.route('/', candidatePages(svc));
   app.route('/', reportPages(svc));

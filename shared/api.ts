@@ -71,6 +71,12 @@ export const ResultSummarySchema = v.object({
   status: v.picklist(ORDER_STATUSES),
   result_url: v.string(),
   completed_at: v.string(),
+  // From the one result summary (shared/result): the integer percent (same as score), band, answered of total, per test.
+  percent: v.optional(v.number()),
+  band: v.optional(v.nullable(v.string())),
+  answered: v.optional(v.number()),
+  total: v.optional(v.number()),
+  tests: v.optional(v.array(v.object({ id: v.string(), name: v.string(), percent: v.number() }))),
 });
 export type ResultSummary = v.InferOutput<typeof ResultSummarySchema>;
 

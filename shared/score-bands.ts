@@ -22,3 +22,12 @@ export function scoreBand(score: number, bands: readonly ScoreBand[] = DEFAULT_S
   const s = Math.min(100, Math.max(0, Math.round(score)));
   return bands.find((b) => s >= b.min && s <= b.max);
 }
+
+/** The account's bands when they are well formed, else the default four-point scale. */
+export function bandsOrDefault(b: readonly ScoreBand[] | null | undefined): readonly ScoreBand[] {
+  const ok =
+    Array.isArray(b) &&
+    b.length > 0 &&
+    b.every((x) => x && Number.isFinite(x.min) && Number.isFinite(x.max) && x.min <= x.max && typeof x.label === 'string' && x.label.trim() !== '');
+  return ok ? b : DEFAULT_SCORE_BANDS;
+}

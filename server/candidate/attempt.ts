@@ -8,7 +8,8 @@ import { resolveLocale, type Locale } from '../../shared/i18n/catalogue.ts';
 import { sha256Hex } from '../crypto/secrets.ts';
 import { ApiError } from '../errors.ts';
 import { actor, transition } from '../orders/transition.ts';
-import { scoreAttempt } from '../scoring/score-attempt.ts';
+import { summariseProctoring } from '../proctoring/record.ts';
+import { buildResultSummary } from '../scoring/result-summary.ts';
 import type { AccountRow, CandidateRow, Json, OrderRow, Repos, Store, TestSessionRow } from '../store/types.ts';
 import { acceptsAnswers, attemptDeadline, extendedMinutes, testDeadline, testState } from './deadline.ts';
 
@@ -260,9 +261,12 @@ export function candidateService(store: Store, now: () => Date = () => new Date(
           if (!s.finished_at) await tx.attempts.finishTest(order.id, s.test_id, new Date(Math.min(at.getTime(), Date.parse(s.deadline_at))).toISOString());
         }
         const answers = Object.fromEntries((await tx.attempts.answers(order.id)).map((a) => [a.question_id, a.value]));
-        const score = scoreAttempt(ctx.content, answers);
-        await tx.results.insert({ order_id: order.id, account_id: order.account_id, score: score.score, max_score: 100, details: score as unknown as Json, completed_at: completedAt });
-        await transition(tx, order, 'completed', { reason: null, actor: actor.candidate(order.candidate_id), patch: { completed_at: completedAt, started_at: order.started_at ?? completedAt }, details: { score: score.score }, now: at });
+        const sessions = await tx.attempts.testSessions(order.id);
+        // The one result of this attempt, computed here and only here; everything else maps from it.
+        const proctoring = summariseProctoring(await tx.attempts.proctoringEvents(order.id));
+        const summary = buildResultSummary({ content: ctx.content, answers, sessions, bands: ctx.account.settings.score_bands, completedAt, proctoring });
+        await tx.results.insert({ order_id: order.id, account_id: order.account_id, score: summary.percent, max_score: 100, details: summary as unknown as Json, completed_at: completedAt });
+        await transition(tx, order, 'completed', { reason: null, actor: actor.candidate(order.candidate_id), patch: { completed_at: completedAt, started_at: order.started_at ?? completedAt }, details: { score: summary.percent }, now: at });
         return { submission: { status: 'completed' as const, completed_at: completedAt }, created: true };
       });
     },

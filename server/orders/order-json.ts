@@ -1,4 +1,5 @@
 import type { Order } from '../../shared/api.ts';
+import { parseResultSummary, type ResultSummary } from '../../shared/result/summary.ts';
 import type { OrderView } from '../store/types.ts';
 
 export const reportUrl = (publicUrl: string, orderId: string) => `${publicUrl}/report/${orderId}`;
@@ -22,8 +23,24 @@ export function toOrderJson(o: OrderView, publicUrl: string): Order {
     completed_at: o.completed_at,
     expires_at: o.expires_at,
     result: o.result
-      ? { score: o.result.score, max_score: o.result.max_score, status: o.status, result_url: reportUrl(publicUrl, o.id), completed_at: o.result.completed_at }
+      ? resultJson(o, parseResultSummary(o.result.details), publicUrl, o.result.completed_at)
       : null,
     extra_time_percent: o.extra_time_percent ?? 0,
+  };
+}
+
+/** The result card's data, mapped from the one result summary: `score` is its integer percent out of 100. */
+function resultJson(o: OrderView, r: ResultSummary, publicUrl: string, completedAt: string): NonNullable<Order['result']> {
+  return {
+    score: r.percent,
+    max_score: 100,
+    status: o.status,
+    result_url: reportUrl(publicUrl, o.id),
+    completed_at: completedAt,
+    percent: r.percent,
+    band: r.band,
+    answered: r.answered,
+    total: r.total,
+    tests: r.tests.map((t) => ({ id: t.id, name: t.name, percent: t.percent })),
   };
 }

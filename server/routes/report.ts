@@ -7,9 +7,10 @@ import { sha256Hex } from '../crypto/secrets.ts';
 import { clientAddress } from '../http/rate-limit.ts';
 import { randomToken } from '../ids.ts';
 import type { Services } from '../services.ts';
-import type { AttemptScore } from '../scoring/score-attempt.ts';
-import { DEFAULT_SCORE_BANDS, scoreBand } from '../../shared/score-bands.ts';
-import type { TestSessionRow, UserRow } from '../store/types.ts';
+import type { PackageContent, TestReport } from '../../shared/content/schema.ts';
+import { LEVEL_LABELS, levelOf, percentileRank, PERCENTILE_MIN_GROUP } from '../../shared/result/levels.ts';
+import { describeProctoring, formatSeconds, parseResultSummary, type ResultSummary } from '../../shared/result/summary.ts';
+import type { UserRow } from '../store/types.ts';
 import { esc, layout, PAGE_CSP, PAGE_CSS } from './page-layout.ts';
 
 export const SESSION_TTL_MS = 8 * 3_600_000;
@@ -85,13 +86,7 @@ export class LoginThrottle {
 const fmtTime = (iso: string | null) =>
   iso ? `<time datetime="${esc(iso)}">${esc(new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso)))} UTC</time>` : '—';
 
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  return [h ? `${h} h` : '', m ? `${m} min` : '', !h && sec ? `${sec} s` : ''].filter(Boolean).join(' ') || '0 s';
-}
+export const formatDuration = (ms: number): string => formatSeconds(ms / 1000);
 
 /** The logged-in provider user behind the session cookie (and the hash of its value), or null. */
 export async function sessionUser(svc: Services, c: Context, cookie = sessionCookieName(svc.config.publicUrl.startsWith('https:'))): Promise<{ user: UserRow; idHash: string } | null> {
@@ -110,7 +105,55 @@ export function dashboardHeader(user: UserRow, o: { insights?: boolean; back?: s
   return `<header class="top"><span><strong>Assay</strong> · ${esc(user.name || user.email)}</span><nav aria-label="Dashboard"><a href="/dashboard/candidates">Candidates</a> · <a href="/dashboard/integrations">Integrations</a> · ${link} · <a href="/connect">Connect your ATS</a></nav><form method="post" action="/logout"><button type="submit" class="link-button">Log out</button></form></header>\n`;
 }
 
+/** The report's own rules on top of the pages' stylesheet: levels, the percentile note, and printing on A4. */
+export const REPORT_CSS = `.level{display:inline-block;margin:0 0 .35rem;padding:0 .45rem;border:1px solid var(--border);border-radius:4px;font-size:.85rem;font-weight:600}
+.meaning{margin:.25rem 0 .5rem}
+.questions{margin:.25rem 0 0;padding-left:1.25rem}
+.standing{font-size:1.05rem}
+@media print{
+@page{size:A4;margin:14mm 14mm 16mm}
+:root{color-scheme:light;--bg:#fff;--card:#fff;--fg:#000;--muted:#333;--border:#999;--accent:#000;--bar:#ddd;font-size:10.5pt}
+body{background:#fff;color:#000}
+.top,.skip{display:none}
+.page{max-width:none;padding:0}
+.card{border:0;border-top:1px solid #999;border-radius:0;padding:.6rem 0;margin:0;break-inside:avoid-page}
+.tests>li,.traits li,tr{break-inside:avoid}
+h1,h2,h3{break-after:avoid}
+.meter{border:1px solid #999;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.meter>span{background:#444}
+.table-wrap{overflow:visible}
+a{color:#000;text-decoration:none}
+}
+`;
+
 const bar = (score: number) => `<span class="meter" aria-hidden="true"><span class="w${Math.min(100, Math.max(0, Math.round(score / 5) * 5))}"></span></span>`;
+
+/** What a level of a score means, from the content's report texts; nothing when the content has none. */
+function meaningHtml(percent: number, texts: { low: string; middle: string; high: string } | undefined): string {
+  const level = levelOf(percent);
+  return `<p class="level">${LEVEL_LABELS[level]}</p>${texts ? `<p class="meaning">${esc(texts[level])}</p>` : ''}`;
+}
+
+function renderTest(t: ResultSummary['tests'][number], report: TestReport | undefined): string {
+  const traits = t.traits.length
+    ? `<ul class="traits" aria-label="Sub-scores of ${esc(t.name)}">${t.traits
+        .map((tr) => `<li><div class="score-line"><h4>${esc(tr.name)}</h4><span>${tr.percent}%</span></div>${bar(tr.percent)}${meaningHtml(tr.percent, report?.traits?.[tr.id])}<p class="muted">${esc(tr.explanation)}</p></li>`)
+        .join('')}</ul>`
+    : '';
+  const time = t.seconds === null ? 'not started' : `time spent ${formatSeconds(t.seconds)}`;
+  return `<li><div class="score-line"><h3>${esc(t.name)}</h3><span>${t.percent}%</span></div>${bar(t.percent)}${meaningHtml(t.percent, report?.meaning)}<p class="muted">${esc(t.explanation)} · ${t.answered} of ${t.total} answered · ${esc(time)}</p>${traits}</li>`;
+}
+
+/** The candidate's percentile among everyone who took this package on this account, or why there is none. */
+function standingHtml(summary: ResultSummary, g: { size: number; below: number; equal: number } | null): string {
+  if (!g) return '';
+  const rank = percentileRank(g);
+  const people = `${g.size} ${g.size === 1 ? 'candidate' : 'candidates'}`;
+  if (rank === null) {
+    return `<p class="standing" data-testid="percentile">Compared with others: not enough data yet (${people} took this assessment on your account; a percentile needs at least ${PERCENTILE_MIN_GROUP}).</p>`;
+  }
+  return `<p class="standing" data-testid="percentile">Percentile <strong>${rank}</strong>: ${summary.percent}% is higher than ${rank}% of the ${people} who took this assessment on your account (ties count half).</p>`;
+}
 
 export function reportPages(svc: Services, opts: { throttle?: LoginThrottle; ipThrottle?: LoginThrottle } = {}) {
   const app = new Hono();
@@ -171,7 +214,7 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
       body: `<section class="card" aria-labelledby="title"><h1 id="title">Report not found</h1><p>There is no report at this address for your account.</p></section>`,
     });
 
-  app.get(CSS_PATH, (c) => c.body(PAGE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=300' }));
+  app.get(CSS_PATH, (c) => c.body(PAGE_CSS + REPORT_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=300' }));
 
   app.get('/login', async (c) => {
     const next = safeReturnPath(c.req.query('next'));
@@ -259,23 +302,16 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
     const { user } = me;
     const order = ORDER_ID.test(id) ? await svc.store.orders.view(user.account_id, id) : null;
     if (!order) return html(c, notFoundPage(user), 404);
-    const [candidate, account, sessions] = await Promise.all([
-      svc.store.candidates.get(order.account_id, order.candidate_id),
-      svc.store.accounts.get(order.account_id),
-      svc.store.attempts.testSessions(order.id),
-    ]);
+    const candidate = await svc.store.candidates.get(order.account_id, order.candidate_id);
     const name = candidate?.erased_at ? 'Erased candidate' : [candidate?.first_name, candidate?.last_name].filter(Boolean).join(' ') || 'Candidate';
-    const result = order.result;
-    const details = (result?.details ?? null) as AttemptScore | null;
-    const band = result ? scoreBand(result.score, account?.settings.score_bands ?? DEFAULT_SCORE_BANDS) : undefined;
-    const spent = order.started_at && order.completed_at ? formatDuration(Date.parse(order.completed_at) - Date.parse(order.started_at)) : '—';
-    const byTest = new Map<string, TestSessionRow>(sessions.map((s) => [s.test_id, s]));
-    const testTime = (testId: string) => {
-      const s = byTest.get(testId);
-      if (!s) return 'not started';
-      const end = s.finished_at ?? (order.completed_at && order.completed_at < s.deadline_at ? order.completed_at : s.deadline_at);
-      return formatDuration(Date.parse(end) - Date.parse(s.started_at));
-    };
+    const summary = order.result ? parseResultSummary(order.result.details) : null;
+    const [content, standing] = summary
+      ? await Promise.all([
+          svc.store.packages.content(order.account_id, order.package_id, order.package_version) as Promise<PackageContent | null>,
+          svc.store.results.standing(order.account_id, order.package_id, summary.percent),
+        ])
+      : [null, null];
+    const spent = summary ? formatSeconds(summary.seconds) : order.started_at && order.completed_at ? formatDuration(Date.parse(order.completed_at) - Date.parse(order.started_at)) : '—';
     const facts = `<dl class="facts">
 <dt>Candidate</dt><dd>${esc(name)}${candidate?.email && !candidate.erased_at ? ` · ${esc(candidate.email)}` : ''}</dd>
 <dt>Assessment</dt><dd>${esc(order.package_name)}</dd>
@@ -286,37 +322,38 @@ ${order.job_name ? `<dt>Job</dt><dd>${esc(order.job_name)}</dd>` : ''}
 <dt>Completed</dt><dd>${fmtTime(order.completed_at)}</dd>
 <dt>Time spent</dt><dd>${esc(spent)}</dd>
 ${order.extra_time_percent ? `<dt>Extra time</dt><dd>+${order.extra_time_percent} % (accommodation)</dd>` : ''}
+${summary ? `<dt>Answered</dt><dd>${summary.answered} of ${summary.total} questions</dd>` : ''}
 </dl>`;
     let body: string;
-    if (!result || !details) {
+    if (!summary) {
       body = `<section class="card" aria-labelledby="facts-title"><h2 id="facts-title">Overview</h2>${facts}</section>
 <section class="card" aria-labelledby="result-title"><h2 id="result-title">Result</h2><p>There is no result yet: the assessment is ${esc(order.status.replace('_', ' '))}.</p></section>`;
     } else {
-      const tests = details.tests
-        .map((t) => {
-          const traits = t.traits?.length
-            ? `<ul class="traits" aria-label="Sub-scores of ${esc(t.name)}">${t.traits
-                .map((tr) => `<li><div class="score-line"><h4>${esc(tr.name)}</h4><span>${tr.score}%</span></div>${bar(tr.score)}<p class="muted">${esc(tr.explanation)}</p></li>`)
-                .join('')}</ul>`
-            : '';
-          return `<li><div class="score-line"><h3>${esc(t.name)}</h3><span>${t.score}%</span></div>${bar(t.score)}<p>${esc(t.explanation)}</p>${traits}</li>`;
-        })
-        .join('\n');
-      const rows = details.tests
-        .map((t) => `<tr><th scope="row">${esc(t.name)}</th><td>${t.score}%</td><td>${t.weight}</td><td>${t.answered} of ${t.total}</td><td>${esc(testTime(t.test_id))}</td></tr>`)
+      const reports = new Map((content?.tests ?? []).map((t) => [t.id, t.report]));
+      const tests = summary.tests.map((t) => renderTest(t, reports.get(t.id))).join('\n');
+      const rows = summary.tests
+        .map((t) => `<tr><th scope="row">${esc(t.name)}</th><td>${t.percent}%</td><td>${t.weight}</td><td>${t.answered} of ${t.total}</td><td>${t.seconds === null ? 'not started' : esc(formatSeconds(t.seconds))}</td></tr>`)
         .join('');
+      const questions = summary.tests.flatMap((t) => (reports.get(t.id)?.interview_questions ?? []).map((q) => ({ test: t.name, q })));
+      const proctoring = describeProctoring(summary.proctoring);
       body = `<section class="card" aria-labelledby="overall-title">
 <h2 id="overall-title">Overall score</h2>
-<p class="overall"><span class="big">${result.score}%</span>${band ? `<span>${esc(band.label)}</span>` : ''}</p>
-${bar(result.score)}
-<p class="muted">The weighted mean of the test scores below (out of ${result.max_score}).</p>
+<p class="overall"><span class="big" data-testid="overall-percent">${summary.percent}%</span>${summary.band ? `<span>${esc(summary.band)}</span>` : ''}</p>
+${bar(summary.percent)}
+<p class="muted">Points earned out of the maximum, each test counted by its weight, rounded once to a whole percentage.</p>
+${standingHtml(summary, standing)}
 </section>
 <section class="card" aria-labelledby="facts-title"><h2 id="facts-title">Overview</h2>${facts}</section>
 <section class="card" aria-labelledby="subs-title"><h2 id="subs-title">Sub-scores</h2><ul class="tests">${tests}</ul></section>
 <section class="card" aria-labelledby="breakdown-title"><h2 id="breakdown-title">Per-test breakdown</h2>
 <div class="table-wrap" role="region" aria-label="Per-test breakdown table" tabindex="0"><table>
 <thead><tr><th scope="col">Test</th><th scope="col">Score</th><th scope="col">Weight</th><th scope="col">Answered</th><th scope="col">Time spent</th></tr></thead>
-<tbody>${rows}</tbody></table></div></section>`;
+<tbody>${rows}</tbody></table></div></section>
+${questions.length ? `<section class="card" aria-labelledby="questions-title"><h2 id="questions-title">Questions for the interview</h2>
+<p class="muted">Suggested by the assessment’s authors to explore the results further.</p>
+<ul class="questions">${questions.map((x) => `<li>${esc(x.q)} <span class="muted">(${esc(x.test)})</span></li>`).join('')}</ul></section>` : ''}
+<section class="card" aria-labelledby="proctoring-title"><h2 id="proctoring-title">Proctoring</h2>
+<p data-testid="proctoring-summary">${proctoring ? `The candidate ${esc(proctoring)}.` : 'Nothing was recorded for this attempt.'}</p></section>`;
     }
     return html(
       c,

@@ -1,5 +1,6 @@
 // Scores a candidate's answers against package content on the server; pure and never throws on bad answers.
 import { compileAcceptRegex, validateAnswer, type PackageContent, type Question, type TestContent } from '../../shared/content/schema.ts';
+import { roundPercent } from '../../shared/result/summary.ts';
 
 export interface TraitScore {
   id: string;
@@ -18,6 +19,8 @@ export interface TestScore {
   answered: number;
   total: number;
   traits?: TraitScore[];
+  /** The unrounded share of the test's points earned, 0..1; the overall score is built from these. */
+  fraction: number;
 }
 
 export interface AttemptScore {
@@ -28,8 +31,8 @@ export interface AttemptScore {
 
 export type Answers = Record<string, unknown>;
 
-// Rounds to an integer percentage; the epsilon keeps 12.5 from becoming 12 through float error.
-const percent = (fraction: number): number => Math.round(fraction * 100 + 1e-9);
+// Display percentages use the one rounding rule (shared/result/summary.ts).
+const percent = (fraction: number): number => roundPercent(fraction, 1);
 const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 /** Lower-cases, applies NFKC, trims and collapses runs of whitespace, so "  Record " equals "record". */
@@ -100,23 +103,29 @@ function scoreTest(test: TestContent, answers: Answers): TestScore {
     }
   }
   const base = { test_id: test.id, name: test.name, max_score: 100 as const, weight: test.weight, explanation: test.explanation, answered, total: test.questions.length };
-  if (!test.traits?.length) return { ...base, score: percent(mean(knowledge)) };
+  if (!test.traits?.length) {
+    const fraction = mean(knowledge);
+    return { ...base, score: percent(fraction), fraction };
+  }
   // Trait score = mean keyed value as a percentage; a trait with no answered items scores 0.
-  const traits = test.traits.map((trait) => ({ id: trait.id, name: trait.name, score: percent(mean(keyedByTrait.get(trait.id) ?? [])), explanation: trait.explanation }));
-  // Test score = mean of trait scores; knowledge items in the same test count as one more component.
-  const components = traits.map((t) => t.score);
-  if (knowledge.length) components.push(percent(mean(knowledge)));
-  return { ...base, score: Math.round(mean(components) + 1e-9), traits };
+  const traitFractions = test.traits.map((trait) => mean(keyedByTrait.get(trait.id) ?? []));
+  const traits = test.traits.map((trait, i) => ({ id: trait.id, name: trait.name, score: percent(traitFractions[i]!), explanation: trait.explanation }));
+  // Test score = mean of the trait fractions; knowledge items in the same test count as one more component.
+  if (knowledge.length) traitFractions.push(mean(knowledge));
+  const fraction = mean(traitFractions);
+  return { ...base, score: percent(fraction), traits, fraction };
 }
 
-/** Scores every test (0..100) and the weighted overall score (integer 0..100). */
+/**
+ * Scores every test (0..100) and the overall score: earned / max × 100, rounded once (roundPercent),
+ * where each test earns weight × its unrounded fraction of its max and the max is the sum of the weights.
+ */
 export function scoreAttempt(content: PackageContent, answers: Answers): AttemptScore {
   const safeAnswers: Answers = answers && typeof answers === 'object' ? answers : {};
   const tests = content.tests.map((test) => scoreTest(test, safeAnswers));
-  const totalWeight = tests.reduce((sum, t) => sum + t.weight, 0);
-  // Overall = weighted mean of the reported (rounded) test scores, so the report adds up.
-  const overall = totalWeight > 0 ? tests.reduce((sum, t) => sum + t.score * t.weight, 0) / totalWeight : 0;
-  return { score: Math.min(100, Math.max(0, Math.round(overall + 1e-9))), max_score: 100, tests };
+  const max = tests.reduce((sum, t) => sum + t.weight, 0);
+  const earned = tests.reduce((sum, t) => sum + t.fraction * t.weight, 0);
+  return { score: roundPercent(earned, max), max_score: 100, tests };
 }
 
 export { scoreBand, DEFAULT_SCORE_BANDS, type ScoreBand } from '../../shared/score-bands.ts';

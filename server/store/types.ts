@@ -289,14 +289,30 @@ export interface OrdersRepo {
 export interface ResultsRepo {
   insert(r: ResultRow): Promise<void>;
   get(accountId: string, orderId: string): Promise<ResultRow | null>;
+  /** How a percent compares with every result of one package on one account: group size, scores below and equal. */
+  standing(accountId: string, packageId: string, percent: number): Promise<{ size: number; below: number; equal: number }>;
+}
+
+/** One thing recorded during a test (never answer text, nothing about the device). */
+export interface ProctoringEventRow {
+  order_id: string;
+  seq: number;
+  kind: 'left' | 'paste' | 'question';
+  question_id: string | null;
+  at: string;
+  duration_ms: number;
 }
 
 export interface AttemptsRepo {
+  /** Appends events up to `max` per order in all; returns how many were stored now and how many the order holds. */
+  addProctoringEvents(orderId: string, events: Omit<ProctoringEventRow, 'order_id' | 'seq'>[], max: number): Promise<{ stored: number; total: number }>;
+  proctoringEvents(orderId: string): Promise<ProctoringEventRow[]>;
   saveAnswer(a: AnswerRow): Promise<void>;
   answers(orderId: string): Promise<AnswerRow[]>;
   startTest(s: TestSessionRow): Promise<TestSessionRow>;
   testSessions(orderId: string): Promise<TestSessionRow[]>;
   finishTest(orderId: string, testId: string, at: string): Promise<void>;
+  /** Erases the answers and the proctoring events of an order. */
   eraseAnswers(orderId: string): Promise<void>;
 }
 

@@ -72,6 +72,16 @@ export const QuestionSchema = v.variant('kind', [SingleChoiceSchema, MultipleCho
 
 export const TraitSchema = v.strictObject({ id: Id, name: Text(100), explanation: Text(300) });
 
+// What a score means for the hiring manager, per level (shared/result/levels.ts: low 0–39, middle 40–69,
+// high 70–100), and questions an interviewer could ask next. Shown on the report only, never to candidates.
+const LevelTextsSchema = v.strictObject({ low: Text(600), middle: Text(600), high: Text(600) });
+export const TestReportSchema = v.strictObject({
+  meaning: LevelTextsSchema,
+  traits: v.optional(v.record(Id, LevelTextsSchema)),
+  interview_questions: v.optional(v.pipe(v.array(Text(300)), v.maxLength(10, 'allows at most 10 questions'))),
+});
+export type TestReport = v.InferOutput<typeof TestReportSchema>;
+
 export const TestSchema = v.strictObject({
   id: Id,
   name: Text(100),
@@ -83,6 +93,7 @@ export const TestSchema = v.strictObject({
   // Optional custom labels for the five likert points; the catalogue's labels are used otherwise.
   likert_labels: v.optional(v.pipe(v.array(Text(40)), v.length(5, 'needs exactly 5 labels'))),
   traits: v.optional(v.pipe(v.array(TraitSchema), v.minLength(1, 'needs at least 1 trait'))),
+  report: v.optional(TestReportSchema),
   questions: v.pipe(v.array(QuestionSchema), v.minLength(1, 'needs at least 1 question'), v.maxLength(200, 'allows at most 200 questions')),
 });
 
@@ -227,6 +238,9 @@ export function checkPackageRules(pkg: PackageContent): ContentProblem[] {
       test.traits.forEach((t, i) => {
         if (!usedTraits.has(t.id)) problems.push({ path: ['tests', ti, 'traits', i, 'id'], message: `trait "${t.id}" has no likert questions` });
       });
+    }
+    if (test.traits) for (const id of Object.keys(test.report?.traits ?? {})) {
+      if (!traitIds.has(id)) problems.push({ path: ['tests', ti, 'report', 'traits', id], message: `trait "${id}" is not declared in tests[${ti}].traits` });
     }
   });
   return problems;

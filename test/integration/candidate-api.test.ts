@@ -1,5 +1,6 @@
 // Candidate mode over HTTP with a clock the test moves: a full run, resume, deadlines the server owns,
 // one submission, status changes the recruiter sees, friendly pages, and no answer key ever sent.
+import { parseResultSummary } from '../../shared/result/summary.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORBIDDEN_CANDIDATE_KEYS } from '../../shared/candidate-api.ts';
 import type { PackageContent, Question } from '../../shared/content/schema.ts';
@@ -110,11 +111,11 @@ describe('a full run', () => {
 
     const result = (await fx.svc.store.results.get('demo', order.id))!;
     expect(result.max_score).toBe(100);
-    const details = result.details as { score: number; tests: { test_id: string; score: number; explanation: string; answered: number; total: number }[] };
-    expect(details.tests[0]).toMatchObject({ test_id: t1!.id, score: 100, answered: t1!.questions.length });
-    expect(details.tests[1]).toMatchObject({ test_id: t2!.id, answered: 1, total: t2!.questions.length });
+    const details = parseResultSummary(result.details);
+    expect(details.tests[0]).toMatchObject({ id: t1!.id, percent: 100, answered: t1!.questions.length });
+    expect(details.tests[1]).toMatchObject({ id: t2!.id, answered: 1, total: t2!.questions.length });
     expect(details.tests[0]!.explanation).toBe(t1!.explanation);
-    expect(result.score).toBe(details.score);
+    expect(result.score).toBe(details.percent);
     expect(result.score).toBeGreaterThan(0);
     expect(result.score).toBeLessThan(100);
 

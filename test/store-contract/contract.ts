@@ -316,6 +316,22 @@ export function storeContract(factory: StoreFactory): void {
         await expect(store.results.insert({ order_id: older.id, account_id: w.account.id, score: 1, max_score: 1, details: {}, completed_at: iso(Date.now()) })).rejects.toThrow();
       });
 
+      it("places a percent among one package's results on one account (for the report's percentile)", async () => {
+        const w = await world();
+        const scores = [40, 55, 55, 70, 90];
+        for (const [i, score] of scores.entries()) {
+          const c = await store.candidates.upsert({ account_id: w.account.id, source: 'ats', external_id: `standing-${i}`, email: null, first_name: null, last_name: null, locale: null });
+          const o = (await store.orders.insertOnce(newOrder(w, { candidate_id: c.id, package_id: 'pkg-standing' }))).order;
+          await store.results.insert({ order_id: o.id, account_id: w.account.id, score, max_score: 100, details: {}, completed_at: iso(Date.now()) });
+        }
+        const elsewhere = (await store.orders.insertOnce(newOrder(w, { package_id: 'pkg-other' }))).order;
+        await store.results.insert({ order_id: elsewhere.id, account_id: w.account.id, score: 10, max_score: 100, details: {}, completed_at: iso(Date.now()) });
+        expect(await store.results.standing(w.account.id, 'pkg-standing', 55)).toEqual({ size: 5, below: 1, equal: 2 });
+        expect(await store.results.standing(w.account.id, 'pkg-standing', 100)).toEqual({ size: 5, below: 5, equal: 0 });
+        expect(await store.results.standing('other', 'pkg-standing', 55)).toEqual({ size: 0, below: 0, equal: 0 });
+        expect(await store.results.standing(w.account.id, 'pkg-none', 55)).toEqual({ size: 0, below: 0, equal: 0 });
+      });
+
       it('updates fields (JSON too) and bumps updated_at; lists lapsed invitations and deadlines', async () => {
         const w = await world();
         const now = Date.now();
@@ -365,6 +381,27 @@ export function storeContract(factory: StoreFactory): void {
         await store.attempts.eraseAnswers(o.id);
         expect(await store.attempts.answers(o.id)).toEqual([]);
         expect(await store.attempts.testSessions('nope')).toEqual([]);
+      });
+
+      it('appends proctoring events in order up to a maximum per order, and erases them with the answers', async () => {
+        const w = await world();
+        const o = (await store.orders.insertOnce(newOrder(w))).order;
+        const other = (await store.orders.insertOnce(newOrder(w, { application_id: 'app-proc' }))).order;
+        const at = iso(Date.now());
+        const ev = (i: number) => ({ kind: 'question' as const, question_id: `q${i}`, at, duration_ms: 1000 + i });
+        expect(await store.attempts.addProctoringEvents(o.id, [ev(1), { kind: 'left', question_id: null, at, duration_ms: 41_000 }], 4)).toEqual({ stored: 2, total: 2 });
+        expect(await store.attempts.addProctoringEvents(o.id, [ev(2), ev(3), ev(4)], 4)).toEqual({ stored: 2, total: 4 });
+        expect(await store.attempts.addProctoringEvents(o.id, [ev(5)], 4)).toEqual({ stored: 0, total: 4 });
+        await store.attempts.addProctoringEvents(other.id, [ev(9)], 4);
+        expect(await store.attempts.proctoringEvents(o.id)).toEqual([
+          { order_id: o.id, seq: 1, ...ev(1) },
+          { order_id: o.id, seq: 2, kind: 'left', question_id: null, at, duration_ms: 41_000 },
+          { order_id: o.id, seq: 3, ...ev(2) },
+          { order_id: o.id, seq: 4, ...ev(3) },
+        ]);
+        await store.attempts.eraseAnswers(o.id);
+        expect(await store.attempts.proctoringEvents(o.id)).toEqual([]);
+        expect(await store.attempts.proctoringEvents(other.id)).toHaveLength(1);
       });
     });
 

@@ -91,7 +91,7 @@ describe('knowledge items', () => {
       ]),
     );
     const result = scoreAttempt(c, { a: 'x', b: 4, c: 'YES', d: 'one' });
-    expect(result.tests[0]).toEqual({ test_id: 't', name: 'Test t', score: 50, max_score: 100, weight: 1, explanation: 'What t measures.', answered: 3, total: 4 });
+    expect(result.tests[0]).toEqual({ test_id: 't', name: 'Test t', score: 50, max_score: 100, weight: 1, explanation: 'What t measures.', answered: 3, total: 4, fraction: 0.5 });
     expect(result.score).toBe(50);
     expect(result.max_score).toBe(100);
   });
@@ -122,7 +122,8 @@ describe('likert scales', () => {
       { id: 'calm', name: 'Calm', score: 100, explanation: 'Staying calm.' },
       { id: 'team', name: 'Team', score: 63, explanation: 'Working with others.' }, // (0.5 + 0.75) / 2 = 62.5
     ]);
-    expect(t.score).toBe(82); // mean(100, 63) = 81.5
+    // Rounded once from the unrounded trait fractions: mean(1, 0.625) = 0.8125 → 81 (not mean(100, 63) = 81.5 → 82).
+    expect(t.score).toBe(81);
     expect(t.answered).toBe(4);
   });
 
@@ -155,6 +156,18 @@ describe('likert scales', () => {
 
 describe('overall score', () => {
   const single = (id: string) => ({ id, kind: 'single_choice', prompt: 'p', options: options('a', 'b'), answer: 'a' });
+
+  it('is earned / max over the weighted, unrounded test fractions, rounded once (half up)', () => {
+    // 5 of 7 (weight 1) and 5 of 6 (weight 1.5): (5/7 + 1.5 · 5/6) / 2.5 = 78.57 % → 79; the old mean of the
+    // rounded test scores, (71 + 1.5 · 83) / 2.5 = 78.2, gave 78.
+    const sevens = Array.from({ length: 7 }, (_, i) => single(`s${i}`));
+    const sixes = Array.from({ length: 6 }, (_, i) => single(`d${i}`));
+    const c = pkg(test('s', sevens, { weight: 1 }), test('d', sixes, { weight: 1.5 }));
+    const answers = Object.fromEntries([...sevens.map((q, i) => [q.id, i < 5 ? 'a' : 'b']), ...sixes.map((q, i) => [q.id, i < 5 ? 'a' : 'b'])]);
+    const result = scoreAttempt(c, answers);
+    expect(result.tests.map((t) => t.score)).toEqual([71, 83]);
+    expect(result.score).toBe(79);
+  });
 
   it('is the weighted mean of test scores, rounded to an integer', () => {
     const c = pkg(test('x', [single('x1'), single('x2')], { weight: 2 }), test('y', [single('y1'), single('y2'), single('y3')], { weight: 1 }));

@@ -8,7 +8,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import { ErrorSchema } from '../../../shared/api.ts';
-import { scoreBand } from '../../../shared/score-bands.ts';
+import { parseResultSummary } from '../../../shared/result/summary.ts';
 import { safeEqual } from '../../crypto/secrets.ts';
 import { ApiError } from '../../errors.ts';
 import { jsonBodyGuard } from '../../http/middleware.ts';
@@ -237,16 +237,15 @@ export function partnerRoutes(svc: Services): Hono<Env> {
 /** Our answer to test_status: `complete` with score, report link and flat metadata, else our status. */
 export function testStatus(svc: Services, account: AccountRow, order: OrderView) {
   const done = order.status === 'completed';
-  const r = order.result;
-  const pct = r && r.max_score > 0 ? Math.round((r.score / r.max_score) * 1000) / 10 : null;
+  const r = order.result ? parseResultSummary(order.result.details) : null;
+  const pct = r ? r.percent : null;
   const metadata: Record<string, string | number | boolean | null> = { Test: order.package_name, Status: order.status };
   if (order.invited_at) metadata['Invited At'] = order.invited_at;
   if (order.started_at) metadata['Started At'] = order.started_at;
   if (order.completed_at) metadata['Completed At'] = order.completed_at;
   if (r) {
-    metadata.Score = `${r.score} / ${r.max_score}`;
-    const band = pct === null ? undefined : scoreBand(pct, account.settings.score_bands);
-    if (band) metadata.Band = band.label;
+    metadata.Score = `${r.percent} / 100`;
+    if (r.band) metadata.Band = r.band;
   }
   if (order.reason && !done) metadata.Notes = order.reason;
   return {

@@ -1,9 +1,10 @@
 // Results back to Kombo (PUT /assessment/orders/{id}/result), run by the outbox job `writeback`.
-import { scoreBand } from '../../../shared/score-bands.ts';
+import { describeProctoring } from '../../../shared/result/summary.ts';
+import { storedSummary } from '../../scoring/result-summary.ts';
 import { failureFor, PermanentError } from '../../http/client.ts';
 import { reportUrl } from '../../orders/order-json.ts';
 import type { Services } from '../../services.ts';
-import type { AccountRow, ConnectionRow, OrderRow, OutboxJob, ResultRow } from '../../store/types.ts';
+import type { ConnectionRow, OrderRow, OutboxJob, ResultRow } from '../../store/types.ts';
 import { KomboClient, kombosMessage, type ResultAttribute, type ResultBody } from './client.ts';
 import { settingsOf } from './settings.ts';
 
@@ -15,51 +16,27 @@ const isoMillis = (s: string | null | undefined, fallback = new Date()) => {
   return new Date(Number.isNaN(t) ? fallback.getTime() : t).toISOString();
 };
 
-const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, n));
-const pct = (score: number, max: number) => (max > 0 ? Math.round(clamp((score / max) * 100, 0, 100) * 100) / 100 : 0);
-
-interface TestDetail {
-  id: string;
-  name: string;
-  score: number;
-  max: number;
-}
-
-/** Sub-scores from the stored result (scoreAttempt's `tests`), read defensively. */
-function testsOf(result: ResultRow): TestDetail[] {
-  const tests = (result.details as { tests?: unknown }).tests;
-  if (!Array.isArray(tests)) return [];
-  const out: TestDetail[] = [];
-  for (const t of tests as Array<Record<string, unknown>>) {
-    const id = typeof t.test_id === 'string' ? t.test_id : typeof t.id === 'string' ? t.id : null;
-    if (!id || typeof t.score !== 'number' || !Number.isFinite(t.score)) continue;
-    const max = typeof t.max_score === 'number' && t.max_score >= 1 ? t.max_score : 100;
-    out.push({ id, name: typeof t.name === 'string' && t.name ? t.name : id, score: t.score, max });
-  }
-  return out;
-}
-
-export function completedBody(opts: { order: OrderRow; result: ResultRow; account: AccountRow | null; packageName: string; publicUrl: string; tool: string | null }): ResultBody {
-  const { order, result, account } = opts;
-  const score = pct(result.score, result.max_score);
-  const tests = testsOf(result);
-  const band = scoreBand(score, account?.settings.score_bands);
-  const parts = tests.map((t) => `${t.name} ${Math.round(pct(t.score, t.max))}/100`);
-  const summary = `${opts.packageName}: ${Math.round(score)}/100${band ? ` (${band.label})` : ''}.${parts.length ? ` ${parts.join('; ')}.` : ''} Full report: ${reportUrl(opts.publicUrl, order.id)}`;
+/** The Kombo body for a completed attempt, mapped from its one stored result summary. */
+export function completedBody(opts: { order: OrderRow; result: ResultRow; packageName: string; publicUrl: string; tool: string | null }): ResultBody {
+  const { order, result } = opts;
+  const r = storedSummary(result);
+  const parts = r.tests.map((t) => `${t.name} ${t.percent}/100`);
+  const proctoring = describeProctoring(r.proctoring);
+  const summary = `${opts.packageName}: ${r.percent}/100${r.band ? ` (${r.band})` : ''}.${parts.length ? ` ${parts.join('; ')}.` : ''}${proctoring ? ` Proctoring: ${proctoring}.` : ''} Full report: ${reportUrl(opts.publicUrl, order.id)}`;
   const attributes: ResultAttribute[] = [
     { type: 'TEXT', label: 'Summary', value: summary },
-    ...tests.map((t): ResultAttribute => ({ type: 'SUB_RESULT', id: t.id, label: t.name, score: { value: pct(t.score, t.max), max: 100 }, status: 'COMPLETED' })),
+    ...r.tests.map((t): ResultAttribute => ({ type: 'SUB_RESULT', id: t.id, label: t.name, score: { value: t.percent, max: 100 }, status: 'COMPLETED' })),
   ];
   const body: ResultBody = {
     status: 'COMPLETED',
-    score,
+    score: r.percent,
     max_score: 100,
     result_url: reportUrl(opts.publicUrl, order.id),
     completed_at: isoMillis(result.completed_at),
     attributes,
   };
   // Recruitee shows `subtitle` under the report title (§1.2.4 remote_fields).
-  if (opts.tool === 'recruitee') body.remote_fields = { recruitee: { subtitle: `${Math.round(score)}%${band ? ` · ${band.label}` : ''}` } };
+  if (opts.tool === 'recruitee') body.remote_fields = { recruitee: { subtitle: `${r.percent}%${r.band ? ` · ${r.band}` : ''}` } };
   return body;
 }
 
@@ -94,13 +71,9 @@ export async function writeBack(svc: Services, job: OutboxJob, order: OrderRow, 
   const client = new KomboClient({ baseUrl: s.baseUrl, apiKey: s.apiKey, integrationId: meta.integration_id ?? s.integrationId });
   let body: ResultBody;
   if (event === 'completed') {
-    const [result, account, pkg] = await Promise.all([
-      svc.store.results.get(order.account_id, order.id),
-      svc.store.accounts.get(order.account_id),
-      svc.store.packages.get(order.account_id, order.package_id),
-    ]);
+    const [result, pkg] = await Promise.all([svc.store.results.get(order.account_id, order.id), svc.store.packages.get(order.account_id, order.package_id)]);
     if (!result) throw new PermanentError('the order is completed but has no stored result');
-    body = completedBody({ order, result, account, packageName: pkg?.name ?? order.package_id, publicUrl: svc.config.publicUrl, tool: s.tool });
+    body = completedBody({ order, result, packageName: pkg?.name ?? order.package_id, publicUrl: svc.config.publicUrl, tool: s.tool });
   } else {
     body = closedBody({ order, event, publicUrl: svc.config.publicUrl, at: job.created_at });
   }

@@ -1,7 +1,9 @@
 // Results back to Lever: on completion a feedback form with the Rating from the score bands (per account:
 // settings.score_bands) and a note with the score summary and the report link, both as perform_as.
 // Cancellations and expiries leave a short note. Each write is remembered, so a retry never repeats one.
-import { DEFAULT_SCORE_BANDS, scoreBand, type ScoreBand } from '../../../shared/score-bands.ts';
+import { bandsOrDefault, scoreBand, type ScoreBand } from '../../../shared/score-bands.ts';
+import { describeProctoring } from '../../../shared/result/summary.ts';
+import { storedSummary } from '../../scoring/result-summary.ts';
 import { PermanentError } from '../../http/client.ts';
 import { reportUrl } from '../../orders/order-json.ts';
 import type { Services } from '../../services.ts';
@@ -10,16 +12,7 @@ import { LeverClient } from './client.ts';
 import { feedbackTemplate, performAsUser, ratingField, type FeedbackTemplate } from './lookups.ts';
 
 /** The account's bands when they are well formed, else Lever's default four-point scale. */
-export function bandsFor(account: Pick<AccountRow, 'settings'>): readonly ScoreBand[] {
-  const b = account.settings.score_bands;
-  const ok =
-    Array.isArray(b) &&
-    b.length > 0 &&
-    b.every((x) => x && Number.isFinite(x.min) && Number.isFinite(x.max) && x.min <= x.max && typeof x.label === 'string' && x.label.trim() !== '');
-  return ok ? b : DEFAULT_SCORE_BANDS;
-}
-
-export const percentOf = (r: Pick<ResultRow, 'score' | 'max_score'>) => (r.max_score > 0 ? Math.round((r.score / r.max_score) * 100) : 0);
+export const bandsFor = (account: Pick<AccountRow, 'settings'>): readonly ScoreBand[] => bandsOrDefault(account.settings.score_bands);
 
 /** The template option for a band label: the exact text, else the option with the same leading digit ("3 - Hire"). */
 export function ratingOption(label: string, options: { text: string }[]): string | undefined {
@@ -29,21 +22,24 @@ export function ratingOption(label: string, options: { text: string }[]): string
   return digit ? options.find((o) => o.text.trim().startsWith(digit))?.text : undefined;
 }
 
-interface Summary {
+export interface Summary {
   pct: number;
   label: string;
   text: string;
   url: string;
 }
 
-function summarise(svc: Services, order: OrderRow, result: ResultRow, pkgName: string, bands: readonly ScoreBand[]): Summary {
-  const pct = percentOf(result);
+/** The Lever note and feedback text for a result, mapped from its one stored summary (exported for tests). */
+export function summarise(svc: Pick<Services, 'config'>, order: OrderRow, result: ResultRow, pkgName: string, bands: readonly ScoreBand[]): Summary {
+  const r = storedSummary(result);
+  const pct = r.percent;
+  // The rating follows the account's bands as they are now (they may have changed since scoring).
   const band = scoreBand(pct, bands);
   if (!band) throw new PermanentError(`The score ${pct}% falls in none of this account's score bands (settings.score_bands); fix the bands and replay the job.`);
-  const tests = Array.isArray((result.details as { tests?: unknown }).tests) ? ((result.details as { tests: Array<{ name?: unknown; score?: unknown }> }).tests) : [];
-  const lines = tests.filter((t) => typeof t.name === 'string' && typeof t.score === 'number').map((t) => `• ${String(t.name)}: ${Number(t.score)}%`);
+  const lines = r.tests.map((t) => `• ${t.name}: ${t.percent}%`);
+  const proctoring = describeProctoring(r.proctoring);
   const url = reportUrl(svc.config.publicUrl, order.id);
-  const text = [`Assay result — ${pkgName}: ${pct}% (${band.label}).`, ...lines, `Full report: ${url}`].join('\n');
+  const text = [`Assay result — ${pkgName}: ${pct}% (${band.label}).`, ...lines, ...(proctoring ? [`Proctoring: ${proctoring}.`] : []), `Full report: ${url}`].join('\n');
   return { pct, label: band.label, text, url };
 }
 

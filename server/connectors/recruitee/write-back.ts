@@ -1,4 +1,5 @@
 // Report updates to Recruitee: PATCH {base}/p/{codename}/reports/{report_id} with RT-PARTNER-SECRET (§3.3).
+import { storedSummary } from '../../scoring/result-summary.ts';
 import { callVendor, failureFor, PermanentError } from '../../http/client.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, OrderRow, OutboxJob } from '../../store/types.ts';
@@ -16,9 +17,8 @@ export async function reportPatchFor(svc: Services, order: OrderRow, event: stri
   if (event === 'completed') {
     const result = await svc.store.results.get(order.account_id, order.id);
     if (!result) throw new PermanentError(`order ${order.id} is completed but has no stored result`);
-    const pct = result.max_score > 0 ? Math.min(100, Math.max(0, Math.round((result.score / result.max_score) * 100))) : 0;
-    // "failed: the candidate took the test and failed" — only when a pass mark says so.
-    return { status: result.details.passed === false ? 'failed' : 'completed', score: `${pct}%`, completed_at: result.completed_at };
+    // Packages have no pass mark, so a finished test is "completed", never "failed".
+    return { status: 'completed', score: `${storedSummary(result).percent}%`, completed_at: result.completed_at };
   }
   if (event === 'failed') return { status: 'failed' };
   // cancelled, expired, rejected: the test will not be taken.

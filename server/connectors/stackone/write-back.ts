@@ -1,6 +1,7 @@
 // Results back to StackOne: PATCH /unified/ats/assessments/orders/{record_id}/result (unified-apis.md §2.3).
 // Recruitee shows result_url as an "Open" link, score.value as a percentage beside the package name, and the
 // result status in the score's tooltip (StackOne's Recruitee guide).
+import { storedSummary } from '../../scoring/result-summary.ts';
 import { callVendor, failureFor, PermanentError } from '../../http/client.ts';
 import { reportUrl } from '../../orders/order-json.ts';
 import type { Services } from '../../services.ts';
@@ -18,17 +19,15 @@ export interface UpdateResultBody {
   submission_date?: string;
 }
 
-export const percentOf = (score: number, max: number) => (max > 0 ? Math.min(100, Math.max(0, Math.round((score / max) * 100))) : 0);
-
 /** The body for one write-back event; every score field is a string, as StackOne's DTO wants. */
 export async function resultBodyFor(svc: Services, order: OrderRow, event: string): Promise<UpdateResultBody> {
   if (event === 'completed') {
     const result = await svc.store.results.get(order.account_id, order.id);
     if (!result) throw new PermanentError(`order ${order.id} is completed but has no stored result`);
     const pkg = await svc.store.packages.get(order.account_id, order.package_id);
-    const pct = percentOf(result.score, result.max_score);
-    // A pass mark, where a package has one, decides passed/failed; otherwise the test is simply completed.
-    const verdict = result.details.passed === false ? 'failed' : 'completed';
+    const pct = storedSummary(result).percent;
+    // Packages have no pass mark, so a finished test is simply completed.
+    const verdict = 'completed';
     return {
       result_url: reportUrl(svc.config.publicUrl, order.id),
       score: { label: 'Percentage', value: String(pct), min: '0', max: '100' },

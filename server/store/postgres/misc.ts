@@ -1,6 +1,6 @@
 import { js, keyLock, nowIso, type Queryable } from './db.ts';
 import { newId } from '../../ids.ts';
-import type { AnswerRow, AttemptsRepo, AuditRepo, AuditRow, IdempotencyRepo, InboxRepo, InboxRow, TestSessionRow, UserRow, UsersRepo, WebSessionRow } from '../types.ts';
+import type { AnswerRow, AttemptsRepo, AuditRepo, AuditRow, IdempotencyRepo, InboxRepo, InboxRow, ProctoringEventRow, TestSessionRow, UserRow, UsersRepo, WebSessionRow } from '../types.ts';
 
 export function inboxRepo(q: Queryable): InboxRepo {
   return {
@@ -79,6 +79,22 @@ export function idempotencyRepo(q: Queryable, inUnitOfWork = false): Idempotency
 
 export function attemptsRepo(q: Queryable): AttemptsRepo {
   return {
+    async addProctoringEvents(orderId, list, max) {
+      // Serialises concurrent appends for one order (the transaction holds the order row's lock).
+      await q.query('SELECT id FROM orders WHERE id = $1 FOR UPDATE', [orderId]);
+      const c = (await q.query<{ n: string; last: string }>('SELECT COUNT(*) AS n, COALESCE(MAX(seq), 0) AS last FROM proctoring_events WHERE order_id = $1', [orderId])).rows[0]!;
+      const n = Number(c.n);
+      const last = Number(c.last);
+      const take = list.slice(0, Math.max(0, max - n));
+      for (const [i, e] of take.entries()) {
+        await q.query('INSERT INTO proctoring_events (order_id, seq, kind, question_id, at, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)', [orderId, last + i + 1, e.kind, e.question_id, e.at, e.duration_ms]);
+      }
+      return { stored: take.length, total: n + take.length };
+    },
+    async proctoringEvents(orderId) {
+      const rows = (await q.query<ProctoringEventRow>('SELECT * FROM proctoring_events WHERE order_id = $1 ORDER BY seq', [orderId])).rows;
+      return rows.map((r) => ({ ...r, seq: Number(r.seq), duration_ms: Number(r.duration_ms) }));
+    },
     async saveAnswer(a) {
       await q.query(
         `INSERT INTO answers (order_id, question_id, value, answered_at) VALUES ($1, $2, $3, $4)
@@ -105,6 +121,7 @@ export function attemptsRepo(q: Queryable): AttemptsRepo {
     },
     async eraseAnswers(orderId) {
       await q.query('DELETE FROM answers WHERE order_id = $1', [orderId]);
+      await q.query('DELETE FROM proctoring_events WHERE order_id = $1', [orderId]);
     },
   };
 }

@@ -108,6 +108,15 @@ export function resultsRepo(q: Queryable): ResultsRepo {
     async get(accountId, orderId) {
       return (await q.query<ResultRow>('SELECT * FROM results WHERE account_id = $1 AND order_id = $2', [accountId, orderId])).rows[0] ?? null;
     },
+    async standing(accountId, packageId, percent) {
+      const r = await q.query<{ size: string; below: string; equal: string }>(
+        `SELECT COUNT(*) AS size, COUNT(*) FILTER (WHERE r.score < $3) AS below, COUNT(*) FILTER (WHERE r.score = $3) AS equal
+          FROM results r JOIN orders o ON o.id = r.order_id AND o.account_id = r.account_id WHERE r.account_id = $1 AND o.package_id = $2`,
+        [accountId, packageId, percent],
+      );
+      const row = r.rows[0]!;
+      return { size: Number(row.size), below: Number(row.below), equal: Number(row.equal) };
+    },
   };
 }
 

@@ -237,6 +237,24 @@ ALTER TABLE orders ADD COLUMN extra_time_percent INTEGER NOT NULL DEFAULT 0;
 `,
   },
   {
+    // Proctoring (issue 15, item 5): when the candidate's page lost focus or was hidden (with how long),
+    // pastes into an answer, time per question. Never answer text, nothing about the device; bounded per
+    // attempt by the service; deleted with the answers when the candidate is erased.
+    version: 110,
+    name: 'proctoring events',
+    sql: `
+CREATE TABLE proctoring_events (
+  order_id TEXT NOT NULL REFERENCES orders(id),
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('left','paste','question')),
+  question_id TEXT,
+  at TEXT NOT NULL,
+  duration_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (order_id, seq)
+);
+`,
+  },
+  {
     // issue 17: the hiring outcome (orders.outcome, for Insights) and the write-back's delivery state are separate;
     // the Kombo write-back used to write "kombo: COMPLETED written" into outcome: moved to writeback_note.
     version: 130,

@@ -1,7 +1,7 @@
 import type { DB } from './db.ts';
 import { json, nowIso } from './db.ts';
 import { newId } from '../../ids.ts';
-import type { AnswerRow, AttemptsRepo, AuditRepo, AuditRow, IdempotencyRepo, InboxRepo, InboxRow, TestSessionRow, UserRow, UsersRepo } from '../types.ts';
+import type { AnswerRow, AttemptsRepo, AuditRepo, AuditRow, IdempotencyRepo, InboxRepo, InboxRow, ProctoringEventRow, TestSessionRow, UserRow, UsersRepo } from '../types.ts';
 
 export function inboxRepo(db: DB): InboxRepo {
   const ins = db.prepare(`INSERT INTO inbox (id, provider, connection_id, delivery_id, status, result, received_at) VALUES (?, ?, ?, ?, 'received', NULL, ?)
@@ -91,7 +91,21 @@ export function attemptsRepo(db: DB): AttemptsRepo {
   const sessions = db.prepare('SELECT * FROM test_sessions WHERE order_id = ? ORDER BY started_at');
   const finish = db.prepare('UPDATE test_sessions SET finished_at = COALESCE(finished_at, ?) WHERE order_id = ? AND test_id = ?');
   const erase = db.prepare('DELETE FROM answers WHERE order_id = ?');
+  const eraseEvents = db.prepare('DELETE FROM proctoring_events WHERE order_id = ?');
+  const countEvents = db.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(seq), 0) AS last FROM proctoring_events WHERE order_id = ?');
+  const addEvent = db.prepare(`INSERT INTO proctoring_events (order_id, seq, kind, question_id, at, duration_ms) VALUES (@order_id, @seq, @kind, @question_id, @at, @duration_ms)`);
+  const events = db.prepare('SELECT * FROM proctoring_events WHERE order_id = ? ORDER BY seq');
   return {
+    async addProctoringEvents(orderId, list, max) {
+      const { n, last } = countEvents.get(orderId) as { n: number; last: number };
+      const room = Math.max(0, max - n);
+      const take = list.slice(0, room);
+      take.forEach((e, i) => addEvent.run({ ...e, order_id: orderId, seq: last + i + 1 }));
+      return { stored: take.length, total: n + take.length };
+    },
+    async proctoringEvents(orderId) {
+      return events.all(orderId) as ProctoringEventRow[];
+    },
     async saveAnswer(a) {
       save.run({ ...a, value: JSON.stringify(a.value) });
     },
@@ -110,6 +124,7 @@ export function attemptsRepo(db: DB): AttemptsRepo {
     },
     async eraseAnswers(orderId) {
       erase.run(orderId);
+      eraseEvents.run(orderId);
     },
   };
 }

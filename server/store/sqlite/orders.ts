@@ -83,6 +83,8 @@ export function ordersRepo(db: DB): OrdersRepo {
 export function resultsRepo(db: DB): ResultsRepo {
   const ins = db.prepare(`INSERT INTO results (order_id, account_id, score, max_score, details, completed_at) VALUES (@order_id, @account_id, @score, @max_score, @details, @completed_at)`);
   const get = db.prepare('SELECT * FROM results WHERE account_id = ? AND order_id = ?');
+  const standing = db.prepare(`SELECT COUNT(*) AS size, COALESCE(SUM(r.score < @p), 0) AS below, COALESCE(SUM(r.score = @p), 0) AS equal
+    FROM results r JOIN orders o ON o.id = r.order_id AND o.account_id = r.account_id WHERE r.account_id = @a AND o.package_id = @pkg`);
   return {
     async insert(r) {
       ins.run({ ...r, details: JSON.stringify(r.details) });
@@ -90,6 +92,9 @@ export function resultsRepo(db: DB): ResultsRepo {
     async get(accountId, orderId) {
       const r = get.get(accountId, orderId) as (Omit<ResultRow, 'details'> & { details: string }) | undefined;
       return r ? { ...r, details: json(r.details) } : null;
+    },
+    async standing(accountId, packageId, percent) {
+      return standing.get({ a: accountId, pkg: packageId, p: percent }) as { size: number; below: number; equal: number };
     },
   };
 }

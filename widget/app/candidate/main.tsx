@@ -3,6 +3,7 @@
 import { render } from 'preact';
 import { createCandidateApi } from './api.ts';
 import { CandidateModel } from './model.ts';
+import { startProctoring } from './proctoring.ts';
 import { CandidateView } from './view.tsx';
 import './candidate.css';
 
@@ -16,3 +17,5 @@ void model.load();
 // Leaving the page (reload, closing the tab, switching away on a phone) saves what was typed so far.
 addEventListener('pagehide', () => model.commitAllDrafts());
 document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && model.commitAllDrafts());
+// Announced on the intro page: focus lost or page hidden, pastes, time per question — nothing else.
+startProctoring({ base: location.origin, token, source: { active: () => model.phase.value === 'test', question: () => model.question.value?.id ?? null } });
