@@ -41,7 +41,13 @@ export const ContextClaimsSchema = v.object({
 export type ContextClaims = v.InferOutput<typeof ContextClaimsSchema>;
 export const isUsableEmail = (s: string | null | undefined): s is string => !!s && v.is(Email, s);
 
-export const SessionRequestSchema = v.strictObject({ context: v.pipe(v.string(), v.minLength(1), v.maxLength(16_384)) });
+export const SessionRequestSchema = v.strictObject({
+  context: v.pipe(v.string(), v.minLength(1), v.maxLength(16_384)),
+  /** How the widget was framed, from its URL: the page's origin, and the account or issuer it named. */
+  parent: v.optional(v.pipe(v.string(), v.maxLength(300))),
+  account: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  iss: v.optional(v.pipe(v.string(), v.maxLength(500))),
+});
 
 export const SessionSchema = v.object({
   token: v.string(),

@@ -63,6 +63,11 @@ export const ShellModel = createModel((deps: ShellDeps) => {
   const sessions = createSession({
     fetch: deps.fetch,
     base: deps.base,
+    framing: {
+      ...(launch.parent && bridge.active ? { parent: launch.parent } : {}),
+      ...(launch.account ? { account: launch.account } : {}),
+      ...(launch.iss ? { iss: launch.iss } : {}),
+    },
     requestContext: () => {
       const next = nextContext();
       bridge.send('context.request', { reason: 'expired' });
