@@ -49,6 +49,8 @@ const nl: Messages = {
   'result.open': 'Openen',
   'result.openFor': 'volledig rapport van {name} (opent in een nieuw tabblad)',
   'result.score': 'Score {pct}',
+  'result.scoreFor': 'Score van {name}: {pct}',
+  'result.band': 'Niveau: {band}',
   'result.result': 'Uitslag',
   'state.pending': 'In afwachting',
   'state.in_progress': 'Bezig',

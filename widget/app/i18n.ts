@@ -50,6 +50,8 @@ const en = {
   'result.open': 'Open',
   'result.openFor': 'full report for {name} (opens in a new tab)',
   'result.score': 'Score {pct}',
+  'result.scoreFor': 'Score of {name}: {pct}',
+  'result.band': 'Band: {band}',
   'result.result': 'Result',
   'state.pending': 'Pending',
   'state.in_progress': 'In progress',

@@ -30,6 +30,7 @@ const hidden = signal(document.visibilityState === 'hidden');
 document.addEventListener('visibilitychange', () => (hidden.value = document.visibilityState === 'hidden'));
 
 const html = document.documentElement;
+if (launch.heading) html.dataset.heading = '';
 const shell = new ShellModel({
   launch,
   bridge,

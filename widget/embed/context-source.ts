@@ -12,8 +12,7 @@ export async function readContext(source: ContextSource): Promise<string> {
   if (!res.ok) throw Error('HTTP ' + res.status);
   const body = (await res.text()).trim();
   if (body[0] != '{') return body;
-  const json = JSON.parse(body) as { context?: string; token?: string };
-  return String(json.context || json.token);
+  return '' + (JSON.parse(body) as { context: string }).context;
 }
 
 /** The JWT's payload, read without verifying it (the server verifies); throws on anything else. */

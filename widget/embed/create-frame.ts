@@ -37,6 +37,8 @@ export interface MountOptions {
   maxHeight?: number;
   /** Accessible name of the iframe. */
   title?: string;
+  /** Show the view's own heading; off by default, as the host page usually has one. */
+  heading?: boolean;
   /** Listeners to attach before the first message (useful with queued calls). */
   on?: Listeners;
 }
@@ -77,7 +79,7 @@ export function createFrame(target: string | Element, options: MountOptions, scr
   let height = -1;
   let dead = false;
 
-  const params = { view: state.view || 'picker', account: state.account, instance: id, parent: location.origin, theme: state.theme, locale: state.locale };
+  const params = { view: state.view || 'picker', account: state.account, instance: id, parent: location.origin, theme: state.theme, locale: state.locale, heading: state.heading && '1' };
   for (const [k, v] of Object.entries(params)) if (v) url.searchParams.set(k, v);
   iframe.title = options.title || 'Assay';
   // CSSOM writes, not a <style> element: allowed under a strict style-src.
@@ -122,7 +124,7 @@ export function createFrame(target: string | Element, options: MountOptions, scr
         return t;
       },
       (err: unknown) => {
-        if (!dead) emit('error', { v: 1, code: 'context_unavailable', message: String(err) });
+        if (!dead) emit('error', { v: 1, code: 'context_unavailable', message: '' + err });
         return null;
       },
     ));
@@ -191,7 +193,7 @@ export function createFrame(target: string | Element, options: MountOptions, scr
     iframe.src = url.href;
   });
   // A frame that never says hello was blocked (e.g. this origin is not allowed to frame the account).
-  setTimeout(() => greeted || dead || emit('error', { v: 1, code: 'frame_timeout', message: 'The Assay frame did not load' }), 20000);
+  setTimeout(() => greeted || dead || emit('error', { v: 1, code: 'frame_timeout', message: 'Assay did not load' }), 20000);
   host.appendChild(iframe);
   return handle;
 }

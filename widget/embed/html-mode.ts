@@ -23,13 +23,14 @@ export function scan(root: ParentNode = document, scriptOrigin?: string): AssayH
         el,
         {
           view: d.assayView as View,
-          context: d.assayContext || '',
+          context: d.assayContext!,
           account: d.assayAccount,
           theme: d.assayTheme as Theme | undefined,
           locale: d.assayLocale,
-          maxHeight: Number(d.assayMaxHeight) || undefined,
+          maxHeight: +d.assayMaxHeight!, // NaN: the default
           title: d.assayTitle,
-          vars: d.assayVars ? (JSON.parse(d.assayVars) as Record<string, string>) : undefined,
+          heading: d.assayHeading == '1',
+          vars: JSON.parse(d.assayVars || 'null') as Record<string, string>,
         },
         scriptOrigin,
       );

@@ -70,6 +70,8 @@ export interface MountOptions {
   maxHeight?: number;
   /** Accessible name of the iframe. */
   title?: string;
+  /** Show the view's own heading; off by default, as the host page usually has one. */
+  heading?: boolean;
   /** Listeners to attach before the first message (useful with queued calls). */
   on?: Listeners;
 }

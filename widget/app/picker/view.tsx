@@ -36,7 +36,7 @@ export function PickerPanel({ model, t, statusAfterSend }: { model: PickerModel;
   if (outcome?.kind === 'sent') {
     return (
       <section class="assay-panel" aria-labelledby="assay-picker-title">
-        <h2 id="assay-picker-title">{t('picker.title')}</h2>
+        <h2 id="assay-picker-title" class="assay-view-title">{t('picker.title')}</h2>
         <p class="assay-success" role="status">
           {t('picker.sent', { name: outcome.order.package_name })}
         </p>
@@ -54,7 +54,7 @@ export function PickerPanel({ model, t, statusAfterSend }: { model: PickerModel;
 
   return (
     <section class="assay-panel" aria-labelledby="assay-picker-title">
-      <h2 id="assay-picker-title">{t('picker.title')}</h2>
+      <h2 id="assay-picker-title" class="assay-view-title">{t('picker.title')}</h2>
       <label class="assay-label" for="assay-picker-search">
         {t('picker.search')}
       </label>

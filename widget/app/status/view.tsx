@@ -44,7 +44,7 @@ export function StatusPanel({ model, t, locale }: { model: StatusModel; t: ViewP
   const orders = model.orders.value;
   return (
     <section class="assay-panel" aria-labelledby="assay-status-title">
-      <h2 id="assay-status-title">{t('status.title')}</h2>
+      <h2 id="assay-status-title" class="assay-view-title">{t('status.title')}</h2>
       <p class="assay-sr-only" aria-live="polite">
         {model.announcement.value}
       </p>
