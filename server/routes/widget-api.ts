@@ -21,6 +21,7 @@ import { valid } from '../http/validate.ts';
 import { enqueueWriteBack, placeOrder, reissueInvitation } from '../orders/place-order.ts';
 import { toOrderJson } from '../orders/order-json.ts';
 import type { Services } from '../services.ts';
+import type { Repos } from '../store/types.ts';
 import { clientAddress, rateLimit } from '../http/rate-limit.ts';
 
 export type Env = { Variables: { session: WidgetSession } };
@@ -52,6 +53,27 @@ function checkFraming(body: { parent?: string; account?: string; iss?: string },
   const parent = exactOrigin(body.parent);
   if (!parent) throw new ApiError(400, 'invalid_parent', 'parent must be an origin like https://ats.example.com.');
   if (!self.includes(parent) && !originAllowed(parent, account.frame_origins)) throw new ApiError(403, 'frame_origin_not_allowed', notAllowedMessage(parent, account.id));
+}
+
+const CANCELLED_BY_RECRUITER = 'Cancelled by a recruiter.';
+/** How long after a cancel the recruiter may still undo it (the widget offers Undo for a few seconds). */
+export const UNDO_CANCEL_MS = 60_000;
+
+/**
+ * Undo of a recruiter's cancel, in one function until orders/transition() owns it ("undo cancel").
+ * Only a cancel no ATS has heard of can be undone: widget orders without a connection (their cancel
+ * queues no write-back); the order goes back to where it was and its link works again.
+ */
+async function restoreCancelled(tx: Repos, s: WidgetSession, id: string, now = Date.now()): Promise<void> {
+  const o = await tx.orders.get(s.accountId, id);
+  if (!o || o.application_id !== s.applicationId) throw notFound('order');
+  const refuse = (why: string) => new ApiError(409, 'order_not_restorable', why);
+  if (o.status !== 'cancelled' || o.reason !== CANCELLED_BY_RECRUITER) throw refuse(`This order is ${o.status.replace('_', ' ')}; only a cancel can be undone.`);
+  if (now - Date.parse(o.updated_at ?? o.created_at) > UNDO_CANCEL_MS) throw refuse('This cancel is more than a minute old and can no longer be undone; send a new test instead.');
+  if (o.source !== 'widget' || o.connection_id) throw refuse('The ATS has already been told about this cancel; send a new test instead.');
+  if (o.expires_at && Date.parse(o.expires_at) <= now) throw refuse('The invitation has expired meanwhile; send a new test instead.');
+  await tx.orders.update(s.accountId, id, { status: o.started_at ? 'in_progress' : 'pending', reason: null });
+  await tx.audit.add({ account_id: s.accountId, actor: `ats:${s.sub}`, action: 'order.restored', target: id, details: {} });
 }
 
 const canOrder = (s: WidgetSession) => {
@@ -222,11 +244,30 @@ export function widgetApi(svc: Services) {
         if (o.status === 'cancelled') return;
         if (o.status !== 'pending' && o.status !== 'in_progress') throw new ApiError(409, 'order_not_cancellable', `This order is ${o.status.replace('_', ' ')} and can no longer be cancelled.`);
         // The token hash stays so the candidate's link finds the order and says it is no longer valid.
-        await tx.orders.update(s.accountId, id, { status: 'cancelled', reason: 'Cancelled by a recruiter.' });
+        await tx.orders.update(s.accountId, id, { status: 'cancelled', reason: CANCELLED_BY_RECRUITER });
         await enqueueWriteBack(tx, { ...o, status: 'cancelled' }, 'cancelled');
         await tx.audit.add({ account_id: s.accountId, actor: `ats:${s.sub}`, action: 'order.cancelled', target: id, details: {} });
       });
       svc.outbox.wake();
+      return c.json({ order: toOrderJson(await loadOwn(s, id), svc.config.publicUrl) });
+    },
+  );
+
+  api.post(
+    '/orders/:id/restore',
+    describeRoute({
+      summary: 'Undo a cancel made by mistake, within a minute',
+      description: 'Puts a recruiter-cancelled order back to pending (or in progress); the candidate\'s link works again. Refused once the ATS has been told about the cancel.',
+      tags: ['widget'],
+      security: bearer,
+      responses: { 200: { description: 'Order', content: json(OrderEnvelopeSchema) }, ...errors(401, 403, 404, 409) },
+    }),
+    valid('param', IdParam),
+    async (c) => {
+      const s = c.get('session');
+      canOrder(s);
+      const id = c.req.valid('param').id;
+      await svc.store.transaction((tx) => restoreCancelled(tx, s, id));
       return c.json({ order: toOrderJson(await loadOwn(s, id), svc.config.publicUrl) });
     },
   );

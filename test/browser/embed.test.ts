@@ -170,6 +170,7 @@ window.handles = { a: a, b: b };`,
     const orderId = (created[0] as unknown as { payload: { order_id: string } }).payload.order_id;
 
     await a.getByRole('button', { name: `Cancel ${chosen}` }).click();
+    await a.getByRole('button', { name: 'Yes, cancel' }).click();
     await waitForEvent(page, 'order.updated');
     const updated = await page.evaluate(() => (window as unknown as { events: { type: string }[] }).events.filter((e) => e.type === 'order.updated'));
     expect(updated).toEqual([{ who: 'a', type: 'order.updated', payload: { v: 1, order_id: orderId, status: 'cancelled', previous_status: 'pending' } }]);

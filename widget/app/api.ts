@@ -64,6 +64,8 @@ export interface ApiClient {
   createOrder(packageId: string, idempotencyKey: string): Promise<Order>;
   cancelOrder(orderId: string): Promise<Order>;
   resendOrder(orderId: string): Promise<Order>;
+  /** Undoes a cancel made moments ago (the server allows it for a minute). */
+  restoreOrder(orderId: string): Promise<Order>;
   /** Account-wide aggregates (recruiter and admin roles). */
   getInsights(filter: InsightsFilter): Promise<InsightsData>;
   /** The rows behind one chart as CSV, fetched with the Bearer header (never a token in a URL). */
@@ -155,6 +157,7 @@ export function createHttpApi(o: HttpApiOptions): ApiClient {
       (await call<{ order: Order }>('POST', '/api/orders', { package_id: packageId }, { 'idempotency-key': key }, 3)).order,
     cancelOrder: async (id) => (await call<{ order: Order }>('POST', `/api/orders/${encodeURIComponent(id)}/cancel`, {})).order,
     resendOrder: async (id) => (await call<{ order: Order }>('POST', `/api/orders/${encodeURIComponent(id)}/resend`, {})).order,
+    restoreOrder: async (id) => (await call<{ order: Order }>('POST', `/api/orders/${encodeURIComponent(id)}/restore`, {})).order,
     getInsights: (f) => call('GET', '/api/insights?' + query(f)),
     insightsCsv: (chart, f) => call('GET', `/api/insights/${chart}.csv?` + query(f), undefined, {}, 1, true),
     leverPostings: () => call('GET', '/api/lever/postings'),
