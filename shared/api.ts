@@ -55,6 +55,8 @@ export const SessionSchema = v.object({
   account: v.object({ id: v.string(), name: v.string() }),
   role: v.picklist(ROLES),
   candidate: v.object({ id: v.string(), name: v.nullable(v.string()), email: v.nullable(v.string()) }),
+  /** A refusal every order would meet (e.g. no usable e-mail), so the picker can say it before Send. */
+  refusal: v.optional(v.nullable(v.object({ code: v.string(), message: v.string() }))),
   application: v.object({ id: v.string() }),
   job: v.object({ id: v.nullable(v.string()), name: v.nullable(v.string()) }),
   locale: v.string(),

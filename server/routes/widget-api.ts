@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import {
+  isUsableEmail,
   CreateOrderSchema,
   ErrorSchema,
   IdempotencyKeySchema,
@@ -18,7 +19,7 @@ import { sha256Hex } from '../crypto/secrets.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { jsonBodyGuard } from '../http/middleware.ts';
 import { valid } from '../http/validate.ts';
-import { enqueueWriteBack, placeOrder, reissueInvitation } from '../orders/place-order.ts';
+import { EMAIL_MISSING, enqueueWriteBack, placeOrder, reissueInvitation } from '../orders/place-order.ts';
 import { toOrderJson } from '../orders/order-json.ts';
 import type { Services } from '../services.ts';
 import type { Repos } from '../store/types.ts';
@@ -125,6 +126,8 @@ export function widgetApi(svc: Services) {
         account: { id: account.id, name: account.name },
         role: claims.role,
         candidate: { id: candidate.id, name, email: candidate.email },
+        // What the server would refuse for any package, known now: the picker says it before Send.
+        refusal: isUsableEmail(candidate.email) ? null : EMAIL_MISSING,
         application: { id: claims.application.id },
         job: { id: session.jobId, name: session.jobName },
         locale,

@@ -40,6 +40,8 @@ export interface SessionInfo {
   account: { id: string; name: string };
   role: Role;
   candidate: { id: string; name: string | null; email: string | null };
+  /** A refusal every order would meet, known when the session was minted. */
+  refusal?: { code: string; message: string } | null;
   application: { id: string };
   job: { id: string | null; name: string | null };
 }

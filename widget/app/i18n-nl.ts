@@ -10,6 +10,8 @@ const nl: Messages = {
   offline: 'Assay is niet bereikbaar. Controleer je verbinding en probeer het opnieuw.',
   'picker.title': 'Assessment versturen',
   'picker.search': 'Pakketten zoeken',
+  'picker.placeholder': 'Naam of soort, bijv. coding',
+  'picker.blocked': 'Kan niet worden verstuurd: {message}',
   'picker.list': 'Pakketten',
   'picker.loading': 'Pakketten laden…',
   'picker.empty': 'Dit account heeft geen actieve pakketten.',

@@ -11,6 +11,8 @@ const en = {
   offline: 'Assay could not be reached. Check your connection and try again.',
   'picker.title': 'Send an assessment',
   'picker.search': 'Search packages',
+  'picker.placeholder': 'Name or type, e.g. coding',
+  'picker.blocked': 'Cannot be sent: {message}',
   'picker.list': 'Packages',
   'picker.loading': 'Loading packages…',
   'picker.empty': 'This account has no active packages.',

@@ -11,7 +11,7 @@ export interface Launch {
   parent: string | null;
   theme: Theme;
   locale: string;
-  /** Show the view's own heading (the host page usually has one): `heading=1`. */
+  /** Show the view's own heading (the host page usually has one): `heading=true`. */
   heading?: boolean;
   /** A context token from the fragment (or the query, for ATSs that can do nothing else). */
   context: string | null;
@@ -38,7 +38,7 @@ export function readLaunch(loc: Pick<Location, 'href'>, history: Pick<History, '
     parent: exactOrigin(q.get('parent')),
     theme: theme === 'light' || theme === 'dark' ? theme : 'auto',
     locale: q.get('locale') || 'en',
-    heading: q.get('heading') === '1',
+    heading: q.get('heading') === 'true',
     context,
   };
 }

@@ -79,7 +79,7 @@ export function createFrame(target: string | Element, options: MountOptions, scr
   let height = -1;
   let dead = false;
 
-  const params = { view: state.view || 'picker', account: state.account, instance: id, parent: location.origin, theme: state.theme, locale: state.locale, heading: state.heading && '1' };
+  const params = { view: state.view || 'picker', account: state.account, instance: id, parent: location.origin, theme: state.theme, locale: state.locale, heading: state.heading as unknown as string };
   for (const [k, v] of Object.entries(params)) if (v) url.searchParams.set(k, v);
   iframe.title = options.title || 'Assay';
   // CSSOM writes, not a <style> element: allowed under a strict style-src.
@@ -88,6 +88,8 @@ export function createFrame(target: string | Element, options: MountOptions, scr
   s.display = 'block';
   s.height = '0';
   s.visibility = 'hidden';
+  // The frame's prefers-color-scheme follows this element's color-scheme: 'light dark' = the visitor's.
+  s.colorScheme = 'light dark';
 
   const send = <K extends keyof ParentMessages>(type: K, payload: ParentMessages[K]) =>
     iframe.contentWindow!.postMessage({ assay: PROTOCOL_VERSION, id, type, payload }, origin);
@@ -193,7 +195,7 @@ export function createFrame(target: string | Element, options: MountOptions, scr
     iframe.src = url.href;
   });
   // A frame that never says hello was blocked (e.g. this origin is not allowed to frame the account).
-  setTimeout(() => greeted || dead || emit('error', { v: 1, code: 'frame_timeout', message: 'Assay did not load' }), 20000);
+  setTimeout(() => greeted || dead || emit('error', { v: 1, code: 'frame_timeout', message: 'timeout' }), 20000);
   host.appendChild(iframe);
   return handle;
 }

@@ -29,7 +29,7 @@ export function scan(root: ParentNode = document, scriptOrigin?: string): AssayH
           locale: d.assayLocale,
           maxHeight: +d.assayMaxHeight!, // NaN: the default
           title: d.assayTitle,
-          heading: d.assayHeading == '1',
+          heading: !!d.assayHeading,
           vars: JSON.parse(d.assayVars || 'null') as Record<string, string>,
         },
         scriptOrigin,

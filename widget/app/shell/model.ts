@@ -78,7 +78,7 @@ export const ShellModel = createModel((deps: ShellDeps) => {
   const api = createHttpApi({ fetch: deps.fetch, base: deps.base, session: sessions, offlineMessage: () => t('offline') });
 
   const props = computed<ViewProps | null>(() =>
-    session.value ? { api, t, locale, role: session.value.role, hidden: deps.hidden, emit } : null,
+    session.value ? { api, t, locale, role: session.value.role, hidden: deps.hidden, emit, refusal: session.value.refusal ?? null } : null,
   );
 
   const fail = (code: string, text: string) => {

@@ -4,6 +4,7 @@ import { useEffect } from 'preact/hooks';
 import type { Order } from '../api.ts';
 import { formatTime, type MessageKey } from '../i18n.ts';
 import { StatusBadge } from '../ui/status-badge.tsx';
+import { focusQuietly } from '../ui/tooltip.tsx';
 import { Empty, ErrorState, Loading } from '../ui/states.tsx';
 import type { ViewProps } from '../view-props.ts';
 import { StatusModel } from './model.ts';
@@ -41,7 +42,7 @@ export function OrderDetails({ order, t, locale }: { order: Order; t: ViewProps[
 
 /** Moves focus to `selector` inside the row once it is rendered (e.g. from Cancel to "Yes, cancel"). */
 function focusIn(rowId: string, selector: string) {
-  requestAnimationFrame(() => (document.querySelector(`#assay-row-${rowId} ${selector}`) as HTMLElement | null)?.focus());
+  requestAnimationFrame(() => focusQuietly(document.querySelector(`#assay-row-${rowId} ${selector}`) as HTMLElement | null));
 }
 
 /** Resend / Cancel; Cancel asks first, and a cancel can be undone for a few seconds. */

@@ -1,16 +1,24 @@
 // A tooltip that floats over the content instead of pushing it: the frame's height never changes
-// when it opens. Opens on hover, on keyboard focus (Tab) and on click/tap; never on programmatic
-// focus (e.g. after Cancel). Escape dismisses it (WCAG 1.4.13); hovering the tip keeps it open.
+// when it opens. Opens on hover, on keyboard focus and on click/tap; never on focus the widget moves
+// itself (e.g. after Cancel). Escape dismisses it (WCAG 1.4.13); hovering the tip keeps it open.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
-/** True between a Tab keydown and the next keyup/pointer: the focus that follows came from the keyboard. */
-let tabbing = false;
-if (typeof document !== 'undefined') {
-  document.addEventListener('keydown', (e) => e.key === 'Tab' && (tabbing = true), true);
-  document.addEventListener('keyup', () => (tabbing = false), true);
-  document.addEventListener('pointerdown', () => (tabbing = false), true);
+/** Set while the widget moves focus itself (after Cancel, Undo…): such focus never opens a tooltip. */
+let quiet = false;
+
+/** Moves focus without opening the tooltip of what receives it. */
+export function focusQuietly(el: HTMLElement | null | undefined): void {
+  quiet = true;
+  try {
+    el?.focus();
+  } finally {
+    quiet = false;
+  }
 }
+
+/** Focus from the keyboard (Tab, also into the frame from the host page) is `:focus-visible`. */
+const fromKeyboard = (el: Element) => !quiet && el.matches(':focus-visible');
 
 /** Places `tip` below `anchor`, or above when it would pass the bottom of the document, inside the root. */
 function place(anchor: HTMLElement, tip: HTMLElement) {
@@ -64,7 +72,7 @@ export function Tooltip({ id, class: cls, trigger, label, children }: Props) {
         class={cls}
         aria-describedby={id}
         aria-label={label}
-        onFocus={() => tabbing && setOpen(true)}
+        onFocus={(e) => fromKeyboard(e.currentTarget) && setOpen(true)}
         onBlur={() => setOpen(false)}
         onClick={() => setOpen(!open)}
       >
