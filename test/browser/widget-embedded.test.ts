@@ -226,7 +226,7 @@ describe('the widget inside an ATS page', () => {
 
   test('a candidate without a usable e-mail: the picker says so at once and Send stays disabled', async () => {
     const { page, frame } = await mountOn('nomail', 'picker', 'nomail-1');
-    const refusal = frame.getByText('Cannot be sent: This candidate has no usable e-mail address in the ATS');
+    const refusal = frame.getByText('This candidate has no usable e-mail address in the ATS');
     await refusal.waitFor({ timeout: 20_000 });
     await frame.getByRole('option').first().click();
     expect(await frame.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);

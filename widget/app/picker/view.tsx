@@ -121,7 +121,7 @@ export function PickerPanel({ model, t, statusAfterSend, autoFocus }: { model: P
       </div>
       {model.canOrder.value && model.blocked.value && (
         <p id="assay-picker-blocked" class="assay-refusal">
-          {t('picker.blocked', { message: model.blocked.value })}
+          {model.blocked.value}
         </p>
       )}
       {model.canOrder.value ? (

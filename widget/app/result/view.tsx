@@ -1,6 +1,7 @@
 // Result cards: package name with the score as a percentage beside it, status tooltip, Open link.
 import { useModel } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
+import '../ui/view-strings.ts';
 import { OrderDetails } from '../status/view.tsx';
 import { Tooltip } from '../ui/tooltip.tsx';
 import { Empty, ErrorState, Loading } from '../ui/states.tsx';

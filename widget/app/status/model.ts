@@ -2,6 +2,7 @@
 import { computed, createModel, signal } from '@preact/signals';
 import type { Order } from '../api.ts';
 import { ordersFeed } from '../shared/orders-feed.ts';
+import { announceOrdersChanged } from '../shared/orders-channel.ts';
 import { messageOf, type ViewProps } from '../view-props.ts';
 
 export type StatusDeps = Pick<ViewProps, 'api' | 't' | 'hidden' | 'emit' | 'role'> & {
@@ -34,6 +35,7 @@ export const StatusModel = createModel((deps: StatusDeps) => {
     try {
       const next = kind === 'cancel' ? await deps.api.cancelOrder(order.id) : await deps.api.resendOrder(order.id);
       feed.put(next);
+      announceOrdersChanged();
       if (kind === 'cancel') {
         confirming.value = null;
         offerUndo(next.id);
@@ -64,6 +66,7 @@ export const StatusModel = createModel((deps: StatusDeps) => {
       const next = await deps.api.restoreOrder(order.id);
       offerUndo(null);
       feed.put(next);
+      announceOrdersChanged();
       feed.announcement.value = t('status.restored', { name: next.package_name });
     } catch (err) {
       offerUndo(null);

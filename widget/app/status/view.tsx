@@ -1,6 +1,7 @@
 // Status list markup: per order an icon and a label, a tooltip with the timestamps, cancel / resend.
 import { useModel } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
+import '../ui/view-strings.ts';
 import type { Order } from '../api.ts';
 import { formatTime, type MessageKey } from '../i18n.ts';
 import { StatusBadge } from '../ui/status-badge.tsx';
