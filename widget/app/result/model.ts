@@ -2,6 +2,7 @@
 import { computed, createModel } from '@preact/signals';
 import type { Order, OrderResult } from '../api.ts';
 import { ordersFeed } from '../shared/orders-feed.ts';
+import '../ui/view-strings.ts';
 import type { ViewProps } from '../view-props.ts';
 
 export type ResultDeps = Pick<ViewProps, 'api' | 't' | 'hidden' | 'emit'> & { interval?: number };

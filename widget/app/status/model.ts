@@ -2,6 +2,7 @@
 import { computed, createModel, signal } from '@preact/signals';
 import type { Order } from '../api.ts';
 import { ordersFeed } from '../shared/orders-feed.ts';
+import '../ui/view-strings.ts';
 import { announceOrdersChanged } from '../shared/orders-channel.ts';
 import { messageOf, type ViewProps } from '../view-props.ts';
 
