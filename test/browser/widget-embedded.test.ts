@@ -7,7 +7,9 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inviteToken, mails, until } from '../helpers/candidate.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
-import { apiCall, apiSession, freshCandidate, launchChromium, mintContext, startHost, strictCsp, type ContextClaims, type HostServer } from './helpers.ts';
+import { mkdirSync } from 'node:fs';
+import { ROOT } from '../helpers/server.ts';
+import { apiCall, apiSession, describeViolations, freshCandidate, launchChromium, mintContext, runAxe, startHost, strictCsp, type ContextClaims, type HostServer } from './helpers.ts';
 
 let server: RunningServer;
 let host: HostServer;
@@ -235,4 +237,49 @@ describe('the widget inside an ATS page', () => {
     expect(await search.getAttribute('placeholder')).toBeTruthy();
     await page.close();
   });
+
+  // docs/screenshots/*.png are these renders: a host page in the given scheme, the widget framed in it.
+  test('screenshots for docs/: picker, status and result, light and dark, 360 and 1280 px, each without axe violations', async () => {
+    const who = 'shots';
+    const order = await arrangeOrder(who);
+    await arrangeOrder(who).catch(() => undefined);
+    const db = new Database(join(server.dataDir, 'assay.db'), { timeout: 5000 });
+    const done = new Date().toISOString();
+    db.prepare(`UPDATE orders SET status = 'completed', started_at = ?, completed_at = ? WHERE id = ?`).run(done, done, order.id);
+    db.prepare(`INSERT INTO results (order_id, account_id, score, max_score, details, completed_at) VALUES (?, ?, 81, 100, '{}', ?)`).run(order.id, server.demo.account_id, done);
+    db.close();
+    const dir = join(ROOT, 'docs/screenshots');
+    mkdirSync(dir, { recursive: true });
+    host.route('/shots.css', (_req, res) => {
+      res
+        .writeHead(200, { 'content-type': 'text/css' })
+        .end('body{font:14px system-ui,sans-serif;margin:16px;color-scheme:light dark} @media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}} .card{border:1px solid #8c959f;border-radius:8px;padding:8px 12px}');
+    });
+    for (const view of ['picker', 'status', 'result']) {
+      host.script(`/shots-${view}.js`, `Assay('mount', '#w', { view: '${view}', context: { url: '/ctx?who=${who}' }, on: { '*': record } });`);
+      host.page(
+        `/shots-${view}.html`,
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ATS</title><link rel="stylesheet" href="/shots.css"><script src="/probe.js"></script></head>
+<body><main><h1>Ada Lovelace</h1><section class="card"><h2>Assessments</h2><div id="w"></div></section></main>
+<script src="${server.url}/embed.js"></script><script src="/shots-${view}.js"></script></body></html>`,
+        strictCsp(server.url),
+      );
+      for (const scheme of ['light', 'dark'] as const) {
+        for (const width of [360, 1280]) {
+          const page = await browser.newPage({ viewport: { width, height: 720 }, colorScheme: scheme });
+          await page.goto(`${host.url}/shots-${view}.html`);
+          await page.waitForFunction(() => (window as unknown as { events: { type: string }[] }).events.some((e) => e.type === 'ready'), null, { timeout: 20_000, polling: 100 });
+          const frame = (await (await page.waitForSelector('#w iframe')).contentFrame())!;
+          await frame.locator(view === 'picker' ? '[role="option"]' : view === 'status' ? '.assay-badge' : 'article').first().waitFor({ timeout: 20_000 });
+          await settled(page, frame);
+          // The frame follows the host's colour scheme.
+          expect(await frame.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(scheme === 'dark');
+          const violations = [...(await runAxe(page)), ...(await runAxe(frame))];
+          expect(violations, `${view} ${scheme} ${width}:\n${describeViolations(violations)}`).toEqual([]);
+          await page.screenshot({ path: join(dir, `${view}-${scheme}-${width}.png`), fullPage: true });
+          await page.close();
+        }
+      }
+    }
+  }, 240_000);
 });
