@@ -41,7 +41,13 @@ export const ContextClaimsSchema = v.object({
 export type ContextClaims = v.InferOutput<typeof ContextClaimsSchema>;
 export const isUsableEmail = (s: string | null | undefined): s is string => !!s && v.is(Email, s);
 
-export const SessionRequestSchema = v.strictObject({ context: v.pipe(v.string(), v.minLength(1), v.maxLength(16_384)) });
+export const SessionRequestSchema = v.strictObject({
+  context: v.pipe(v.string(), v.minLength(1), v.maxLength(16_384)),
+  /** How the widget was framed, from its URL: the page's origin, and the account or issuer it named. */
+  parent: v.optional(v.pipe(v.string(), v.maxLength(300))),
+  account: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  iss: v.optional(v.pipe(v.string(), v.maxLength(500))),
+});
 
 export const SessionSchema = v.object({
   token: v.string(),
@@ -49,6 +55,8 @@ export const SessionSchema = v.object({
   account: v.object({ id: v.string(), name: v.string() }),
   role: v.picklist(ROLES),
   candidate: v.object({ id: v.string(), name: v.nullable(v.string()), email: v.nullable(v.string()) }),
+  /** A refusal every order would meet (e.g. no usable e-mail), so the picker can say it before Send. */
+  refusal: v.optional(v.nullable(v.object({ code: v.string(), message: v.string() }))),
   application: v.object({ id: v.string() }),
   job: v.object({ id: v.nullable(v.string()), name: v.nullable(v.string()) }),
   locale: v.string(),

@@ -6,6 +6,9 @@ import type { AccountRow, CandidateRow, Json, OrderRow, Repos } from '../store/t
 
 export const DEFAULT_INVITATION_DAYS = 7;
 
+/** The refusal for a candidate without a usable e-mail; the widget session shows it before Send. */
+export const EMAIL_MISSING = { code: 'candidate_email_missing', message: 'This candidate has no usable e-mail address in the ATS; add one and send the test again.' } as const;
+
 export interface OrderRequest {
   account: AccountRow;
   source: OrderSource;
@@ -63,7 +66,7 @@ export async function placeOrder(tx: Repos, box: SecretBox, req: OrderRequest, o
   if (!pkg) refusal = { code: 'package_unknown', message: `The package "${req.packageId}" does not exist for this company.` };
   else if (!pkg.active) refusal = { code: 'package_inactive', message: `The package "${pkg.name}" is no longer active and cannot be sent.` };
   else if (!isUsableEmail(candidate.email)) {
-    refusal = { code: 'candidate_email_missing', message: 'This candidate has no usable e-mail address in the ATS; add one and send the test again.' };
+    refusal = { ...EMAIL_MISSING };
   } else {
     const active = await tx.orders.findActive(req.account.id, candidate.id, req.applicationId, pkg.id);
     if (active) refusal = { code: 'order_already_active', message: `"${pkg.name}" was already sent to this candidate and is not finished yet.` };

@@ -3,6 +3,8 @@ import * as jose from 'jose';
 import type { Context } from 'hono';
 import { readDist, sendDist, type DistFile } from '../http/static.ts';
 import type { Services } from '../services.ts';
+import type { AccountRow } from '../store/types.ts';
+import { exactOrigin, originAllowed } from '../context/frame-origin.ts';
 import { demoPage, DEMO_CSS, DEMO_JS, DEMO_CANDIDATES } from './demo-page.ts';
 
 /** A CSP source list for frame-ancestors from an account's allowed origins (already validated when stored). */
@@ -14,11 +16,20 @@ export function frameAncestors(origins: string[]): string {
 const WIDGET_CSP = (ancestors: string) =>
   `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors ${ancestors}; base-uri 'none'; form-action 'self'; object-src 'none'`;
 
-async function accountForWidget(svc: Services, c: Context): Promise<string[] | null> {
+/**
+ * The account whose frame origins apply: `account=`, else `iss=` (the loader reads the context token's
+ * issuer when the integrator gave no account), else the issuer of a `?context=` token.
+ */
+async function accountForWidget(svc: Services, c: Context): Promise<AccountRow | null> {
   const id = c.req.query('account');
   if (id && id.length <= 100) {
     const acc = await svc.store.accounts.get(id);
-    if (acc) return acc.frame_origins;
+    if (acc) return acc;
+  }
+  const issParam = c.req.query('iss');
+  if (issParam && issParam.length <= 500) {
+    const acc = await svc.store.accounts.getByIssuer(issParam);
+    if (acc) return acc;
   }
   // Some ATSs can only pass the context in the query: the issuer (checked later by the API) picks the origins.
   const ctx = c.req.query('context');
@@ -26,12 +37,25 @@ async function accountForWidget(svc: Services, c: Context): Promise<string[] | n
     try {
       const iss = jose.decodeJwt(ctx).iss;
       const acc = typeof iss === 'string' ? await svc.store.accounts.getByIssuer(iss) : null;
-      if (acc) return acc.frame_origins;
+      if (acc) return acc;
     } catch {
       /* not a JWT: no origins */
     }
   }
   return null;
+}
+
+/**
+ * frame-ancestors for the widget page. A page that declares itself (`parent=`) but is not allowed
+ * may frame it anyway, alone: the session is then refused (POST /api/session checks the same
+ * origin against the context's account), so the integrator reads why in the frame instead of
+ * staring at a blank box. Without a session the widget can do nothing.
+ */
+function widgetAncestors(acc: AccountRow | null, parentParam: string | undefined): string {
+  if (!acc) return "'self'";
+  const parent = exactOrigin(parentParam);
+  if (parent && !originAllowed(parent, acc.frame_origins)) return parent;
+  return frameAncestors(acc.frame_origins);
 }
 
 function fileResponse(c: Context, file: DistFile, immutable: boolean, extra: Record<string, string> = {}) {
@@ -63,9 +87,9 @@ export function pages(svc: Services) {
   const widgetHtml = async (c: Context, file: string) => {
     const f = await readDist(`widget/${file}`);
     if (!f) return c.text('The widget is not built yet: run npm run build.', 503);
-    const origins = await accountForWidget(svc, c);
+    const ancestors = widgetAncestors(await accountForWidget(svc, c), c.req.query('parent'));
     // No X-Frame-Options here: it cannot express a list, and frame-ancestors supersedes it.
-    return fileResponse(c, f, false, { 'Content-Security-Policy': WIDGET_CSP(origins ? frameAncestors(origins) : "'self'"), 'Cache-Control': 'no-store' });
+    return fileResponse(c, f, false, { 'Content-Security-Policy': WIDGET_CSP(ancestors), 'Cache-Control': 'no-store' });
   };
   app.get('/widget', (c) => c.redirect('/widget/' + (new URL(c.req.url).search || ''), 302));
   app.get('/widget/', (c) => widgetHtml(c, 'index.html'));

@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import {
+  isUsableEmail,
   CreateOrderSchema,
   ErrorSchema,
   IdempotencyKeySchema,
@@ -11,13 +12,14 @@ import {
   SessionRequestSchema,
   SessionSchema,
 } from '../../shared/api.ts';
-import { verifyContextToken } from '../context/verify-context.ts';
+import { verifyContextToken, type VerifiedContext } from '../context/verify-context.ts';
+import { exactOrigin, notAllowedMessage, originAllowed } from '../context/frame-origin.ts';
 import { mintSessionToken, verifySessionToken, type WidgetSession } from '../context/session-token.ts';
 import { sha256Hex } from '../crypto/secrets.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { jsonBodyGuard } from '../http/middleware.ts';
 import { valid } from '../http/validate.ts';
-import { placeOrder, reissueInvitation } from '../orders/place-order.ts';
+import { EMAIL_MISSING, placeOrder, reissueInvitation } from '../orders/place-order.ts';
 import { actor, undoCancel, transition, UNDO_CANCEL_WINDOW_MS } from '../orders/transition.ts';
 import { toOrderJson } from '../orders/order-json.ts';
 import type { Services } from '../services.ts';
@@ -40,6 +42,20 @@ export function requireSession(svc: Services): MiddlewareHandler<Env> {
   };
 }
 
+/**
+ * The frame's own account (what frame-ancestors was computed from) must be the context's, and the
+ * page that framed it (the handshake's parent origin) must be one the context's account allows.
+ */
+function checkFraming(body: { parent?: string; account?: string; iss?: string }, account: VerifiedContext['account'], self: string[]) {
+  if ((body.account && body.account !== account.id) || (body.iss && body.iss !== account.issuer)) {
+    throw new ApiError(403, 'context_account_mismatch', 'This frame was opened for another Assay account than the context token belongs to.');
+  }
+  if (body.parent === undefined) return;
+  const parent = exactOrigin(body.parent);
+  if (!parent) throw new ApiError(400, 'invalid_parent', 'parent must be an origin like https://ats.example.com.');
+  if (!self.includes(parent) && !originAllowed(parent, account.frame_origins)) throw new ApiError(403, 'frame_origin_not_allowed', notAllowedMessage(parent, account.id));
+}
+
 const canOrder = (s: WidgetSession) => {
   if (s.role === 'viewer') throw new ApiError(403, 'role_not_allowed', 'Your role in the ATS (viewer) can see assessments but not send or change them.');
 };
@@ -59,8 +75,9 @@ export function widgetApi(svc: Services) {
     rateLimit({ name: 'session', limit: svc.config.sessionRatePerMin, windowMs: 60_000, key: (c) => clientAddress(c) }),
     valid('json', SessionRequestSchema),
     async (c) => {
-      const { context } = c.req.valid('json');
-      const { account, claims } = await verifyContextToken(context, svc.store, svc.box);
+      const body = c.req.valid('json');
+      const { account, claims } = await verifyContextToken(body.context, svc.store, svc.box);
+      checkFraming(body, account, [new URL(c.req.url).origin, new URL(svc.config.publicUrl).origin]);
       const candidate = await svc.store.candidates.upsert({
         account_id: account.id,
         source: 'ats',
@@ -89,6 +106,8 @@ export function widgetApi(svc: Services) {
         account: { id: account.id, name: account.name },
         role: claims.role,
         candidate: { id: candidate.id, name, email: candidate.email },
+        // What the server would refuse for any package, known now: the picker says it before Send.
+        refusal: isUsableEmail(candidate.email) ? null : EMAIL_MISSING,
         application: { id: claims.application.id },
         job: { id: session.jobId, name: session.jobName },
         locale,

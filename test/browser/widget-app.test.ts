@@ -79,8 +79,9 @@ describe('recruiter widget', () => {
     const status = await openWidget('status', await mintContext(server.demo, who), 'dark');
     const badge = status.getByRole('button', { name: 'Pending' });
     await badge.waitFor({ timeout: 20_000 });
-    // The tooltip shows on focus and names the timestamps.
-    await badge.focus();
+    // The tooltip shows on keyboard focus and names the timestamps.
+    await status.keyboard.press('Tab');
+    expect(await badge.evaluate((el) => el === document.activeElement)).toBe(true);
     const tip = status.locator(`#${await badge.getAttribute('aria-describedby')}`);
     expect(await tip.isVisible()).toBe(true);
     expect(await tip.textContent()).toContain('Created');

@@ -16,10 +16,11 @@ afterEach(() => {
 });
 
 describe('embed loader (no network)', () => {
-  test('the iframe URL names view, account, instance, parent and theme, never the context', () => {
+  test('the iframe URL names view, account, instance, parent and theme, never the context', async () => {
     document.body.innerHTML = '<div id="w"></div>';
     const token = jwt({ exp: Math.floor(Date.now() / 1000) + 600 });
     const handle = mount('#w', { view: 'result', account: 'demo', theme: 'dark', locale: 'nl', context: token }, 'https://assay.test');
+    await vi.waitUntil(() => handle.iframe.src);
     const url = new URL(handle.iframe.src);
     expect(url.origin + url.pathname).toBe('https://assay.test/widget/');
     expect(Object.fromEntries(url.searchParams)).toEqual({ view: 'result', account: 'demo', instance: handle.id, parent: location.origin, theme: 'dark', locale: 'nl' });
@@ -30,11 +31,13 @@ describe('embed loader (no network)', () => {
     expect(document.querySelector('iframe')).toBeNull();
   });
 
-  test('instances get distinct ids; an explicit origin option wins over the default', () => {
+  test('instances get distinct ids; the origin option serves the npm module, the script origin wins over it', async () => {
     document.body.innerHTML = '<div id="a"></div><div id="b"></div>';
-    const a = mount('#a', { account: 'demo', context: 'x.y.z' }, 'https://assay.test');
+    const a = mount('#a', { account: 'demo', context: 'x.y.z', origin: 'https://evil.test' }, 'https://assay.test');
     const b = mount(document.getElementById('b')!, { account: 'demo', context: 'x.y.z', origin: 'https://eu.assay.test/ignored/path' });
     expect(a.id).not.toBe(b.id);
+    await vi.waitUntil(() => a.iframe.src && b.iframe.src);
+    expect(new URL(a.iframe.src).origin).toBe('https://assay.test');
     expect(new URL(b.iframe.src).origin).toBe('https://eu.assay.test');
     a.destroy();
     b.destroy();
@@ -46,13 +49,28 @@ describe('embed loader (no network)', () => {
     expect(() => mount('#w', { account: 'demo', context: 'x.y.z' })).toThrow('Assay: no origin');
   });
 
-  test('scan mounts each data-assay-view element once', () => {
-    document.body.innerHTML = '<div data-assay-view="status" data-assay-account="demo" data-assay-context="/ctx"></div>';
+  test('scan mounts each data-assay-view element once, at the script origin whatever data-assay-origin says', async () => {
+    document.body.innerHTML = '<div data-assay-view="status" data-assay-account="demo" data-assay-origin="https://evil.test" data-assay-context="/ctx"></div>';
     vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ context: 'a.b.c' })));
     expect(scan(document, 'https://assay.test')).toHaveLength(1);
     expect(scan(document, 'https://assay.test')).toHaveLength(0);
     expect(document.querySelectorAll('iframe')).toHaveLength(1);
-    expect(new URL(document.querySelector('iframe')!.src).searchParams.get('view')).toBe('status');
+    await vi.waitUntil(() => document.querySelector('iframe')!.src);
+    const url = new URL(document.querySelector('iframe')!.src);
+    expect(url.searchParams.get('view')).toBe('status');
+    expect(url.origin).toBe('https://assay.test');
+  });
+
+  test("without an account the frame names the context token's issuer, so the server can pick the account", async () => {
+    document.body.innerHTML = '<div id="w"></div>';
+    const token = jwt({ iss: 'https://ats.example', exp: Math.floor(Date.now() / 1000) + 600 });
+    const handle = mount('#w', { view: 'status', context: () => Promise.resolve(token) }, 'https://assay.test');
+    await vi.waitUntil(() => handle.iframe.src);
+    const q = new URL(handle.iframe.src).searchParams;
+    expect(q.get('iss')).toBe('https://ats.example');
+    expect(q.has('account')).toBe(false);
+    expect(handle.iframe.src).not.toContain(token);
+    handle.destroy();
   });
 });
 

@@ -76,6 +76,11 @@ export function fakeApi(init: Partial<Pick<FakeApi, 'packages' | 'orders'>> = {}
       api.orders = api.orders.map((o) => (o.id === id ? { ...o, status: 'cancelled' } : o));
       return api.orders.find((o) => o.id === id)!;
     },
+    async restoreOrder(id) {
+      api.calls.push('restore:' + id);
+      api.orders = api.orders.map((o) => (o.id === id ? { ...o, status: 'pending' } : o));
+      return api.orders.find((o) => o.id === id)!;
+    },
     async resendOrder(id) {
       api.calls.push('resend:' + id);
       return api.orders.find((o) => o.id === id)!;

@@ -9,9 +9,11 @@ function launch(href: string) {
 }
 
 describe('launch URL', () => {
-  test('reads the view, instance, parent origin, theme and locale', () => {
+  test('reads the view, instance, parent origin, theme, locale, issuer and heading', () => {
     const { result, replaced } = launch('https://assay.test/widget/?view=status&account=demo&instance=i-1&parent=http%3A%2F%2Fats.test%3A8080&theme=dark&locale=nl');
-    expect(result).toEqual({ view: 'status', account: 'demo', instance: 'i-1', parent: 'http://ats.test:8080', theme: 'dark', locale: 'nl', context: null });
+    expect(result).toEqual({ view: 'status', account: 'demo', iss: null, instance: 'i-1', parent: 'http://ats.test:8080', theme: 'dark', locale: 'nl', heading: false, context: null });
+    const named = launch('https://assay.test/widget/?view=status&iss=https%3A%2F%2Fats.test&heading=true').result;
+    expect([named.iss, named.heading]).toEqual(['https://ats.test', true]);
     expect(replaced).toEqual([]);
   });
 

@@ -24,8 +24,13 @@ describe('result view', () => {
     expect(cards[0]!.querySelector('h3')!.textContent).toBe('Cognitive ability');
     expect(cards[0]!.querySelector('.assay-score')!.textContent).toBe('74%');
     expect(cards[1]!.querySelector('.assay-score')!.textContent).toBe('67%');
-    const badge = screen.getAllByRole('button', { name: 'Completed' })[0]!;
-    expect(document.getElementById(badge.getAttribute('aria-describedby')!)!.textContent).toContain('Result: scored');
+    // The score is the tooltip's trigger; the tooltip says the status and the same percentage.
+    const score = screen.getByRole('button', { name: 'Score of Cognitive ability: 74%' });
+    const tip = document.getElementById(score.getAttribute('aria-describedby')!)!;
+    expect(tip.textContent).toContain('Completed');
+    expect(tip.textContent).toContain('Result: scored');
+    expect(tip.textContent).toContain('Score 74%');
+    expect(tip.textContent).not.toContain('/');
     const open = screen.getByRole('link', { name: /Open full report for Cognitive ability/ });
     expect(open.getAttribute('href')).toBe('http://assay.test/report/o1');
     expect(open.getAttribute('target')).toBe('_blank');

@@ -46,8 +46,13 @@ describe('status view', () => {
     expect(screen.getAllByRole('button', { name: /^Cancel / })).toHaveLength(1);
     expect(screen.getAllByRole('button', { name: /^Resend / })).toHaveLength(1);
     fireEvent.click(screen.getByRole('button', { name: 'Cancel Pending one' }));
+    // Cancel asks first; nothing is sent until it is confirmed.
+    expect(api.calls.filter((c) => c.startsWith('cancel:'))).toEqual([]);
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, cancel' }));
     await waitFor(() => expect(screen.getAllByRole('button', { name: 'Cancelled' })).toHaveLength(2));
     expect(screen.queryByRole('button', { name: 'Cancel Pending one' })).toBeNull();
+    // For a few seconds the cancel can be undone.
+    expect(screen.getByRole('button', { name: 'Undo cancelling Pending one' })).toBeTruthy();
     const live = document.querySelector('[aria-live="polite"]')!;
     expect(live.textContent).toBe('Pending one: Cancelled');
   });

@@ -40,6 +40,8 @@ export interface SessionInfo {
   account: { id: string; name: string };
   role: Role;
   candidate: { id: string; name: string | null; email: string | null };
+  /** A refusal every order would meet, known when the session was minted. */
+  refusal?: { code: string; message: string } | null;
   application: { id: string };
   job: { id: string | null; name: string | null };
 }
@@ -64,6 +66,8 @@ export interface ApiClient {
   createOrder(packageId: string, idempotencyKey: string, extraTimePercent?: number): Promise<Order>;
   cancelOrder(orderId: string): Promise<Order>;
   resendOrder(orderId: string): Promise<Order>;
+  /** Undoes a cancel made moments ago (the server allows it for a minute). */
+  restoreOrder(orderId: string): Promise<Order>;
   /** Account-wide aggregates (recruiter and admin roles). */
   getInsights(filter: InsightsFilter): Promise<InsightsData>;
   /** The rows behind one chart as CSV, fetched with the Bearer header (never a token in a URL). */
@@ -155,6 +159,7 @@ export function createHttpApi(o: HttpApiOptions): ApiClient {
       (await call<{ order: Order }>('POST', '/api/orders', { package_id: packageId, ...(extra ? { extra_time_percent: extra } : {}) }, { 'idempotency-key': key }, 3)).order,
     cancelOrder: async (id) => (await call<{ order: Order }>('POST', `/api/orders/${encodeURIComponent(id)}/cancel`, {})).order,
     resendOrder: async (id) => (await call<{ order: Order }>('POST', `/api/orders/${encodeURIComponent(id)}/resend`, {})).order,
+    restoreOrder: async (id) => (await call<{ order: Order }>('POST', `/api/orders/${encodeURIComponent(id)}/undo-cancel`, {})).order,
     getInsights: (f) => call('GET', '/api/insights?' + query(f)),
     insightsCsv: (chart, f) => call('GET', `/api/insights/${chart}.csv?` + query(f), undefined, {}, 1, true),
     leverPostings: () => call('GET', '/api/lever/postings'),

@@ -11,6 +11,7 @@ const en = {
   offline: 'Assay could not be reached. Check your connection and try again.',
   'picker.title': 'Send an assessment',
   'picker.search': 'Search packages',
+  'picker.placeholder': 'Name or type, e.g. coding',
   'picker.list': 'Packages',
   'picker.loading': 'Loading packages…',
   'picker.empty': 'This account has no active packages.',
@@ -32,28 +33,7 @@ const en = {
   'picker.extraTime.none': 'None',
   'picker.extraTime.percent': '+{n} %',
   'picker.viewer': 'You can see the packages, but your role (viewer) cannot send assessments. Ask a recruiter or admin.',
-  'status.title': 'Assessments',
   'status.loading': 'Loading assessments…',
-  'status.empty': 'No assessments have been sent to this candidate yet.',
-  'status.cancel': 'Cancel',
-  'status.resend': 'Resend',
-  'status.cancelFor': 'Cancel {name}',
-  'status.resendFor': 'Resend invitation for {name}',
-  'status.changed': '{name}: {status}',
-  'status.resent': 'Invitation for {name} sent again.',
-  'status.created': 'Created',
-  'status.invited': 'Invited',
-  'status.started': 'Started',
-  'status.completed': 'Completed',
-  'status.expires': 'Expires',
-  'status.reason': 'Reason',
-  'result.title': 'Results',
-  'result.loading': 'Loading results…',
-  'result.empty': 'No completed assessments yet.',
-  'result.open': 'Open',
-  'result.openFor': 'full report for {name} (opens in a new tab)',
-  'result.score': 'Score {pct}',
-  'result.result': 'Result',
   'state.pending': 'Pending',
   'state.in_progress': 'In progress',
   'state.completed': 'Completed',
@@ -63,11 +43,42 @@ const en = {
   'state.failed': 'Failed',
 };
 
-export type MessageKey = keyof typeof en;
+export type MessageKey = keyof typeof en | ViewKey;
+
+/** Keys whose strings come with the lazily loaded views (ui/view-strings.ts), outside the picker's budget. */
+export type ViewKey =
+  | 'status.confirmCancel' | 'status.confirmYes' | 'status.keep' | 'status.cancelled' | 'status.undo' | 'status.undoFor' | 'status.restored' | 'result.scoreFor' | 'result.band'
+  | 'status.title'
+  | 'status.empty'
+  | 'status.cancel'
+  | 'status.resend'
+  | 'status.cancelFor'
+  | 'status.resendFor'
+  | 'status.changed'
+  | 'status.resent'
+  | 'status.created'
+  | 'status.invited'
+  | 'status.started'
+  | 'status.completed'
+  | 'status.expires'
+  | 'status.reason'
+  | 'result.title'
+  | 'result.loading'
+  | 'result.empty'
+  | 'result.open'
+  | 'result.openFor'
+  | 'result.score'
+  | 'result.result';
+const extra: Record<string, Partial<Record<ViewKey, string>>> = {};
+
+/** Adds the strings a lazily loaded view brings along. */
+export function addMessages(add: Record<string, Record<ViewKey, string>>): void {
+  for (const lang in add) extra[lang] = { ...extra[lang], ...add[lang] };
+}
 
 
 
-export type Messages = Record<MessageKey, string>;
+export type Messages = Record<Exclude<MessageKey, ViewKey>, string>;
 
 const loaders: Record<string, () => Promise<{ default: Messages }>> = {
   nl: () => import('./i18n-nl.ts'),
@@ -97,7 +108,8 @@ export function pickLocale(locale: string | null | undefined): string {
 export function createTranslator(locale: ReadonlySignal<string>): Translate {
   return (key, vars) => {
     void loaded.value;
-    const text = (catalogue[pickLocale(locale.value)] || en)[key];
+    const lang = pickLocale(locale.value);
+    const text = ((catalogue[lang] || en) as Record<string, string>)[key] ?? extra[lang]?.[key as ViewKey] ?? extra.en?.[key as ViewKey] ?? key;
     return vars ? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : text;
   };
 }

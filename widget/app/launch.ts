@@ -4,11 +4,15 @@ import { VIEWS, type Theme, type View } from '../../shared/embed-protocol.ts';
 export interface Launch {
   view: View;
   account: string | null;
+  /** The context issuer the loader named instead of an account (frame-ancestors follows it). */
+  iss?: string | null;
   instance: string | null;
   /** Exact origin of the page that framed us (from `parent=`), or null when not given / invalid. */
   parent: string | null;
   theme: Theme;
   locale: string;
+  /** Show the view's own heading (the host page usually has one): `heading=true`. */
+  heading?: boolean;
   /** A context token from the fragment (or the query, for ATSs that can do nothing else). */
   context: string | null;
 }
@@ -29,10 +33,12 @@ export function readLaunch(loc: Pick<Location, 'href'>, history: Pick<History, '
   return {
     view: VIEWS.includes(view) ? view : 'picker',
     account: q.get('account'),
+    iss: q.get('iss'),
     instance: q.get('instance'),
     parent: exactOrigin(q.get('parent')),
     theme: theme === 'light' || theme === 'dark' ? theme : 'auto',
     locale: q.get('locale') || 'en',
+    heading: q.get('heading') === 'true',
     context,
   };
 }

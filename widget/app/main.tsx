@@ -30,6 +30,9 @@ const hidden = signal(document.visibilityState === 'hidden');
 document.addEventListener('visibilitychange', () => (hidden.value = document.visibilityState === 'hidden'));
 
 const html = document.documentElement;
+if (launch.heading) html.dataset.heading = '';
+// Framed by the loader, the host's background shows through; on its own the widget paints one.
+if (bridge.active) html.dataset.framed = '';
 const shell = new ShellModel({
   launch,
   bridge,

@@ -4,6 +4,8 @@ import { ApiError, readError, type Fetcher, type SessionInfo, type SessionSource
 export interface SessionDeps {
   fetch: Fetcher;
   base: string;
+  /** How we were framed (from the URL): the server checks it against the context's account. */
+  framing?: { parent?: string; account?: string; iss?: string };
   /** Asks whoever framed us for a fresh context token; null when there is none to be had. */
   requestContext(): Promise<string | null>;
   /** Sentences for the person, already translated. */
@@ -25,7 +27,7 @@ export function createSession(deps: SessionDeps): SessionClient {
       res = await deps.fetch(deps.base + '/api/session', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ context }),
+        body: JSON.stringify({ context, ...deps.framing }),
       });
     } catch {
       throw new ApiError(0, 'network_error', deps.messages().offline);

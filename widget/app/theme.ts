@@ -19,5 +19,8 @@ export function cleanVars(vars: unknown): Record<string, string> {
 export function applyTheme(root: HTMLElement, theme: Theme, vars: ThemeVars, locale: string): void {
   root.dataset.theme = theme;
   root.lang = locale;
-  for (const [name, value] of Object.entries(cleanVars(vars))) root.style.setProperty(name, value);
+  const clean = cleanVars(vars);
+  // The frame is transparent unless the integrator asks for a background.
+  if (clean['--assay-bg']) clean['--assay-canvas'] = clean['--assay-bg'];
+  for (const [name, value] of Object.entries(clean)) root.style.setProperty(name, value);
 }

@@ -14,6 +14,8 @@ export interface ViewProps {
   /** True while the document is hidden: polling pauses. */
   hidden: ReadonlySignal<boolean>;
   emit: Emit;
+  /** A refusal every order would meet (no usable e-mail), known from the session: shown before Send. */
+  refusal?: { code: string; message: string } | null;
 }
 
 export type Phase = 'loading' | 'ready' | 'error';

@@ -12,17 +12,19 @@ export async function readContext(source: ContextSource): Promise<string> {
   if (!res.ok) throw Error('HTTP ' + res.status);
   const body = (await res.text()).trim();
   if (body[0] != '{') return body;
-  const json = JSON.parse(body) as { context?: string; token?: string };
-  return String(json.context || json.token);
+  return '' + (JSON.parse(body) as { context: string }).context;
 }
+
+/** The JWT's payload, read without verifying it (the server verifies); throws on anything else. */
+export const claims = (token: string) => JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
 
 /**
  * Milliseconds until the next token should be fetched: a minute (or a fifth of the lifetime) before
- * `exp`, read from the JWT payload without verifying it (the server verifies). 0 = unknown expiry.
+ * `exp`. 0 = unknown expiry.
  */
 export function refreshDelay(token: string, now = Date.now()): number {
   try {
-    const left = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).exp * 1000 - now;
+    const left = claims(token).exp * 1000 - now;
     // NaN (no numeric exp) is falsy: unknown expiry.
     return left ? Math.max(5000, left - Math.min(60000, left / 5)) : 0;
   } catch {

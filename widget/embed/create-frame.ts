@@ -12,7 +12,7 @@ import {
   type ThemeVars,
   type View,
 } from '../../shared/embed-protocol.ts';
-import { readContext, refreshDelay, type ContextSource } from './context-source.ts';
+import { claims, readContext, refreshDelay, type ContextSource } from './context-source.ts';
 
 export type Listener<K extends EventName | '*'> = K extends EventName
   ? (payload: EventMap[K]) => void
@@ -25,18 +25,20 @@ export interface MountOptions {
   view?: View;
   /** The ATS context token, or a URL / function that returns a fresh one. */
   context: ContextSource;
-  /** Assay account id: the server uses it to decide which origins may frame the widget. */
-  account: string;
+  /** Assay account id; optional: without it the account is the context token's issuer's. */
+  account?: string;
   theme?: Theme;
   /** `--assay-*` variables, sent to the iframe by message. */
   vars?: ThemeVars;
   locale?: string;
-  /** Origin of the Assay server; defaults to where `embed.js` was loaded from. */
+  /** Origin of the Assay server, for the npm module; the script tag always uses where `embed.js` came from. */
   origin?: string;
   /** Largest height the frame grows to, in pixels (default 2000). */
   maxHeight?: number;
   /** Accessible name of the iframe. */
   title?: string;
+  /** Show the view's own heading; off by default, as the host page usually has one. */
+  heading?: boolean;
   /** Listeners to attach before the first message (useful with queued calls). */
   on?: Listeners;
 }
@@ -57,9 +59,10 @@ type FrameEnvelope = { assay: number; id: string; type: keyof FrameMessages; pay
 
 let counter = 0;
 
-export function createFrame(target: string | Element, options: MountOptions, defaultOrigin?: string): AssayHandle {
+/** `scriptOrigin` (where embed.js came from) wins over `options.origin`: no markup can redirect the context. */
+export function createFrame(target: string | Element, options: MountOptions, scriptOrigin?: string): AssayHandle {
   const host = typeof target == 'string' ? document.querySelector(target) : target;
-  const origin = options.origin ? new URL(options.origin).origin : defaultOrigin;
+  const origin = scriptOrigin || (options.origin && new URL(options.origin).origin);
   if (!host || !origin) throw Error('Assay: no ' + (host ? 'origin' : 'target'));
 
   const id = 'assay-' + ++counter + Math.random().toString(36).slice(2, 8);
@@ -70,15 +73,14 @@ export function createFrame(target: string | Element, options: MountOptions, def
   const s = iframe.style;
   const url = new URL('/widget/', origin);
   let source = options.context;
-  let token: Promise<string | null>;
+  let token!: Promise<string | null>;
   let timer: ReturnType<typeof setTimeout>;
   let greeted = false;
   let height = -1;
   let dead = false;
 
-  const params = { view: state.view || 'picker', account: state.account, instance: id, parent: location.origin, theme: state.theme, locale: state.locale };
+  const params = { view: state.view || 'picker', account: state.account, instance: id, parent: location.origin, theme: state.theme, locale: state.locale, heading: state.heading as unknown as string };
   for (const [k, v] of Object.entries(params)) if (v) url.searchParams.set(k, v);
-  iframe.src = url.href;
   iframe.title = options.title || 'Assay';
   // CSSOM writes, not a <style> element: allowed under a strict style-src.
   s.width = '100%';
@@ -86,6 +88,8 @@ export function createFrame(target: string | Element, options: MountOptions, def
   s.display = 'block';
   s.height = '0';
   s.visibility = 'hidden';
+  // The frame's prefers-color-scheme follows this element's color-scheme: 'light dark' = the visitor's.
+  s.colorScheme = 'light dark';
 
   const send = <K extends keyof ParentMessages>(type: K, payload: ParentMessages[K]) =>
     iframe.contentWindow!.postMessage({ assay: PROTOCOL_VERSION, id, type, payload }, origin);
@@ -103,6 +107,9 @@ export function createFrame(target: string | Element, options: MountOptions, def
     });
 
   const emit = (type: EventName, payload: unknown) => {
+    // The integrator must hear about a page that may not frame the widget (the message names the fix).
+    const p = payload as EventMap['error'];
+    if (type == 'error' && /^frame_/.test(p.code)) console.error('Assay: ' + p.message);
     call(listeners[type], payload);
     call(listeners['*'], { type, payload });
     host.dispatchEvent(new CustomEvent('assay:' + type, { detail: payload, bubbles: true }));
@@ -119,7 +126,7 @@ export function createFrame(target: string | Element, options: MountOptions, def
         return t;
       },
       (err: unknown) => {
-        if (!dead) emit('error', { v: 1, code: 'context_unavailable', message: String(err) });
+        if (!dead) emit('error', { v: 1, code: 'context_unavailable', message: '' + err });
         return null;
       },
     ));
@@ -179,8 +186,16 @@ export function createFrame(target: string | Element, options: MountOptions, def
   for (const k in on) handle.on(k as EventName, on[k as EventName] as Listener<EventName>);
   addEventListener('message', onMessage);
   fetchToken();
+  // Without an account the server learns it from the token's issuer, so the frame waits for the token.
+  // (An account is no JWT: `claims` throws and the frame starts at once.)
+  Promise.resolve(state.account || token).then((t) => {
+    try {
+      url.searchParams.set('iss', claims(t!).iss);
+    } catch {}
+    iframe.src = url.href;
+  });
   // A frame that never says hello was blocked (e.g. this origin is not allowed to frame the account).
-  setTimeout(() => greeted || dead || emit('error', { v: 1, code: 'frame_timeout', message: 'The Assay frame did not load' }), 20000);
+  setTimeout(() => greeted || dead || emit('error', { v: 1, code: 'frame_timeout', message: 'timeout' }), 20000);
   host.appendChild(iframe);
   return handle;
 }

@@ -1,11 +1,13 @@
 // HTML-only mode: elements with `data-assay-view` mount themselves; `scan()` again after SPA renders.
+// The Assay origin comes only from the loader's own URL, never from an attribute: such markup can sit
+// in sanitized content (a candidate's cover letter) and must not send the context anywhere else.
 import type { Theme, View } from '../../shared/embed-protocol.ts';
 import { createFrame, type AssayHandle } from './create-frame.ts';
 
 const mounted = new Map<Element, AssayHandle>();
 
 /** Mounts every unmounted `[data-assay-view]` under `root`; forgets frames whose element left the page. */
-export function scan(root: ParentNode = document, defaultOrigin?: string): AssayHandle[] {
+export function scan(root: ParentNode = document, scriptOrigin?: string): AssayHandle[] {
   mounted.forEach((handle, el) => {
     if (!el.isConnected) {
       handle.destroy();
@@ -21,16 +23,16 @@ export function scan(root: ParentNode = document, defaultOrigin?: string): Assay
         el,
         {
           view: d.assayView as View,
-          context: d.assayContext || '',
-          account: d.assayAccount || '',
+          context: d.assayContext!,
+          account: d.assayAccount,
           theme: d.assayTheme as Theme | undefined,
           locale: d.assayLocale,
-          origin: d.assayOrigin,
-          maxHeight: Number(d.assayMaxHeight) || undefined,
+          maxHeight: +d.assayMaxHeight!, // NaN: the default
           title: d.assayTitle,
-          vars: d.assayVars ? (JSON.parse(d.assayVars) as Record<string, string>) : undefined,
+          heading: !!d.assayHeading,
+          vars: JSON.parse(d.assayVars || 'null') as Record<string, string>,
         },
-        defaultOrigin,
+        scriptOrigin,
       );
       const destroy = handle.destroy;
       handle.destroy = () => {

@@ -58,18 +58,20 @@ export interface MountOptions {
   view?: View;
   /** The ATS context token, or a URL / function that returns a fresh one. */
   context: ContextSource;
-  /** Assay account id: the server uses it to decide which origins may frame the widget. */
-  account: string;
+  /** Assay account id; optional: without it the account is the context token's issuer's. */
+  account?: string;
   theme?: Theme;
   /** `--assay-*` variables, sent to the iframe by message. */
   vars?: ThemeVars;
   locale?: string;
-  /** Origin of the Assay server; defaults to where `embed.js` was loaded from. */
+  /** Origin of the Assay server, for the npm module; the script tag always uses where `embed.js` came from. */
   origin?: string;
   /** Largest height the frame grows to, in pixels (default 2000). */
   maxHeight?: number;
   /** Accessible name of the iframe. */
   title?: string;
+  /** Show the view's own heading; off by default, as the host page usually has one. */
+  heading?: boolean;
   /** Listeners to attach before the first message (useful with queued calls). */
   on?: Listeners;
 }

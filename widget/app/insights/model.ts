@@ -1,9 +1,10 @@
 // Insights: account-wide charts with filters by package, job and period, and a CSV per chart.
-import { computed, createModel, signal } from '@preact/signals';
+import { computed, createModel, effect, signal } from '@preact/signals';
 import { insightsView, type ChartId, type InsightsData, type InsightsFilter } from '../../../shared/insights-charts.ts';
 import { insightsTranslator } from '../../../shared/insights-strings.ts';
 import { messageOf, type ViewProps } from '../view-props.ts';
 import { saveBlob } from './save.ts';
+import { onOrdersChanged } from '../shared/orders-channel.ts';
 
 export type InsightsPhase = 'forbidden' | 'loading' | 'ready' | 'error';
 
@@ -52,12 +53,17 @@ export const InsightsModel = createModel((deps: InsightsDeps) => {
   const downloadError = signal('');
   let seq = 0;
 
+  // An order sent, cancelled or restored in another Assay frame on the page changes the numbers.
+  const stopListening = onOrdersChanged(() => void load(true));
+  effect(() => () => stopListening());
+
   const view = computed(() => (data.value ? insightsView(data.value, it, deps.locale.value) : null));
 
-  const load = async () => {
+  /** `background`: an order changed elsewhere; redraw without a loading state (no flicker, no jump). */
+  const load = async (background = false) => {
     if (!allowed) return;
     const mine = ++seq;
-    phase.value = 'loading';
+    if (!background || phase.value !== 'ready') phase.value = 'loading';
     try {
       const d = await deps.api.getInsights(filter.value);
       if (mine !== seq) return; // a later filter won
@@ -96,7 +102,7 @@ export const InsightsModel = createModel((deps: InsightsDeps) => {
     announcement,
     downloading,
     downloadError,
-    load,
+    load: () => load(),
     start: () => (allowed ? Promise.all([loadPackages(), load()]).then(() => undefined) : Promise.resolve()),
     edit(patch: InsightsFilter) {
       draft.value = { ...draft.value, ...patch };

@@ -160,7 +160,7 @@ export function InsightsPanel({ model, t }: { model: InsightsModel; t: ViewProps
   return (
     <section class="assay-panel" aria-labelledby="ins-title">
       <style>{INSIGHTS_CSS}</style>
-      <h2 id="ins-title">{it('title')}</h2>
+      <h2 id="ins-title" class="assay-view-title">{it('title')}</h2>
       {phase === 'forbidden' ? (
         <p class="assay-note">{it('viewer')}</p>
       ) : (

@@ -4,7 +4,7 @@ import { PickerModel } from '../picker/model.ts';
 import { StatusModel } from '../status/model.ts';
 import type { ViewProps } from '../view-props.ts';
 
-export type OrdersDeps = Pick<ViewProps, 'api' | 't' | 'hidden' | 'emit' | 'role'> & { interval?: number };
+export type OrdersDeps = Pick<ViewProps, 'api' | 't' | 'hidden' | 'emit' | 'role' | 'refusal'> & { interval?: number };
 
 export const OrdersModel = createModel((deps: OrdersDeps) => {
   const status = new StatusModel(deps);

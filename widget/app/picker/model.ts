@@ -4,7 +4,7 @@ import { ApiError, newIdempotencyKey, type Order, type Package } from '../api.ts
 import { messageOf, type Phase, type ViewProps } from '../view-props.ts';
 import { announceOrdersChanged } from '../shared/orders-channel.ts';
 
-export type PickerDeps = Pick<ViewProps, 'api' | 't' | 'emit' | 'role'> & {
+export type PickerDeps = Pick<ViewProps, 'api' | 't' | 'emit' | 'role' | 'refusal'> & {
   /** Called with the new order, e.g. to put it straight into a status list. */
   onCreated?: (order: Order) => void;
   newKey?: () => string;
@@ -39,7 +39,9 @@ export const PickerModel = createModel((deps: PickerDeps) => {
   const active = computed(() => filtered.value.find((p) => p.id === activeId.value) || null);
   const selected = computed(() => packages.value.find((p) => p.id === selectedId.value) || null);
   const canOrder = computed(() => deps.role !== 'viewer');
-  const canSend = computed(() => canOrder.value && !!selected.value && !sending.value);
+  /** Known before Send: the session says every order would be refused (e.g. no usable e-mail). */
+  const blocked = computed(() => (deps.refusal ? deps.refusal.message : null));
+  const canSend = computed(() => canOrder.value && !blocked.value && !!selected.value && !sending.value);
 
   const keepActiveVisible = () => {
     if (!active.value) activeId.value = filtered.value[0]?.id ?? null;
@@ -115,7 +117,7 @@ export const PickerModel = createModel((deps: PickerDeps) => {
     extraTime.value = 0;
   };
 
-  return { packages, phase, error, query, filtered, activeId, selectedId, selected, sending, outcome, canOrder, canSend, load, search, choose, key, send, again, extraTime };
+  return { blocked, packages, phase, error, query, filtered, activeId, selectedId, selected, sending, outcome, canOrder, canSend, load, search, choose, key, send, again, extraTime };
 });
 
 export type PickerModel = InstanceType<typeof PickerModel>;

@@ -20,8 +20,13 @@ function StatusAfterSend(props: ViewProps) {
 }
 
 /** `statusAfterSend`: the props for a status list shown under the success message (the picker view alone). */
-export function PickerPanel({ model, t, statusAfterSend }: { model: PickerModel; t: ViewProps['t']; statusAfterSend?: ViewProps }) {
+/** `autoFocus`: the picker alone (opened on purpose, e.g. in a dialog) puts focus in the search box. */
+export function PickerPanel({ model, t, statusAfterSend, autoFocus }: { model: PickerModel; t: ViewProps['t']; statusAfterSend?: ViewProps; autoFocus?: boolean }) {
   const list = useRef<HTMLUListElement>(null);
+  const search = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (autoFocus) search.current?.focus();
+  }, []);
   const activeId = model.activeId.value;
 
   // Keep the active option inside the listbox's scroll area without scrolling the host page.
@@ -37,7 +42,7 @@ export function PickerPanel({ model, t, statusAfterSend }: { model: PickerModel;
   if (outcome?.kind === 'sent') {
     return (
       <section class="assay-panel" aria-labelledby="assay-picker-title">
-        <h2 id="assay-picker-title">{t('picker.title')}</h2>
+        <h2 id="assay-picker-title" class="assay-view-title">{t('picker.title')}</h2>
         <p class="assay-success" role="status">
           {t('picker.sent', { name: outcome.order.package_name })}
         </p>
@@ -55,12 +60,14 @@ export function PickerPanel({ model, t, statusAfterSend }: { model: PickerModel;
 
   return (
     <section class="assay-panel" aria-labelledby="assay-picker-title">
-      <h2 id="assay-picker-title">{t('picker.title')}</h2>
+      <h2 id="assay-picker-title" class="assay-view-title">{t('picker.title')}</h2>
       <label class="assay-label" for="assay-picker-search">
         {t('picker.search')}
       </label>
       <input
+        ref={search}
         id="assay-picker-search"
+        placeholder={t('picker.placeholder')}
         class="assay-input"
         type="search"
         autocomplete="off"
@@ -75,41 +82,44 @@ export function PickerPanel({ model, t, statusAfterSend }: { model: PickerModel;
           }
         }}
       />
-      {phase === 'loading' && <Loading text={t('picker.loading')} />}
-      {phase === 'error' && <ErrorState message={model.error.value} onRetry={model.load} t={t} />}
-      {phase === 'ready' && !model.packages.value.length && <Empty text={t('picker.empty')} />}
-      {phase === 'ready' && !!model.packages.value.length && !filtered.length && <Empty text={t('picker.noMatch', { query: model.query.value })} />}
-      <ul
-        ref={list}
-        id="assay-picker-list"
-        class="assay-listbox"
-        role="listbox"
-        aria-label={t('picker.list')}
-        tabIndex={0}
-        hidden={!filtered.length}
-        aria-activedescendant={activeId && filtered.length ? optionId(activeId) : undefined}
-        onKeyDown={(e) => {
-          if (model.key(e.key)) e.preventDefault();
-        }}
-      >
-        {filtered.map((p) => (
-          <li
-            key={p.id}
-            id={optionId(p.id)}
-            role="option"
-            class="assay-option"
-            aria-selected={p.id === model.selectedId.value}
-            data-active={p.id === activeId ? '' : undefined}
-            onClick={() => model.choose(p.id)}
-          >
-            <span class="assay-option-name">{p.name}</span>
-            <span class="assay-option-meta">
-              {t(`type.${p.type}` as never) || p.type} · {t('picker.minutes', { n: p.duration_minutes })}
-            </span>
-            {p.description && <span class="assay-option-desc">{p.description}</span>}
-          </li>
-        ))}
-      </ul>
+      {/* A fixed-height area: filtering never resizes the frame or the host's dialog. */}
+      <div class="assay-list-area">
+        {phase === 'loading' && <Loading text={t('picker.loading')} />}
+        {phase === 'error' && <ErrorState message={model.error.value} onRetry={model.load} t={t} />}
+        {phase === 'ready' && !model.packages.value.length && <Empty text={t('picker.empty')} />}
+        {phase === 'ready' && !!model.packages.value.length && !filtered.length && <Empty text={t('picker.noMatch', { query: model.query.value })} />}
+        <ul
+          ref={list}
+          id="assay-picker-list"
+          class="assay-listbox"
+          role="listbox"
+          aria-label={t('picker.list')}
+          tabIndex={0}
+          hidden={!filtered.length}
+          aria-activedescendant={activeId && filtered.length ? optionId(activeId) : undefined}
+          onKeyDown={(e) => {
+            if (model.key(e.key)) e.preventDefault();
+          }}
+        >
+          {filtered.map((p) => (
+            <li
+              key={p.id}
+              id={optionId(p.id)}
+              role="option"
+              class="assay-option"
+              aria-selected={p.id === model.selectedId.value}
+              data-active={p.id === activeId ? '' : undefined}
+              onClick={() => model.choose(p.id)}
+            >
+              <span class="assay-option-name">{p.name}</span>
+              <span class="assay-option-meta">
+                {t(`type.${p.type}` as never) || p.type} · {t('picker.minutes', { n: p.duration_minutes })}
+              </span>
+              {p.description && <span class="assay-option-desc">{p.description}</span>}
+            </li>
+          ))}
+        </ul>
+      </div>
       {model.canOrder.value && (
         <fieldset class="assay-extra-time">
           <legend class="assay-label">{t('picker.extraTime')}</legend>
@@ -121,9 +131,14 @@ export function PickerPanel({ model, t, statusAfterSend }: { model: PickerModel;
           ))}
         </fieldset>
       )}
+      {model.canOrder.value && model.blocked.value && (
+        <p id="assay-picker-blocked" class="assay-refusal">
+          {model.blocked.value}
+        </p>
+      )}
       {model.canOrder.value ? (
         <div class="assay-actions">
-          <button type="button" class="assay-button" disabled={!model.canSend.value} aria-describedby="assay-picker-choice" onClick={() => void model.send()}>
+          <button type="button" class="assay-button" disabled={!model.canSend.value} aria-describedby={model.blocked.value ? 'assay-picker-blocked' : 'assay-picker-choice'} onClick={() => void model.send()}>
             {model.sending.value ? t('picker.sending') : t('picker.send')}
           </button>
           <span id="assay-picker-choice" class="assay-muted">
@@ -145,7 +160,7 @@ export function PickerPanel({ model, t, statusAfterSend }: { model: PickerModel;
 export function PickerView(props: ViewProps) {
   const model = useModel(() => new PickerModel(props));
   useEffect(() => void model.load(), []);
-  return <PickerPanel model={model} t={props.t} statusAfterSend={props} />;
+  return <PickerPanel model={model} t={props.t} statusAfterSend={props} autoFocus />;
 }
 
 export default PickerView;

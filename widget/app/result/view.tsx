@@ -1,18 +1,19 @@
 // Result cards: package name with the score as a percentage beside it, status tooltip, Open link.
 import { useModel } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
+import '../ui/view-strings.ts';
 import { OrderDetails } from '../status/view.tsx';
-import { StatusBadge } from '../ui/status-badge.tsx';
+import { Tooltip } from '../ui/tooltip.tsx';
 import { Empty, ErrorState, Loading } from '../ui/states.tsx';
 import type { ViewProps } from '../view-props.ts';
-import { percentage, ResultModel } from './model.ts';
+import { bandOf, percentage, ResultModel } from './model.ts';
 
 export function ResultPanel({ model, t, locale }: { model: ResultModel; t: ViewProps['t']; locale: string }) {
   const phase = model.phase.value;
   const results = model.results.value;
   return (
     <section class="assay-panel" aria-labelledby="assay-result-title">
-      <h2 id="assay-result-title">{t('result.title')}</h2>
+      <h2 id="assay-result-title" class="assay-view-title">{t('result.title')}</h2>
       <p class="assay-sr-only" aria-live="polite">
         {model.announcement.value}
       </p>
@@ -21,23 +22,26 @@ export function ResultPanel({ model, t, locale }: { model: ResultModel; t: ViewP
       {phase === 'ready' && !results.length && <Empty text={t('result.empty')} />}
       {results.map((o) => {
         const pct = percentage(o.result);
-        const label = t(`state.${o.status}`);
+        const score = pct === null ? '—' : `${pct}%`;
+        const band = bandOf(o.result);
         return (
           <article key={o.id} class="assay-card" aria-labelledby={'assay-card-' + o.id}>
+            {/* Seed 001: the score as a percentage beside the package's name; its status in the score's tooltip. */}
             <h3 id={'assay-card-' + o.id} class="assay-card-name">
               {o.package_name}
             </h3>
-            <span class="assay-score">{pct === null ? '—' : `${pct}%`}</span>
-            <StatusBadge id={'assay-rtip-' + o.id} status={o.status} label={label}>
-              <strong>{label}</strong>
-              {o.result.status && (
+            <Tooltip id={'assay-rtip-' + o.id} class="assay-score" trigger={score} label={t('result.scoreFor', { name: o.package_name, pct: score })}>
+              <strong>{t(`state.${o.status}`)}</strong>
+              {o.result.status && o.result.status !== o.status && (
                 <p>
                   {t('result.result')}: {o.result.status}
                 </p>
               )}
-              <p>{t('result.score', { pct: `${o.result.score} / ${o.result.max_score}` })}</p>
+              <p>{t('result.score', { pct: score })}</p>
+              {band && <p>{t('result.band', { band })}</p>}
               <OrderDetails order={o} t={t} locale={locale} />
-            </StatusBadge>
+            </Tooltip>
+            {band && <span class="assay-band">{band}</span>}
             <a class="assay-button assay-open" href={o.result.result_url} target="_blank" rel="noopener" onClick={() => model.opened(o)}>
               {t('result.open')}
               <span class="assay-sr-only"> {t('result.openFor', { name: o.package_name })}</span>

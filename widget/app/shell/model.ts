@@ -63,6 +63,11 @@ export const ShellModel = createModel((deps: ShellDeps) => {
   const sessions = createSession({
     fetch: deps.fetch,
     base: deps.base,
+    framing: {
+      ...(launch.parent && bridge.active ? { parent: launch.parent } : {}),
+      ...(launch.account ? { account: launch.account } : {}),
+      ...(launch.iss ? { iss: launch.iss } : {}),
+    },
     requestContext: () => {
       const next = nextContext();
       bridge.send('context.request', { reason: 'expired' });
@@ -84,7 +89,7 @@ export const ShellModel = createModel((deps: ShellDeps) => {
   };
 
   const props = computed<ViewProps | null>(() =>
-    session.value ? { api, t, locale, role: session.value.role, hidden: deps.hidden, emit } : null,
+    session.value ? { api, t, locale, role: session.value.role, hidden: deps.hidden, emit, refusal: session.value.refusal ?? null } : null,
   );
 
   const fail = (code: string, text: string) => {
