@@ -1,5 +1,5 @@
 import type { Order } from '../../shared/api.ts';
-import { parseResultSummary, type ResultSummary } from '../../shared/result/summary.ts';
+import { readResultSummary, roundPercent, type ResultSummary } from '../../shared/result/summary.ts';
 import type { OrderView } from '../store/types.ts';
 
 export const reportUrl = (publicUrl: string, orderId: string) => `${publicUrl}/report/${orderId}`;
@@ -22,15 +22,21 @@ export function toOrderJson(o: OrderView, publicUrl: string): Order {
     started_at: o.started_at,
     completed_at: o.completed_at,
     expires_at: o.expires_at,
-    result: o.result
-      ? resultJson(o, parseResultSummary(o.result.details), publicUrl, o.result.completed_at)
-      : null,
+    result: o.result ? resultJson(o, readResultSummary(o.result.details), publicUrl, o.result.completed_at) : null,
     extra_time_percent: o.extra_time_percent ?? 0,
   };
 }
 
-/** The result card's data, mapped from the one result summary: `score` is its integer percent out of 100. */
-function resultJson(o: OrderView, r: ResultSummary, publicUrl: string, completedAt: string): NonNullable<Order['result']> {
+/**
+ * The result card's data, mapped from the one result summary: `score` is its integer percent out of 100.
+ * A row without a readable summary still shows its stored score (the results table's own integer column),
+ * never an error for the whole list.
+ */
+function resultJson(o: OrderView, r: ResultSummary | null, publicUrl: string, completedAt: string): NonNullable<Order['result']> {
+  if (!r) {
+    const percent = o.result!.max_score ? roundPercent(o.result!.score, o.result!.max_score) : 0;
+    return { score: percent, max_score: 100, status: o.status, result_url: reportUrl(publicUrl, o.id), completed_at: completedAt, percent, band: null };
+  }
   return {
     score: r.percent,
     max_score: 100,

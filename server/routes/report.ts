@@ -9,7 +9,7 @@ import { randomToken } from '../ids.ts';
 import type { Services } from '../services.ts';
 import type { PackageContent, TestReport } from '../../shared/content/schema.ts';
 import { LEVEL_LABELS, levelOf, percentileRank, PERCENTILE_MIN_GROUP } from '../../shared/result/levels.ts';
-import { describeProctoring, formatSeconds, parseResultSummary, type ResultSummary } from '../../shared/result/summary.ts';
+import { describeProctoring, formatSeconds, readResultSummary, type ResultSummary } from '../../shared/result/summary.ts';
 import type { UserRow } from '../store/types.ts';
 import { esc, layout, PAGE_CSP, PAGE_CSS } from './page-layout.ts';
 
@@ -304,7 +304,7 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
     if (!order) return html(c, notFoundPage(user), 404);
     const candidate = await svc.store.candidates.get(order.account_id, order.candidate_id);
     const name = candidate?.erased_at ? 'Erased candidate' : [candidate?.first_name, candidate?.last_name].filter(Boolean).join(' ') || 'Candidate';
-    const summary = order.result ? parseResultSummary(order.result.details) : null;
+    const summary = order.result ? readResultSummary(order.result.details) : null;
     const [content, standing] = summary
       ? await Promise.all([
           svc.store.packages.content(order.account_id, order.package_id, order.package_version) as Promise<PackageContent | null>,

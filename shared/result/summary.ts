@@ -81,6 +81,15 @@ export function parseResultSummary(json: unknown): ResultSummary {
   throw new ResultSummaryError(`stored result is not a result summary: ${parsed.issues.map((i) => `${v.getDotPath(i) ?? '(root)'}: ${i.message}`).join('; ').slice(0, 300)}`);
 }
 
+/** The same reader for pages and answers that must not fail on one unreadable row: null instead of an error. */
+export function readResultSummary(json: unknown): ResultSummary | null {
+  try {
+    return parseResultSummary(json);
+  } catch {
+    return null;
+  }
+}
+
 const LegacySchema = v.object({
   score: v.number(),
   tests: v.array(

@@ -8,7 +8,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import { ErrorSchema } from '../../../shared/api.ts';
-import { parseResultSummary } from '../../../shared/result/summary.ts';
+import { readResultSummary, roundPercent } from '../../../shared/result/summary.ts';
 import { safeEqual } from '../../crypto/secrets.ts';
 import { ApiError } from '../../errors.ts';
 import { jsonBodyGuard } from '../../http/middleware.ts';
@@ -237,16 +237,14 @@ export function partnerRoutes(svc: Services): Hono<Env> {
 /** Our answer to test_status: `complete` with score, report link and flat metadata, else our status. */
 export function testStatus(svc: Services, account: AccountRow, order: OrderView) {
   const done = order.status === 'completed';
-  const r = order.result ? parseResultSummary(order.result.details) : null;
-  const pct = r ? r.percent : null;
+  const r = order.result ? readResultSummary(order.result.details) : null;
+  const pct = r ? r.percent : order.result ? roundPercent(order.result.score, order.result.max_score) : null;
   const metadata: Record<string, string | number | boolean | null> = { Test: order.package_name, Status: order.status };
   if (order.invited_at) metadata['Invited At'] = order.invited_at;
   if (order.started_at) metadata['Started At'] = order.started_at;
   if (order.completed_at) metadata['Completed At'] = order.completed_at;
-  if (r) {
-    metadata.Score = `${r.percent} / 100`;
-    if (r.band) metadata.Band = r.band;
-  }
+  if (pct !== null) metadata.Score = `${pct} / 100`;
+  if (r?.band) metadata.Band = r.band;
   if (order.reason && !done) metadata.Notes = order.reason;
   return {
     // Only "complete" is defined; any other string means "not complete yet".
