@@ -4,7 +4,7 @@ import type { ComponentType } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { Empty, ErrorState, Loading } from '../ui/states.tsx';
 import type { ViewProps } from '../view-props.ts';
-import { EXTRA_TIME_PERCENTS } from '../../../shared/api.ts';
+import { EXTRA_TIME_PERCENTS } from '../../../shared/extra-time.ts';
 import { PickerModel } from './model.ts';
 
 const optionId = (id: string) => 'assay-pkg-' + id.replace(/[^\w-]/g, '_');
