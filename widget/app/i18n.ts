@@ -1,6 +1,7 @@
 // The widget's strings: English here, Dutch in i18n-nl.ts (loaded only when asked for, to keep the
 // picker's JavaScript budget). `{name}` placeholders are filled by `t(key, vars)`.
 import { signal, type ReadonlySignal } from '@preact/signals';
+import type { OrderStatus } from '../../shared/api.ts';
 
 const en = {
   loading: 'Loading…',
@@ -34,13 +35,6 @@ const en = {
   'picker.extraTime.percent': '+{n} %',
   'picker.viewer': 'You can see the packages, but your role (viewer) cannot send assessments. Ask a recruiter or admin.',
   'status.loading': 'Loading assessments…',
-  'state.pending': 'Pending',
-  'state.in_progress': 'In progress',
-  'state.completed': 'Completed',
-  'state.expired': 'Expired',
-  'state.cancelled': 'Cancelled',
-  'state.rejected': 'Rejected',
-  'state.failed': 'Failed',
 };
 
 export type MessageKey = keyof typeof en | ViewKey;
@@ -68,7 +62,8 @@ export type ViewKey =
   | 'result.open'
   | 'result.openFor'
   | 'result.score'
-  | 'result.result';
+  | 'result.result'
+  | `state.${OrderStatus}`;
 const extra: Record<string, Partial<Record<ViewKey, string>>> = {};
 
 /** Adds the strings a lazily loaded view brings along. */
@@ -112,11 +107,4 @@ export function createTranslator(locale: ReadonlySignal<string>): Translate {
     const text = ((catalogue[lang] || en) as Record<string, string>)[key] ?? extra[lang]?.[key as ViewKey] ?? extra.en?.[key as ViewKey] ?? key;
     return vars ? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : text;
   };
-}
-
-/** Short date and time in the widget's locale, or '' for a missing timestamp. */
-export function formatTime(iso: string | null, locale: string): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return isNaN(d.getTime()) ? '' : d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
 }
