@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { Empty, ErrorState, Loading } from '../ui/states.tsx';
 import type { ViewProps } from '../view-props.ts';
 import { EXTRA_TIME_PERCENTS } from '../../../shared/extra-time.ts';
+import { views } from '../views.ts';
 import { PickerModel } from './model.ts';
 
 const optionId = (id: string) => 'assay-pkg-' + id.replace(/[^\w-]/g, '_');
@@ -13,7 +14,7 @@ const optionId = (id: string) => 'assay-pkg-' + id.replace(/[^\w-]/g, '_');
 function StatusAfterSend(props: ViewProps) {
   const View = useSignal<ComponentType<ViewProps> | null>(null);
   useEffect(() => {
-    void import('../status/view.tsx').then((m) => (View.value = m.default));
+    void views.status().then((m) => (View.value = m.default));
   }, []);
   const Loaded = View.value;
   return Loaded ? <Loaded {...props} /> : <Loading text={props.t('status.loading')} />;
