@@ -29,8 +29,8 @@ const nl: Messages = {
   'picker.another': 'Nog een versturen',
   'picker.refused': 'Niet verstuurd: {message}',
   'picker.extraTime': 'Extra tijd',
-  'picker.extraTime.none': 'Geen',
-  'picker.extraTime.percent': '+{n} %',
+  'picker.extraNone': 'Geen',
+  'picker.extraPlus': '+{n} %',
   'picker.viewer': 'Je kunt de pakketten zien, maar met je rol (kijker) kun je geen assessments versturen. Vraag een recruiter of beheerder.',
   'status.loading': 'Assessments laden…',
 };

@@ -31,8 +31,8 @@ const en = {
   'picker.another': 'Send another',
   'picker.refused': 'Not sent: {message}',
   'picker.extraTime': 'Extra time',
-  'picker.extraTime.none': 'None',
-  'picker.extraTime.percent': '+{n} %',
+  'picker.extraNone': 'None',
+  'picker.extraPlus': '+{n} %',
   'picker.viewer': 'You can see the packages, but your role (viewer) cannot send assessments. Ask a recruiter or admin.',
   'status.loading': 'Loading assessments…',
 };

@@ -125,9 +125,9 @@ export function PickerPanel({ model, t, statusAfterSend, autoFocus }: { model: P
         <fieldset class="assay-extra-time">
           <legend class="assay-label">{t('picker.extraTime')}</legend>
           {EXTRA_TIME_PERCENTS.map((p) => (
-            <label key={p} class="assay-extra-option">
-              <input type="radio" name="assay-picker-extra" value={String(p)} checked={model.extraTime.value === p} onChange={() => (model.extraTime.value = p)} />
-              <span>{p ? t('picker.extraTime.percent', { n: p }) : t('picker.extraTime.none')}</span>
+            <label key={p}>
+              <input type="radio" name="assay-extra" checked={model.extraTime.value === p} onChange={() => (model.extraTime.value = p)} />
+              {t(p ? 'picker.extraPlus' : 'picker.extraNone', { n: p })}
             </label>
           ))}
         </fieldset>
