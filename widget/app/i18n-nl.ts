@@ -32,6 +32,7 @@ const nl: Messages = {
   'picker.extraNone': 'Geen',
   'picker.extraPlus': '+{n} %',
   'picker.viewer': 'Je kunt de pakketten zien, maar met je rol (kijker) kun je geen assessments versturen. Vraag een recruiter of beheerder.',
+  'status.loading': 'Assessments laden…',
 };
 
 export default nl;

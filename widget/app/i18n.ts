@@ -34,6 +34,7 @@ const en = {
   'picker.extraNone': 'None',
   'picker.extraPlus': '+{n} %',
   'picker.viewer': 'You can see the packages, but your role (viewer) cannot send assessments. Ask a recruiter or admin.',
+  'status.loading': 'Loading assessments…',
 };
 
 export type MessageKey = keyof typeof en | ViewKey;
@@ -41,7 +42,6 @@ export type MessageKey = keyof typeof en | ViewKey;
 /** Keys whose strings come with the lazily loaded views (ui/view-strings.ts), outside the picker's budget. */
 export type ViewKey =
   | 'status.confirmCancel' | 'status.confirmYes' | 'status.keep' | 'status.cancelled' | 'status.undo' | 'status.undoFor' | 'status.restored' | 'result.scoreFor' | 'result.band'
-  | 'status.loading'
   | 'status.title'
   | 'status.empty'
   | 'status.cancel'

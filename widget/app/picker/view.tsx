@@ -17,7 +17,7 @@ function StatusAfterSend(props: ViewProps) {
     void views.status().then((m) => (View.value = m.default));
   }, []);
   const Loaded = View.value;
-  return Loaded ? <Loaded {...props} /> : <Loading text={props.t('loading')} />;
+  return Loaded ? <Loaded {...props} /> : <Loading text={props.t('status.loading')} />;
 }
 
 /** `statusAfterSend`: the props for a status list shown under the success message (the picker view alone). */

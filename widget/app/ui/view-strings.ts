@@ -3,7 +3,6 @@ import { addMessages } from '../i18n.ts';
 
 addMessages({
   en: {
-    'status.loading': 'Loading assessments…',
     'status.title': 'Assessments',
     'status.empty': 'No assessments have been sent to this candidate yet.',
     'status.cancel': 'Cancel',
@@ -43,7 +42,6 @@ addMessages({
     'state.failed': 'Failed',
   },
   nl: {
-    'status.loading': 'Assessments laden…',
     'status.title': 'Assessments',
     'status.empty': 'Er zijn nog geen assessments naar deze kandidaat verstuurd.',
     'status.cancel': 'Annuleren',
