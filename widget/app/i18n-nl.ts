@@ -33,6 +33,13 @@ const nl: Messages = {
   'picker.extraPlus': '+{n} %',
   'picker.viewer': 'Je kunt de pakketten zien, maar met je rol (kijker) kun je geen assessments versturen. Vraag een recruiter of beheerder.',
   'status.loading': 'Assessments laden…',
+  'state.pending': 'In afwachting',
+  'state.in_progress': 'Bezig',
+  'state.completed': 'Afgerond',
+  'state.expired': 'Verlopen',
+  'state.cancelled': 'Geannuleerd',
+  'state.rejected': 'Afgewezen',
+  'state.failed': 'Mislukt',
 };
 
 export default nl;

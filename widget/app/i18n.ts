@@ -1,7 +1,6 @@
 // The widget's strings: English here, Dutch in i18n-nl.ts (loaded only when asked for, to keep the
 // picker's JavaScript budget). `{name}` placeholders are filled by `t(key, vars)`.
 import { signal, type ReadonlySignal } from '@preact/signals';
-import type { OrderStatus } from '../../shared/api.ts';
 
 const en = {
   loading: 'Loading…',
@@ -35,6 +34,13 @@ const en = {
   'picker.extraPlus': '+{n} %',
   'picker.viewer': 'You can see the packages, but your role (viewer) cannot send assessments. Ask a recruiter or admin.',
   'status.loading': 'Loading assessments…',
+  'state.pending': 'Pending',
+  'state.in_progress': 'In progress',
+  'state.completed': 'Completed',
+  'state.expired': 'Expired',
+  'state.cancelled': 'Cancelled',
+  'state.rejected': 'Rejected',
+  'state.failed': 'Failed',
 };
 
 export type MessageKey = keyof typeof en | ViewKey;
@@ -62,8 +68,7 @@ export type ViewKey =
   | 'result.open'
   | 'result.openFor'
   | 'result.score'
-  | 'result.result'
-  | `state.${OrderStatus}`;
+  | 'result.result';
 const extra: Record<string, Partial<Record<ViewKey, string>>> = {};
 
 /** Adds the strings a lazily loaded view brings along. */
