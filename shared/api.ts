@@ -1,5 +1,8 @@
 // Types and valibot schemas of the public JSON surface, shared by the BFF and the widget.
 import * as v from 'valibot';
+import { EXTRA_TIME_PERCENTS } from './extra-time.ts';
+
+export { EXTRA_TIME_PERCENTS };
 
 export const ORDER_STATUSES = ['pending', 'in_progress', 'completed', 'expired', 'cancelled', 'rejected', 'failed'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -113,8 +116,6 @@ export type Order = v.InferOutput<typeof OrderSchema>;
 export const OrderEnvelopeSchema = v.object({ order: OrderSchema });
 export const OrderListSchema = v.object({ orders: v.array(OrderSchema) });
 
-/** Extra time a recruiter may grant (percent added to every test's duration), an accommodation. */
-export const EXTRA_TIME_PERCENTS = [0, 25, 50, 100] as const;
 export const CreateOrderSchema = v.strictObject({
   package_id: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
   extra_time_percent: v.optional(v.picklist(EXTRA_TIME_PERCENTS, 'extra_time_percent must be one of 0, 25, 50 or 100.')),

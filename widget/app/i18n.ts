@@ -30,8 +30,8 @@ const en = {
   'picker.another': 'Send another',
   'picker.refused': 'Not sent: {message}',
   'picker.extraTime': 'Extra time',
-  'picker.extraTime.none': 'None',
-  'picker.extraTime.percent': '+{n} %',
+  'picker.extraNone': 'None',
+  'picker.extraPlus': '+{n} %',
   'picker.viewer': 'You can see the packages, but your role (viewer) cannot send assessments. Ask a recruiter or admin.',
   'status.loading': 'Loading assessments…',
   'state.pending': 'Pending',
@@ -112,11 +112,4 @@ export function createTranslator(locale: ReadonlySignal<string>): Translate {
     const text = ((catalogue[lang] || en) as Record<string, string>)[key] ?? extra[lang]?.[key as ViewKey] ?? extra.en?.[key as ViewKey] ?? key;
     return vars ? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : text;
   };
-}
-
-/** Short date and time in the widget's locale, or '' for a missing timestamp. */
-export function formatTime(iso: string | null, locale: string): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return isNaN(d.getTime()) ? '' : d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
 }

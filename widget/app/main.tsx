@@ -1,28 +1,13 @@
 // Entry of the recruiter iframe app: read the launch URL, wire the bridge, render the shell.
 import { signal } from '@preact/signals';
 import { render } from 'preact';
-import type { View } from '../../shared/embed-protocol.ts';
 import { observeHeight } from './auto-resize.ts';
 import { createBridge } from './bridge.ts';
 import { readLaunch } from './launch.ts';
 import { ShellModel } from './shell/model.ts';
 import { ShellView } from './shell/view.tsx';
 import { applyTheme } from './theme.ts';
-import type { ViewProps } from './view-props.ts';
-import type { ComponentType } from 'preact';
-
-type ViewModule = { default: ComponentType<ViewProps> };
-
-// Each view is its own chunk, so a picker-only page never downloads the result card.
-const views: Record<View, () => Promise<ViewModule>> = {
-  picker: () => import('./picker/view.tsx'),
-  status: () => import('./status/view.tsx'),
-  result: () => import('./result/view.tsx'),
-  orders: () => import('./orders/view.tsx'),
-  // Account-wide charts for recruiters and admins; its SVG drawing and strings stay in this chunk.
-  insights: () => import('./insights/view.tsx'),
-  mappings: () => import('./mappings/view.tsx'), // Lever posting ↔ package mapping for ATS admins
-};
+import { views } from './views.ts';
 
 const launch = readLaunch(location, history);
 const bridge = createBridge(window, launch.parent, launch.instance);

@@ -15,36 +15,27 @@ if (!stub || !stub.loaded) {
   const script = document.currentScript as HTMLScriptElement | null;
   const origin = script && script.src ? new URL(script.src).origin : undefined;
   // The widget frame comes from this origin: open the connection now, while the page fetches its context.
-  if (origin && origin != location.origin) {
-    const link = document.createElement('link');
-    link.rel = 'preconnect';
-    link.href = origin;
-    document.head.appendChild(link);
-  }
+  if (origin && origin != location.origin) document.head.appendChild(Object.assign(document.createElement('link'), { rel: 'preconnect', href: origin }));
   const api: AssayApi = {
     mount: (target, options) => createFrame(target, options, origin),
     scan: (root) => scan(root, origin),
   };
   const run = (args: ArrayLike<unknown>) => {
-    const [command, ...rest] = [].slice.call(args) as unknown as [keyof AssayApi, ...unknown[]];
     try {
-      return (api[command] as (...a: unknown[]) => unknown)(...rest);
+      return (api[args[0] as keyof AssayApi] as (...a: unknown[]) => unknown)(...[].slice.call(args, 1));
     } catch (err) {
       console.error(err);
     }
   };
   const queue = (stub && stub.q) || [];
-  const assay = function () {
-    // eslint-disable-next-line prefer-rest-params
-    return run(arguments);
-  } as AssayGlobal;
+  const assay = ((...args: unknown[]) => run(args)) as AssayGlobal;
   assay.loaded = true;
   w.Assay = assay;
   // Queued mounts may name elements further down the page: replay once the document is parsed.
   const start = () => {
     // A reference kept to the stub keeps working: its queue now runs calls at once.
     queue.push = (...calls) => (calls.forEach(run), 0);
-    for (let i = 0; i < queue.length; i++) run(queue[i]!);
+    queue.forEach(run);
     scan(document, origin);
   };
   if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -4,7 +4,8 @@ import type { ComponentType } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { Empty, ErrorState, Loading } from '../ui/states.tsx';
 import type { ViewProps } from '../view-props.ts';
-import { EXTRA_TIME_PERCENTS } from '../../../shared/api.ts';
+import { EXTRA_TIME_PERCENTS } from '../../../shared/extra-time.ts';
+import { views } from '../views.ts';
 import { PickerModel } from './model.ts';
 
 const optionId = (id: string) => 'assay-pkg-' + id.replace(/[^\w-]/g, '_');
@@ -13,7 +14,7 @@ const optionId = (id: string) => 'assay-pkg-' + id.replace(/[^\w-]/g, '_');
 function StatusAfterSend(props: ViewProps) {
   const View = useSignal<ComponentType<ViewProps> | null>(null);
   useEffect(() => {
-    void import('../status/view.tsx').then((m) => (View.value = m.default));
+    void views.status().then((m) => (View.value = m.default));
   }, []);
   const Loaded = View.value;
   return Loaded ? <Loaded {...props} /> : <Loading text={props.t('status.loading')} />;
@@ -124,9 +125,9 @@ export function PickerPanel({ model, t, statusAfterSend, autoFocus }: { model: P
         <fieldset class="assay-extra-time">
           <legend class="assay-label">{t('picker.extraTime')}</legend>
           {EXTRA_TIME_PERCENTS.map((p) => (
-            <label key={p} class="assay-extra-option">
-              <input type="radio" name="assay-picker-extra" value={String(p)} checked={model.extraTime.value === p} onChange={() => (model.extraTime.value = p)} />
-              <span>{p ? t('picker.extraTime.percent', { n: p }) : t('picker.extraTime.none')}</span>
+            <label key={p}>
+              <input type="radio" name="assay-extra" checked={model.extraTime.value === p} onChange={() => (model.extraTime.value = p)} />
+              {t(p ? 'picker.extraPlus' : 'picker.extraNone', { n: p })}
             </label>
           ))}
         </fieldset>

@@ -3,12 +3,19 @@ import { useModel } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import '../ui/view-strings.ts';
 import type { Order } from '../api.ts';
-import { formatTime, type MessageKey } from '../i18n.ts';
+import type { MessageKey } from '../i18n.ts';
 import { StatusBadge } from '../ui/status-badge.tsx';
 import { focusQuietly } from '../ui/tooltip.tsx';
 import { Empty, ErrorState, Loading } from '../ui/states.tsx';
 import type { ViewProps } from '../view-props.ts';
 import { StatusModel } from './model.ts';
+
+/** Short date and time in the widget's locale, or '' for a missing timestamp. */
+export function formatTime(iso: string | null, locale: string): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return isNaN(d.getTime()) ? '' : d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+}
 
 const TIMES: [MessageKey, keyof Order][] = [
   ['status.created', 'created_at'],
