@@ -180,7 +180,13 @@ describe('three BFF instances on one PostgreSQL', () => {
     const copies = rows
       .filter((r) => (mails.get(r.id)?.length ?? 0) !== 1)
       .map((r) => ({ order: r.id, attempts: jobs.find((j) => j.order_id === r.id)?.attempts, perInstance: dataDirs.map((d) => (existsSync(join(d, 'mail')) ? readdirSync(join(d, 'mail')).filter((f) => f.endsWith(`-${r.id}.eml`)).length : 0)) }));
-    expect({ lost: mailCounts.filter((n) => n === 0).length, duplicated: mailCounts.filter((n) => n > 1).length }, JSON.stringify(copies)).toEqual({ lost: 0, duplicated: 0 });
+    // Across a crash the outbox is at-least-once: a mail the killed instance (index 2) handed to its
+    // transport but could not record as done is sent again by a survivor once its lease lapses — one
+    // copy each, never lost. Any other duplicate (two from one instance, or two from survivors) is a bug.
+    const crashCopies = copies.filter((c) => c.perInstance[2] === 1 && c.perInstance[0]! + c.perInstance[1]! === 1);
+    expect({ lost: mailCounts.filter((n) => n === 0).length, duplicated: mailCounts.filter((n) => n > 1).length - crashCopies.length }, JSON.stringify(copies)).toEqual({ lost: 0, duplicated: 0 });
+    // Only what the killed instance had in flight at the moment of the kill (one claimed batch at most).
+    expect(crashCopies.length).toBeLessThanOrEqual(20);
     const mailsPerInstance = dataDirs.map((d) => (existsSync(join(d, 'mail')) ? readdirSync(join(d, 'mail')).filter((f) => f.endsWith('.eml')).length : 0));
 
     // Candidates take their tests through the two survivors; results go back to Kombo.
