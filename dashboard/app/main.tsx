@@ -16,6 +16,9 @@ document.addEventListener('visibilitychange', () => (hidden.value = document.vis
 void loadMe(fetchFn).catch(() => undefined);
 const who = computed(() => (me.value ? `${me.value.account.name} · ${me.value.user.name || me.value.user.email}` : null));
 
+// /dashboard is Candidates: the address says so before the first paint, not after it.
+if (location.pathname.replace(/\/$/, '') === '/dashboard') history.replaceState(null, '', '/dashboard/candidates' + location.search);
+
 const TITLES: Record<string, string> = { '/dashboard/candidates': 'Candidates', '/dashboard/integrations': 'Integrations' };
 
 function Candidates() {
@@ -37,7 +40,6 @@ function App() {
   let current = path.value.replace(/\/$/, '');
   if (current === '/dashboard') current = '/dashboard/candidates';
   useEffect(() => {
-    if (location.pathname.replace(/\/$/, '') === '/dashboard') history.replaceState(null, '', '/dashboard/candidates' + location.search);
     document.title = `${TITLES[current] ?? 'Dashboard'} — Assay`;
     // After a client-side move, focus goes to the new page's content, as after a page load.
     document.getElementById('main')?.focus({ preventScroll: true });
