@@ -82,7 +82,8 @@ describe('an invitation written as an .eml file', () => {
     write("UPDATE test_sessions SET deadline_at = ? WHERE order_id = ?", new Date(Date.now() - 60_000).toISOString(), orderId);
     await answerShownQuestion(page);
     await page.locator('.c-notice', { hasText: 'Time is up for this test. The answers you saved have been kept.' }).waitFor();
-    expect(await page.getByRole('status').textContent()).toContain('Time is up for this test.');
+    // Announced to screen readers too (beside the autosave's own status region).
+    await page.getByRole('status').filter({ hasText: 'Time is up for this test.' }).waitFor({ state: 'attached' });
     await page.getByRole('heading', { level: 1, name: 'Next: test 2 of 2' }).waitFor();
     expect(query(server.dataDir, 'SELECT question_id FROM answers WHERE order_id = ?', orderId)).toHaveLength(1);
     await expectAccessible(page, 'after the deadline');
