@@ -4,14 +4,12 @@ import { extendedMinutes } from '../candidate/deadline.ts';
 import { candidateLocale } from '../candidate/attempt.ts';
 import type { PackageContent } from '../../shared/content/schema.ts';
 import { PermanentError } from '../http/client.ts';
+import { redact } from '../log.ts';
 import type { Services } from '../services.ts';
 import type { OutboxJob } from '../store/types.ts';
 import { NotReadyError } from './worker.ts';
 import { actor, CANCEL_FINAL_JOB, finaliseCancel, transition } from '../orders/transition.ts';
 import { forgetAfterWriteBack } from '../candidates/erase-candidate.ts';
-
-/** SMTP refusals quote the address; the outbox keeps `last_error`, so no address may stay in it. */
-const withoutAddresses = (m: string) => m.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '<address>');
 
 /** The invitation e-mail: rendered from the order as it is now, so a cancelled or re-sent order sends nothing stale. */
 async function sendInvitation(svc: Services, job: OutboxJob): Promise<void> {
@@ -41,12 +39,8 @@ async function sendInvitation(svc: Services, job: OutboxJob): Promise<void> {
     link: `${svc.config.publicUrl}/t/${token}`,
     expiresAt: new Date(order.expires_at ?? Date.now()),
   });
-  try {
-    await svc.mailer.send({ to: candidate.email, ...mail, tag: order.id });
-  } catch (e) {
-    (e as Error).message = withoutAddresses((e as Error).message);
-    throw e;
-  }
+  // The mailer's errors come redacted (an SMTP refusal quotes the address); the worker redacts every stored error.
+  await svc.mailer.send({ to: candidate.email, ...mail, tag: order.id });
 }
 
 /** Dispatches a write-back to the connector of the order's source; waits (does not fail) if it is not there yet. */
@@ -77,7 +71,7 @@ async function invitationDead(svc: Services, job: OutboxJob, e: Error): Promise<
   await svc.store.transaction(async (tx) => {
     const order = await tx.orders.getById(orderId);
     if (!order || order.status !== 'pending') return;
-    await transition(tx, order, 'failed', { reason: 'The invitation e-mail could not be delivered.', actor: actor.system('outbox'), details: { job: job.id, error: withoutAddresses(e.message).slice(0, 200) } });
+    await transition(tx, order, 'failed', { reason: 'The invitation e-mail could not be delivered.', actor: actor.system('outbox'), details: { job: job.id, error: redact(e.message).slice(0, 200) } });
   });
 }
 
