@@ -84,15 +84,12 @@ export async function forgetPersonLinks(tx: Repos, o: OrderRow): Promise<void> {
 
 /**
  * After the write-back of an erased candidate's order has settled (written or dead), its ATS ids go too.
- * Called by the outbox's write-back job.
+ * Called by the outbox's write-back job, in the transaction that records how the write-back ended.
  */
-export async function forgetAfterWriteBack(svc: Services, orderId: string): Promise<void> {
-  await svc.store.transaction(async (tx) => {
-    const o = await tx.orders.getById(orderId);
-    if (!o || (o.meta as { erased?: boolean }).erased) return;
-    const cand = await tx.candidates.get(o.account_id, o.candidate_id);
-    if (cand?.erased_at) await forgetPersonLinks(tx, o);
-  });
+export async function forgetAfterWriteBack(tx: Repos, o: OrderRow): Promise<void> {
+  if ((o.meta as { erased?: boolean }).erased) return;
+  const cand = await tx.candidates.get(o.account_id, o.candidate_id);
+  if (cand?.erased_at) await forgetPersonLinks(tx, o);
 }
 
 /** Deletes the stored copies (.eml files) of every e-mail sent about these orders. */

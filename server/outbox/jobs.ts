@@ -6,7 +6,7 @@ import type { PackageContent } from '../../shared/content/schema.ts';
 import { PermanentError } from '../http/client.ts';
 import { redact } from '../log.ts';
 import type { Services } from '../services.ts';
-import type { OutboxJob } from '../store/types.ts';
+import type { OrderRow, OutboxJob } from '../store/types.ts';
 import { NotReadyError } from './worker.ts';
 import { actor, CANCEL_FINAL_JOB, finaliseCancel, transition } from '../orders/transition.ts';
 import { forgetAfterWriteBack } from '../candidates/erase-candidate.ts';
@@ -54,12 +54,21 @@ async function writeBack(svc: Services, job: OutboxJob): Promise<void> {
   if (!connection) throw new PermanentError('the connection of this order was removed');
   if (connection.status === 'revoked') throw new PermanentError('the connection was revoked; nothing is written any more');
   await connector.writeBack(svc, job, order, connection);
-  const fresh = await svc.store.orders.getById(order.id);
   // A connector may have recorded its own note (e.g. Kombo: the order was closed there first); otherwise: written.
-  if (fresh && fresh.writeback_at === order.writeback_at) {
-    await svc.store.orders.update(order.account_id, order.id, { writeback_state: 'written', writeback_note: null, writeback_at: new Date().toISOString() });
-  }
-  await forgetAfterWriteBack(svc, order.id);
+  await settleWriteBack(svc, order.id, { writeback_state: 'written', writeback_note: null }, order.writeback_at);
+}
+
+/**
+ * Records how an order's write-back ended (unless a note was recorded since `seenAt`, when given) and, if its
+ * candidate was erased meanwhile, forgets the ATS ids the write-back needed: one transaction.
+ */
+async function settleWriteBack(svc: Services, orderId: string, state: Pick<OrderRow, 'writeback_state' | 'writeback_note'>, seenAt?: string | null): Promise<void> {
+  await svc.store.transaction(async (tx) => {
+    const order = await tx.orders.getById(orderId);
+    if (!order) return;
+    if (seenAt === undefined || order.writeback_at === seenAt) await tx.orders.update(order.account_id, order.id, { ...state, writeback_at: new Date().toISOString() });
+    await forgetAfterWriteBack(tx, order);
+  });
 }
 
 /** Whether this failure is the job's last (the worker dead-letters it). */
@@ -77,10 +86,7 @@ async function invitationDead(svc: Services, job: OutboxJob, e: Error): Promise<
 
 /** The ATS refused the write-back for good: recorded as the order's write-back state (its status stays what it is). */
 async function writeBackDead(svc: Services, job: OutboxJob, e: Error): Promise<void> {
-  const order = await svc.store.orders.getById(String(job.payload.order_id ?? ''));
-  if (!order) return;
-  await svc.store.orders.update(order.account_id, order.id, { writeback_state: 'failed', writeback_note: e.message.slice(0, 500), writeback_at: new Date().toISOString() });
-  await forgetAfterWriteBack(svc, order.id);
+  await settleWriteBack(svc, String(job.payload.order_id ?? ''), { writeback_state: 'failed', writeback_note: e.message.slice(0, 500) });
 }
 
 function onLastFailure(handler: (job: OutboxJob) => Promise<void>, last: (job: OutboxJob, e: Error) => Promise<void>) {
