@@ -9,14 +9,13 @@ export type OrderStatus = OrderRow['status'];
 
 /**
  * Who asked, always `<kind>:<id>`: `recruiter:<ATS user>`, `candidate:<candidate id>`, `<provider>:<connection id>`
- * for a connector acting on its vendor's word, `system:<task>` for Assay's own work, `operator:<who>` for the CLI.
+ * for a connector acting on its vendor's word, `system:<task>` for Assay's own work.
  */
 export const actor = {
   recruiter: (sub: string) => `recruiter:${sub}`,
   candidate: (candidateId: string) => `candidate:${candidateId}`,
   connection: (provider: string, connectionId: string) => `${provider}:${connectionId}`,
-  system: (task: 'expiry' | 'outbox' | 'erasure' | 'undo-window') => `system:${task}`,
-  operator: (who: string) => `operator:${who}`,
+  system: (task: 'expiry' | 'outbox' | 'erasure') => `system:${task}`,
 };
 
 /**
@@ -24,7 +23,7 @@ export const actor = {
  * refused, for good, to hear about it. `cancelled → pending | in_progress` is the recruiter's undo, allowed
  * only within UNDO_CANCEL_WINDOW_MS and while the candidate link was kept (see undoCancel).
  */
-export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   pending: ['in_progress', 'completed', 'expired', 'cancelled', 'failed'],
   in_progress: ['completed', 'expired', 'cancelled', 'failed'],
   cancelled: ['pending', 'in_progress'],
@@ -34,11 +33,9 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> 
   failed: [],
 };
 
-export const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'in_progress'];
+const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'in_progress'];
 /** How long a recruiter's cancel can be undone; the candidate link is revoked for good once it passes. */
 export const UNDO_CANCEL_WINDOW_MS = 10_000;
-
-export const canTransition = (from: OrderStatus, to: OrderStatus) => TRANSITIONS[from].includes(to);
 
 export interface TransitionOptions {
   reason: string | null;
@@ -49,8 +46,6 @@ export interface TransitionOptions {
   undoable?: boolean;
   /** Written to the audit entry (ids and counts only, never personal data). */
   details?: Json;
-  /** Skip the write-back (the ATS itself told us, or refused to hear about this order). */
-  silent?: boolean;
   now?: Date;
 }
 
@@ -69,7 +64,7 @@ function writeBackEvent(to: OrderStatus): 'completed' | 'cancelled' | 'expired' 
  */
 export async function transition(tx: Repos, order: OrderRow, to: OrderStatus, opts: TransitionOptions): Promise<OrderRow> {
   if (order.status === to) return order;
-  if (!canTransition(order.status, to)) {
+  if (!TRANSITIONS[order.status].includes(to)) {
     throw new ApiError(409, 'invalid_transition', `This order is ${order.status.replace('_', ' ')} and cannot become ${to.replace('_', ' ')}.`);
   }
   const now = opts.now ?? new Date();
@@ -86,21 +81,22 @@ export async function transition(tx: Repos, order: OrderRow, to: OrderStatus, op
   await tx.orders.update(order.account_id, order.id, patch);
   const next = { ...order, ...patch } as OrderRow;
 
-  const event = opts.silent ? null : writeBackEvent(to);
+  const event = writeBackEvent(to);
   if (to === 'cancelled' && opts.undoable) {
     // Neither the link nor the ATS is touched until the undo window has passed (finaliseCancel).
     await tx.outbox.enqueue({
       account_id: order.account_id,
       kind: CANCEL_FINAL_JOB,
       order_id: order.id,
-      payload: { order_id: order.id, cancelled_at: now.toISOString(), silent: !!opts.silent },
+      payload: { order_id: order.id, cancelled_at: now.toISOString() },
       idempotency_key: `cancel-final:${order.id}:${now.toISOString()}`,
       run_at: now.getTime() + UNDO_CANCEL_WINDOW_MS,
     });
   } else if (event) {
-    await enqueueWriteBack(tx, next, event, { key: to === 'cancelled' || to === 'failed' ? now.toISOString() : undefined });
+    // A cancel can be undone and come again: each one is its own write-back.
+    await enqueueWriteBack(tx, next, event, { key: event === 'cancelled' ? now.toISOString() : undefined });
   }
-  const action = to === 'in_progress' ? (order.status === 'cancelled' ? 'order.restored' : 'order.started') : order.status === 'cancelled' ? 'order.restored' : `order.${to}`;
+  const action = order.status === 'cancelled' ? 'order.restored' : to === 'in_progress' ? 'order.started' : `order.${to}`;
   await tx.audit.add({ account_id: order.account_id, actor: opts.actor, action, target: order.id, details: { from: order.status, to, ...(opts.details ?? {}) } });
   return next;
 }
@@ -127,11 +123,11 @@ export const CANCEL_FINAL_JOB = 'order.cancel_final';
  * Runs when a recruiter's cancel can no longer be undone: the candidate link is revoked for good and the ATS
  * told. Does nothing if the cancel was undone (or cancelled again later: that one has its own job).
  */
-export async function finaliseCancel(tx: Repos, accountId: string, orderId: string, cancelledAt: string, silent: boolean): Promise<boolean> {
+export async function finaliseCancel(tx: Repos, accountId: string, orderId: string, cancelledAt: string): Promise<boolean> {
   const o = await tx.orders.get(accountId, orderId);
   const meta = (o?.meta ?? {}) as { cancelled_at?: string };
   if (!o || o.status !== 'cancelled' || meta.cancelled_at !== cancelledAt) return false;
   await tx.orders.update(o.account_id, o.id, { invite_token_hash: null, meta: { ...o.meta, undoable: false } });
-  if (!silent) await enqueueWriteBack(tx, o, 'cancelled', { key: cancelledAt });
+  await enqueueWriteBack(tx, o, 'cancelled', { key: cancelledAt });
   return true;
 }

@@ -104,9 +104,9 @@ export function registerJobs(svc: Services): void {
   svc.outbox.register('email.invitation', onLastFailure((job) => sendInvitation(svc, job), (job, e) => invitationDead(svc, job, e)));
   svc.outbox.register('writeback', onLastFailure((job) => writeBack(svc, job), (job, e) => writeBackDead(svc, job, e)));
   svc.outbox.register(CANCEL_FINAL_JOB, async (job) => {
-    const p = job.payload as { order_id?: string; cancelled_at?: string; silent?: boolean };
+    const p = job.payload as { order_id?: string; cancelled_at?: string };
     if (!job.account_id || !p.order_id || !p.cancelled_at) throw new PermanentError('the job names no order');
-    await svc.store.transaction((tx) => finaliseCancel(tx, job.account_id!, p.order_id!, p.cancelled_at!, !!p.silent));
+    await svc.store.transaction((tx) => finaliseCancel(tx, job.account_id!, p.order_id!, p.cancelled_at!));
     svc.outbox.wake();
   });
   for (const c of Object.values(svc.connectors)) {
