@@ -99,7 +99,7 @@ function toAttempt(ctx: Ctx, sessions: TestSessionRow[], responses: Map<string, 
       id: test.id,
       name: test.name,
       description: test.description,
-      duration_minutes: extendedMinutes(test.duration_minutes, order.extra_time_percent ?? 0),
+      duration_minutes: extendedMinutes(test.duration_minutes, order.extra_time_percent),
       question_count: test.questions.length,
       state: order.status === 'completed' && s ? 'closed' : testState(s, now),
       started_at: s?.started_at ?? null,
@@ -128,12 +128,12 @@ function toAttempt(ctx: Ctx, sessions: TestSessionRow[], responses: Map<string, 
     package: {
       name: content.translations?.[locale]?.name ?? ctx.packageName,
       description: content.description,
-      duration_minutes: extendedMinutes(packageDurationMinutes(content), order.extra_time_percent ?? 0),
+      duration_minutes: extendedMinutes(packageDurationMinutes(content), order.extra_time_percent),
       test_count: content.tests.length,
       question_count: content.tests.reduce((n, t) => n + t.questions.length, 0),
     },
     tests,
-    extra_time_percent: order.extra_time_percent ?? 0,
+    extra_time_percent: order.extra_time_percent,
     current,
   };
 }
@@ -202,7 +202,7 @@ export function candidateService(store: Store, now: () => Date = () => new Date(
         for (const s of sessions) {
           if (testState(s, at) === 'open') await tx.attempts.finishTest(ctx.order.id, s.test_id, at.toISOString());
         }
-        await tx.attempts.startTest({ order_id: ctx.order.id, test_id: test.id, started_at: at.toISOString(), deadline_at: testDeadline(at, extendedMinutes(test.duration_minutes, ctx.order.extra_time_percent ?? 0)).toISOString(), finished_at: null });
+        await tx.attempts.startTest({ order_id: ctx.order.id, test_id: test.id, started_at: at.toISOString(), deadline_at: testDeadline(at, extendedMinutes(test.duration_minutes, ctx.order.extra_time_percent)).toISOString(), finished_at: null });
         await markStarted(tx, ctx, at);
         return snapshot(tx, ctx, at);
       });

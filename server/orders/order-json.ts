@@ -23,7 +23,7 @@ export function toOrderJson(o: OrderView, publicUrl: string): Order {
     completed_at: o.completed_at,
     expires_at: o.expires_at,
     result: o.result ? resultJson(o, readResultSummary(o.result.details), publicUrl, o.result.completed_at) : null,
-    extra_time_percent: o.extra_time_percent ?? 0,
+    extra_time_percent: o.extra_time_percent,
   };
 }
 

@@ -35,7 +35,7 @@ async function sendInvitation(svc: Services, job: OutboxJob): Promise<void> {
     company: account.settings.company_name ?? account.name,
     candidateFirstName: candidate.first_name,
     packageName: content?.translations?.[locale]?.name ?? pkg.name,
-    durationMinutes: extendedMinutes(pkg.duration_minutes, order.extra_time_percent ?? 0),
+    durationMinutes: extendedMinutes(pkg.duration_minutes, order.extra_time_percent),
     link: `${svc.config.publicUrl}/t/${token}`,
     expiresAt: new Date(order.expires_at ?? Date.now()),
   });
