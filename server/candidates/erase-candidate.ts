@@ -1,7 +1,7 @@
 // Erasure of one candidate's personal data (right to erasure; an ATS deleting or anonymising a candidate).
 // Everything in the store changes in ONE transaction; the stored e-mails are deleted after it commits
 // (files are not part of the transaction). Scores stay, linked to the anonymised candidate row.
-import { actor as actors, transition } from '../orders/transition.ts';
+import { actor as actors, finaliseCancel, transition } from '../orders/transition.ts';
 import type { Services } from '../services.ts';
 import type { OrderRow, Repos } from '../store/types.ts';
 
@@ -42,15 +42,19 @@ export async function eraseCandidateInTx(tx: Repos, accountId: string, candidate
     await tx.attempts.eraseAnswers(o.id);
     // Queued jobs lose their payloads and their last_error (an SMTP refusal quotes the address).
     await tx.outbox.erasePayloads(o.id);
+    let toldAts = false;
     if (o.status === 'pending' || o.status === 'in_progress') {
       // Nobody can be invited or finish any more: cancelled through the lifecycle (the link dies, the ATS is
       // told). The ATS ids the write-back needs are forgotten once it has settled (forgetAfterWriteBack).
       await transition(tx, o, 'cancelled', { reason: "The candidate's personal data was erased.", actor: opts.actor ?? actors.system('erasure'), details: { erasure: true }, now: opts.now });
       cancelled.push(o.id);
-      if (!o.connection_id) await forgetPersonLinks(tx, o);
-    } else {
-      await forgetPersonLinks(tx, o);
+      toldAts = true;
+    } else if (o.status === 'cancelled' && (o.meta as { undoable?: boolean; cancelled_at?: string }).undoable) {
+      // A recruiter's cancel still in its undo window: its delayed job lost its payload above, so it is made
+      // final now (the link dies, the ATS is told), as it would have been when the window passed.
+      toldAts = await finaliseCancel(tx, accountId, o.id, String((o.meta as { cancelled_at?: string }).cancelled_at));
     }
+    if (!toldAts || !o.connection_id) await forgetPersonLinks(tx, o);
   }
   const erasedNow = cand.erased_at === null;
   if (erasedNow) {

@@ -2,6 +2,7 @@
 // a cancel can be undone for a short window while the link is kept, then the link is revoked for good;
 // every move is audited with one actor format. One server for the file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assay } from '../helpers/cli.ts';
 import { query } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
@@ -52,6 +53,21 @@ describe('cancel and undo', () => {
     const late = await a.post(`/api/orders/${o.id}/undo-cancel`);
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('undo_not_possible');
+    expect(row(o.id).status).toBe('cancelled');
+  });
+
+  // (Erasure runs as the CLI, a few seconds: well inside the undo window. Were it slower, the window's own job
+  // would revoke the link first and the test would pass without exercising the erasure path; it never flakes.)
+  it("erasing the candidate while a cancel can still be undone revokes the link for good", async () => {
+    const a = api(srv.url, await sessionToken(srv.url, srv.demo, { claims: { application: { id: 'app-erase-undo' }, candidate: { id: 'c-erase-undo', email: 'erase-undo@example.com' } } }));
+    const o = (await a.post('/api/orders', { package_id: 'work-style' })).body.order;
+    expect((await a.post(`/api/orders/${o.id}/cancel`)).status).toBe(200);
+    const erased = await assay(['candidates:erase', '--account', 'demo', '--external-id', 'c-erase-undo', '--json'], { DATA_DIR: srv.dataDir });
+    expect(erased.code, erased.stderr).toBe(0);
+    expect(erased.json).toMatchObject({ erased_now: true, order_ids: [o.id] });
+    await until('the link to be revoked', () => row(o.id).invite_token_hash, (h) => h === null, 20_000);
+    // The order no longer names the ATS application, so the session cannot undo (or even see) it any more.
+    expect((await a.post(`/api/orders/${o.id}/undo-cancel`)).status).toBe(404);
     expect(row(o.id).status).toBe('cancelled');
   });
 
