@@ -15,8 +15,6 @@ export interface Config {
   demo: boolean;
   /** Why demo mode is on or off, for the startup log. */
   demoReason?: string;
-  /** True when NODE_ENV=production. */
-  production?: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Context exchanges allowed per client address per minute (brute force on /api/session gets 429). */
   sessionRatePerMin: number;
@@ -149,7 +147,6 @@ export function loadConfig(env: Env = process.env): Config {
     greenhouseHarvestUrl: harvest,
     loginDelayMs: Number(loginDelay),
     trustProxy,
-    production,
     demoReason,
     requestTimeoutMs: Number(requestTimeout),
     maxConnections: Number(maxConnections),
