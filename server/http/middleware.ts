@@ -92,6 +92,20 @@ export async function refuseOversized(c: Context, maxBytes: number): Promise<voi
   await readBounded(c, maxBytes);
 }
 
+/**
+ * True when a write comes from our own pages (not a cross-site form or a script on another origin). Browsers
+ * say where a request comes from in Sec-Fetch-Site; without it the Origin must be ours. `form: true` is for
+ * HTML form posts: under Referrer-Policy: no-referrer (set on every page) a same-origin form post may carry
+ * Origin "null" or none, so only a foreign Origin refuses it (SameSite=Lax keeps other sites' cookies out).
+ */
+export function fromOwnPages(c: Context, publicOrigin: string, opts: { form?: boolean } = {}): boolean {
+  const site = c.req.header('sec-fetch-site');
+  if (site) return site === 'same-origin' || (!!opts.form && site === 'none');
+  const origin = c.req.header('origin');
+  if (opts.form && (!origin || origin === 'null')) return true;
+  return origin === publicOrigin || origin === new URL(c.req.url).origin;
+}
+
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**

@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { DUMMY_HASH, verifyPassword } from '../accounts/passwords.ts';
 import { sha256Hex } from '../crypto/secrets.ts';
+import { fromOwnPages } from '../http/middleware.ts';
 import { clientAddress } from '../http/rate-limit.ts';
 import { randomToken } from '../ids.ts';
 import type { Services } from '../services.ts';
@@ -173,15 +174,8 @@ export function reportPages(svc: Services, opts: { throttle?: LoginThrottle; ipT
 
   const currentUser = (c: Context) => sessionUser(svc, c);
 
-  /** Form posts must come from our own pages (SameSite=Lax already keeps other sites' cookies out). */
-  const sameOrigin = (c: Context) => {
-    // Browsers say where a request comes from in Sec-Fetch-Site; under Referrer-Policy: no-referrer
-    // (set on every page) the Origin of a same-origin form post is "null", so that alone cannot tell.
-    const site = c.req.header('sec-fetch-site');
-    if (site) return site === 'same-origin' || site === 'none';
-    const origin = c.req.header('origin');
-    return !origin || origin === 'null' || origin === publicOrigin || origin === new URL(c.req.url).origin;
-  };
+  /** Form posts must come from our own pages. */
+  const sameOrigin = (c: Context) => fromOwnPages(c, publicOrigin, { form: true });
 
   const header = (user: UserRow, back?: string) => dashboardHeader(user, { back });
 
