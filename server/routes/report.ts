@@ -4,7 +4,8 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { DUMMY_HASH, verifyPassword } from '../accounts/passwords.ts';
 import { sha256Hex } from '../crypto/secrets.ts';
-import { fromOwnPages } from '../http/middleware.ts';
+import { ApiError } from '../errors.ts';
+import { fromOwnPages, readBounded } from '../http/middleware.ts';
 import { clientAddress } from '../http/rate-limit.ts';
 import { randomToken } from '../ids.ts';
 import type { Services } from '../services.ts';
@@ -231,8 +232,12 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
 
   app.post('/login', async (c) => {
     if (!sameOrigin(c)) return html(c, loginForm({ next: null, error: 'This form must be sent from the login page. Reload it and try again.' }), 403);
-    const len = Number(c.req.header('content-length') ?? 0);
-    if (len > 8192) return html(c, loginForm({ next: null, error: 'The form was too large.' }), 400);
+    // At most 8 KB, declared or counted as it arrives (a chunked form has no Content-Length).
+    const tooLarge = await readBounded(c, 8192).then(
+      () => false,
+      (err) => (err instanceof ApiError && err.status === 413 ? true : Promise.reject(err)),
+    );
+    if (tooLarge) return html(c, loginForm({ next: null, error: 'The form was too large.' }), 400);
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const email = typeof form.email === 'string' ? form.email.trim().slice(0, 254) : '';
     const password = typeof form.password === 'string' ? form.password.slice(0, 1024) : '';
