@@ -275,8 +275,10 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
     }
     byEmail.clear(emailKey);
     const value = randomToken(32);
-    await svc.store.users.createSession({ id_hash: sha256Hex(value), user_id: user.id, expires_at: now + SESSION_TTL_MS });
-    await svc.store.audit.add({ account_id: user.account_id, actor: `user:${user.id}`, action: 'login.succeeded', target: user.id, details: {} });
+    await svc.store.transaction(async (tx) => {
+      await tx.users.createSession({ id_hash: sha256Hex(value), user_id: user.id, expires_at: now + SESSION_TTL_MS });
+      await tx.audit.add({ account_id: user.account_id, actor: `user:${user.id}`, action: 'login.succeeded', target: user.id, details: {} });
+    });
     setCookie(c, cookieName, value, { httpOnly: true, sameSite: 'Lax', secure: https, path: '/', maxAge: SESSION_TTL_MS / 1000 });
     c.header('Cache-Control', 'no-store');
     return c.redirect(next ?? '/login', 303);
@@ -286,8 +288,10 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
     if (!sameOrigin(c)) return html(c, loginForm({ next: null, error: 'Log out from the report page.' }), 403);
     const me = await currentUser(c);
     if (me) {
-      await svc.store.users.deleteSession(me.idHash);
-      await svc.store.audit.add({ account_id: me.user.account_id, actor: `user:${me.user.id}`, action: 'logout', target: me.user.id, details: {} });
+      await svc.store.transaction(async (tx) => {
+        await tx.users.deleteSession(me.idHash);
+        await tx.audit.add({ account_id: me.user.account_id, actor: `user:${me.user.id}`, action: 'logout', target: me.user.id, details: {} });
+      });
     }
     deleteCookie(c, cookieName, { path: '/', secure: https, httpOnly: true, sameSite: 'Lax' });
     c.header('Cache-Control', 'no-store');
