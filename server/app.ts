@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { generateSpecs } from 'hono-openapi';
 import { completeDocument } from './http/openapi.ts';
-import { ApiError } from './errors.ts';
 import { baselineHeaders, bodyLimit, methodNotAllowed, onError } from './http/middleware.ts';
 import { clientAddressMiddleware } from './http/rate-limit.ts';
 import { compress } from './http/compress.ts';
@@ -65,9 +64,6 @@ export function createApp(svc: Services) {
         throw err;
       });
     return c.json(await openapi);
-  });
-  app.all('/openapi.json', () => {
-    throw new ApiError(405, 'method_not_allowed', 'Use GET.');
   });
   return app;
 }

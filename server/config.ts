@@ -15,8 +15,6 @@ export interface Config {
   demo: boolean;
   /** Why demo mode is on or off, for the startup log. */
   demoReason?: string;
-  /** True when NODE_ENV=production. */
-  production?: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Context exchanges allowed per client address per minute (brute force on /api/session gets 429). */
   sessionRatePerMin: number;
@@ -52,6 +50,21 @@ function parsePort(raw: string | undefined, fallback: number): number {
     throw new UsageError('invalid_port', `PORT must be a whole number from 0 to 65535, not "${raw}".`);
   }
   return Number(raw);
+}
+
+/**
+ * A whole number from the environment (unset or empty: `fallback`), at least `min` and at most `max`;
+ * `ms` says the unit in the message an operator reads.
+ */
+function wholeNumber(env: Env, name: string, code: string, o: { fallback: number; min: number; max?: number; ms?: boolean }): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return o.fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < o.min || (o.max !== undefined && n > o.max)) {
+    const range = o.max !== undefined ? ` from ${o.min} to ${o.max}` : o.ms ? `, at least ${o.min}` : ` of at least ${o.min}`;
+    throw new UsageError(code, `${name} must be a whole number${o.ms ? ' of milliseconds' : ''}${range}.`);
+  }
+  return n;
 }
 
 function parseMasterKey(raw: string, from: string): Buffer {
@@ -113,30 +126,20 @@ export function loadConfig(env: Env = process.env): Config {
     if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
     masterKey = parseMasterKey(readFileSync(file, 'utf8'), file);
   }
-  const rate = env.ASSAY_SESSION_RATE_PER_MIN ?? '600';
-  if (!/^\d+$/.test(rate) || Number(rate) < 1) throw new UsageError('invalid_rate_limit', 'ASSAY_SESSION_RATE_PER_MIN must be a whole number of at least 1.');
+  const rate = wholeNumber(env, 'ASSAY_SESSION_RATE_PER_MIN', 'invalid_rate_limit', { fallback: 600, min: 1 });
   const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
-  const lease = env.ASSAY_OUTBOX_LEASE_MS ?? '120000';
-  if (!/^\d+$/.test(lease) || Number(lease) < 1000) throw new UsageError('invalid_outbox_lease', 'ASSAY_OUTBOX_LEASE_MS must be a whole number of milliseconds, at least 1000.');
-  const interval = (name: string, raw: string | undefined, fallback: number) => {
-    if (raw === undefined || raw === '') return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < 10) throw new UsageError('invalid_interval', `${name} must be a whole number of milliseconds, at least 10.`);
-    return Number(raw);
-  };
-  const sweepMs = interval('ASSAY_SWEEP_MS', env.ASSAY_SWEEP_MS, 30_000);
-  const retentionSweepMs = interval('ASSAY_RETENTION_SWEEP_MS', env.ASSAY_RETENTION_SWEEP_MS, 3_600_000);
-  const requestTimeout = env.ASSAY_REQUEST_TIMEOUT_MS ?? '30000';
-  if (!/^\d+$/.test(requestTimeout) || Number(requestTimeout) < 1000) throw new UsageError('invalid_request_timeout', 'ASSAY_REQUEST_TIMEOUT_MS must be a whole number of milliseconds, at least 1000.');
-  const maxConnections = env.ASSAY_MAX_CONNECTIONS ?? '1000';
-  if (!/^\d+$/.test(maxConnections) || Number(maxConnections) < 1) throw new UsageError('invalid_max_connections', 'ASSAY_MAX_CONNECTIONS must be a whole number of at least 1.');
+  const lease = wholeNumber(env, 'ASSAY_OUTBOX_LEASE_MS', 'invalid_outbox_lease', { fallback: 120_000, min: 1000, ms: true });
+  const sweepMs = wholeNumber(env, 'ASSAY_SWEEP_MS', 'invalid_interval', { fallback: 30_000, min: 10, ms: true });
+  const retentionSweepMs = wholeNumber(env, 'ASSAY_RETENTION_SWEEP_MS', 'invalid_interval', { fallback: 3_600_000, min: 10, ms: true });
+  const requestTimeout = wholeNumber(env, 'ASSAY_REQUEST_TIMEOUT_MS', 'invalid_request_timeout', { fallback: 30_000, min: 1000, ms: true });
+  const maxConnections = wholeNumber(env, 'ASSAY_MAX_CONNECTIONS', 'invalid_max_connections', { fallback: 1000, min: 1 });
   const tp = (env.TRUST_PROXY ?? '').trim().toLowerCase();
   let trustProxy: number | string | null = null;
   if (tp === '' || tp === 'off' || tp === 'false' || tp === '0') trustProxy = null;
   else if (/^\d+$/.test(tp) && Number(tp) <= 10) trustProxy = Number(tp);
   else if (/^[a-z][a-z0-9-]{1,63}$/.test(tp) && tp !== 'on' && tp !== 'true') trustProxy = tp;
   else throw new UsageError('invalid_trust_proxy', `TRUST_PROXY must be off, the number of proxies in front of Assay that append to X-Forwarded-For (1 to 10), or the name of the header your proxy sets (e.g. x-real-ip), not "${env.TRUST_PROXY}".`);
-  const loginDelay = env.ASSAY_LOGIN_DELAY_MS ?? '1000';
-  if (!/^\d+$/.test(loginDelay) || Number(loginDelay) < 100 || Number(loginDelay) > 3_600_000) throw new UsageError('invalid_login_delay', 'ASSAY_LOGIN_DELAY_MS must be a whole number of milliseconds from 100 to 3600000.');
+  const loginDelay = wholeNumber(env, 'ASSAY_LOGIN_DELAY_MS', 'invalid_login_delay', { fallback: 1000, min: 100, max: 3_600_000, ms: true });
   const production = env.NODE_ENV === 'production';
   const demoSetting = (env.ASSAY_DEMO ?? '').trim().toLowerCase();
   if (!['', 'on', 'off'].includes(demoSetting)) throw new UsageError('invalid_demo', `ASSAY_DEMO must be "on" or "off" (unset: on, except with NODE_ENV=production), not "${env.ASSAY_DEMO}".`);
@@ -147,17 +150,16 @@ export function loadConfig(env: Env = process.env): Config {
   if (harvest && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(harvest)) throw new UsageError('invalid_url', `GREENHOUSE_HARVEST_URL must be an http(s) URL, not "${harvest}".`);
   return {
     greenhouseHarvestUrl: harvest,
-    loginDelayMs: Number(loginDelay),
+    loginDelayMs: loginDelay,
     trustProxy,
-    production,
     demoReason,
-    requestTimeoutMs: Number(requestTimeout),
-    maxConnections: Number(maxConnections),
+    requestTimeoutMs: requestTimeout,
+    maxConnections,
     databaseUrl,
-    outboxLeaseMs: Number(lease),
+    outboxLeaseMs: lease,
     sweepMs,
     retentionSweepMs,
-    sessionRatePerMin: Number(rate),
+    sessionRatePerMin: rate,
     port,
     host,
     dataDir,

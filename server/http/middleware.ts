@@ -29,14 +29,23 @@ export const MAX_BODY_BYTES = 256 * 1024;
 // closes the connection.
 const tooLarge = (maxBytes: number) => new ApiError(413, 'body_too_large', `Request bodies may be at most ${maxBytes} bytes.`);
 
+/** Requests whose body readBounded has already read (and replaced with these bytes). */
+const bodiesRead = new WeakMap<Request, Uint8Array>();
+
 /**
  * Reads the request body counting bytes as they arrive and stops at `maxBytes` with 413, whether the length
  * was declared or the body is chunked, so no body larger than the limit is ever held in memory. The bytes
- * read replace the request's body, so later readers (validators, webhook signatures) see them unchanged.
+ * read replace the request's body, so later readers (validators, webhook signatures) see them unchanged;
+ * a route's tighter limit after bodyLimit's checks the bytes already read instead of copying them again.
  */
 export async function readBounded(c: Context, maxBytes: number): Promise<Uint8Array> {
   const declared = c.req.header('content-length');
   if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  const read = bodiesRead.get(c.req.raw);
+  if (read) {
+    if (read.byteLength > maxBytes) throw tooLarge(maxBytes);
+    return read;
+  }
   const stream = c.req.raw.body;
   if (!stream) return new Uint8Array(0);
   const reader = stream.getReader();
@@ -59,6 +68,7 @@ export async function readBounded(c: Context, maxBytes: number): Promise<Uint8Ar
     at += ch.byteLength;
   }
   c.req.raw = new Request(c.req.url, { method: c.req.method, headers: c.req.raw.headers, body });
+  bodiesRead.set(c.req.raw, body);
   return body;
 }
 
@@ -90,6 +100,20 @@ export function jsonBodyGuard(maxBytes: number): MiddlewareHandler {
 /** Answers 413 for a body over the limit (declared or counted while reading); the body read is kept for the handler. */
 export async function refuseOversized(c: Context, maxBytes: number): Promise<void> {
   await readBounded(c, maxBytes);
+}
+
+/**
+ * True when a write comes from our own pages (not a cross-site form or a script on another origin). Browsers
+ * say where a request comes from in Sec-Fetch-Site; without it the Origin must be ours. `form: true` is for
+ * HTML form posts: under Referrer-Policy: no-referrer (set on every page) a same-origin form post may carry
+ * Origin "null" or none, so only a foreign Origin refuses it (SameSite=Lax keeps other sites' cookies out).
+ */
+export function fromOwnPages(c: Context, publicOrigin: string, opts: { form?: boolean } = {}): boolean {
+  const site = c.req.header('sec-fetch-site');
+  if (site) return site === 'same-origin' || (!!opts.form && site === 'none');
+  const origin = c.req.header('origin');
+  if (opts.form && (!origin || origin === 'null')) return true;
+  return origin === publicOrigin || origin === new URL(c.req.url).origin;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];

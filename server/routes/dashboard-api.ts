@@ -11,7 +11,7 @@ import { checkConnection, listIntegrations, retryJob } from '../dashboard/integr
 import { requireAdmin, roleOf } from '../dashboard/roles.ts';
 import { apiUser } from '../dashboard/session.ts';
 import { ApiError, UsageError } from '../errors.ts';
-import { jsonBodyGuard } from '../http/middleware.ts';
+import { fromOwnPages, jsonBodyGuard } from '../http/middleware.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { valid } from '../http/validate.ts';
 import type { Services } from '../services.ts';
@@ -65,11 +65,8 @@ const OrderParam = v.object({ id: v.pipe(v.string(), v.regex(/^ord_[0-9a-z]{8,40
 function sameOriginWrites(svc: Services): MiddlewareHandler {
   const publicOrigin = new URL(svc.config.publicUrl).origin;
   return async (c, next) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      const site = c.req.header('sec-fetch-site');
-      const origin = c.req.header('origin');
-      const ok = site ? site === 'same-origin' : origin === publicOrigin || origin === new URL(c.req.url).origin;
-      if (!ok) throw new ApiError(403, 'cross_origin', 'Changes can only be made from the dashboard itself.');
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !fromOwnPages(c, publicOrigin)) {
+      throw new ApiError(403, 'cross_origin', 'Changes can only be made from the dashboard itself.');
     }
     await next();
   };

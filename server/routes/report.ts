@@ -4,6 +4,8 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { DUMMY_HASH, verifyPassword } from '../accounts/passwords.ts';
 import { sha256Hex } from '../crypto/secrets.ts';
+import { ApiError } from '../errors.ts';
+import { fromOwnPages, readBounded } from '../http/middleware.ts';
 import { clientAddress } from '../http/rate-limit.ts';
 import { randomToken } from '../ids.ts';
 import type { Services } from '../services.ts';
@@ -173,15 +175,8 @@ export function reportPages(svc: Services, opts: { throttle?: LoginThrottle; ipT
 
   const currentUser = (c: Context) => sessionUser(svc, c);
 
-  /** Form posts must come from our own pages (SameSite=Lax already keeps other sites' cookies out). */
-  const sameOrigin = (c: Context) => {
-    // Browsers say where a request comes from in Sec-Fetch-Site; under Referrer-Policy: no-referrer
-    // (set on every page) the Origin of a same-origin form post is "null", so that alone cannot tell.
-    const site = c.req.header('sec-fetch-site');
-    if (site) return site === 'same-origin' || site === 'none';
-    const origin = c.req.header('origin');
-    return !origin || origin === 'null' || origin === publicOrigin || origin === new URL(c.req.url).origin;
-  };
+  /** Form posts must come from our own pages. */
+  const sameOrigin = (c: Context) => fromOwnPages(c, publicOrigin, { form: true });
 
   const header = (user: UserRow, back?: string) => dashboardHeader(user, { back });
 
@@ -237,8 +232,12 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
 
   app.post('/login', async (c) => {
     if (!sameOrigin(c)) return html(c, loginForm({ next: null, error: 'This form must be sent from the login page. Reload it and try again.' }), 403);
-    const len = Number(c.req.header('content-length') ?? 0);
-    if (len > 8192) return html(c, loginForm({ next: null, error: 'The form was too large.' }), 400);
+    // At most 8 KB, declared or counted as it arrives (a chunked form has no Content-Length).
+    const tooLarge = await readBounded(c, 8192).then(
+      () => false,
+      (err) => (err instanceof ApiError && err.status === 413 ? true : Promise.reject(err)),
+    );
+    if (tooLarge) return html(c, loginForm({ next: null, error: 'The form was too large.' }), 400);
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const email = typeof form.email === 'string' ? form.email.trim().slice(0, 254) : '';
     const password = typeof form.password === 'string' ? form.password.slice(0, 1024) : '';
@@ -276,8 +275,10 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
     }
     byEmail.clear(emailKey);
     const value = randomToken(32);
-    await svc.store.users.createSession({ id_hash: sha256Hex(value), user_id: user.id, expires_at: now + SESSION_TTL_MS });
-    await svc.store.audit.add({ account_id: user.account_id, actor: `user:${user.id}`, action: 'login.succeeded', target: user.id, details: {} });
+    await svc.store.transaction(async (tx) => {
+      await tx.users.createSession({ id_hash: sha256Hex(value), user_id: user.id, expires_at: now + SESSION_TTL_MS });
+      await tx.audit.add({ account_id: user.account_id, actor: `user:${user.id}`, action: 'login.succeeded', target: user.id, details: {} });
+    });
     setCookie(c, cookieName, value, { httpOnly: true, sameSite: 'Lax', secure: https, path: '/', maxAge: SESSION_TTL_MS / 1000 });
     c.header('Cache-Control', 'no-store');
     return c.redirect(next ?? '/login', 303);
@@ -287,8 +288,10 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
     if (!sameOrigin(c)) return html(c, loginForm({ next: null, error: 'Log out from the report page.' }), 403);
     const me = await currentUser(c);
     if (me) {
-      await svc.store.users.deleteSession(me.idHash);
-      await svc.store.audit.add({ account_id: me.user.account_id, actor: `user:${me.user.id}`, action: 'logout', target: me.user.id, details: {} });
+      await svc.store.transaction(async (tx) => {
+        await tx.users.deleteSession(me.idHash);
+        await tx.audit.add({ account_id: me.user.account_id, actor: `user:${me.user.id}`, action: 'logout', target: me.user.id, details: {} });
+      });
     }
     deleteCookie(c, cookieName, { path: '/', secure: https, httpOnly: true, sameSite: 'Lax' });
     c.header('Cache-Control', 'no-store');

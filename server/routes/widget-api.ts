@@ -23,6 +23,7 @@ import { EMAIL_MISSING, placeOrder, reissueInvitation } from '../orders/place-or
 import { actor, undoCancel, transition, UNDO_CANCEL_WINDOW_MS } from '../orders/transition.ts';
 import { toOrderJson } from '../orders/order-json.ts';
 import type { Services } from '../services.ts';
+import type { OrderRow, Repos } from '../store/types.ts';
 import { clientAddress, rateLimit } from '../http/rate-limit.ts';
 
 export type Env = { Variables: { session: WidgetSession } };
@@ -206,12 +207,15 @@ export function widgetApi(svc: Services) {
   );
 
   const IdParam = v.object({ id: v.pipe(v.string(), v.regex(/^ord_[0-9a-z]{8,40}$/, 'Not an order id.')) });
-  const loadOwn = async (s: WidgetSession, id: string) => {
-    const o = await svc.store.orders.view(s.accountId, id);
-    // Scoped by account (from the verified token) and by the session's application.
+  // An order is the session's own when it is in the token's account and belongs to the session's application.
+  const own = <T extends OrderRow>(s: WidgetSession, o: T | null): T => {
     if (!o || o.application_id !== s.applicationId) throw notFound('order');
     return o;
   };
+  const loadOwn = async (s: WidgetSession, id: string) => own(s, await svc.store.orders.view(s.accountId, id));
+  /** Runs `change` on the session's own order, read and written in one store transaction. */
+  const changeOwn = (s: WidgetSession, id: string, change: (tx: Repos, o: OrderRow) => Promise<unknown>) =>
+    svc.store.transaction(async (tx) => change(tx, own(s, await tx.orders.get(s.accountId, id))));
 
   api.get(
     '/orders/:id',
@@ -231,9 +235,7 @@ export function widgetApi(svc: Services) {
       const s = c.get('session');
       canOrder(s);
       const id = c.req.valid('param').id;
-      await svc.store.transaction(async (tx) => {
-        const o = await tx.orders.get(s.accountId, id);
-        if (!o || o.application_id !== s.applicationId) throw notFound('order');
+      await changeOwn(s, id, async (tx, o) => {
         if (o.status === 'cancelled') return;
         if (o.status !== 'pending' && o.status !== 'in_progress') throw new ApiError(409, 'order_not_cancellable', `This order is ${o.status.replace('_', ' ')} and can no longer be cancelled.`);
         // Undoable: the link is kept (the candidate page says the test is no longer available) and the ATS is told
@@ -259,11 +261,7 @@ export function widgetApi(svc: Services) {
       const s = c.get('session');
       canOrder(s);
       const id = c.req.valid('param').id;
-      await svc.store.transaction(async (tx) => {
-        const o = await tx.orders.get(s.accountId, id);
-        if (!o || o.application_id !== s.applicationId) throw notFound('order');
-        await undoCancel(tx, o, { actor: actor.recruiter(s.sub) });
-      });
+      await changeOwn(s, id, (tx, o) => undoCancel(tx, o, { actor: actor.recruiter(s.sub) }));
       return c.json({ order: toOrderJson(await loadOwn(s, id), svc.config.publicUrl) });
     },
   );
@@ -277,9 +275,7 @@ export function widgetApi(svc: Services) {
       const s = c.get('session');
       canOrder(s);
       const id = c.req.valid('param').id;
-      await svc.store.transaction(async (tx) => {
-        const o = await tx.orders.get(s.accountId, id);
-        if (!o || o.application_id !== s.applicationId) throw notFound('order');
+      await changeOwn(s, id, async (tx, o) => {
         if (o.status !== 'pending' && o.status !== 'in_progress') throw new ApiError(409, 'order_not_resendable', `This order is ${o.status.replace('_', ' ')}; send a new test instead.`);
         const account = (await tx.accounts.get(s.accountId))!;
         await reissueInvitation(tx, svc.box, account, o);

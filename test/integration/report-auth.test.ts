@@ -129,6 +129,26 @@ describe('the report needs a login', () => {
     // A same-origin post under Referrer-Policy: no-referrer carries Origin: null and Sec-Fetch-Site: same-origin.
     expect((await login(fx.demo.user.email, fx.demo.user.password, undefined, { origin: 'null', 'sec-fetch-site': 'same-origin' })).status).toBe(303);
   });
+
+  it('refuses a login form over 8 KB whether its length is declared or it comes chunked', async () => {
+    const big = form({ email: fx.demo.user.email, password: fx.demo.user.password, pad: 'x'.repeat(9000) });
+    const declared = new TextEncoder().encode(big);
+    const chunked = new ReadableStream<Uint8Array>({
+      start(ctl) {
+        ctl.enqueue(declared);
+        ctl.close();
+      },
+    });
+    for (const [how, init] of [
+      ['declared', { body: declared, headers: { 'content-length': String(declared.byteLength) } }],
+      ['chunked', { body: chunked, duplex: 'half' }],
+    ] as const) {
+      const res = await fx.app.request('/login', { method: 'POST', ...init, headers: { 'content-type': 'application/x-www-form-urlencoded', ...('headers' in init ? init.headers : {}) } } as RequestInit);
+      expect(res.status, how).toBe(400);
+      expect(await res.text(), how).toContain('The form was too large.');
+      expect(res.headers.get('set-cookie'), how).toBeNull();
+    }
+  });
 });
 
 describe('failed logins', () => {
