@@ -108,6 +108,14 @@ describe('/api/dashboard', () => {
     }
   });
 
+  it("shows the band of the stored result, as the report does, even after the account's bands changed", async () => {
+    const order = ids[5]!;
+    const details = { version: 1, percent: 81, band: 'Exceeds the bar', answered: 1, total: 1, seconds: 60, tests: [], proctoring: null };
+    await fx.svc.store.results.insert({ order_id: order, account_id: 'demo', score: 81, max_score: 100, details, completed_at: new Date().toISOString() });
+    const page = (await (await get('/candidates?limit=100')).json()) as { orders: { id: string; score: number | null; band: string | null }[] };
+    expect(page.orders.find((o) => o.id === order)).toMatchObject({ score: 81, band: 'Exceeds the bar' });
+  });
+
   it('shows another account none of these orders and lets it change none of them', async () => {
     const theirs = (await (await get('/candidates', otherCookie)).json()) as Page;
     expect(theirs.orders).toEqual([]);
