@@ -8,7 +8,7 @@ import { enqueueWriteBack, reissueInvitation } from '../orders/place-order.ts';
 import type { Services } from '../services.ts';
 import type { OrderListItem, OrderPageQuery } from '../store/types.ts';
 
-export const PAGE_SIZE = 25;
+const PAGE_SIZE = 25;
 
 export interface CandidateFilter {
   status?: OrderStatus;
@@ -55,9 +55,8 @@ export function decodeCursor(cursor: string): { created_at: string; id: string }
 
 const dayIso = (d: string, endOfDay: boolean) => new Date(Date.parse(`${d}T00:00:00Z`) + (endOfDay ? 86_400_000 : 0)).toISOString();
 
-export function toPageQuery(f: CandidateFilter): OrderPageQuery {
-  if (f.status && !ORDER_STATUSES.includes(f.status)) throw new ApiError(400, 'invalid_query', `Status must be one of ${ORDER_STATUSES.join(', ')}.`);
-  if (f.source && !ORDER_SOURCES.includes(f.source)) throw new ApiError(400, 'invalid_query', `Source must be one of ${ORDER_SOURCES.join(', ')}.`);
+/** The filter as the route's schema (CandidatesQuerySchema) let it through, as a store query. */
+function toPageQuery(f: CandidateFilter): OrderPageQuery {
   const q: OrderPageQuery = {
     status: f.status,
     source: f.source,
@@ -67,7 +66,7 @@ export function toPageQuery(f: CandidateFilter): OrderPageQuery {
     to: f.to ? dayIso(f.to, true) : undefined,
     search: f.q?.trim() || undefined,
     after: f.cursor ? decodeCursor(f.cursor) : undefined,
-    limit: Math.min(100, Math.max(1, f.limit ?? PAGE_SIZE)),
+    limit: f.limit ?? PAGE_SIZE,
   };
   if (q.from && q.to && q.from >= q.to) throw new ApiError(400, 'invalid_query', '"From" must be on or before "To".');
   return q;

@@ -23,7 +23,12 @@ const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resol
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
 const cookie = [{ dashboardCookie: [] }];
 
-const Day = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.'), v.check((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'Not a real date.'));
+// A real day only: Date.parse takes 2026-02-30 as 2 March, so the day must come back unchanged.
+const isRealDay = (s: string) => {
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
+};
+const Day = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.'), v.check(isRealDay, 'Not a real date.'));
 const Id = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
 export const CandidatesQuerySchema = v.strictObject({
   status: v.optional(v.picklist(ORDER_STATUSES, `Status must be one of ${ORDER_STATUSES.join(', ')}.`)),

@@ -97,6 +97,7 @@ describe('/api/dashboard', () => {
     for (const [q, code] of [
       ['status=nearly', 'invalid_query'],
       ['from=2026-13-01', 'invalid_query'],
+      ['to=2026-02-30', 'invalid_query'],
       ['limit=1000', 'invalid_query'],
       ['cursor=bm90LWEtY3Vyc29y', 'invalid_cursor'],
       ['sort=name', 'invalid_query'],
