@@ -8,7 +8,7 @@ import { ErrorSchema, ORDER_SOURCES, ORDER_STATUSES } from '../../shared/api.ts'
 import { cancelOrder, candidateFilters, listCandidates, resendOrder } from '../dashboard/candidates.ts';
 import { connectGreenhouse, revokeConnection } from '../dashboard/connections.ts';
 import { checkConnection, listIntegrations, retryJob } from '../dashboard/integrations.ts';
-import { requireAdmin, roleOf } from '../dashboard/roles.ts';
+import { DASHBOARD_ROLES, requireAdmin, roleOf } from '../dashboard/roles.ts';
 import { apiUser } from '../dashboard/session.ts';
 import { ApiError, UsageError } from '../errors.ts';
 import { jsonBodyGuard } from '../http/middleware.ts';
@@ -63,7 +63,7 @@ const CandidateOrderSchema = v.object({
 const CandidatePageSchema = v.object({ orders: v.array(CandidateOrderSchema), next_cursor: v.nullable(v.string()) });
 const Named = v.object({ id: v.string(), name: v.string() });
 const FiltersSchema = v.object({ statuses: v.array(v.string()), sources: v.array(v.string()), packages: v.array(Named), jobs: v.array(Named) });
-const MeSchema = v.object({ user: v.object({ id: v.string(), email: v.string(), name: v.string(), role: v.picklist(['admin', 'member']) }), account: v.object({ id: v.string(), name: v.string() }) });
+const MeSchema = v.object({ user: v.object({ id: v.string(), email: v.string(), name: v.string(), role: v.picklist(DASHBOARD_ROLES) }), account: v.object({ id: v.string(), name: v.string() }) });
 const OrderParam = v.object({ id: v.pipe(v.string(), v.regex(/^ord_[0-9a-z]{8,40}$/, 'Not an order id.')) });
 
 /** Refuses a write that does not come from our own pages (a cross-site form, a script on another origin). */
