@@ -58,7 +58,9 @@ describe('/api/dashboard', () => {
     const res = await app.request('/dashboard/integrations?x=1');
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe(`/login?next=${encodeURIComponent('/dashboard/integrations?x=1')}`);
-    expect((await app.request('/dashboard/nope', { headers: { cookie: demoCookie } })).status).toBe(404);
+    const nope = await app.request('/dashboard/nope', { headers: { cookie: demoCookie } });
+    expect(nope.status).toBe(404);
+    expect(await nope.json()).toEqual({ error: { code: 'not_found', message: 'Nothing at GET /dashboard/nope.' } });
   });
 
   it('pages through every order newest first with a keyset, none skipped or repeated', async () => {
