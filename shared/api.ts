@@ -2,8 +2,6 @@
 import * as v from 'valibot';
 import { EXTRA_TIME_PERCENTS } from './extra-time.ts';
 
-export { EXTRA_TIME_PERCENTS };
-
 export const ORDER_STATUSES = ['pending', 'in_progress', 'completed', 'expired', 'cancelled', 'rejected', 'failed'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const ACTIVE_STATUSES: readonly OrderStatus[] = ['pending', 'in_progress'];

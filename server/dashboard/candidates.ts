@@ -2,13 +2,13 @@
 // keyset-paginated, and the two actions on an open order (Resend, Cancel). The dashboard API calls
 // these; they call the same order functions the widget's routes call (place-order.ts).
 import { ORDER_SOURCES, ORDER_STATUSES, type OrderSource, type OrderStatus } from '../../shared/api.ts';
-import { DEFAULT_SCORE_BANDS, scoreBand } from '../../shared/score-bands.ts';
+import { readResultSummary } from '../../shared/result/summary.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { enqueueWriteBack, reissueInvitation } from '../orders/place-order.ts';
 import type { Services } from '../services.ts';
 import type { OrderListItem, OrderPageQuery } from '../store/types.ts';
 
-export const PAGE_SIZE = 25;
+const PAGE_SIZE = 25;
 
 export interface CandidateFilter {
   status?: OrderStatus;
@@ -55,9 +55,8 @@ export function decodeCursor(cursor: string): { created_at: string; id: string }
 
 const dayIso = (d: string, endOfDay: boolean) => new Date(Date.parse(`${d}T00:00:00Z`) + (endOfDay ? 86_400_000 : 0)).toISOString();
 
-export function toPageQuery(f: CandidateFilter): OrderPageQuery {
-  if (f.status && !ORDER_STATUSES.includes(f.status)) throw new ApiError(400, 'invalid_query', `Status must be one of ${ORDER_STATUSES.join(', ')}.`);
-  if (f.source && !ORDER_SOURCES.includes(f.source)) throw new ApiError(400, 'invalid_query', `Source must be one of ${ORDER_SOURCES.join(', ')}.`);
+/** The filter as the route's schema (CandidatesQuerySchema) let it through, as a store query. */
+function toPageQuery(f: CandidateFilter): OrderPageQuery {
   const q: OrderPageQuery = {
     status: f.status,
     source: f.source,
@@ -67,7 +66,7 @@ export function toPageQuery(f: CandidateFilter): OrderPageQuery {
     to: f.to ? dayIso(f.to, true) : undefined,
     search: f.q?.trim() || undefined,
     after: f.cursor ? decodeCursor(f.cursor) : undefined,
-    limit: Math.min(100, Math.max(1, f.limit ?? PAGE_SIZE)),
+    limit: f.limit ?? PAGE_SIZE,
   };
   if (q.from && q.to && q.from >= q.to) throw new ApiError(400, 'invalid_query', '"From" must be on or before "To".');
   return q;
@@ -75,7 +74,7 @@ export function toPageQuery(f: CandidateFilter): OrderPageQuery {
 
 const OPEN: readonly OrderStatus[] = ['pending', 'in_progress'];
 
-function toCandidateOrder(o: OrderListItem, bands: readonly { min: number; max: number; label: string }[], publicUrl: string): CandidateOrder {
+function toCandidateOrder(o: OrderListItem, publicUrl: string): CandidateOrder {
   const erased = !!o.candidate_erased_at;
   const name = erased ? null : [o.candidate_first_name, o.candidate_last_name].filter(Boolean).join(' ') || null;
   return {
@@ -87,7 +86,8 @@ function toCandidateOrder(o: OrderListItem, bands: readonly { min: number; max: 
     package: { id: o.package_id, name: o.package_name },
     job: { id: o.job_id, name: o.job_name },
     score: o.score,
-    band: o.score === null ? null : (scoreBand(o.score, bands)?.label ?? null),
+    // The band stored with the result (as the report and the ATS show it), not one worked out again.
+    band: o.result_details === null ? null : (readResultSummary(o.result_details)?.band ?? null),
     invited_at: o.invited_at,
     started_at: o.started_at,
     completed_at: o.completed_at,
@@ -101,11 +101,10 @@ function toCandidateOrder(o: OrderListItem, bands: readonly { min: number; max: 
 /** One page of the account's orders and the cursor of the next page (null on the last). */
 export async function listCandidates(svc: Services, accountId: string, f: CandidateFilter): Promise<{ orders: CandidateOrder[]; next_cursor: string | null }> {
   const q = toPageQuery(f);
-  const [account, rows] = await Promise.all([svc.store.accounts.get(accountId), svc.store.orders.listPage(accountId, { ...q, limit: q.limit + 1 })]);
-  const bands = account?.settings.score_bands ?? DEFAULT_SCORE_BANDS;
+  const rows = await svc.store.orders.listPage(accountId, { ...q, limit: q.limit + 1 });
   const page = rows.slice(0, q.limit);
   return {
-    orders: page.map((o) => toCandidateOrder(o, bands, svc.config.publicUrl)),
+    orders: page.map((o) => toCandidateOrder(o, svc.config.publicUrl)),
     next_cursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null,
   };
 }
@@ -125,16 +124,17 @@ export async function candidateFilters(svc: Services, accountId: string) {
 async function listedOrder(svc: Services, accountId: string, id: string): Promise<CandidateOrder> {
   const view = await svc.store.orders.view(accountId, id);
   if (!view) throw notFound('order');
-  const [cand, account] = await Promise.all([svc.store.candidates.get(accountId, view.candidate_id), svc.store.accounts.get(accountId)]);
+  const cand = await svc.store.candidates.get(accountId, view.candidate_id);
   const item: OrderListItem = {
     ...view,
     score: view.result?.score ?? null,
+    result_details: view.result?.details ?? null,
     candidate_email: cand?.email ?? null,
     candidate_first_name: cand?.first_name ?? null,
     candidate_last_name: cand?.last_name ?? null,
     candidate_erased_at: cand?.erased_at ?? null,
   };
-  return toCandidateOrder(item, account?.settings.score_bands ?? DEFAULT_SCORE_BANDS, svc.config.publicUrl);
+  return toCandidateOrder(item, svc.config.publicUrl);
 }
 
 /** Cancels an open order of the account: the candidate's link then says it is no longer valid, the ATS hears "cancelled". */

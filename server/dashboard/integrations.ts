@@ -107,14 +107,16 @@ export async function checkConnection(svc: Services, accountId: string, id: stri
 
 /** Retry: a dead job starts over, as `assay outbox:replay` does; a failing one is retried by the worker on its own. */
 export async function retryJob(svc: Services, accountId: string, jobId: string, actor: string): Promise<void> {
-  const job = await svc.store.outbox.get(jobId, accountId);
-  if (!job) throw notFound('job');
-  if (job.status === 'dead') {
-    if (!(await svc.store.outbox.replay(jobId, Date.now(), accountId))) throw new ApiError(409, 'job_not_retryable', 'This job is already being retried.');
-  } else {
-    const why = job.status === 'done' ? 'This job has succeeded in the meantime.' : `This job is retried automatically; the next attempt is at ${new Date(job.next_attempt_at).toISOString()}.`;
-    throw new ApiError(409, 'job_not_retryable', why);
-  }
-  await svc.store.audit.add({ account_id: accountId, actor, action: 'outbox.retried', target: jobId, details: { kind: job.kind } });
+  // The replay and its audit entry are written together or not at all.
+  await svc.store.transaction(async (tx) => {
+    const job = await tx.outbox.get(jobId, accountId);
+    if (!job) throw notFound('job');
+    if (job.status !== 'dead') {
+      const why = job.status === 'done' ? 'This job has succeeded in the meantime.' : `This job is retried automatically; the next attempt is at ${new Date(job.next_attempt_at).toISOString()}.`;
+      throw new ApiError(409, 'job_not_retryable', why);
+    }
+    if (!(await tx.outbox.replay(jobId, Date.now(), accountId))) throw new ApiError(409, 'job_not_retryable', 'This job is already being retried.');
+    await tx.audit.add({ account_id: accountId, actor, action: 'outbox.retried', target: jobId, details: { kind: job.kind } });
+  });
   svc.outbox.wake();
 }

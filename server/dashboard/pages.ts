@@ -24,7 +24,7 @@ export function dashboardPages(svc: Services) {
 
   const page = async (c: Context) => {
     const url = new URL(c.req.url);
-    if (!VIEWS.test(url.pathname)) return c.json({ error: { code: 'not_found', message: `Nothing at GET ${url.pathname}.` } }, 404);
+    if (!VIEWS.test(url.pathname)) return c.notFound(); // the app's own 404, as for any unknown address
     const me = await sessionUser(svc, c);
     if (!me) return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 302);
     mintApiCookie(svc, c);

@@ -16,8 +16,9 @@ export async function recordProctoring(store: Store, tokenHash: string, events: 
     }
     const content = (await tx.packages.content(order.account_id, order.package_id, order.package_version)) as PackageContent | null;
     const ids = new Set((content?.tests ?? []).flatMap((t) => t.questions.map((q) => q.id)));
-    const unknown = events.find((e) => e.kind !== 'left' && !ids.has(e.question_id));
-    if (unknown && unknown.kind !== 'left') throw new ApiError(400, 'question_unknown', `This assessment has no question "${unknown.question_id}".`);
+    for (const e of events) {
+      if (e.kind !== 'left' && !ids.has(e.question_id)) throw new ApiError(400, 'question_unknown', `This assessment has no question "${e.question_id}".`);
+    }
     const at = now.toISOString();
     const rows = events.map((e) => ({ kind: e.kind, question_id: e.kind === 'left' ? null : e.question_id, duration_ms: e.kind === 'paste' ? 0 : e.duration_ms, at }));
     const r = await tx.attempts.addProctoringEvents(order.id, rows, MAX_PROCTORING_EVENTS);

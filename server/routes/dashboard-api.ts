@@ -8,7 +8,7 @@ import { ErrorSchema, ORDER_SOURCES, ORDER_STATUSES } from '../../shared/api.ts'
 import { cancelOrder, candidateFilters, listCandidates, resendOrder } from '../dashboard/candidates.ts';
 import { connectGreenhouse, revokeConnection } from '../dashboard/connections.ts';
 import { checkConnection, listIntegrations, retryJob } from '../dashboard/integrations.ts';
-import { requireAdmin, roleOf } from '../dashboard/roles.ts';
+import { DASHBOARD_ROLES, requireAdmin, roleOf } from '../dashboard/roles.ts';
 import { apiUser } from '../dashboard/session.ts';
 import { ApiError, UsageError } from '../errors.ts';
 import { fromOwnPages, jsonBodyGuard } from '../http/middleware.ts';
@@ -23,7 +23,12 @@ const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resol
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
 const cookie = [{ dashboardCookie: [] }];
 
-const Day = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.'), v.check((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'Not a real date.'));
+// A real day only: Date.parse takes 2026-02-30 as 2 March, so the day must come back unchanged.
+const isRealDay = (s: string) => {
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
+};
+const Day = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.'), v.check(isRealDay, 'Not a real date.'));
 const Id = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
 export const CandidatesQuerySchema = v.strictObject({
   status: v.optional(v.picklist(ORDER_STATUSES, `Status must be one of ${ORDER_STATUSES.join(', ')}.`)),
@@ -58,7 +63,7 @@ const CandidateOrderSchema = v.object({
 const CandidatePageSchema = v.object({ orders: v.array(CandidateOrderSchema), next_cursor: v.nullable(v.string()) });
 const Named = v.object({ id: v.string(), name: v.string() });
 const FiltersSchema = v.object({ statuses: v.array(v.string()), sources: v.array(v.string()), packages: v.array(Named), jobs: v.array(Named) });
-const MeSchema = v.object({ user: v.object({ id: v.string(), email: v.string(), name: v.string(), role: v.picklist(['admin', 'member']) }), account: v.object({ id: v.string(), name: v.string() }) });
+const MeSchema = v.object({ user: v.object({ id: v.string(), email: v.string(), name: v.string(), role: v.picklist(DASHBOARD_ROLES) }), account: v.object({ id: v.string(), name: v.string() }) });
 const OrderParam = v.object({ id: v.pipe(v.string(), v.regex(/^ord_[0-9a-z]{8,40}$/, 'Not an order id.')) });
 
 /** Refuses a write that does not come from our own pages (a cross-site form, a script on another origin). */
@@ -73,6 +78,8 @@ function sameOriginWrites(svc: Services): MiddlewareHandler {
 }
 
 const actor = (c: Context<Env>) => `user:${c.get('user').id}`;
+/** Ten a minute per account (the login middleware has set the user before any route runs). */
+const perAccount = (name: string) => rateLimit({ name, limit: 10, windowMs: 60_000, key: (c) => (c.get('user') as UserRow).account_id });
 
 export function dashboardApi(svc: Services) {
   const api = new Hono<Env>();
@@ -131,7 +138,7 @@ export function dashboardApi(svc: Services) {
   api.post(
     '/orders/:id/resend',
     describeRoute({ summary: 'Send the invitation again (a new link; the old one stops working)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Order', content: json(v.object({ order: CandidateOrderSchema })) }, ...errors(401, 403, 404, 409, 429) } }),
-    rateLimit({ name: 'dashboard-resend', limit: 10, windowMs: 60_000, key: (c) => (c.get('user') as UserRow | undefined)?.account_id ?? 'anon' }),
+    perAccount('dashboard-resend'),
     valid('param', OrderParam),
     async (c) => c.json({ order: await resendOrder(svc, c.get('user').account_id, c.req.valid('param').id, actor(c)) }),
   );
@@ -156,7 +163,7 @@ export function dashboardApi(svc: Services) {
   api.post(
     '/connections/:id/check',
     describeRoute({ summary: "Run the connection's checks (as `assay connections:check`)", tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Findings', content: json(ChecksSchema) }, ...errors(401, 403, 404, 429) } }),
-    rateLimit({ name: 'dashboard-check', limit: 10, windowMs: 60_000, key: (c) => (c.get('user') as UserRow | undefined)?.account_id ?? 'anon' }),
+    perAccount('dashboard-check'),
     valid('param', ConnectionParam),
     async (c) => c.json(await checkConnection(svc, c.get('user').account_id, c.req.valid('param').id)),
   );

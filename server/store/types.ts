@@ -126,10 +126,12 @@ export interface OrderPageQuery {
   after?: { created_at: string; id: string };
   limit: number;
 }
-/** An order as the dashboard lists it: with the candidate and the score, no answers or result details. */
+/** An order as the dashboard lists it: with the candidate, the score and the stored result summary, no answers. */
 export interface OrderListItem extends Omit<OrderRow, 'meta' | 'invite_token_hash'> {
   package_name: string;
   score: number | null;
+  /** results.details: the result summary stored at scoring time (its band is the one the report shows). */
+  result_details: Json | null;
   candidate_email: string | null;
   candidate_first_name: string | null;
   candidate_last_name: string | null;

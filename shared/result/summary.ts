@@ -64,8 +64,6 @@ export const ResultSummarySchema = v.object({
   proctoring: v.nullable(ProctoringSummarySchema),
 });
 export type ResultSummary = v.InferOutput<typeof ResultSummarySchema>;
-export type TestResult = ResultSummary['tests'][number];
-export type TraitResult = TestResult['traits'][number];
 
 export class ResultSummaryError extends Error {}
 

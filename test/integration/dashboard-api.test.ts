@@ -58,7 +58,9 @@ describe('/api/dashboard', () => {
     const res = await app.request('/dashboard/integrations?x=1');
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe(`/login?next=${encodeURIComponent('/dashboard/integrations?x=1')}`);
-    expect((await app.request('/dashboard/nope', { headers: { cookie: demoCookie } })).status).toBe(404);
+    const nope = await app.request('/dashboard/nope', { headers: { cookie: demoCookie } });
+    expect(nope.status).toBe(404);
+    expect(await nope.json()).toEqual({ error: { code: 'not_found', message: 'Nothing at GET /dashboard/nope.' } });
   });
 
   it('pages through every order newest first with a keyset, none skipped or repeated', async () => {
@@ -97,6 +99,7 @@ describe('/api/dashboard', () => {
     for (const [q, code] of [
       ['status=nearly', 'invalid_query'],
       ['from=2026-13-01', 'invalid_query'],
+      ['to=2026-02-30', 'invalid_query'],
       ['limit=1000', 'invalid_query'],
       ['cursor=bm90LWEtY3Vyc29y', 'invalid_cursor'],
       ['sort=name', 'invalid_query'],
@@ -106,6 +109,14 @@ describe('/api/dashboard', () => {
       expect(res.status, q).toBe(400);
       expect(await res.json(), q).toEqual({ error: { code, message: expect.any(String) } });
     }
+  });
+
+  it("shows the band of the stored result, as the report does, even after the account's bands changed", async () => {
+    const order = ids[5]!;
+    const details = { version: 1, percent: 81, band: 'Exceeds the bar', answered: 1, total: 1, seconds: 60, tests: [], proctoring: null };
+    await fx.svc.store.results.insert({ order_id: order, account_id: 'demo', score: 81, max_score: 100, details, completed_at: new Date().toISOString() });
+    const page = (await (await get('/candidates?limit=100')).json()) as { orders: { id: string; score: number | null; band: string | null }[] };
+    expect(page.orders.find((o) => o.id === order)).toMatchObject({ score: 81, band: 'Exceeds the bar' });
   });
 
   it('shows another account none of these orders and lets it change none of them', async () => {

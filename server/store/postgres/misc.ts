@@ -86,8 +86,14 @@ export function attemptsRepo(q: Queryable): AttemptsRepo {
       const n = Number(c.n);
       const last = Number(c.last);
       const take = list.slice(0, Math.max(0, max - n));
-      for (const [i, e] of take.entries()) {
-        await q.query('INSERT INTO proctoring_events (order_id, seq, kind, question_id, at, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)', [orderId, last + i + 1, e.kind, e.question_id, e.at, e.duration_ms]);
+      // One statement for the batch (up to MAX_PROCTORING_BATCH rows), numbered on from the last seq.
+      if (take.length) {
+        await q.query(
+          `INSERT INTO proctoring_events (order_id, seq, kind, question_id, at, duration_ms)
+            SELECT $1, $2 + e.i, e.kind, e.question_id, e.at, e.duration_ms
+            FROM unnest($3::text[], $4::text[], $5::timestamptz[], $6::bigint[]) WITH ORDINALITY AS e(kind, question_id, at, duration_ms, i)`,
+          [orderId, last, take.map((e) => e.kind), take.map((e) => e.question_id), take.map((e) => e.at), take.map((e) => e.duration_ms)],
+        );
       }
       return { stored: take.length, total: n + take.length };
     },

@@ -122,7 +122,7 @@ export function resultsRepo(q: Queryable): ResultsRepo {
 
 const LIST_COLS = `o.id, o.account_id, o.source, o.source_order_id, o.connection_id, o.package_id, o.package_version, o.candidate_id, o.application_id, o.job_id, o.job_name,
   o.status, o.reason, o.invited_at, o.expires_at, o.started_at, o.deadline_at, o.completed_at, o.created_by, o.outcome, o.outcome_at, o.created_at, o.updated_at,
-  COALESCE(p.name, o.package_id) AS package_name, r.score AS score, c.email AS candidate_email, c.first_name AS candidate_first_name,
+  COALESCE(p.name, o.package_id) AS package_name, r.score AS score, r.details AS result_details, c.email AS candidate_email, c.first_name AS candidate_first_name,
   c.last_name AS candidate_last_name, c.erased_at AS candidate_erased_at`;
 
 /** The dashboard's Candidates page, as the SQLite store answers it (ILIKE for its case-insensitive LIKE). */

@@ -99,10 +99,10 @@ export function resultsRepo(db: DB): ResultsRepo {
   };
 }
 
-type ListRaw = Omit<OrderListItem, never>;
+type ListRaw = Omit<OrderListItem, 'result_details'> & { result_details: string | null };
 const LIST_COLS = `o.id, o.account_id, o.source, o.source_order_id, o.connection_id, o.package_id, o.package_version, o.candidate_id, o.application_id, o.job_id, o.job_name,
   o.status, o.reason, o.invited_at, o.expires_at, o.started_at, o.deadline_at, o.completed_at, o.created_by, o.outcome, o.outcome_at, o.created_at, o.updated_at,
-  COALESCE(p.name, o.package_id) AS package_name, r.score AS score, c.email AS candidate_email, c.first_name AS candidate_first_name,
+  COALESCE(p.name, o.package_id) AS package_name, r.score AS score, r.details AS result_details, c.email AS candidate_email, c.first_name AS candidate_first_name,
   c.last_name AS candidate_last_name, c.erased_at AS candidate_erased_at`;
 
 
@@ -130,7 +130,7 @@ export function orderPages(db: DB): Pick<OrdersRepo, 'listPage' | 'listJobs'> {
         WHERE ${where.join(' AND ')} ORDER BY o.created_at DESC, o.id DESC LIMIT @limit`;
       let stmt = cache.get(sql);
       if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
-      return stmt.all(p) as ListRaw[];
+      return (stmt.all(p) as ListRaw[]).map((r) => ({ ...r, result_details: json<Json>(r.result_details) }));
     },
     async listJobs(accountId) {
       return jobs.all(accountId) as { job_id: string; job_name: string | null }[];

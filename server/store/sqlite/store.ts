@@ -25,9 +25,9 @@ import { attemptsRepo, auditRepo, idempotencyRepo, inboxRepo, usersRepo } from '
  */
 const MAX_BATCH = 512;
 
+/** The open transaction: one waiter per unit of work in it that changed something. */
 interface Batch {
   waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }>;
-  units: number;
 }
 
 export class SqliteStore implements Store {
@@ -115,7 +115,7 @@ export class SqliteStore implements Store {
       if (this.#changes.get() !== before) {
         durable = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
         durable.catch(() => undefined); // awaited below; this only keeps an early rejection from being "unhandled"
-        if (++batch.units >= MAX_BATCH) this.#commit(batch);
+        if (batch.waiters.length >= MAX_BATCH) this.#commit(batch);
       }
       return result;
     });
@@ -126,7 +126,7 @@ export class SqliteStore implements Store {
   #open(): Batch {
     if (this.#batch) return this.#batch;
     this.db.exec('BEGIN IMMEDIATE');
-    const batch: Batch = { waiters: [], units: 0 };
+    const batch: Batch = { waiters: [] };
     this.#batch = batch;
     // The window: everything queued on the mutex before the loop turns joins this commit.
     setImmediate(() => void this.#exclusive(async () => this.#commit(batch)));
