@@ -81,6 +81,16 @@ export class IntegrationsModel {
   readonly disconnecting = signal<{ id: string; provider: string } | null>(null);
   readonly disconnectError = signal<string | null>(null);
 
+  askDisconnect(id: string, provider: string): void {
+    this.disconnectError.value = null;
+    this.disconnecting.value = { id, provider };
+  }
+
+  keepConnected(): void {
+    this.disconnecting.value = null;
+    this.disconnectError.value = null;
+  }
+
   async disconnect(): Promise<void> {
     const d = this.disconnecting.value;
     if (!d) return;
