@@ -7,7 +7,6 @@ import { precompressDir } from './scripts/precompress.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-/** .br and .gz beside every built file, served by Accept-Encoding (server/http/static.ts). */
 /**
  * The picker is the first view of the widget's main flow: its chunk is preloaded by the page itself
  * (`<link rel="modulepreload">`), so it downloads beside the entry instead of after the session.
@@ -48,6 +47,7 @@ const plainDynamicImports = (): Plugin => ({
   },
 });
 
+/** .br and .gz beside every built file, served by Accept-Encoding (server/http/static.ts). */
 const precompress = (): Plugin => ({ name: 'assay-precompress', apply: 'build', closeBundle: () => void precompressDir(here('./dist/widget')) });
 
 export default defineConfig({

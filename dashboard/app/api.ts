@@ -11,6 +11,9 @@ export class ApiFailure extends Error {
   }
 }
 
+/** The sentence to show for a failed call: the server's (or the network's), else `fallback`. */
+export const failureText = (err: unknown, fallback: string): string => (err instanceof ApiFailure ? err.message : fallback);
+
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
 export async function call<T>(fetchFn: Fetch, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {

@@ -7,7 +7,7 @@ import { CandidatesModel } from './candidates/model.ts';
 import { CandidatesView } from './candidates/view.tsx';
 import { IntegrationsModel } from './integrations/model.ts';
 import { IntegrationsView } from './integrations/view.tsx';
-import { navigate, path } from './router.ts';
+import { path } from './router.ts';
 import { Shell } from './shell.tsx';
 
 const fetchFn = (input: string, init?: RequestInit) => fetch(input, init);
@@ -52,4 +52,3 @@ function App() {
 }
 
 render(<App />, document.getElementById('dashboard-root')!);
-export { navigate };

@@ -1,6 +1,6 @@
 // Package content in the candidate's language (issue 15): the base text (English) with each field
 // replaced where the content's translation for that locale has it — English stays the fallback per field.
-import type { PackageContent, Question } from './schema.ts';
+import type { PackageContent, Question, Translation } from './schema.ts';
 
 /** The package as a candidate with `locale` reads it; ids, keys, weights and timings are untouched. */
 export function localizeContent(pkg: PackageContent, locale: string): PackageContent {
@@ -26,7 +26,7 @@ export function localizeContent(pkg: PackageContent, locale: string): PackageCon
   };
 }
 
-type QuestionText = NonNullable<NonNullable<NonNullable<PackageContent['translations']>[string]['questions']>[string]>;
+type QuestionText = NonNullable<Translation['questions']>[string];
 
 function localizeQuestion(q: Question, t: QuestionText | undefined): Question {
   if (!t) return q;

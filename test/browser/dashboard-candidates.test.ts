@@ -288,6 +288,27 @@ describe('a member', () => {
 });
 
 describe('Disconnect', () => {
+  test('a failed disconnect says why; asked again later, the dialog starts without the old error', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.url}/dashboard/integrations`);
+    const card = page.locator('section[data-provider="greenhouse"]');
+    const dialog = page.getByRole('dialog', { name: 'Disconnect Greenhouse?' });
+    // The server is briefly unavailable for this one request.
+    await page.route('**/revoke', (r) => r.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Assay is briefly unavailable.' } }) }));
+    await card.getByRole('button', { name: 'Disconnect Greenhouse' }).click();
+    await dialog.getByRole('button', { name: 'Yes, disconnect' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'Assay is briefly unavailable.' }).waitFor();
+    await page.unroute('**/revoke');
+    await dialog.getByRole('button', { name: 'Keep it connected' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await card.getByRole('button', { name: 'Disconnect Greenhouse' }).click();
+    await dialog.waitFor();
+    expect(await dialog.getByRole('alert').count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Keep it connected' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(query<{ status: string }>(server.dataDir, 'SELECT status FROM connections WHERE id = ?', ghConnection)[0]!.status).toBe('active');
+  });
+
   test('asks first; Keep it changes nothing; confirming revokes the connection as connections:revoke does', async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${server.url}/dashboard/integrations`);

@@ -56,6 +56,7 @@ function fakeApi() {
     calls,
     failSave,
     set: (a) => void (state = a),
+    proctoring: async () => undefined,
     async attempt() {
       calls.push('attempt');
       return { ...state, server_time: new Date(Date.now()).toISOString() };

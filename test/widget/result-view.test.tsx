@@ -40,6 +40,17 @@ describe('result view', () => {
     expect(v.events).toContainEqual({ type: 'result.opened', payload: { v: 1, order_id: 'o1', result_url: 'http://assay.test/report/o1' } });
   });
 
+  test("the account's band shows beside the score and in its tooltip; no band, no pill", async () => {
+    const banded = scored('o1', 'Cognitive ability', 37, 50);
+    banded.result!.band = 'Strong';
+    render(<ResultView {...viewProps(fakeApi({ orders: [banded, scored('o2', 'Coding', 2, 3)] })).props} />);
+    const cards = await screen.findAllByRole('article');
+    expect(cards[0]!.querySelector('.assay-band')!.textContent).toBe('Strong');
+    expect(cards[1]!.querySelector('.assay-band')).toBeNull();
+    const score = screen.getByRole('button', { name: 'Score of Cognitive ability: 74%' });
+    expect(document.getElementById(score.getAttribute('aria-describedby')!)!.textContent).toContain('Band: Strong');
+  });
+
   test('no completed orders is an empty state', async () => {
     render(<ResultView {...viewProps(fakeApi({ orders: [order('o1', 'pending')] })).props} />);
     expect(await screen.findByText('No completed assessments yet.')).toBeTruthy();

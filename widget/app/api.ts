@@ -16,6 +16,8 @@ export interface OrderResult {
   status: string;
   result_url: string;
   completed_at: string | null;
+  /** The account's band for this score (e.g. "Strong"), where the account has bands. */
+  band?: string | null;
 }
 
 export interface Order {

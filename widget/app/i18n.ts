@@ -1,6 +1,8 @@
 // The widget's strings: English here, Dutch in i18n-nl.ts (loaded only when asked for, to keep the
 // picker's JavaScript budget). `{name}` placeholders are filled by `t(key, vars)`.
 import { signal, type ReadonlySignal } from '@preact/signals';
+// Keys of the strings that come with the lazily loaded views, outside the picker's budget (type only).
+import type { ViewKey } from './ui/view-strings.ts';
 
 const en = {
   loading: 'Loading…',
@@ -44,41 +46,14 @@ const en = {
 };
 
 export type MessageKey = keyof typeof en | ViewKey;
+export type Messages = Record<keyof typeof en, string>;
 
-/** Keys whose strings come with the lazily loaded views (ui/view-strings.ts), outside the picker's budget. */
-export type ViewKey =
-  | 'status.confirmCancel' | 'status.confirmYes' | 'status.keep' | 'status.cancelled' | 'status.undo' | 'status.undoFor' | 'status.restored' | 'result.scoreFor' | 'result.band'
-  | 'status.title'
-  | 'status.empty'
-  | 'status.cancel'
-  | 'status.resend'
-  | 'status.cancelFor'
-  | 'status.resendFor'
-  | 'status.changed'
-  | 'status.resent'
-  | 'status.created'
-  | 'status.invited'
-  | 'status.started'
-  | 'status.completed'
-  | 'status.expires'
-  | 'status.reason'
-  | 'result.title'
-  | 'result.loading'
-  | 'result.empty'
-  | 'result.open'
-  | 'result.openFor'
-  | 'result.score'
-  | 'result.result';
 const extra: Record<string, Partial<Record<ViewKey, string>>> = {};
 
 /** Adds the strings a lazily loaded view brings along. */
 export function addMessages(add: Record<string, Record<ViewKey, string>>): void {
   for (const lang in add) extra[lang] = { ...extra[lang], ...add[lang] };
 }
-
-
-
-export type Messages = Record<Exclude<MessageKey, ViewKey>, string>;
 
 const loaders: Record<string, () => Promise<{ default: Messages }>> = {
   nl: () => import('./i18n-nl.ts'),

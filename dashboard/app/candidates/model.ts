@@ -2,7 +2,7 @@
 // fresh by polling the first page while the tab is visible; Resend and Cancel after a confirmation.
 import { computed, signal } from '@preact/signals';
 import type { CandidateOrder } from '../../../server/dashboard/candidates.ts';
-import { ApiFailure, call, type Fetch } from '../api.ts';
+import { call, failureText, type Fetch } from '../api.ts';
 
 export type { CandidateOrder };
 export const FILTER_KEYS = ['q', 'status', 'job_id', 'package_id', 'source', 'from', 'to'] as const;
@@ -94,7 +94,7 @@ export class CandidatesModel {
     } catch (err) {
       if (gen !== this.#generation) return;
       this.state.value = 'error';
-      this.error.value = err instanceof ApiFailure ? err.message : 'The candidates could not be loaded.';
+      this.error.value = failureText(err, 'The candidates could not be loaded.');
     }
   }
 
@@ -111,7 +111,7 @@ export class CandidatesModel {
       this.nextCursor.value = page.next_cursor;
       this.notice.value = `${page.orders.length} more shown.`;
     } catch (err) {
-      this.error.value = err instanceof ApiFailure ? err.message : 'More candidates could not be loaded.';
+      this.error.value = failureText(err, 'More candidates could not be loaded.');
     } finally {
       this.loadingMore.value = false;
     }
@@ -158,7 +158,7 @@ export class CandidatesModel {
       this.notice.value = c.action === 'cancel' ? `Cancelled ${order.package.name} for ${who}.` : `A new invitation to ${order.package.name} was sent to ${who}.`;
       return true;
     } catch (err) {
-      this.actionError.value = err instanceof ApiFailure ? err.message : 'That did not work. Try again.';
+      this.actionError.value = failureText(err, 'That did not work. Try again.');
       return false;
     } finally {
       this.busy.value = false;

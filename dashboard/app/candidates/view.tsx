@@ -1,9 +1,10 @@
 // The Candidates page: search and filters, the table (cards at narrow widths), More, and a confirmation
 // dialog for Resend and Cancel.
 import { useSignal } from '@preact/signals';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import type { OrderStatus } from '../../../shared/api.ts';
 import { StatusIcon } from '../../../widget/app/ui/status-icon.tsx';
+import { ConfirmDialog } from '../confirm.tsx';
 import { SOURCE_LABEL, STATUS_LABEL, when } from '../format.ts';
 import { isAdmin } from '../me.ts';
 import { FILTER_KEYS, type CandidateOrder, type CandidatesModel, type Query } from './model.ts';
@@ -107,48 +108,29 @@ function Row({ o, model }: { o: CandidateOrder; model: CandidatesModel }) {
   );
 }
 
-function ConfirmDialog({ model }: { model: CandidatesModel }) {
-  const ref = useRef<HTMLDialogElement>(null);
+function CandidateConfirm({ model }: { model: CandidatesModel }) {
   const c = model.confirming.value;
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (c && !d.open) d.showModal();
-    if (!c && d.open) d.close();
-  }, [c]);
+  const cancel = c?.action === 'cancel';
   const who = c ? (c.order.candidate.name ?? c.order.candidate.email ?? 'the candidate') : '';
   return (
-    <dialog ref={ref} aria-labelledby="confirm-title" aria-describedby="confirm-text" onClose={() => model.dismiss()}>
-      {c && (
-        <form
-          method="dialog"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void model.confirm();
-          }}
-        >
-          <h2 id="confirm-title">{c.action === 'cancel' ? 'Cancel this assessment?' : 'Send the invitation again?'}</h2>
-          <p id="confirm-text">
-            {c.action === 'cancel'
-              ? `${who} will no longer be able to take ${c.order.package.name}; the ATS is told it was cancelled.`
-              : `${who} gets a new link to ${c.order.package.name}; the old link stops working.`}
-          </p>
-          {model.actionError.value && (
-            <p class="error" role="alert">
-              {model.actionError.value}
-            </p>
-          )}
-          <div class="actions">
-            <button type="submit" class={c.action === 'cancel' ? 'danger' : ''} disabled={model.busy.value}>
-              {c.action === 'cancel' ? 'Yes, cancel it' : 'Yes, resend'}
-            </button>
-            <button type="button" class="secondary" onClick={() => model.dismiss()}>
-              {c.action === 'cancel' ? 'Keep it' : 'Don’t send'}
-            </button>
-          </div>
-        </form>
-      )}
-    </dialog>
+    <ConfirmDialog
+      id="confirm"
+      open={!!c}
+      title={cancel ? 'Cancel this assessment?' : 'Send the invitation again?'}
+      text={
+        c &&
+        (cancel
+          ? `${who} will no longer be able to take ${c.order.package.name}; the ATS is told it was cancelled.`
+          : `${who} gets a new link to ${c.order.package.name}; the old link stops working.`)
+      }
+      error={model.actionError.value}
+      yes={cancel ? 'Yes, cancel it' : 'Yes, resend'}
+      no={cancel ? 'Keep it' : 'Don’t send'}
+      danger={cancel}
+      busy={model.busy.value}
+      onYes={() => void model.confirm()}
+      onNo={() => model.dismiss()}
+    />
   );
 }
 
@@ -212,7 +194,7 @@ export function CandidatesView({ model }: { model: CandidatesModel }) {
           {model.loadingMore.value ? 'Loading…' : 'Show more'}
         </button>
       )}
-      <ConfirmDialog model={model} />
+      <CandidateConfirm model={model} />
     </>
   );
 }

@@ -4,7 +4,7 @@ import { signal } from '@preact/signals';
 import type { IntegrationCard } from '../../../server/dashboard/integrations.ts';
 import type { GreenhouseSetup } from '../../../server/dashboard/connections.ts';
 import type { CheckFinding } from '../../../server/connectors/types.ts';
-import { ApiFailure, call, type Fetch } from '../api.ts';
+import { call, failureText, type Fetch } from '../api.ts';
 
 export type { IntegrationCard, CheckFinding, GreenhouseSetup };
 
@@ -30,7 +30,7 @@ export class IntegrationsModel {
       this.state.value = 'ready';
     } catch (err) {
       this.state.value = 'error';
-      this.error.value = err instanceof ApiFailure ? err.message : 'The integrations could not be loaded.';
+      this.error.value = failureText(err, 'The integrations could not be loaded.');
     }
   }
 
@@ -42,7 +42,7 @@ export class IntegrationsModel {
       const failed = r.findings.filter((f) => !f.ok).length;
       this.notice.value = failed ? `${failed} of ${r.findings.length} checks failed.` : `All ${r.findings.length} checks passed.`;
     } catch (err) {
-      this.checks.value = { ...this.checks.value, [connectionId]: { error: err instanceof ApiFailure ? err.message : 'The checks could not run.' } };
+      this.checks.value = { ...this.checks.value, [connectionId]: { error: failureText(err, 'The checks could not run.') } };
     }
   }
 
@@ -53,7 +53,7 @@ export class IntegrationsModel {
       this.notice.value = 'The job will be tried again now.';
       await this.load();
     } catch (err) {
-      this.notice.value = err instanceof ApiFailure ? err.message : 'The job could not be retried.';
+      this.notice.value = failureText(err, 'The job could not be retried.');
     } finally {
       this.retrying.value = null;
     }
@@ -71,7 +71,7 @@ export class IntegrationsModel {
       this.notice.value = 'Greenhouse is connected. Copy the webhook and partner settings into Greenhouse now.';
       await this.load();
     } catch (err) {
-      this.ghError.value = err instanceof ApiFailure ? err.message : 'Greenhouse could not be connected. Try again.';
+      this.ghError.value = failureText(err, 'Greenhouse could not be connected. Try again.');
     } finally {
       this.ghBusy.value = false;
     }
@@ -80,6 +80,16 @@ export class IntegrationsModel {
   /** The connection an admin is about to disconnect (the confirmation is open). */
   readonly disconnecting = signal<{ id: string; provider: string } | null>(null);
   readonly disconnectError = signal<string | null>(null);
+
+  askDisconnect(id: string, provider: string): void {
+    this.disconnectError.value = null;
+    this.disconnecting.value = { id, provider };
+  }
+
+  keepConnected(): void {
+    this.disconnecting.value = null;
+    this.disconnectError.value = null;
+  }
 
   async disconnect(): Promise<void> {
     const d = this.disconnecting.value;
@@ -91,7 +101,7 @@ export class IntegrationsModel {
       this.notice.value = 'Disconnected. Nothing more is read from or written to that ATS.';
       await this.load();
     } catch (err) {
-      this.disconnectError.value = err instanceof ApiFailure ? err.message : 'The connection could not be disconnected. Try again.';
+      this.disconnectError.value = failureText(err, 'The connection could not be disconnected. Try again.');
     }
   }
 }

@@ -1,9 +1,10 @@
 // The Integrations page: a card per provider, its state in words and shape (never colour alone), and a
 // readable troubleshooting list from the connection's checks.
+import { ConfirmDialog } from '../confirm.tsx';
 import { SOURCE_LABEL, when } from '../format.ts';
 import { isAdmin } from '../me.ts';
 import { Fragment } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import type { GreenhouseSetup, IntegrationCard, IntegrationsModel } from './model.ts';
 
 const STATE_LABEL = { not_connected: 'Not connected', connected: 'Connected', needs_attention: 'Needs attention' } as const;
@@ -133,44 +134,22 @@ function GreenhouseSetupPanel({ s }: { s: GreenhouseSetup }) {
   );
 }
 
-function DisconnectDialog({ model }: { model: IntegrationsModel }) {
-  const ref = useRef<HTMLDialogElement>(null);
+function DisconnectConfirm({ model }: { model: IntegrationsModel }) {
   const d = model.disconnecting.value;
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    if (d && !el.open) el.showModal();
-    if (!d && el.open) el.close();
-  }, [d]);
   const name = d ? (SOURCE_LABEL[d.provider] ?? d.provider) : '';
   return (
-    <dialog ref={ref} aria-labelledby="disconnect-title" aria-describedby="disconnect-text" onClose={() => (model.disconnecting.value = null)}>
-      {d && (
-        <form
-          method="dialog"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void model.disconnect();
-          }}
-        >
-          <h2 id="disconnect-title">Disconnect {name}?</h2>
-          <p id="disconnect-text">Orders from {name} stop arriving and no more results are written back to it. Assessments already sent stay as they are.</p>
-          {model.disconnectError.value && (
-            <p class="error" role="alert">
-              {model.disconnectError.value}
-            </p>
-          )}
-          <div class="actions">
-            <button type="submit" class="danger">
-              Yes, disconnect
-            </button>
-            <button type="button" class="secondary" onClick={() => (model.disconnecting.value = null)}>
-              Keep it connected
-            </button>
-          </div>
-        </form>
-      )}
-    </dialog>
+    <ConfirmDialog
+      id="disconnect"
+      open={!!d}
+      title={`Disconnect ${name}?`}
+      text={`Orders from ${name} stop arriving and no more results are written back to it. Assessments already sent stay as they are.`}
+      error={model.disconnectError.value}
+      yes="Yes, disconnect"
+      no="Keep it connected"
+      danger
+      onYes={() => void model.disconnect()}
+      onNo={() => model.keepConnected()}
+    />
   );
 }
 
@@ -235,7 +214,7 @@ function Card({ card, model }: { card: IntegrationCard; model: IntegrationsModel
               <button type="button" class="secondary small" onClick={() => void model.check(c.id)} disabled={model.checks.value[c.id] === 'running'}>
                 Run checks
               </button>
-              <button type="button" class="danger small" aria-label={`Disconnect ${name}`} onClick={() => (model.disconnecting.value = { id: c.id, provider: card.provider })}>
+              <button type="button" class="danger small" aria-label={`Disconnect ${name}`} onClick={() => model.askDisconnect(c.id, card.provider)}>
                 Disconnect
               </button>
             </div>
@@ -268,7 +247,7 @@ export function IntegrationsView({ model }: { model: IntegrationsModel }) {
           </button>
         </div>
       )}
-      <DisconnectDialog model={model} />
+      <DisconnectConfirm model={model} />
       {state === 'ready' && (
         <div class="cards">
           {model.cards.value.map((c) => (

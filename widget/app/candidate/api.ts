@@ -1,5 +1,6 @@
 // The candidate page's HTTP boundary: the invitation token goes in the Authorization header only.
 import type { Attempt, ResponseValue, Submission } from '../../../shared/candidate-api.ts';
+import type { ProctoringEvent } from '../../../shared/result/proctoring.ts';
 
 export interface CandidateApi {
   attempt(): Promise<Attempt>;
@@ -7,6 +8,8 @@ export interface CandidateApi {
   finishTest(testId: string): Promise<Attempt>;
   save(questionId: string, value: ResponseValue): Promise<void>;
   submit(): Promise<Submission>;
+  /** Proctoring events (proctoring.ts); `keepalive` as the page goes away. */
+  proctoring(events: ProctoringEvent[], keepalive: boolean): Promise<void>;
 }
 
 /** A failed call: `code` is the server's error code, or `network_error` when it could not be reached. */
@@ -35,7 +38,7 @@ export function createCandidateApi(o: { base: string; token: string; fetch?: typ
         body: body === undefined ? undefined : JSON.stringify(body),
         cache: 'no-store',
         credentials: 'omit',
-        // An answer sent as the page goes away (reload, closed tab) still reaches the server.
+        // Sent as the page goes away (reload, closed tab), it still reaches the server.
         keepalive,
       });
     } catch {
@@ -60,5 +63,6 @@ export function createCandidateApi(o: { base: string; token: string; fetch?: typ
     finishTest: async (id) => (await call<{ attempt: Attempt }>('POST', `/tests/${enc(id)}/finish`, {})).attempt,
     save: async (id, value) => void (await call('PUT', `/answers/${enc(id)}`, { value }, true)),
     submit: async () => (await call<{ submission: Submission }>('POST', '/submit', {})).submission,
+    proctoring: async (events, keepalive) => void (await call('POST', '/proctoring', { events }, keepalive)),
   };
 }

@@ -8,8 +8,9 @@ import { CandidateView } from './view.tsx';
 import './candidate.css';
 
 const token = /^\/t\/([A-Za-z0-9_-]+)\/?$/.exec(location.pathname)?.[1] ?? '';
+const api = createCandidateApi({ base: location.origin, token });
 const model = new CandidateModel({
-  api: createCandidateApi({ base: location.origin, token }),
+  api,
   initialLocale: document.documentElement.lang,
 });
 render(<CandidateView model={model} />, document.getElementById('assay-candidate-root') as HTMLElement);
@@ -18,4 +19,4 @@ void model.load();
 addEventListener('pagehide', () => model.commitAllDrafts());
 document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && model.commitAllDrafts());
 // Announced on the intro page: focus lost or page hidden, pastes, time per question — nothing else.
-startProctoring({ base: location.origin, token, source: { active: () => model.phase.value === 'test', question: () => model.question.value?.id ?? null } });
+startProctoring({ api, source: { active: () => model.phase.value === 'test', question: () => model.question.value?.id ?? null } });

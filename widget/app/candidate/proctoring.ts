@@ -4,6 +4,7 @@
 // Events are sent in small batches with the invitation token in the Authorization header.
 import { effect } from '@preact/signals';
 import { MAX_PROCTORING_BATCH, type ProctoringEvent } from '../../../shared/result/proctoring.ts';
+import { CandidateApiError, isRetryable, type CandidateApi } from './api.ts';
 
 export interface ProctoringSource {
   /** True while a test is on screen. */
@@ -18,9 +19,8 @@ export interface Proctor {
   stop(): void;
 }
 
-export function startProctoring(o: { base: string; token: string; source: ProctoringSource; flushMs?: number; fetch?: typeof fetch; now?: () => number }): Proctor {
+export function startProctoring(o: { api: Pick<CandidateApi, 'proctoring'>; source: ProctoringSource; flushMs?: number; now?: () => number }): Proctor {
   const now = o.now ?? (() => performance.now());
-  const doFetch = o.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init));
   const queue: ProctoringEvent[] = [];
   let stopped = false;
   let awaySince: number | null = null;
@@ -90,25 +90,16 @@ export function startProctoring(o: { base: string; token: string; source: Procto
     while (queue.length && !limitReached) {
       const batch = queue.splice(0, MAX_PROCTORING_BATCH);
       try {
-        const res = await doFetch(`${o.base}/api/candidate/proctoring`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ events: batch }),
-          cache: 'no-store',
-          credentials: 'omit',
-          keepalive: opts.keepalive === true,
-        });
-        if (res.status === 409) {
+        await o.api.proctoring(batch, opts.keepalive === true);
+      } catch (err) {
+        if (err instanceof CandidateApiError && err.status === 409) {
           // The attempt is over or holds the most events kept: nothing more to send.
           limitReached = true;
           queue.length = 0;
-        } else if (!res.ok && (res.status === 429 || res.status >= 500)) {
+        } else if (isRetryable(err)) {
           queue.unshift(...batch); // try again at the next flush
           return;
         }
-      } catch {
-        queue.unshift(...batch);
-        return;
       }
     }
   };

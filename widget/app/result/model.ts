@@ -14,17 +14,6 @@ export function percentage(result: OrderResult): number | null {
   return result.max_score > 0 ? Math.round((result.score / result.max_score) * 100) : null;
 }
 
-/**
- * The account's band for this score (e.g. "Strong"), where the account has bands: read from the result
- * as a string or `{ label }`, whichever the server sends; null otherwise.
- */
-export function bandOf(result: OrderResult): string | null {
-  const b = (result as OrderResult & { band?: unknown }).band;
-  if (typeof b === 'string' && b) return b;
-  if (b && typeof b === 'object' && typeof (b as { label?: unknown }).label === 'string') return (b as { label: string }).label || null;
-  return null;
-}
-
 export const ResultModel = createModel((deps: ResultDeps) => {
   const { t } = deps;
   const feed = ordersFeed({

@@ -6,7 +6,7 @@ import { OrderDetails } from '../status/view.tsx';
 import { Tooltip } from '../ui/tooltip.tsx';
 import { Empty, ErrorState, Loading } from '../ui/states.tsx';
 import type { ViewProps } from '../view-props.ts';
-import { bandOf, percentage, ResultModel } from './model.ts';
+import { percentage, ResultModel } from './model.ts';
 
 export function ResultPanel({ model, t, locale }: { model: ResultModel; t: ViewProps['t']; locale: string }) {
   const phase = model.phase.value;
@@ -23,7 +23,7 @@ export function ResultPanel({ model, t, locale }: { model: ResultModel; t: ViewP
       {results.map((o) => {
         const pct = percentage(o.result);
         const score = pct === null ? '—' : `${pct}%`;
-        const band = bandOf(o.result);
+        const band = o.result.band;
         return (
           <article key={o.id} class="assay-card" aria-labelledby={'assay-card-' + o.id}>
             {/* Seed 001: the score as a percentage beside the package's name; its status in the score's tooltip. */}
