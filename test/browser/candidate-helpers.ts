@@ -210,6 +210,42 @@ export function answersFromContent(content: {
   return out;
 }
 
+/** Answers every question of the open test (whatever is on screen), moving on with Next; stays on the last one. */
+export async function answerAll(page: Page): Promise<void> {
+  for (;;) {
+    await answerShownQuestion(page);
+    const next = page.getByRole('button', { name: 'Next', exact: true });
+    if (!(await next.count())) return;
+    await next.click();
+  }
+}
+
+/**
+ * Answers the open test's first `count` questions with the mouse, moving on with Next (`pick` says what to
+ * give the n-th question, or null to leave it open); stays on the last one answered.
+ */
+export async function answerTestWithMouse(page: Page, pick: (questionId: string, n: number) => GivenAnswer | null, count: number): Promise<void> {
+  await page.getByRole('timer').waitFor();
+  for (let i = 0; i < count; i++) {
+    const a = pick(await shownQuestionId(page), i);
+    if (a) await answerWithMouse(page, a);
+    if (i < count - 1) await page.getByRole('button', { name: 'Next', exact: true }).click();
+  }
+}
+
+/** Ends the open test with the mouse: "Finish this test", confirmed in its dialog. */
+export async function finishTestWithMouse(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Finish this test' }).first().click();
+  await page.getByRole('dialog', { name: 'Finish this test?' }).getByRole('button', { name: 'Yes, finish the test' }).click();
+}
+
+/** Hands the assessment in with the mouse: "Submit", confirmed in its dialog; waits for the thank-you page. */
+export async function submitWithMouse(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Submit', exact: true }).first().click();
+  await page.getByRole('dialog', { name: 'Submit your answers?' }).getByRole('button', { name: 'Yes, submit' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor();
+}
+
 /**
  * Takes a whole assessment on the page with the mouse: Start, each test question by question with Next
  * (`pick` says what to give, or null to leave a question open), Finish, and Submit with its confirmation.
@@ -218,21 +254,20 @@ export async function takeWithMouse(page: Page, pick: (questionId: string) => Gi
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   for (;;) {
     await page.getByRole('timer').waitFor();
-    const count = await page.locator('.c-qnav li').count();
-    for (let i = 0; i < count; i++) {
-      const a = pick(await shownQuestionId(page));
-      if (a) await answerWithMouse(page, a);
-      if (i < count - 1) await page.getByRole('button', { name: 'Next', exact: true }).click();
-    }
-    const submit = page.locator('.c-nav-actions').getByRole('button', { name: 'Submit', exact: true });
-    if (await submit.count()) {
-      await submit.click();
-      await page.getByRole('dialog').getByRole('button', { name: 'Yes, submit' }).click();
-      await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor();
-      return;
-    }
-    await page.locator('.c-nav-actions').getByRole('button', { name: 'Finish this test' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Yes, finish the test' }).click();
+    await answerTestWithMouse(page, pick, await page.locator('.c-qnav li').count());
+    if (await page.locator('.c-nav-actions').getByRole('button', { name: 'Submit', exact: true }).count()) return submitWithMouse(page);
+    await finishTestWithMouse(page);
     await page.getByRole('button', { name: /^Start test \d+ of \d+$/ }).click();
   }
+}
+
+/** Opens an order's report as the recruiter, logging in first if the page asks to; waits for the overall score. */
+export async function openReport(page: Page, baseUrl: string, user: { email: string; password: string }, orderId: string): Promise<void> {
+  await page.goto(`${baseUrl}/report/${orderId}`);
+  if (new URL(page.url()).pathname === '/login') {
+    await page.getByLabel('E-mail address').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+  }
+  await page.getByRole('heading', { name: 'Overall score' }).waitFor();
 }
