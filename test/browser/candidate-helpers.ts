@@ -1,49 +1,11 @@
 // Helpers for candidate-mode browser tests: a real SMTP server that captures mail, invitation links out
 // of raw messages, ordering from /demo as a recruiter, and answering whatever question is on screen.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 
-/** A port that was free a moment ago, so the server can be told its own PUBLIC_URL before it starts. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-export interface CapturedMail {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-/** A real SMTP server on 127.0.0.1 (smtp-server), no TLS, no auth: every message it accepts is kept. */
-export async function startSmtp(): Promise<{ url: string; mails: CapturedMail[]; stop(): Promise<void> }> {
-  const mails: CapturedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `smtp://127.0.0.1:${port}`, mails, stop: () => new Promise<void>((r) => server.close(() => r())) };
-}
+export { freePort } from '../helpers/net.ts';
+export { startSmtp, type CapturedMail } from '../helpers/smtp.ts';
 
 /** Undoes quoted-printable soft breaks and escapes, enough to read links and sentences out of a message. */
 export function decodeMail(raw: string): string {
