@@ -3,11 +3,11 @@
 // group commit (every webhook arriving before the event loop turns shares one transaction and fsync; each
 // is answered only after that COMMIT). One row per Kombo order id. Started like the real server: PORT=0,
 // DATA_DIR, one JSON "listening" line; REF_SECRET is the webhook secret.
-import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
+import { serveAndAnnounce } from './lib/listen.ts';
 
 const db = new Database(join(process.env.DATA_DIR ?? '.', 'ref.db'));
 db.pragma('journal_mode = WAL');
@@ -43,13 +43,4 @@ app.post('/webhooks/kombo/:id', async (c) => {
   return c.json({ ok: true });
 });
 
-const host = process.env.HOST || '127.0.0.1';
-const server = serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 0), hostname: host }, (info) => {
-  process.stdout.write(JSON.stringify({ msg: 'listening', url: `http://${host}:${info.port}`, port: info.port }) + '\n');
-});
-const shutdown = () => {
-  server.close();
-  process.exit(0);
-};
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+serveAndAnnounce(app);

@@ -1,5 +1,5 @@
 // The real BFF as a child process (as test/helpers/server.ts starts it), context tokens and widget sessions.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as jose from 'jose';
@@ -22,10 +22,10 @@ export interface Assay extends Child {
 /** A fresh data folder on the real disk (not tmpfs, where fsync would be free), demo account seeded. */
 export async function startAssay(opts: { env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string } = {}): Promise<Assay> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'assay-bench-'));
-  // The compiled server under plain node, as `npm start` runs it (ASSAY_BENCH_TSX=1: the sources under tsx).
-  if (process.env.ASSAY_BENCH_TSX !== '1') await ensureBuilt();
-  const compiled = join(ROOT, 'dist/server/main.js');
-  const script = process.env.ASSAY_BENCH_TSX !== '1' && existsSync(compiled) ? compiled : join(ROOT, 'server/main.ts');
+  // The compiled server under plain node, as `npm start` runs it (built when missing; ASSAY_BENCH_TSX=1: the sources under tsx).
+  const fromSources = process.env.ASSAY_BENCH_TSX === '1';
+  if (!fromSources) await ensureBuilt();
+  const script = join(ROOT, fromSources ? 'server/main.ts' : 'dist/server/main.js');
   const child = await startListening(script, { DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...opts.env }, opts.nodeArgs);
   const demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as Demo;
   return {

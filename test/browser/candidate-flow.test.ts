@@ -7,8 +7,8 @@ import { FORBIDDEN_CANDIDATE_KEYS } from '../../shared/candidate-api.ts';
 import { query } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { keysDeep } from '../integration/candidate-fixture.ts';
-import { answerShownQuestion, decodeMail, freePort, invitationLink, sendFromDemo, startSmtp, waitFor } from './candidate-helpers.ts';
-import { describeViolations, launchChromium, runAxe } from './helpers.ts';
+import { answerAll, answerShownQuestion, decodeMail, freePort, invitationLink, sendFromDemo, startSmtp, waitFor } from './candidate-helpers.ts';
+import { expectAccessible, launchChromium } from './helpers.ts';
 
 let server: RunningServer;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -25,22 +25,7 @@ afterAll(async () => {
   await smtp?.stop();
 });
 
-async function expectAccessible(page: Page, where: string) {
-  const violations = await runAxe(page);
-  expect(violations, `${where}:\n${describeViolations(violations)}`).toEqual([]);
-}
-
 const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
-
-/** Answers every question of the open test, moving on with Next, and stops on the last one. */
-async function answerAll(page: Page) {
-  for (;;) {
-    await answerShownQuestion(page);
-    const next = page.getByRole('button', { name: 'Next', exact: true });
-    if (!(await next.count())) return;
-    await next.click();
-  }
-}
 
 describe('recruiter → e-mail → candidate → result → report', () => {
   test('runs end to end in Chromium', async () => {

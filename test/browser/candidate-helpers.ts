@@ -1,49 +1,11 @@
 // Helpers for candidate-mode browser tests: a real SMTP server that captures mail, invitation links out
 // of raw messages, ordering from /demo as a recruiter, and answering whatever question is on screen.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 
-/** A port that was free a moment ago, so the server can be told its own PUBLIC_URL before it starts. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-export interface CapturedMail {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-/** A real SMTP server on 127.0.0.1 (smtp-server), no TLS, no auth: every message it accepts is kept. */
-export async function startSmtp(): Promise<{ url: string; mails: CapturedMail[]; stop(): Promise<void> }> {
-  const mails: CapturedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `smtp://127.0.0.1:${port}`, mails, stop: () => new Promise<void>((r) => server.close(() => r())) };
-}
+export { freePort } from '../helpers/net.ts';
+export { startSmtp, type CapturedMail } from '../helpers/smtp.ts';
 
 /** Undoes quoted-printable soft breaks and escapes, enough to read links and sentences out of a message. */
 export function decodeMail(raw: string): string {
@@ -210,6 +172,42 @@ export function answersFromContent(content: {
   return out;
 }
 
+/** Answers every question of the open test (whatever is on screen), moving on with Next; stays on the last one. */
+export async function answerAll(page: Page): Promise<void> {
+  for (;;) {
+    await answerShownQuestion(page);
+    const next = page.getByRole('button', { name: 'Next', exact: true });
+    if (!(await next.count())) return;
+    await next.click();
+  }
+}
+
+/**
+ * Answers the open test's first `count` questions with the mouse, moving on with Next (`pick` says what to
+ * give the n-th question, or null to leave it open); stays on the last one answered.
+ */
+export async function answerTestWithMouse(page: Page, pick: (questionId: string, n: number) => GivenAnswer | null, count: number): Promise<void> {
+  await page.getByRole('timer').waitFor();
+  for (let i = 0; i < count; i++) {
+    const a = pick(await shownQuestionId(page), i);
+    if (a) await answerWithMouse(page, a);
+    if (i < count - 1) await page.getByRole('button', { name: 'Next', exact: true }).click();
+  }
+}
+
+/** Ends the open test with the mouse: "Finish this test", confirmed in its dialog. */
+export async function finishTestWithMouse(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Finish this test' }).first().click();
+  await page.getByRole('dialog', { name: 'Finish this test?' }).getByRole('button', { name: 'Yes, finish the test' }).click();
+}
+
+/** Hands the assessment in with the mouse: "Submit", confirmed in its dialog; waits for the thank-you page. */
+export async function submitWithMouse(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Submit', exact: true }).first().click();
+  await page.getByRole('dialog', { name: 'Submit your answers?' }).getByRole('button', { name: 'Yes, submit' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor();
+}
+
 /**
  * Takes a whole assessment on the page with the mouse: Start, each test question by question with Next
  * (`pick` says what to give, or null to leave a question open), Finish, and Submit with its confirmation.
@@ -218,21 +216,20 @@ export async function takeWithMouse(page: Page, pick: (questionId: string) => Gi
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   for (;;) {
     await page.getByRole('timer').waitFor();
-    const count = await page.locator('.c-qnav li').count();
-    for (let i = 0; i < count; i++) {
-      const a = pick(await shownQuestionId(page));
-      if (a) await answerWithMouse(page, a);
-      if (i < count - 1) await page.getByRole('button', { name: 'Next', exact: true }).click();
-    }
-    const submit = page.locator('.c-nav-actions').getByRole('button', { name: 'Submit', exact: true });
-    if (await submit.count()) {
-      await submit.click();
-      await page.getByRole('dialog').getByRole('button', { name: 'Yes, submit' }).click();
-      await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor();
-      return;
-    }
-    await page.locator('.c-nav-actions').getByRole('button', { name: 'Finish this test' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Yes, finish the test' }).click();
+    await answerTestWithMouse(page, pick, await page.locator('.c-qnav li').count());
+    if (await page.locator('.c-nav-actions').getByRole('button', { name: 'Submit', exact: true }).count()) return submitWithMouse(page);
+    await finishTestWithMouse(page);
     await page.getByRole('button', { name: /^Start test \d+ of \d+$/ }).click();
   }
+}
+
+/** Opens an order's report as the recruiter, logging in first if the page asks to; waits for the overall score. */
+export async function openReport(page: Page, baseUrl: string, user: { email: string; password: string }, orderId: string): Promise<void> {
+  await page.goto(`${baseUrl}/report/${orderId}`);
+  if (new URL(page.url()).pathname === '/login') {
+    await page.getByLabel('E-mail address').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+  }
+  await page.getByRole('heading', { name: 'Overall score' }).waitFor();
 }

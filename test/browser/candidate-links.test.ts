@@ -3,12 +3,12 @@
 // friendly pages for expired and voided links.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { query } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { answerShownQuestion, emlFiles, freePort, invitationLink, sendFromDemo, waitFor } from './candidate-helpers.ts';
-import { apiCall, apiSession, describeViolations, freshCandidate, launchChromium, mintContext, runAxe } from './helpers.ts';
+import { apiCall, apiSession, expectAccessible, freshCandidate, launchChromium, mintContext } from './helpers.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -31,11 +31,6 @@ function write(sql: string, ...params: unknown[]) {
   } finally {
     db.close();
   }
-}
-
-async function expectAccessible(page: Page, where: string) {
-  const violations = await runAxe(page);
-  expect(violations, `${where}:\n${describeViolations(violations)}`).toEqual([]);
 }
 
 /** Orders a package over the widget API for a fresh candidate and returns the order id and its e-mailed link. */

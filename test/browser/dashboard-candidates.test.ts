@@ -12,7 +12,7 @@ import { assay } from '../helpers/cli.ts';
 import { query } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { DEFAULT_IDS, startSimulator, type GreenhouseSimHandle } from '../simulators/greenhouse/index.ts';
-import { apiCall, apiSession, describeViolations, launchChromium, mintContext, runAxe } from './helpers.ts';
+import { apiCall, apiSession, expectAccessible, launchChromium, mintContext } from './helpers.ts';
 
 const HARVEST_KEY = 'gh-harvest-key-dashboard';
 let server: RunningServer;
@@ -47,11 +47,6 @@ afterAll(async () => {
 
 const row = (p: Page, name: string) => p.locator('table.candidates tbody tr', { has: p.getByRole('rowheader', { name: new RegExp(name) }) });
 const cell = (r: Locator, label: string) => r.locator(`[data-label="${label}"]`);
-
-async function expectAxeClean(p: Page, what: string) {
-  const v = await runAxe(p);
-  expect(v, `${what}:\n${describeViolations(v)}`).toEqual([]);
-}
 
 describe('the provider dashboard: Candidates', () => {
   test('an admin logs in at /dashboard and connects Greenhouse through the form: webhook URL, secret, events and partner key shown once', async () => {
@@ -95,9 +90,9 @@ describe('the provider dashboard: Candidates', () => {
     await panel.getByText(/^The 21 events to create a web hook for$/).click();
     expect(await panel.locator('.events li').count()).toBe(21);
     await until(() => card.locator('.state').textContent(), (t) => t === '● Connected', 10_000, 'the card to say Connected');
-    await expectAxeClean(page, 'integrations with the Greenhouse setup, light');
+    await expectAccessible(page, 'integrations with the Greenhouse setup, light');
     await page.emulateMedia({ colorScheme: 'dark' });
-    await expectAxeClean(page, 'integrations with the Greenhouse setup, dark');
+    await expectAccessible(page, 'integrations with the Greenhouse setup, dark');
     await page.emulateMedia({ colorScheme: 'light' });
 
     // The customer pastes these into Greenhouse (the simulator), which then reaches us with them.
@@ -135,9 +130,9 @@ describe('the provider dashboard: Candidates', () => {
     expect(names.indexOf('Ada Lovelace & Byron')).toBeLessThan(names.indexOf('Grace Hopper'));
     expect(await grace.getByRole('link', { name: /^Report: Grace Hopper/ }).getAttribute('href')).toBe(`/report/${widgetOrder}`);
 
-    await expectAxeClean(page, 'candidates, light');
+    await expectAccessible(page, 'candidates, light');
     await page.emulateMedia({ colorScheme: 'dark' });
-    await expectAxeClean(page, 'candidates, dark');
+    await expectAccessible(page, 'candidates, dark');
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
@@ -205,7 +200,7 @@ describe('the provider dashboard: Candidates', () => {
     await row(page, 'Grace Hopper').waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     expect(await row(page, 'Ada Lovelace & Byron').getByRole('link', { name: /^Report/ }).isVisible()).toBe(true);
-    await expectAxeClean(page, 'candidates at 360 px');
+    await expectAccessible(page, 'candidates at 360 px');
   });
 });
 
@@ -239,14 +234,14 @@ describe('the provider dashboard: Integrations', () => {
     expect(shown).toEqual((cli.json.findings as { check: string }[]).map((f) => f.check));
     expect(shown.length).toBeGreaterThan(0);
 
-    await expectAxeClean(page, 'integrations, light');
+    await expectAccessible(page, 'integrations, light');
     await page.emulateMedia({ colorScheme: 'dark' });
-    await expectAxeClean(page, 'integrations, dark');
+    await expectAccessible(page, 'integrations, dark');
     await page.emulateMedia({ colorScheme: 'light' });
     // At 360 px the cards stack and nothing scrolls sideways (the troubleshooting table scrolls in its own region).
     await page.setViewportSize({ width: 360, height: 800 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await expectAxeClean(page, 'integrations at 360 px');
+    await expectAccessible(page, 'integrations at 360 px');
   });
 });
 

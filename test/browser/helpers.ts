@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import * as jose from 'jose';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { DemoFile } from '../helpers/server.ts';
 
 const require = createRequire(import.meta.url);
@@ -153,6 +154,12 @@ export async function runAxe(target: Page | Frame): Promise<AxeViolation[]> {
 /** A readable line per violation, for assertion messages. */
 export const describeViolations = (violations: AxeViolation[]) =>
   violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`).join('\n');
+
+/** Fails, listing them, if axe finds any violation on the page (`where` names the state in the message). */
+export async function expectAccessible(page: Page | Frame, where: string): Promise<void> {
+  const violations = await runAxe(page);
+  expect(violations, `${where}:\n${describeViolations(violations)}`).toEqual([]);
+}
 
 /** A widget session straight over HTTP (for arranging data without the UI). */
 export async function apiSession(baseUrl: string, context: string): Promise<string> {

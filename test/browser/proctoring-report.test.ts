@@ -13,8 +13,8 @@ import { inviteToken, mails, until } from '../helpers/candidate.ts';
 import { query } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
-import { answerShownQuestion, freePort } from './candidate-helpers.ts';
-import { describeViolations, launchChromium, runAxe } from './helpers.ts';
+import { answerAll, finishTestWithMouse, freePort, openReport, submitWithMouse } from './candidate-helpers.ts';
+import { expectAccessible, launchChromium } from './helpers.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -27,11 +27,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function expectAccessible(page: Page, where: string) {
-  const violations = await runAxe(page);
-  expect(violations, `${where}:\n${describeViolations(violations)}`).toEqual([]);
-}
 
 /** The page goes to the background (or loses focus) until at least `ms` have passed on its own clock, then comes back. */
 async function leaveWindow(page: Page, ms: number) {
@@ -50,15 +45,6 @@ async function leaveWindow(page: Page, ms: number) {
     document.dispatchEvent(new Event('visibilitychange'));
     window.dispatchEvent(new Event('focus'));
   });
-}
-
-async function answerAll(page: Page) {
-  for (;;) {
-    await answerShownQuestion(page);
-    const next = page.getByRole('button', { name: 'Next', exact: true });
-    if (!(await next.count())) return;
-    await next.click();
-  }
 }
 
 describe('proctoring → report', () => {
@@ -92,16 +78,13 @@ describe('proctoring → report', () => {
     await cand.getByRole('button', { name: 'Next', exact: true }).click();
     await leaveWindow(cand, 600);
     await answerAll(cand);
-    await cand.getByRole('button', { name: 'Finish this test' }).first().click();
-    await cand.getByRole('dialog', { name: 'Finish this test?' }).getByRole('button', { name: 'Yes, finish the test' }).click();
+    await finishTestWithMouse(cand);
     await cand.getByRole('button', { name: 'Start test 2 of 2' }).click();
     await cand.getByRole('timer').waitFor();
     await answerAll(cand);
     // Both departures and the paste have reached the server before the candidate submits.
     await until(() => query<{ kind: string }>(server.dataDir, 'SELECT kind FROM proctoring_events WHERE order_id = ?', order.id), (rows) => rows.filter((r) => r.kind !== 'question').length === 3, 15_000, 'the recorded events');
-    await cand.getByRole('button', { name: 'Submit', exact: true }).first().click();
-    await cand.getByRole('dialog', { name: 'Submit your answers?' }).getByRole('button', { name: 'Yes, submit' }).click();
-    await cand.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor();
+    await submitWithMouse(cand);
 
     // What was sent: kinds, question ids and durations only — never the pasted text or anything about the device.
     const sentEvents = sent.flatMap((b) => (JSON.parse(b) as { events: Record<string, unknown>[] }).events);
@@ -122,11 +105,7 @@ describe('proctoring → report', () => {
 
     // The hiring manager opens the report.
     const manager = await ctx.newPage();
-    await manager.goto(`${server.url}/report/${order.id}`);
-    await manager.getByLabel('E-mail address').fill(server.demo.user.email);
-    await manager.getByLabel('Password').fill(server.demo.user.password);
-    await manager.getByRole('button', { name: 'Log in' }).click();
-    await manager.getByRole('heading', { name: 'Overall score' }).waitFor();
+    await openReport(manager, server.url, server.demo.user, order.id);
     expect(await manager.getByTestId('proctoring-summary').textContent()).toBe(`The candidate left the test window twice, ${leftSeconds} s in total; pasted into an answer once.`);
     // Plain words per test for its level, the group comparison, and questions for the interview.
     const tests = manager.locator('.tests > li');

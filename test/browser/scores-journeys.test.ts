@@ -15,15 +15,19 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import {
   answersFromContent,
+  answerTestWithMouse,
   answerWithKeyboard,
   answerWithMouse,
   decodeMail,
+  finishTestWithMouse,
   freePort,
   invitationLink,
   nextWithKeyboard,
+  openReport,
   sendFromDemo,
   shownQuestionId,
   startSmtp,
+  submitWithMouse,
   tabTo,
   waitFor,
   type GivenAnswer,
@@ -70,13 +74,7 @@ async function expectScoreEverywhere(orderId: string, pct: number, onDemoCard = 
     await card.waitFor({ timeout: 30_000 });
     await expect.poll(() => card.locator('.assay-score').textContent(), { timeout: 30_000 }).toBe(`${pct}%`);
   }
-  await recruiter.goto(`${server.url}/report/${orderId}`);
-  if (new URL(recruiter.url()).pathname === '/login') {
-    await recruiter.getByLabel('E-mail address').fill(server.demo.user.email);
-    await recruiter.getByLabel('Password').fill(server.demo.user.password);
-    await recruiter.getByRole('button', { name: 'Log in' }).click();
-  }
-  await recruiter.getByRole('heading', { name: 'Overall score' }).waitFor();
+  await openReport(recruiter, server.url, server.demo.user, orderId);
   expect(await recruiter.locator('.big').textContent()).toBe(`${pct}%`);
 }
 
@@ -86,16 +84,6 @@ async function openAsCandidate(link: string): Promise<{ page: Page; close(): Pro
   const page = await ctx.newPage();
   await page.goto(link);
   return { page, close: () => ctx.close() };
-}
-
-/** Answers the open test question by question with the mouse, moving on with Next; stays on the last question. */
-async function answerTestWithMouse(page: Page, pick: (qid: string, n: number) => GivenAnswer | null, count: number) {
-  await page.getByRole('timer').waitFor();
-  for (let i = 0; i < count; i++) {
-    const a = pick(await shownQuestionId(page), i);
-    if (a) await answerWithMouse(page, a);
-    if (i < count - 1) await page.getByRole('button', { name: 'Next', exact: true }).click();
-  }
 }
 
 /** Confirms the open dialog (finish a test, or submit) with the keyboard: focus starts on "Keep working". */
@@ -115,9 +103,8 @@ describe('a candidate answering through the page gets the score their answers ea
     const key = answersFromContent(content);
     const right = (qid: string): GivenAnswer => key[qid]!.right;
     const { link, orderId } = await order('Logical Reasoning');
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    await page.goto(link);
+    const cand = await openAsCandidate(link);
+    const page = cand.page;
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.getByRole('timer').waitFor();
 
@@ -146,8 +133,7 @@ describe('a candidate answering through the page gets the score their answers ea
     await page.getByRole('button', { name: 'Question 1, answered' }).click();
     await answered(page, 7, 7);
     for (let n = 1; n <= 7; n++) expect(await page.getByRole('button', { name: `Question ${n}, answered` }).count()).toBe(1);
-    await page.getByRole('button', { name: 'Finish this test' }).first().click();
-    await page.getByRole('dialog', { name: 'Finish this test?' }).getByRole('button', { name: 'Yes, finish the test' }).click();
+    await finishTestWithMouse(page);
 
     // Deduction: all six moving with Next; then back through the strip and forward again.
     await page.getByRole('button', { name: 'Start test 2 of 2' }).click();
@@ -164,10 +150,8 @@ describe('a candidate answering through the page gets the score their answers ea
     await page.reload();
     await page.getByRole('timer').waitFor();
     await answered(page, 6, 6);
-    await page.getByRole('button', { name: 'Submit', exact: true }).first().click();
-    await page.getByRole('dialog', { name: 'Submit your answers?' }).getByRole('button', { name: 'Yes, submit' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor();
-    await ctx.close();
+    await submitWithMouse(page);
+    await cand.close();
 
     await expectScoreEverywhere(orderId, 100);
   });
@@ -238,15 +222,12 @@ describe('a candidate answering through the page gets the score their answers ea
     }
     await page.getByRole('button', { name: 'Previous', exact: true }).click();
     await answered(page, 10, 10);
-    await page.getByRole('button', { name: 'Finish this test' }).first().click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Yes, finish the test' }).click();
+    await finishTestWithMouse(page);
     await page.getByRole('button', { name: 'Start test 2 of 2' }).click();
     await answerTestWithMouse(page, (qid) => key[qid]!.wrong, 4);
     await page.getByRole('button', { name: 'Question 1, answered' }).click();
     await answered(page, 4, 4);
-    await page.getByRole('button', { name: 'Submit', exact: true }).first().click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Yes, submit' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor();
+    await submitWithMouse(page);
     await cand.close();
     await expectScoreEverywhere(orderId, 0);
   });
@@ -264,14 +245,11 @@ describe('a candidate answering through the page gets the score their answers ea
     await page.getByRole('button', { name: 'Question 3, answered' }).click();
     expect(await page.locator('.c-question input[value="3"]').isChecked()).toBe(true);
     await answered(page, 12, 12);
-    await page.getByRole('button', { name: 'Finish this test' }).first().click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Yes, finish the test' }).click();
+    await finishTestWithMouse(page);
     await page.getByRole('button', { name: 'Start test 2 of 2' }).click();
     await answerTestWithMouse(page, (qid) => key[qid]!.right, 5);
     await answered(page, 5, 5);
-    await page.getByRole('button', { name: 'Submit', exact: true }).first().click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Yes, submit' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor();
+    await submitWithMouse(page);
     await cand.close();
     await expectScoreEverywhere(orderId, 75);
   });
@@ -341,12 +319,9 @@ describe('a candidate answering through the page gets the score their answers ea
     await expect.poll(() => page.getByRole('timer').textContent()).toMatch(/Time left: 1[12]:[0-5]\d/);
     const [s] = query<{ started_at: string; deadline_at: string }>(server.dataDir, 'SELECT started_at, deadline_at FROM test_sessions WHERE order_id = ?', row!.id);
     expect(Date.parse(s!.deadline_at) - Date.parse(s!.started_at)).toBe(12 * 60_000);
-    await page.getByRole('button', { name: 'Finish this test' }).first().click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Yes, finish the test' }).click();
+    await finishTestWithMouse(page);
     await page.getByRole('button', { name: 'Start test 2 of 2' }).click();
-    await page.getByRole('button', { name: 'Submit', exact: true }).first().click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Yes, submit' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Thank you!' }).waitFor();
+    await submitWithMouse(page);
     await cand.close();
     // Nothing answered: 0 %; the report states the accommodation among the order's facts.
     await expectScoreEverywhere(row!.id, 0);

@@ -14,7 +14,7 @@ import { startSimulator as startLever, DEFAULT_IDS as LEVER_IDS, type LeverSimHa
 import { startSimulator as startRecruitee, type RecruiteeSimHandle } from '../simulators/recruitee/index.ts';
 import { startSimulator as startStackOne, type StackOneSimHandle } from '../simulators/stackone/index.ts';
 import { addConnection as addLeverConnection, consent } from '../integration/lever-helpers.ts';
-import { answersFromContent, freePort, takeWithMouse, type GivenAnswer } from './candidate-helpers.ts';
+import { answersFromContent, freePort, openReport, takeWithMouse, type GivenAnswer } from './candidate-helpers.ts';
 import { launchChromium } from './helpers.ts';
 
 const SO_PARTNER_KEY = 'partner-key-0123456789abcdef';
@@ -87,13 +87,7 @@ async function candidateAnswers(orderId: string, pick: (qid: string) => GivenAns
 }
 
 async function reportShows(orderId: string, pct: number) {
-  await recruiter.goto(`${server.url}/report/${orderId}`);
-  if (new URL(recruiter.url()).pathname === '/login') {
-    await recruiter.getByLabel('E-mail address').fill(server.demo.user.email);
-    await recruiter.getByLabel('Password').fill(server.demo.user.password);
-    await recruiter.getByRole('button', { name: 'Log in' }).click();
-  }
-  await recruiter.getByRole('heading', { name: 'Overall score' }).waitFor();
+  await openReport(recruiter, server.url, server.demo.user, orderId);
   expect(await recruiter.locator('.big').textContent()).toBe(`${pct}%`);
 }
 

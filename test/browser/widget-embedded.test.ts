@@ -5,10 +5,9 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { inviteToken, mails, until } from '../helpers/candidate.ts';
-import { startServer, type RunningServer } from '../helpers/server.ts';
 import { mkdirSync } from 'node:fs';
-import { ROOT } from '../helpers/server.ts';
+import { inviteToken, mails, until } from '../helpers/candidate.ts';
+import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
 import { apiCall, apiSession, describeViolations, freshCandidate, launchChromium, mintContext, runAxe, startHost, strictCsp, type ContextClaims, type HostServer } from './helpers.ts';
 
 let server: RunningServer;
@@ -53,6 +52,18 @@ async function arrangeOrder(who: string): Promise<OrderJson> {
   const token = await apiSession(server.url, await mintContext(server.demo, person(who)));
   const { packages } = await apiCall<{ packages: { id: string }[] }>(server.url, token, 'GET', '/api/packages');
   return (await apiCall<{ order: OrderJson }>(server.url, token, 'POST', '/api/orders', { package_id: packages[0]!.id })).order;
+}
+
+/** Marks the order completed with `score` %, written into the server's database as submission would leave it. */
+function completeWithScore(orderId: string, score: number) {
+  const db = new Database(join(server.dataDir, 'assay.db'), { timeout: 5000 });
+  try {
+    const done = new Date().toISOString();
+    db.prepare(`UPDATE orders SET status = 'completed', started_at = ?, completed_at = ? WHERE id = ?`).run(done, done, orderId);
+    db.prepare(`INSERT INTO results (order_id, account_id, score, max_score, details, completed_at) VALUES (?, ?, ?, 100, '{}', ?)`).run(orderId, server.demo.account_id, score, done);
+  } finally {
+    db.close();
+  }
 }
 
 /** An integrator page: a heading of its own, the widget, and a paragraph after it. */
@@ -166,11 +177,7 @@ describe('the widget inside an ATS page', () => {
 
   test('a result row shows the percentage beside the package name, the status in its tooltip, and Open', async () => {
     const order = await arrangeOrder('result');
-    const db = new Database(join(server.dataDir, 'assay.db'), { timeout: 5000 });
-    const done = new Date().toISOString();
-    db.prepare(`UPDATE orders SET status = 'completed', started_at = ?, completed_at = ? WHERE id = ?`).run(done, done, order.id);
-    db.prepare(`INSERT INTO results (order_id, account_id, score, max_score, details, completed_at) VALUES (?, ?, 22, 100, '{}', ?)`).run(order.id, server.demo.account_id, done);
-    db.close();
+    completeWithScore(order.id, 22);
     const { page, frame } = await mountOn('result', 'result', 'result');
     const row = frame.getByRole('article');
     await row.waitFor({ timeout: 20_000 });
@@ -243,11 +250,7 @@ describe('the widget inside an ATS page', () => {
     const who = 'shots';
     const order = await arrangeOrder(who);
     await arrangeOrder(who).catch(() => undefined);
-    const db = new Database(join(server.dataDir, 'assay.db'), { timeout: 5000 });
-    const done = new Date().toISOString();
-    db.prepare(`UPDATE orders SET status = 'completed', started_at = ?, completed_at = ? WHERE id = ?`).run(done, done, order.id);
-    db.prepare(`INSERT INTO results (order_id, account_id, score, max_score, details, completed_at) VALUES (?, ?, 81, 100, '{}', ?)`).run(order.id, server.demo.account_id, done);
-    db.close();
+    completeWithScore(order.id, 81);
     const dir = join(ROOT, 'docs/screenshots');
     mkdirSync(dir, { recursive: true });
     host.route('/shots.css', (_req, res) => {

@@ -5,11 +5,11 @@
 // (the command exists and knows every option the example uses). `--json` prints exactly one JSON document on
 // stdout, and `npx assay`, `node bin/assay.mjs` and `npm run -s assay --` answer the same.
 import { exec } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshClone } from '../helpers/clone.ts';
 import { ROOT, startServer } from '../helpers/server.ts';
 
 interface Example {
@@ -51,20 +51,8 @@ function sh(cmd: string): Promise<{ code: number; stdout: string; stderr: string
 }
 
 beforeAll(async () => {
-  // A fresh clone: the files git tracks (as they are in this working tree), plus node_modules.
-  clone = mkdtempSync(join(tmpdir(), 'assay-clone-'));
+  clone = freshClone();
   npmCache = mkdtempSync(join(tmpdir(), 'assay-npm-cache-'));
-  const tracked = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT }).toString().split('\0').filter(Boolean);
-  for (const f of tracked) {
-    if (f === 'node_modules' || f.startsWith('node_modules/')) continue;
-    mkdirSync(dirname(join(clone, f)), { recursive: true });
-    try {
-      cpSync(join(ROOT, f), join(clone, f));
-    } catch {
-      /* deleted in the working tree */
-    }
-  }
-  symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'));
   // The README's first step is `npm start`, which creates the demo account in ./data.
   const srv = await startServer({ dataDir: join(clone, 'data'), env: { DATA_DIR: join(clone, 'data') } });
   await srv.stop();

@@ -1,25 +1,12 @@
 // `npm start` as a newcomer runs it, in a fresh clone (no dist/): it builds the widget and the server once,
 // then serves /healthz and /demo with demo.json written, running the compiled server under plain node
 // (no tsx process while it serves).
-import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { ROOT } from '../helpers/server.ts';
-
-/** The working tree as git would check it out (tracked and new files, nothing ignored such as dist/), sharing node_modules. */
-function freshClone(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'assay-clone-'));
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
-  for (const f of files) {
-    if (f === 'node_modules' || !existsSync(join(ROOT, f))) continue;
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    copyFileSync(join(ROOT, f), join(dir, f));
-  }
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  return dir;
-}
+import { freshClone } from '../helpers/clone.ts';
 
 /** Command lines of every process in a process group (Linux /proc). */
 function groupCommands(pgid: number): string[] {

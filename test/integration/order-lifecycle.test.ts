@@ -2,6 +2,7 @@
 // a cancel can be undone for a short window while the link is kept, then the link is revoked for good;
 // every move is audited with one actor format. One server for the file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../helpers/candidate.ts';
 import { assay } from '../helpers/cli.ts';
 import { query } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
@@ -13,15 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => srv?.stop());
 
-async function until<T>(what: string, fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 const row = (id: string) => query<{ status: string; invite_token_hash: string | null; reason: string | null }>(srv.dataDir, 'SELECT status, invite_token_hash, reason FROM orders WHERE id = ?', id)[0]!;
 const audit = (id: string) => query<{ actor: string; action: string }>(srv.dataDir, 'SELECT actor, action FROM audit_log WHERE target = ? ORDER BY at, rowid', id);
 
@@ -49,7 +41,7 @@ describe('cancel and undo', () => {
     const a = api(srv.url, await sessionToken(srv.url, srv.demo, { claims: { application: { id: 'app-final' }, candidate: { id: 'c-final', email: 'final@example.com' } } }));
     const o = (await a.post('/api/orders', { package_id: 'work-style' })).body.order;
     expect((await a.post(`/api/orders/${o.id}/cancel`)).status).toBe(200);
-    await until('the link to be revoked', () => row(o.id).invite_token_hash, (h) => h === null);
+    await until(() => row(o.id).invite_token_hash, (h) => h === null, 30_000, 'the link to be revoked');
     const late = await a.post(`/api/orders/${o.id}/undo-cancel`);
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('undo_not_possible');

@@ -103,7 +103,6 @@ describe('Recruitee connector', () => {
       const sent = await send(601);
       const [order] = await widgetOrders(server, '601');
       await completeAsCandidate(server, order.id, 'numerical-reasoning');
-      // Recruitee hears of a recruiter's cancel once it can no longer be undone (10 s).
       const report = await until(() => rc.report(sent.report.id), (r) => r.status !== 'sent', 40_000, 'report update');
       const [done] = await widgetOrders(server, '601');
       const pct = Math.round((done.result.score / done.result.max_score) * 100);

@@ -5,37 +5,25 @@
 // and every column of every table are scanned: no error column holds the address, and nothing holds the
 // context token, the session token or the candidate link's token.
 import Database from 'better-sqlite3';
-import { SMTPServer } from 'smtp-server';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort } from '../browser/candidate-helpers.ts';
 import { until } from '../helpers/candidate.ts';
 import { query } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { api, mintContext, openSession } from '../helpers/tokens.ts';
 
 const EMAIL = 'ada.redact-check@example.com';
 let srv: RunningServer;
-let smtp: SMTPServer;
-let refusals = 0;
+let smtp: TestSmtp;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo(address, _session, cb) {
-      refusals++;
-      cb(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown in virtual mailbox table`), { responseCode: 550 }));
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((r) => smtp.listen(port, '127.0.0.1', r));
-  srv = await startServer({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, LOG_LEVEL: 'debug' } });
+  smtp = await startSmtp({ refuseRecipients: true });
+  srv = await startServer({ env: { SMTP_URL: smtp.url, LOG_LEVEL: 'debug' } });
 }, 120_000);
 afterAll(async () => {
   await srv?.stop();
-  await new Promise<void>((r) => smtp?.close(() => r()));
+  await smtp?.stop();
 });
 
 it('keeps addresses and tokens out of the log and out of every table', async () => {
@@ -53,7 +41,7 @@ it('keeps addresses and tokens out of the log and out of every table', async () 
     30_000,
     'the refused invitation',
   );
-  expect(refusals).toBeGreaterThan(0);
+  expect(smtp.refused).toBeGreaterThan(0);
   expect(job!.last_error).toMatch(/Recipient address rejected/); // the refusal is kept, readable
   expect(job!.last_error).toContain('[email]'); // … with the address taken out
   // A failed login with the address and a request carrying a token in a path.
