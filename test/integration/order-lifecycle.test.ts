@@ -57,7 +57,7 @@ describe('cancel and undo', () => {
     const erased = await assay(['candidates:erase', '--account', 'demo', '--external-id', 'c-erase-undo', '--json'], { DATA_DIR: srv.dataDir });
     expect(erased.code, erased.stderr).toBe(0);
     expect(erased.json).toMatchObject({ erased_now: true, order_ids: [o.id] });
-    await until('the link to be revoked', () => row(o.id).invite_token_hash, (h) => h === null, 20_000);
+    await until(() => row(o.id).invite_token_hash, (h) => h === null, 20_000, 'the link to be revoked');
     // The order no longer names the ATS application, so the session cannot undo (or even see) it any more.
     expect((await a.post(`/api/orders/${o.id}/undo-cancel`)).status).toBe(404);
     expect(row(o.id).status).toBe('cancelled');
