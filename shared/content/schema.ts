@@ -239,8 +239,7 @@ export function checkPackageRules(pkg: PackageContent): ContentProblem[] {
         if (!usedTraits.has(t.id)) problems.push({ path: ['tests', ti, 'traits', i, 'id'], message: `trait "${t.id}" has no likert questions` });
       });
     }
-    // Texts for a trait the test does not declare would never be shown (nor in a test without traits).
-    for (const id of Object.keys(test.report?.traits ?? {})) {
+    if (test.traits) for (const id of Object.keys(test.report?.traits ?? {})) {
       if (!traitIds.has(id)) problems.push({ path: ['tests', ti, 'report', 'traits', id], message: `trait "${id}" is not declared in tests[${ti}].traits` });
     }
   });

@@ -129,13 +129,6 @@ describe('broken content names the file, the path and what is wrong', () => {
     expect(await errorsFor('no-traits.json', d)).toEqual([{ path: 'tests[0].traits', message: 'is required because the test has likert questions' }]);
   });
 
-  it('reports report texts for a trait the test does not declare, also in a test without traits', async () => {
-    const c = await bundled('numerical-reasoning');
-    const level = { low: 'Low.', middle: 'Middle.', high: 'High.' };
-    c.tests[0].report = { ...(c.tests[0].report ?? { meaning: level }), traits: { speed: level } };
-    expect(await errorsFor('report-traits.json', c)).toEqual([{ path: 'tests[0].report.traits.speed', message: 'trait "speed" is not declared in tests[0].traits' }]);
-  });
-
   it('reports a bad slug, schema version and weight', async () => {
     const c = await bundled('work-style');
     c.id = 'Work Style';
