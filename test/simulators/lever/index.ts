@@ -30,6 +30,8 @@ export interface LeverStartOptions extends StartOptions {
   accessTokenTtlSeconds?: number;
   /** false disables; default { ratePerSecond: 10, burst: 20 }. */
   rateLimit?: { ratePerSecond: number; burst: number } | false;
+  /** The rate limiter's clock (ms); default Date.now. Tests pass their own to refill the bucket deterministically. */
+  now?: () => number;
   /** Waits before retries 1..5; default minutes to hours. Pass e.g. [10, 10, 10, 10, 10] in tests. */
   retryDelaysMs?: number[];
   webhookTimeoutMs?: number;
@@ -96,6 +98,7 @@ export async function startSimulator(opts: LeverStartOptions = {}): Promise<Leve
     config,
     ratingFieldType: opts.ratingFieldType ?? 'score',
     seed: opts.seed !== false,
+    now: opts.now ?? Date.now,
   });
 
   const app = new Hono();

@@ -55,6 +55,8 @@ export interface LeverSimOptions {
   config: LeverConfig;
   ratingFieldType: string;
   seed: boolean;
+  /** The rate limiter's clock (ms). */
+  now: () => number;
 }
 
 export class LeverSim {
@@ -115,8 +117,8 @@ export class LeverSim {
     const rl = this.config.rate_limit;
     if (!rl) return true;
     let b = this.buckets.get(key);
-    if (!b) this.buckets.set(key, (b = new TokenBucket(rl.rate_per_second, rl.burst)));
-    if (b.take()) return true;
+    if (!b) this.buckets.set(key, (b = new TokenBucket(rl.rate_per_second, rl.burst, this.opts.now())));
+    if (b.take(this.opts.now())) return true;
     this.rateLimited++;
     return false;
   }
