@@ -61,6 +61,8 @@ export function startBackground(svc: Services, opts: { clock?: BackgroundClock }
   };
   // The clock is read when each sweep starts, so a test's clock decides what has lapsed.
   every(svc.config.sweepMs ?? 30_000, () => sweepLapsedOrders(svc, clock.now()), 'sweeper');
+  // Lapsed rate-limit and login counters (their times are wall-clock milliseconds, as the requests saw them).
+  every(svc.config.sweepMs ?? 30_000, () => svc.store.limits.sweep(Date.now()), 'limits');
   every(svc.config.retentionSweepMs ?? 3_600_000, () => sweepRetention(svc, clock.now()), 'retention');
   for (const c of Object.values(svc.connectors)) {
     if (c.periodic) every(c.periodic.everyMs, () => c.periodic!.run(svc), `${c.provider}.periodic`);

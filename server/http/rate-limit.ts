@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { ApiError } from '../errors.ts';
+import type { LimitsRepo } from '../store/types.ts';
 
 const socketAddress = (c: Context): string => {
   try {
@@ -36,20 +37,19 @@ export function clientAddressMiddleware(trustProxy: number | string | null | und
 }
 
 /**
- * A fixed-window limiter kept in process memory: enough for one BFF; several instances each apply it
- * (so the effective limit scales with instances, which is stated in the docs).
+ * A fixed-window limiter: at most `limit` requests per key per window, then 429 with Retry-After. The counters
+ * are the store's (`svc.store.limits`): with DATABASE_URL a table every instance sees, so N instances allow
+ * what one would; with SQLite (one instance) process memory.
  */
-export function rateLimit<E extends object = object>(opts: { name: string; limit: number; windowMs: number; key: (c: Context<E & { Variables: Record<string, unknown> }>) => string; onLimited?: (c: Context) => Promise<void> }): MiddlewareHandler {
-  const hits = new Map<string, { count: number; resetAt: number }>();
+export function rateLimit<E extends object = object>(
+  limits: LimitsRepo,
+  opts: { name: string; limit: number; windowMs: number; key: (c: Context<E & { Variables: Record<string, unknown> }>) => string; onLimited?: (c: Context) => Promise<void> },
+): MiddlewareHandler {
   return async (c, next) => {
     const now = Date.now();
-    if (hits.size > 50_000) for (const [k, h] of hits) if (h.resetAt <= now) hits.delete(k);
-    const k = opts.key(c as never);
-    let h = hits.get(k);
-    if (!h || h.resetAt <= now) hits.set(k, (h = { count: 0, resetAt: now + opts.windowMs }));
-    h.count++;
-    if (h.count > opts.limit) {
-      const secs = Math.ceil((h.resetAt - now) / 1000);
+    const s = await limits.hit(`${opts.name}:${opts.key(c as never)}`, opts.windowMs, now);
+    if (s.count > opts.limit) {
+      const secs = Math.max(1, Math.ceil((s.expires_at - now) / 1000));
       await opts.onLimited?.(c);
       throw new ApiError(429, 'rate_limited', `Too many attempts; try again in ${secs} seconds.`, { 'Retry-After': String(secs) });
     }

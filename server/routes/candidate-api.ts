@@ -47,7 +47,7 @@ export function candidateApi(svc: Services, opts: CandidateApiOptions = {}) {
   api.use('*', jsonBodyGuard(16 * 1024));
   api.use('*', requireInvitation());
   // Per link, generous for a fast candidate, tight for a script.
-  const perToken = (name: string, limit: number) => rateLimit({ name, limit, windowMs: 60_000, key: (c) => String(c.get('tokenHash')) });
+  const perToken = (name: string, limit: number) => rateLimit(svc.store.limits, { name, limit, windowMs: 60_000, key: (c) => String(c.get('tokenHash')) });
 
   api.get(
     '/attempt',

@@ -79,7 +79,7 @@ function sameOriginWrites(svc: Services): MiddlewareHandler {
 
 const actor = (c: Context<Env>) => `user:${c.get('user').id}`;
 /** Ten a minute per account (the login middleware has set the user before any route runs). */
-const perAccount = (name: string) => rateLimit({ name, limit: 10, windowMs: 60_000, key: (c) => (c.get('user') as UserRow).account_id });
+const perAccount = (svc: Services, name: string) => rateLimit(svc.store.limits, { name, limit: 10, windowMs: 60_000, key: (c) => (c.get('user') as UserRow).account_id });
 
 export function dashboardApi(svc: Services) {
   const api = new Hono<Env>();
@@ -138,7 +138,7 @@ export function dashboardApi(svc: Services) {
   api.post(
     '/orders/:id/resend',
     describeRoute({ summary: 'Send the invitation again (a new link; the old one stops working)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Order', content: json(v.object({ order: CandidateOrderSchema })) }, ...errors(401, 403, 404, 409, 429) } }),
-    perAccount('dashboard-resend'),
+    perAccount(svc, 'dashboard-resend'),
     valid('param', OrderParam),
     async (c) => c.json({ order: await resendOrder(svc, c.get('user').account_id, c.req.valid('param').id, actor(c)) }),
   );
@@ -163,7 +163,7 @@ export function dashboardApi(svc: Services) {
   api.post(
     '/connections/:id/check',
     describeRoute({ summary: "Run the connection's checks (as `assay connections:check`)", tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Findings', content: json(ChecksSchema) }, ...errors(401, 403, 404, 429) } }),
-    perAccount('dashboard-check'),
+    perAccount(svc, 'dashboard-check'),
     valid('param', ConnectionParam),
     async (c) => c.json(await checkConnection(svc, c.get('user').account_id, c.req.valid('param').id)),
   );

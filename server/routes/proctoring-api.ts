@@ -37,7 +37,7 @@ export function proctoringApi(svc: Services, opts: { now?: () => Date } = {}) {
       c.header('Cache-Control', 'no-store');
       await next();
     },
-    rateLimit({ name: 'candidate-proctoring', limit: 30, windowMs: 60_000, key: (c) => String(c.get('tokenHash')) }),
+    rateLimit(svc.store.limits, { name: 'candidate-proctoring', limit: 30, windowMs: 60_000, key: (c) => String(c.get('tokenHash')) }),
     valid('json', ProctoringBatchSchema),
     async (c) => c.json(await recordProctoring(svc.store, c.get('tokenHash'), c.req.valid('json').events, now())),
   );

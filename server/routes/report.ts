@@ -12,7 +12,7 @@ import type { Services } from '../services.ts';
 import type { PackageContent, TestReport } from '../../shared/content/schema.ts';
 import { LEVEL_LABELS, levelOf, percentileRank, PERCENTILE_MIN_GROUP } from '../../shared/result/levels.ts';
 import { describeProctoring, formatSeconds, readResultSummary, type ResultSummary } from '../../shared/result/summary.ts';
-import type { UserRow } from '../store/types.ts';
+import type { LimitsRepo, UserRow } from '../store/types.ts';
 import { esc, layout, PAGE_CSP, PAGE_CSS } from './page-layout.ts';
 
 export const SESSION_TTL_MS = 8 * 3_600_000;
@@ -46,42 +46,41 @@ export function safeReturnPath(raw: unknown): string | null {
 }
 
 /**
- * Failed logins per key (account+e-mail, or client address). Fixed: after `max` failures within the window the
- * key is locked for the window. Growing (`growth` given): from the `max`-th failure on, each failure makes the
- * next attempt wait base × 2^(failures − max), at most `capMs` — a delay that slows guessing without letting
- * anyone who knows an address lock its owner out. Only the first lock or delay is reported (one audit entry).
+ * Failed logins per key (account+e-mail, or client address), counted in the store's limits (shared by every
+ * instance with DATABASE_URL). Fixed: the `max`-th failure within the window locks the key for the window.
+ * Growing (`growth` given): from the `max`-th failure on, each failure makes the next attempt wait
+ * base × 2^(failures − max), at most `capMs` — a delay that slows guessing without letting anyone who knows
+ * an address lock its owner out; the window then runs from the last failure. Only the first lock or delay is
+ * reported (one audit entry).
  */
 export class LoginThrottle {
-  readonly #fails = new Map<string, { count: number; since: number; lockedUntil: number }>();
   constructor(
+    readonly limits: LimitsRepo,
+    readonly name: string,
     readonly max = 5,
     readonly windowMs = 15 * 60_000,
     readonly growth: { baseMs: number; capMs: number } | null = null,
   ) {}
-  lockedFor(key: string, now: number): number {
-    const f = this.#fails.get(key);
-    return f && f.lockedUntil > now ? f.lockedUntil - now : 0;
+  async lockedFor(key: string, now: number): Promise<number> {
+    const s = await this.limits.get(`${this.name}:${key}`, now);
+    return s && s.blocked_until > now ? s.blocked_until - now : 0;
   }
-  fail(key: string, now: number): { locked: boolean; waitMs: number } {
-    if (this.#fails.size > 50_000) for (const [k, f] of this.#fails) if (f.since + this.windowMs < now && f.lockedUntil < now) this.#fails.delete(k);
-    let f = this.#fails.get(key);
-    if (!f || (f.since + this.windowMs < now && f.lockedUntil < now)) this.#fails.set(key, (f = { count: 0, since: now, lockedUntil: 0 }));
-    f.count++;
+  async fail(key: string, now: number): Promise<{ locked: boolean; waitMs: number }> {
+    const k = `${this.name}:${key}`;
+    const { count } = await this.limits.hit(k, this.windowMs, now);
+    if (count < this.max) return { locked: false, waitMs: 0 };
     if (this.growth) {
-      if (f.count < this.max) return { locked: false, waitMs: 0 };
-      const waitMs = Math.min(this.growth.capMs, this.growth.baseMs * 2 ** (f.count - this.max));
-      f.lockedUntil = now + waitMs;
-      f.since = now; // the window runs from the last failure
-      return { locked: f.count === this.max, waitMs };
+      const waitMs = Math.min(this.growth.capMs, this.growth.baseMs * 2 ** (count - this.max));
+      await this.limits.block(k, now + waitMs, now + this.windowMs);
+      return { locked: count === this.max, waitMs };
     }
-    if (f.count >= this.max && f.lockedUntil <= now) {
-      f.lockedUntil = now + this.windowMs;
-      return { locked: true, waitMs: this.windowMs };
-    }
-    return { locked: false, waitMs: 0 };
+    // Attempts during a lock are refused before they are counted, so the count passes `max` only once per window.
+    if (count > this.max) return { locked: false, waitMs: 0 };
+    await this.limits.block(k, now + this.windowMs, now + this.windowMs);
+    return { locked: true, waitMs: this.windowMs };
   }
-  clear(key: string): void {
-    this.#fails.delete(key);
+  async clear(key: string): Promise<void> {
+    await this.limits.clear(`${this.name}:${key}`);
   }
 }
 
@@ -164,8 +163,8 @@ export function reportPages(svc: Services, opts: { throttle?: LoginThrottle; ipT
   const publicOrigin = new URL(svc.config.publicUrl).origin;
   // Per account+e-mail: growing delays from the 3rd failure (1 s, 2 s, 4 s … at most 60 s; ASSAY_LOGIN_DELAY_MS
   // sets the first). Per client address (TRUST_PROXY says how to read it): 30 failures in 15 minutes lock it.
-  const byEmail = opts.throttle ?? new LoginThrottle(3, 15 * 60_000, { baseMs: svc.config.loginDelayMs ?? 1000, capMs: Math.max(60_000, svc.config.loginDelayMs ?? 0) });
-  const byClient = opts.ipThrottle ?? new LoginThrottle(30, 15 * 60_000);
+  const byEmail = opts.throttle ?? new LoginThrottle(svc.store.limits, 'login-email', 3, 15 * 60_000, { baseMs: svc.config.loginDelayMs ?? 1000, capMs: Math.max(60_000, svc.config.loginDelayMs ?? 0) });
+  const byClient = opts.ipThrottle ?? new LoginThrottle(svc.store.limits, 'login-client', 30, 15 * 60_000);
 
   const html = (c: Context, body: string, status: 200 | 400 | 401 | 403 | 404 | 429 = 200) => {
     c.header('Content-Security-Policy', PAGE_CSP);
@@ -248,7 +247,7 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
     const emailKey = `email:${user?.account_id ?? '-'}:${email.toLowerCase()}`;
     const clientId = `client:${clientAddress(c)}`;
     const inWords = (ms: number) => (ms < 60_000 ? `${Math.ceil(ms / 1000)} second${Math.ceil(ms / 1000) === 1 ? '' : 's'}` : `${Math.ceil(ms / 60_000)} minute${Math.ceil(ms / 60_000) === 1 ? '' : 's'}`);
-    const wait = Math.max(byEmail.lockedFor(emailKey, now), byClient.lockedFor(clientId, now));
+    const wait = Math.max(...(await Promise.all([byEmail.lockedFor(emailKey, now), byClient.lockedFor(clientId, now)])));
     if (wait > 0) {
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
       return html(c, loginForm({ next, email, error: `Too many failed attempts. Try again in ${inWords(wait)}.` }), 429);
@@ -256,7 +255,7 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
     // Unknown addresses cost as much time as wrong passwords, so they cannot be told apart.
     const ok = (await verifyPassword(password, user?.password_hash ?? DUMMY_HASH).catch(() => false)) && !!user && password.length > 0;
     if (!ok || !user) {
-      const locks = [byEmail.fail(emailKey, now), byClient.fail(clientId, now)];
+      const locks = await Promise.all([byEmail.fail(emailKey, now), byClient.fail(clientId, now)]);
       const waitMs = Math.max(locks[0]!.waitMs, locks[1]!.waitMs);
       if (locks.some((l) => l.locked)) {
         await svc.store.audit.add({
@@ -273,7 +272,7 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
       }
       return html(c, loginForm({ next, email, error: 'The e-mail address or password is not right.' }), 401);
     }
-    byEmail.clear(emailKey);
+    await byEmail.clear(emailKey);
     const value = randomToken(32);
     await svc.store.transaction(async (tx) => {
       await tx.users.createSession({ id_hash: sha256Hex(value), user_id: user.id, expires_at: now + SESSION_TTL_MS });

@@ -73,7 +73,7 @@ export function widgetApi(svc: Services) {
       tags: ['widget'],
       responses: { 200: { description: 'Session', content: json(SessionSchema) }, ...errors(400, 401, 429) },
     }),
-    rateLimit({ name: 'session', limit: svc.config.sessionRatePerMin, windowMs: 60_000, key: (c) => clientAddress(c) }),
+    rateLimit(svc.store.limits, { name: 'session', limit: svc.config.sessionRatePerMin, windowMs: 60_000, key: (c) => clientAddress(c) }),
     valid('json', SessionRequestSchema),
     async (c) => {
       const body = c.req.valid('json');
@@ -269,7 +269,7 @@ export function widgetApi(svc: Services) {
   api.post(
     '/orders/:id/resend',
     describeRoute({ summary: 'Re-send the invitation (a new link; the old one stops working)', tags: ['widget'], security: bearer, responses: { 200: { description: 'Order', content: json(OrderEnvelopeSchema) }, ...errors(401, 403, 404, 409) } }),
-    rateLimit({ name: 'resend', limit: 10, windowMs: 60_000, key: (c) => (c.get('session') as WidgetSession | undefined)?.accountId ?? 'anon' }),
+    rateLimit(svc.store.limits, { name: 'resend', limit: 10, windowMs: 60_000, key: (c) => (c.get('session') as WidgetSession | undefined)?.accountId ?? 'anon' }),
     valid('param', IdParam),
     async (c) => {
       const s = c.get('session');

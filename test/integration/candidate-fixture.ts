@@ -43,7 +43,7 @@ export interface Fixture {
 
 let seq = 0;
 
-export async function candidateFixture(opts: { loginThrottle?: LoginThrottle } = {}): Promise<Fixture> {
+export async function candidateFixture(opts: { loginThrottle?: (svc: Services) => LoginThrottle } = {}): Promise<Fixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'assay-cand-'));
   const config = { ...loadConfig({ DATA_DIR: dataDir, PUBLIC_URL, ASSAY_WORKERS: 'off' }), logLevel: 'silent' as const };
   const svc = await createServices(config, { log: createLogger('silent') });
@@ -61,7 +61,7 @@ export async function candidateFixture(opts: { loginThrottle?: LoginThrottle } =
   app.route('/api', widgetApi(svc));
   app.route('/api/candidate', candidateApi(svc, { now }));
   app.route('/', candidatePages(svc, { now }));
-  app.route('/', reportPages(svc, { throttle: opts.loginThrottle }));
+  app.route('/', reportPages(svc, { throttle: opts.loginThrottle?.(svc) }));
 
   const tokenOf = async (orderId: string) => {
     const jobs = await svc.store.outbox.list({ kind: 'email.invitation', limit: 1000 });

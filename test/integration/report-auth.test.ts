@@ -4,13 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PackageContent } from '../../shared/content/schema.ts';
 import { sha256Hex } from '../../server/crypto/secrets.ts';
 import { LoginThrottle } from '../../server/routes/report.ts';
+import { memoryLimits } from '../../server/store/memory-limits.ts';
 import { candidateClient, candidateFixture, type Fixture } from './candidate-fixture.ts';
 
 let fx: Fixture;
 let orderId: string;
 
 beforeAll(async () => {
-  fx = await candidateFixture({ loginThrottle: new LoginThrottle(5, 15 * 60_000) });
+  fx = await candidateFixture({ loginThrottle: (svc) => new LoginThrottle(svc.store.limits, 'login-email', 5, 15 * 60_000) });
   // A completed work-style attempt (two tests: one with traits, one with choices).
   const { order, token } = await fx.invite({ packageId: 'work-style', firstName: 'Jamie' });
   orderId = order.id;
@@ -175,14 +176,14 @@ describe('failed logins', () => {
 });
 
 describe('LoginThrottle', () => {
-  it('locks after the limit within the window and unlocks after it', () => {
-    const t = new LoginThrottle(3, 1000);
-    expect(t.fail('k', 0).locked).toBe(false);
-    expect(t.fail('k', 10).locked).toBe(false);
-    expect(t.fail('k', 20).locked).toBe(true);
-    expect(t.lockedFor('k', 500)).toBe(520);
-    expect(t.fail('k', 600).locked).toBe(false); // already locked: reported once
-    expect(t.lockedFor('k', 1021)).toBe(0);
-    expect(t.fail('k', 2000).locked).toBe(false); // a new window
+  it('locks after the limit within the window and unlocks after it', async () => {
+    const t = new LoginThrottle(memoryLimits(), 'test', 3, 1000);
+    expect((await t.fail('k', 0)).locked).toBe(false);
+    expect((await t.fail('k', 10)).locked).toBe(false);
+    expect((await t.fail('k', 20)).locked).toBe(true);
+    expect(await t.lockedFor('k', 500)).toBe(520);
+    expect((await t.fail('k', 600)).locked).toBe(false); // already locked: reported once
+    expect(await t.lockedFor('k', 1021)).toBe(0);
+    expect((await t.fail('k', 2000)).locked).toBe(false); // a new window
   });
 });

@@ -5,7 +5,13 @@
 // server holds a bounded number of connections.
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/log.ts';
+import { createServices } from '../../server/services.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { writeFigures } from './figures.ts';
@@ -22,11 +28,19 @@ const ROUTES = [
   '/api/orders',
   '/api/orders/ord_x/cancel',
   '/api/orders/ord_x/resend',
+  '/api/orders/ord_x/undo-cancel',
   '/api/candidate/start',
   '/api/candidate/tests/t1/start',
   '/api/candidate/tests/t1/finish',
   '/api/candidate/answers/q1',
   '/api/candidate/submit',
+  '/api/candidate/proctoring',
+  '/api/dashboard/orders/ord_x/cancel',
+  '/api/dashboard/orders/ord_x/resend',
+  '/api/dashboard/connections/con_x/check',
+  '/api/dashboard/connections/con_x/revoke',
+  '/api/dashboard/connections/greenhouse',
+  '/api/dashboard/jobs/job_x/retry',
   '/api/lever/postings/p1/mapping',
   '/login',
   '/logout',
@@ -41,6 +55,7 @@ const ROUTES = [
   '/partner/greenhouse/con_abcdefgh12/response_error',
   '/partner/recruitee/con_abcdefgh12/send_candidate',
   '/partner/stackone/con_abcdefgh12/packages',
+  '/demo/context',
 ];
 const PUT_ROUTES = new Set(['/api/candidate/answers/q1', '/api/lever/postings/p1/mapping']);
 
@@ -106,6 +121,22 @@ function sendChunked(path: string, total: number): Promise<Sent> {
 }
 
 describe('bounded request bodies', () => {
+  it('covers every route the app registers for POST, PUT, PATCH or DELETE', async () => {
+    // The routes as the code composes them (server/app.ts), not as this file remembers them.
+    const dataDir = mkdtempSync(join(tmpdir(), 'assay-routes-'));
+    const svc = await createServices({ ...loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://assay.test', ASSAY_WORKERS: 'off' }), logLevel: 'silent' }, { log: createLogger('silent') });
+    try {
+      const registered = [...new Set(createApp(svc).routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method)).map((r) => r.path.replace(/(.)\/$/, '$1')))];
+      const pattern = (route: string) => new RegExp(`^${route.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+(\\\{[^}]*\\\})?/g, '[^/]+').replace(/\*/g, '.*')}$`);
+      const uncovered = registered.filter((route) => !ROUTES.some((path) => pattern(route).test(path)));
+      expect(registered.length).toBeGreaterThan(20);
+      expect(uncovered, 'body-reading routes missing from ROUTES').toEqual([]);
+    } finally {
+      await svc.store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('answers 413 to a 64 MiB chunked body on every body-reading route, and memory grows by less than 40 MB', async () => {
     const base = rss();
     let peak = base;

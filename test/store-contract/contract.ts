@@ -576,6 +576,29 @@ export function storeContract(factory: StoreFactory): void {
       });
     });
 
+    describe('limits', () => {
+      it('counts hits in a fixed window, starts over once it lapses, blocks without shortening and keeps a blocked counter, clears and sweeps', async () => {
+        const t0 = 1_000_000;
+        expect(await store.limits.get('login-email:ada@example.com', t0)).toBeNull();
+        expect(await store.limits.hit('login-email:ada@example.com', 1000, t0)).toEqual({ count: 1, window_start: t0, blocked_until: 0, expires_at: t0 + 1000 });
+        expect((await store.limits.hit('login-email:ada@example.com', 1000, t0 + 10)).count).toBe(2);
+        expect((await store.limits.hit('login-email:bob@example.com', 1000, t0 + 10)).count).toBe(1); // keys are separate
+        // Concurrent hits are each counted once.
+        const counts = await Promise.all(Array.from({ length: 20 }, () => store.limits.hit('session:198.51.100.7', 1000, t0)));
+        expect(counts.map((s) => s.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        await store.limits.block('login-email:ada@example.com', t0 + 500, t0 + 5000);
+        await store.limits.block('login-email:ada@example.com', t0 + 200, t0 + 100); // never shortens
+        expect(await store.limits.get('login-email:ada@example.com', t0 + 20)).toEqual({ count: 2, window_start: t0, blocked_until: t0 + 500, expires_at: t0 + 5000 });
+        // Kept past its window while blocked; a hit after it lapses starts over.
+        expect((await store.limits.hit('login-email:ada@example.com', 1000, t0 + 2000)).count).toBe(3);
+        expect(await store.limits.hit('login-email:ada@example.com', 1000, t0 + 5000)).toEqual({ count: 1, window_start: t0 + 5000, blocked_until: 0, expires_at: t0 + 6000 });
+        await store.limits.clear('login-email:ada@example.com');
+        expect(await store.limits.get('login-email:ada@example.com', t0 + 5001)).toBeNull();
+        expect(await store.limits.sweep(t0 + 1010)).toBe(2); // bob's and the session's counters lapsed
+        expect(await store.limits.get('session:198.51.100.7', t0)).toBeNull();
+      });
+    });
+
     describe('idempotency', () => {
       it('keeps the first request per (account, key) and refuses a second put', async () => {
         const w = await world();

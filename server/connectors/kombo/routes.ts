@@ -62,7 +62,7 @@ export function komboRoutes(svc: Services) {
   app.use('/connect/*', jsonBodyGuard(4096));
   // Keyed by the socket's peer: X-Forwarded-For is whatever the client sends, so keying on it let anyone
   // skip the limit with a new value each time (test/reliability/abuse.test.ts).
-  app.use('/connect/*', rateLimit({ name: 'kombo-connect', limit: 30, windowMs: 60_000, key: (c) => clientAddress(c) }));
+  app.use('/connect/*', rateLimit(svc.store.limits, { name: 'kombo-connect', limit: 30, windowMs: 60_000, key: (c) => clientAddress(c) }));
   app.use('/connect/*', async (c, next) => {
     await providerUser(svc, c);
     await next();

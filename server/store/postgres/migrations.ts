@@ -311,4 +311,24 @@ CREATE INDEX orders_account_source_recent ON orders(account_id, source, created_
 ALTER TABLE users ADD COLUMN role text NOT NULL DEFAULT 'admin' CHECK (role IN ('admin','member'));
 `,
   },
+  {
+    // Rate limits and login protection (server/http/rate-limit.ts): one row per counter, keyed by the
+    // SHA-256 of "<limit name>:<key>" so no e-mail address or client address is stored. PostgreSQL
+    // shares it between instances (an atomic upsert-increment per hit; rows past expires_at are swept);
+    // SQLite serves one instance and counts in process memory, the table is here to keep the twins equal.
+    // UNLOGGED: no WAL, so a hit does not wait for an fsync (p50 10.8 ms logged vs 0.3 ms unlogged on the
+    // test machine); after a database crash the counters start from zero, which a counter can afford.
+    version: 230,
+    name: 'shared rate limits',
+    sql: `
+CREATE UNLOGGED TABLE rate_limits (
+  key_hash text PRIMARY KEY,
+  window_start bigint NOT NULL,
+  count integer NOT NULL,
+  blocked_until bigint NOT NULL DEFAULT 0,
+  expires_at bigint NOT NULL
+);
+CREATE INDEX rate_limits_expiry ON rate_limits(expires_at);
+`,
+  },
 ];

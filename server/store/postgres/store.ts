@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Repos, Store } from '../types.ts';
+import type { LimitsRepo, Repos, Store } from '../types.ts';
 import { createPool, migrate, withCleanParams, type PoolOptions, type Queryable } from './db.ts';
 import { accountsRepo } from './accounts.ts';
 import { connectionsRepo } from './connections.ts';
@@ -9,6 +9,7 @@ import { ordersRepo, resultsRepo } from './orders.ts';
 import { outboxRepo } from './outbox.ts';
 import { connectorStateRepo, mappingsRepo } from './connector-state.ts';
 import { insightsRepo } from './insights.ts';
+import { limitsRepo } from './limits.ts';
 import { attemptsRepo, auditRepo, idempotencyRepo, inboxRepo, usersRepo } from './misc.ts';
 
 export function reposOn(q: Queryable, inUnitOfWork = false): Repos {
@@ -78,9 +79,11 @@ export class PostgresStore implements Store {
   connectorState: Repos['connectorState'];
   mappings: Repos['mappings'];
   insights: Repos['insights'];
+  readonly limits: LimitsRepo;
 
   constructor(pool: pg.Pool) {
     this.pool = pool;
+    this.limits = limitsRepo(withCleanParams(pool));
     const r = reposOn(withCleanParams(pool));
     this.accounts = r.accounts;
     this.connections = r.connections;

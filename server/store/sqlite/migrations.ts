@@ -309,4 +309,22 @@ CREATE INDEX orders_account_source_recent ON orders(account_id, source, created_
 ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'admin' CHECK (role IN ('admin','member'));
 `,
   },
+  {
+    // Rate limits and login protection (server/http/rate-limit.ts): one row per counter, keyed by the
+    // SHA-256 of "<limit name>:<key>" so no e-mail address or client address is stored. PostgreSQL
+    // shares it between instances (an atomic upsert-increment per hit; rows past expires_at are swept);
+    // SQLite serves one instance and counts in process memory, the table is here to keep the twins equal.
+    version: 230,
+    name: 'shared rate limits',
+    sql: `
+CREATE TABLE rate_limits (
+  key_hash TEXT PRIMARY KEY,
+  window_start INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  blocked_until INTEGER NOT NULL DEFAULT 0,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX rate_limits_expiry ON rate_limits(expires_at);
+`,
+  },
 ];

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Repos, Store } from '../types.ts';
+import type { LimitsRepo, Repos, Store } from '../types.ts';
 import { openDatabase, type DB } from './db.ts';
 import { accountsRepo } from './accounts.ts';
 import { connectionsRepo } from './connections.ts';
@@ -9,6 +9,7 @@ import { ordersRepo, resultsRepo } from './orders.ts';
 import { outboxRepo } from './outbox.ts';
 import { connectorStateRepo, mappingsRepo } from './connector-state.ts';
 import { insightsRepo } from './insights.ts';
+import { memoryLimits } from '../memory-limits.ts';
 import { attemptsRepo, auditRepo, idempotencyRepo, inboxRepo, usersRepo } from './misc.ts';
 
 /**
@@ -55,6 +56,8 @@ export class SqliteStore implements Store {
   connectorState!: Repos['connectorState'];
   insights!: Repos['insights'];
   mappings!: Repos['mappings'];
+  /** One instance per SQLite file: the counters live in this process (see memory-limits.ts). */
+  readonly limits: LimitsRepo = memoryLimits();
 
   constructor(db: DB) {
     this.db = db;
