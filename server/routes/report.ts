@@ -65,19 +65,34 @@ export class LoginThrottle {
     const s = await this.limits.get(`${this.name}:${key}`, now);
     return s && s.blocked_until > now ? s.blocked_until - now : 0;
   }
-  async fail(key: string, now: number): Promise<{ locked: boolean; waitMs: number }> {
+  /**
+   * Counts an attempt before its password is checked, so guesses sent together are counted together: an
+   * attempt beyond `max` in the window is refused unchecked (and blocks the key). Returns the attempt's number.
+   */
+  async attempt(key: string, now: number): Promise<{ count: number; waitMs: number }> {
     const k = `${this.name}:${key}`;
     const { count } = await this.limits.hit(k, this.windowMs, now);
+    if (count <= this.max) return { count, waitMs: 0 };
+    const waitMs = this.waitFor(count);
+    await this.limits.block(k, now + waitMs, now + this.windowMs);
+    return { count, waitMs };
+  }
+  /** The attempt numbered `count` (from attempt()) was wrong: from `max` on, the key waits. */
+  async failed(key: string, count: number, now: number): Promise<{ locked: boolean; waitMs: number }> {
     if (count < this.max) return { locked: false, waitMs: 0 };
-    if (this.growth) {
-      const waitMs = Math.min(this.growth.capMs, this.growth.baseMs * 2 ** (count - this.max));
-      await this.limits.block(k, now + waitMs, now + this.windowMs);
-      return { locked: count === this.max, waitMs };
-    }
-    // Attempts during a lock are refused before they are counted, so the count passes `max` only once per window.
-    if (count > this.max) return { locked: false, waitMs: 0 };
-    await this.limits.block(k, now + this.windowMs, now + this.windowMs);
-    return { locked: true, waitMs: this.windowMs };
+    const waitMs = this.waitFor(count);
+    await this.limits.block(`${this.name}:${key}`, now + waitMs, now + this.windowMs);
+    return { locked: count === this.max, waitMs };
+  }
+  /** Counts a failure after the fact (for limits where a success is not counted). */
+  async fail(key: string, now: number): Promise<{ locked: boolean; waitMs: number }> {
+    const { count } = await this.limits.hit(`${this.name}:${key}`, this.windowMs, now);
+    // Attempts during a lock are refused before they are counted, so without growth the count passes `max` only once per window.
+    if (count > this.max && !this.growth) return { locked: false, waitMs: 0 };
+    return this.failed(key, count, now);
+  }
+  private waitFor(count: number): number {
+    return this.growth ? Math.min(this.growth.capMs, this.growth.baseMs * 2 ** (count - this.max)) : this.windowMs;
   }
   async clear(key: string): Promise<void> {
     await this.limits.clear(`${this.name}:${key}`);
@@ -252,10 +267,16 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
       return html(c, loginForm({ next, email, error: `Too many failed attempts. Try again in ${inWords(wait)}.` }), 429);
     }
+    // Counted before the password is checked, so a burst of guesses cannot all be checked before the first is counted.
+    const tried = await byEmail.attempt(emailKey, now);
+    if (tried.waitMs > 0) {
+      c.header('Retry-After', String(Math.ceil(tried.waitMs / 1000)));
+      return html(c, loginForm({ next, email, error: `Too many failed attempts. Try again in ${inWords(tried.waitMs)}.` }), 429);
+    }
     // Unknown addresses cost as much time as wrong passwords, so they cannot be told apart.
     const ok = (await verifyPassword(password, user?.password_hash ?? DUMMY_HASH).catch(() => false)) && !!user && password.length > 0;
     if (!ok || !user) {
-      const locks = await Promise.all([byEmail.fail(emailKey, now), byClient.fail(clientId, now)]);
+      const locks = await Promise.all([byEmail.failed(emailKey, tried.count, now), byClient.fail(clientId, now)]);
       const waitMs = Math.max(locks[0]!.waitMs, locks[1]!.waitMs);
       if (locks.some((l) => l.locked)) {
         await svc.store.audit.add({

@@ -175,6 +175,30 @@ describe('failed logins', () => {
   });
 });
 
+describe('guesses sent together', () => {
+  it('are counted together: beyond the limit in one burst none is checked, so the right password among them gets no session', async () => {
+    const other = await fx.otherAccount();
+    // Eleven wrong guesses and then the right one, all in flight at once (the limit in this file is 5).
+    const guesses = [...Array.from({ length: 11 }, (_, i) => `wrong-${i}`), other.password];
+    const answers = await Promise.all(guesses.map((pw) => login(other.email, pw)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401).length, statuses.join(' ')).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length, statuses.join(' ')).toBeGreaterThanOrEqual(7);
+    const right = answers.at(-1)!;
+    expect(right.status).toBe(429);
+    expect(right.headers.get('set-cookie')).toBeNull();
+    expect(right.headers.get('retry-after')).toBeTruthy();
+  });
+
+  it('do not count against the right password typed after two typos', async () => {
+    const other = await fx.otherAccount();
+    for (const pw of ['typo-1', 'typo-2']) expect((await login(other.email, pw)).status).toBe(401);
+    const right = await login(other.email, other.password);
+    expect(right.status).toBe(303);
+    expect(cookieOf(right)).toBeTruthy();
+  });
+});
+
 describe('LoginThrottle', () => {
   it('locks after the limit within the window and unlocks after it', async () => {
     const t = new LoginThrottle(memoryLimits(), 'test', 3, 1000);
