@@ -311,4 +311,27 @@ CREATE INDEX orders_account_source_recent ON orders(account_id, source, created_
 ALTER TABLE users ADD COLUMN role text NOT NULL DEFAULT 'admin' CHECK (role IN ('admin','member'));
 `,
   },
+  {
+    // Jobs and assessments (dashboard): a package chosen for a job, with its invitation and extra-time defaults.
+    // ATSs see a published one as a package of its own, id asm_…, named "<job> — <package>".
+    version: 200,
+    name: 'assessments',
+    sql: `
+CREATE TABLE assessments (
+  id text PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id),
+  package_id text NOT NULL,
+  connection_id text,
+  job_id text,
+  job_name text NOT NULL,
+  invitation_days integer NOT NULL,
+  extra_time_percent integer NOT NULL DEFAULT 0,
+  status text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','published','unpublished')),
+  published_at timestamptz,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE INDEX assessments_account ON assessments(account_id, status);
+`,
+  },
 ];
