@@ -4,7 +4,6 @@
 // (the simulator's picker) and Greenhouse's list_tests all name it "<job> — <package>"; Greenhouse orders it
 // and the order carries the package and the defaults. Unpublish (after a confirmation, by keyboard) withdraws
 // it everywhere and a new order for it is refused. A member sees no admin action and the API refuses one.
-import { createServer, type AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { until } from '../helpers/candidate.ts';
@@ -14,6 +13,7 @@ import { startServer, type RunningServer } from '../helpers/server.ts';
 import { DEFAULT_IDS, startSimulator as startGreenhouse, type GreenhouseSimHandle } from '../simulators/greenhouse/index.ts';
 import { startSimulator as startKombo, type KomboSimHandle } from '../simulators/kombo/index.ts';
 import { startSimulator as startStackOne, type StackOneSimHandle } from '../simulators/stackone/index.ts';
+import { freePort } from '../integration/stackone-recruitee-helpers.ts';
 import { expectAccessible, launchChromium } from './helpers.ts';
 
 const GH_PARTNER_KEY = 'gh-partner-key-jobs-0123456789';
@@ -26,14 +26,6 @@ let so: StackOneSimHandle;
 let browser: Browser;
 let page: Page;
 let asmId: string;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function cli(args: string[]) {
   const r = await assay([...args, '--json'], { DATA_DIR: server.dataDir });

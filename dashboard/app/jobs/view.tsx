@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../confirm.tsx';
 import { SOURCE_LABEL, when } from '../format.ts';
 import { isAdmin } from '../me.ts';
 import type { AssessmentView, JobsData, JobsModel, JobView } from './model.ts';
+import { LoadFailed } from '../load-failed.tsx';
 
 const STATUS_LABEL = { draft: 'Draft', published: 'Published', unpublished: 'Unpublished' } as const;
 const STATUS_MARK = { draft: '○', published: '●', unpublished: '◌' } as const;
@@ -168,14 +169,7 @@ export function JobsView({ model }: { model: JobsModel }) {
         {model.notice.value}
       </p>
       {state === 'loading' && <p aria-busy="true">Loading jobs…</p>}
-      {state === 'error' && (
-        <div class="card error" role="alert">
-          <p>{model.error.value}</p>
-          <button type="button" onClick={() => void model.load()}>
-            Try again
-          </button>
-        </div>
-      )}
+      {state === 'error' && <LoadFailed message={model.error.value} onRetry={() => void model.load()} />}
       {state === 'ready' && data && (
         <>
           {isAdmin.value && !model.creating.value && (
