@@ -7,6 +7,8 @@ import { CandidatesModel } from './candidates/model.ts';
 import { CandidatesView } from './candidates/view.tsx';
 import { IntegrationsModel } from './integrations/model.ts';
 import { IntegrationsView } from './integrations/view.tsx';
+import { JobsModel } from './jobs/model.ts';
+import { JobsView } from './jobs/view.tsx';
 import { path } from './router.ts';
 import { Shell } from './shell.tsx';
 
@@ -19,7 +21,7 @@ const who = computed(() => (me.value ? `${me.value.account.name} · ${me.value.u
 // /dashboard is Candidates: the address says so before the first paint, not after it.
 if (location.pathname.replace(/\/$/, '') === '/dashboard') history.replaceState(null, '', '/dashboard/candidates' + location.search);
 
-const TITLES: Record<string, string> = { '/dashboard/candidates': 'Candidates', '/dashboard/integrations': 'Integrations' };
+const TITLES: Record<string, string> = { '/dashboard/candidates': 'Candidates', '/dashboard/integrations': 'Integrations', '/dashboard/jobs': 'Jobs' };
 
 function Candidates() {
   const model = useMemo(() => new CandidatesModel(fetchFn, hidden, (search) => history.replaceState(null, '', location.pathname + search)), []);
@@ -36,6 +38,12 @@ function Integrations() {
   return <IntegrationsView model={model} />;
 }
 
+function Jobs() {
+  const model = useMemo(() => new JobsModel(fetchFn), []);
+  useEffect(() => void model.load(), [model]);
+  return <JobsView model={model} />;
+}
+
 function App() {
   let current = path.value.replace(/\/$/, '');
   if (current === '/dashboard') current = '/dashboard/candidates';
@@ -46,7 +54,7 @@ function App() {
   }, [current]);
   return (
     <Shell current={current} who={who.value}>
-      {current === '/dashboard/integrations' ? <Integrations key="i" /> : <Candidates key="c" />}
+      {current === '/dashboard/integrations' ? <Integrations key="i" /> : current === '/dashboard/jobs' ? <Jobs key="j" /> : <Candidates key="c" />}
     </Shell>
   );
 }

@@ -12,6 +12,7 @@ export interface NavItem {
 
 export const NAV: NavItem[] = [
   { href: '/dashboard/candidates', label: 'Candidates', app: true },
+  { href: '/dashboard/jobs', label: 'Jobs', app: true },
   { href: '/dashboard/integrations', label: 'Integrations', app: true },
   { href: '/insights', label: 'Insights', app: false },
   { href: '/connect', label: 'Connect your ATS', app: false },

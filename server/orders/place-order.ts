@@ -2,6 +2,7 @@ import { isUsableEmail, type OrderSource } from '../../shared/api.ts';
 import { sha256Hex, type SecretBox } from '../crypto/secrets.ts';
 import { newId, randomToken } from '../ids.ts';
 import { WRITEBACK_MAX_ATTEMPTS } from '../outbox/backoff.ts';
+import { resolveOrderable } from './assessments.ts';
 import type { AccountRow, CandidateRow, Json, OrderRow, Repos } from '../store/types.ts';
 
 export const DEFAULT_INVITATION_DAYS = 7;
@@ -26,7 +27,7 @@ export interface OrderRequest {
    */
   actor?: string;
   meta?: Json;
-  /** Extra time as an accommodation, percent added to each test's duration (validated by the caller). */
+  /** Extra time as an accommodation, percent added to each test's duration (validated by the caller); default: the assessment's. */
   extraTimePercent?: number;
 }
 
@@ -52,7 +53,12 @@ export async function placeOrder(tx: Repos, box: SecretBox, req: OrderRequest, o
     const existing = await tx.orders.findBySource(req.account.id, req.source, req.sourceOrderId);
     if (existing) return { kind: 'duplicate', order: existing };
   }
-  const pkg = await tx.packages.get(req.account.id, req.packageId);
+  // An assessment id (asm_…, a package published for a job from the dashboard) orders its package with its defaults.
+  const orderable = await resolveOrderable(tx, req.account.id, req.packageId);
+  const asm = orderable.kind === 'assessment' ? orderable.assessment : null;
+  const packageId = orderable.kind === 'assessment' || orderable.kind === 'package' ? orderable.packageId : req.packageId;
+  const pkg = orderable.kind === 'unknown' ? null : await tx.packages.get(req.account.id, orderable.kind === 'unpublished' ? orderable.assessment.package_id : packageId);
+  const job = asm && !req.job.id && !req.job.name ? { id: asm.job_id, name: asm.job_name } : req.job;
   const candidate = await tx.candidates.upsert({
     account_id: req.account.id,
     source: req.source === 'widget' ? 'ats' : req.source,
@@ -63,7 +69,8 @@ export async function placeOrder(tx: Repos, box: SecretBox, req: OrderRequest, o
     locale: req.candidate.locale,
   });
   let refusal: Refusal | null = null;
-  if (!pkg) refusal = { code: 'package_unknown', message: `The package "${req.packageId}" does not exist for this company.` };
+  if (orderable.kind === 'unpublished') refusal = { code: 'package_inactive', message: `The assessment "${orderable.name}" was unpublished and can no longer be sent.` };
+  else if (!pkg) refusal = { code: 'package_unknown', message: `The package "${req.packageId}" does not exist for this company.` };
   else if (!pkg.active) refusal = { code: 'package_inactive', message: `The package "${pkg.name}" is no longer active and cannot be sent.` };
   else if (!isUsableEmail(candidate.email)) {
     refusal = { ...EMAIL_MISSING };
@@ -78,18 +85,18 @@ export async function placeOrder(tx: Repos, box: SecretBox, req: OrderRequest, o
     source: req.source,
     source_order_id: req.sourceOrderId ?? id,
     connection_id: req.connectionId ?? null,
-    package_id: req.packageId,
+    package_id: pkg?.id ?? packageId,
     package_version: pkg?.version ?? 0,
     candidate_id: candidate.id,
     application_id: req.applicationId,
-    job_id: req.job.id,
-    job_name: req.job.name,
+    job_id: job.id,
+    job_name: job.name,
     started_at: null,
     deadline_at: null,
     completed_at: null,
     created_by: req.createdBy,
-    meta: req.meta ?? {},
-    extra_time_percent: req.extraTimePercent ?? 0,
+    meta: asm ? { ...(req.meta ?? {}), assessment_id: asm.id } : (req.meta ?? {}),
+    extra_time_percent: req.extraTimePercent ?? asm?.extra_time_percent ?? 0,
   };
   if (refusal) {
     if (!opts.recordRefusal || !pkg) return { kind: 'refused', refusal, order: null };
@@ -97,7 +104,7 @@ export async function placeOrder(tx: Repos, box: SecretBox, req: OrderRequest, o
     return { kind: 'refused', refusal, order };
   }
   const token = randomToken();
-  const days = req.account.settings.invitation_days ?? DEFAULT_INVITATION_DAYS;
+  const days = asm?.invitation_days ?? req.account.settings.invitation_days ?? DEFAULT_INVITATION_DAYS;
   const { order, created } = await tx.orders.insertOnce({
     ...base,
     status: 'pending',

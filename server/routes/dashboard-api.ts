@@ -16,6 +16,7 @@ import { rateLimit } from '../http/rate-limit.ts';
 import { valid } from '../http/validate.ts';
 import type { Services } from '../services.ts';
 import type { UserRow } from '../store/types.ts';
+import { jobRoutes } from './dashboard-jobs.ts';
 
 type Env = { Variables: { user: UserRow } };
 
@@ -188,6 +189,8 @@ export function dashboardApi(svc: Services) {
       return c.json({ ok: true });
     },
   );
+
+  jobRoutes(api, svc);
 
   const GreenhouseSetupSchema = v.object({
     connection_id: v.string(),

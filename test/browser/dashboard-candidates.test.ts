@@ -62,6 +62,7 @@ describe('the provider dashboard: Candidates', () => {
     // The server pages keep their URLs and are one click away.
     expect(await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href')]))).toEqual([
       ['Candidates', '/dashboard/candidates'],
+      ['Jobs', '/dashboard/jobs'],
       ['Integrations', '/dashboard/integrations'],
       ['Insights', '/insights'],
       ['Connect your ATS', '/connect'],

@@ -611,6 +611,30 @@ export function storeContract(factory: StoreFactory): void {
       });
     });
 
+    describe('assessments', () => {
+      it('creates drafts scoped to the account, lists them by job, and publishes / unpublishes', async () => {
+        const w = await world();
+        const other = await world();
+        const base = { account_id: w.account.id, package_id: 'pkg-a', connection_id: w.connection.id, job_id: 'j-1', invitation_days: 5, extra_time_percent: 25 };
+        const b = await store.assessments.create({ ...base, id: newId('asm'), job_name: 'Zoologist' });
+        const a = await store.assessments.create({ ...base, id: newId('asm'), job_name: 'Analyst', connection_id: null, job_id: null });
+        expect(b).toMatchObject({ ...base, job_name: 'Zoologist', status: 'draft', published_at: null });
+        expect(Number.isNaN(Date.parse(b.created_at))).toBe(false);
+        expect((await store.assessments.list(w.account.id)).map((x) => x.id)).toEqual([a.id, b.id]);
+        expect(await store.assessments.list(other.account.id)).toEqual([]);
+        expect(await store.assessments.get(other.account.id, a.id)).toBeNull();
+        expect(await store.assessments.setStatus(other.account.id, a.id, 'published')).toBe(false);
+        expect(await store.assessments.setStatus(w.account.id, a.id, 'published')).toBe(true);
+        const published = (await store.assessments.get(w.account.id, a.id))!;
+        expect(published.status).toBe('published');
+        expect(Number.isNaN(Date.parse(published.published_at!))).toBe(false);
+        expect((await store.assessments.list(w.account.id, { status: 'published' })).map((x) => x.id)).toEqual([a.id]);
+        expect(await store.assessments.setStatus(w.account.id, a.id, 'unpublished')).toBe(true);
+        expect(await store.assessments.list(w.account.id, { status: 'published' })).toEqual([]);
+        expect((await store.assessments.get(w.account.id, a.id))!.published_at).toBe(published.published_at);
+      });
+    });
+
     describe('connector state and mappings', () => {
       it('keeps JSON values per (connection, key) and synced objects per (kind, external id)', async () => {
         const { connection: c } = await world();

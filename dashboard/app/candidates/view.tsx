@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../confirm.tsx';
 import { SOURCE_LABEL, STATUS_LABEL, when } from '../format.ts';
 import { isAdmin } from '../me.ts';
 import { FILTER_KEYS, type CandidateOrder, type CandidatesModel, type Query } from './model.ts';
+import { LoadFailed } from '../load-failed.tsx';
 
 function FilterForm({ model }: { model: CandidatesModel }) {
   const draft = useSignal<Query>({ ...model.query.value });
@@ -150,14 +151,7 @@ export function CandidatesView({ model }: { model: CandidatesModel }) {
           Loading candidates…
         </p>
       )}
-      {state === 'error' && (
-        <div class="card error" role="alert">
-          <p>{model.error.value}</p>
-          <button type="button" onClick={() => void model.load()}>
-            Try again
-          </button>
-        </div>
-      )}
+      {state === 'error' && <LoadFailed message={model.error.value} onRetry={() => void model.load()} />}
       {state === 'ready' && orders.length === 0 && (
         <p class="card empty">{model.filtered.value ? 'No candidates match these filters.' : 'No candidates yet. Orders from your ATS and the widget appear here as soon as they are placed.'}</p>
       )}

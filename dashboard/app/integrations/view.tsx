@@ -6,6 +6,7 @@ import { isAdmin } from '../me.ts';
 import { Fragment } from 'preact';
 import { useRef } from 'preact/hooks';
 import type { GreenhouseSetup, IntegrationCard, IntegrationsModel } from './model.ts';
+import { LoadFailed } from '../load-failed.tsx';
 
 const STATE_LABEL = { not_connected: 'Not connected', connected: 'Connected', needs_attention: 'Needs attention' } as const;
 const STATE_MARK = { not_connected: '○', connected: '●', needs_attention: '▲' } as const;
@@ -239,14 +240,7 @@ export function IntegrationsView({ model }: { model: IntegrationsModel }) {
       </p>
       {model.ghSetup.value && <GreenhouseSetupPanel s={model.ghSetup.value} />}
       {state === 'loading' && <p aria-busy="true">Loading integrations…</p>}
-      {state === 'error' && (
-        <div class="card error" role="alert">
-          <p>{model.error.value}</p>
-          <button type="button" onClick={() => void model.load()}>
-            Try again
-          </button>
-        </div>
-      )}
+      {state === 'error' && <LoadFailed message={model.error.value} onRetry={() => void model.load()} />}
       <DisconnectConfirm model={model} />
       {state === 'ready' && (
         <div class="cards">

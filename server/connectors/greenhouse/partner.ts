@@ -18,6 +18,7 @@ import { placeOrder } from '../../orders/place-order.ts';
 import type { Services } from '../../services.ts';
 import type { AccountRow, ConnectionRow, OrderView } from '../../store/types.ts';
 import { ghMeta, idsFromProfileUrl, PROVIDER, settingsOf, trackCandidate, withGhMeta } from './common.ts';
+import { orderablePackages } from '../../orders/assessments.ts';
 
 type Env = { Variables: { connection: ConnectionRow; account: AccountRow } };
 
@@ -125,7 +126,7 @@ export function partnerRoutes(svc: Services): Hono<Env> {
     '/:connectionId/list_tests',
     describeRoute({ summary: 'Greenhouse list_tests: our active packages', description: AUTH.trim(), tags: ['greenhouse'], responses: { 200: { description: 'Tests', content: json(TestListSchema) }, ...errors(401, 404) } }),
     async (c) => {
-      const pkgs = await svc.store.packages.list(c.var.account.id, { activeOnly: true });
+      const pkgs = await orderablePackages(svc.store, c.var.account.id);
       return c.json(pkgs.map((p) => ({ partner_test_id: p.id, partner_test_name: p.name })));
     },
   );

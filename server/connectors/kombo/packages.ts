@@ -3,13 +3,15 @@ import type { Services } from '../../services.ts';
 import type { ConnectionRow, OutboxJob, Repos } from '../../store/types.ts';
 import { KomboClient, type KomboPackage } from './client.ts';
 import { PROVIDER, settingsOf } from './settings.ts';
+import { orderablePackages } from '../../orders/assessments.ts';
 
 export const PUSH_JOB = 'kombo.push_packages';
 
 const KOMBO_TYPES = new Set<KomboPackage['type']>(['BEHAVIORAL', 'VIDEO_INTERVIEW', 'SKILLS_TEST', 'BACKGROUND_CHECK', 'REFERENCE_CHECK']);
 
 export async function packageList(svc: Services, accountId: string): Promise<KomboPackage[]> {
-  const rows = await svc.store.packages.list(accountId, { activeOnly: true });
+  // Active packages and published assessments ("<job> — <package>", id asm_…): orders/assessments.ts.
+  const rows = await orderablePackages(svc.store, accountId);
   return rows.map((p) => ({
     id: p.id,
     type: KOMBO_TYPES.has(p.type as KomboPackage['type']) ? (p.type as KomboPackage['type']) : 'SKILLS_TEST',

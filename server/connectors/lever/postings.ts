@@ -4,6 +4,7 @@ import { ApiError } from '../../errors.ts';
 import { PermanentError, RetryableError } from '../../http/client.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, PackageRow } from '../../store/types.ts';
+import { isAssessmentId, orderablePackages } from '../../orders/assessments.ts';
 import { LeverClient } from './client.ts';
 import { performAsUser } from './lookups.ts';
 import { postingTag } from './settings.ts';
@@ -79,7 +80,11 @@ export async function mapPosting(svc: Services, connection: ConnectionRow, posti
   requireActive(connection);
   let pkg: PackageRow | null = null;
   if (packageId !== null) {
-    pkg = await svc.store.packages.get(connection.account_id, packageId);
+    // A published assessment (asm_…, dashboard Jobs) maps like a package; an order for it gets its defaults.
+    pkg = isAssessmentId(packageId)
+      ? ((await orderablePackages(svc.store, connection.account_id)).find((p) => p.id === packageId) ?? null)
+      : await svc.store.packages.get(connection.account_id, packageId);
+    if (!pkg && isAssessmentId(packageId)) throw new ApiError(422, 'assessment_unpublished', `The assessment "${packageId}" is not published; publish it first.`);
     if (!pkg) throw new ApiError(422, 'package_unknown', `The package "${packageId}" does not exist for this company.`);
     if (!pkg.active) throw new ApiError(422, 'package_inactive', `The package "${pkg.name}" is no longer active; pick an active one.`);
   }

@@ -9,6 +9,7 @@ import { placeOrder } from '../../orders/place-order.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
 import { PROVIDER, settingsOf } from './settings.ts';
+import { orderablePackages } from '../../orders/assessments.ts';
 
 const MAX_BYTES = 16 * 1024;
 const CONNECTION_ID = /^con_[0-9a-z]{8,40}$/;
@@ -79,7 +80,7 @@ export function recruiteePartnerRoutes(svc: Services): Hono {
     }),
     async (c) => {
       const connection = await authorise(svc, c.req.param('connectionId'), c.req.header('authorization'));
-      const packages = await svc.store.packages.list(connection.account_id, { activeOnly: true });
+      const packages = await orderablePackages(svc.store, connection.account_id);
       return c.json(packages.map((p) => ({ id: p.id, name: p.name })));
     },
   );

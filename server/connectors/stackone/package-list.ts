@@ -9,6 +9,7 @@ import type { Services } from '../../services.ts';
 import type { ConnectionRow, PackageRow } from '../../store/types.ts';
 import { hmacMatches } from '../shared.ts';
 import { PROVIDER, settingsOf } from './settings.ts';
+import { orderablePackages } from '../../orders/assessments.ts';
 
 const MAX_BYTES = 16 * 1024;
 const CONNECTION_ID = /^con_[0-9a-z]{8,40}$/;
@@ -95,7 +96,7 @@ export function stackOnePartnerRoutes(svc: Services): Hono {
       const acct = parsed.output.account_id;
       if (acct !== undefined && acct !== null && s.accountId && String(acct) !== s.accountId)
         throw new ApiError(403, 'account_mismatch', `This endpoint belongs to StackOne account ${s.accountId}, not ${String(acct)}.`);
-      const packages = await svc.store.packages.list(connection.account_id, { activeOnly: true });
+      const packages = await orderablePackages(svc.store, connection.account_id);
       return c.json(packageListAnswer(packages));
     },
   );

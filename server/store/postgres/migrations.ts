@@ -312,6 +312,29 @@ ALTER TABLE users ADD COLUMN role text NOT NULL DEFAULT 'admin' CHECK (role IN (
 `,
   },
   {
+    // Jobs and assessments (dashboard): a package chosen for a job, with its invitation and extra-time defaults.
+    // ATSs see a published one as a package of its own, id asm_…, named "<job> — <package>".
+    version: 200,
+    name: 'assessments',
+    sql: `
+CREATE TABLE assessments (
+  id text PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id),
+  package_id text NOT NULL,
+  connection_id text,
+  job_id text,
+  job_name text NOT NULL,
+  invitation_days integer NOT NULL,
+  extra_time_percent integer NOT NULL DEFAULT 0,
+  status text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','published','unpublished')),
+  published_at timestamptz,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE INDEX assessments_account ON assessments(account_id, status);
+`,
+  },
+  {
     // Rate limits and login protection (server/http/rate-limit.ts): one row per counter, keyed by the
     // SHA-256 of "<limit name>:<key>" so no e-mail address or client address is stored. PostgreSQL
     // shares it between instances (an atomic upsert-increment per hit; rows past expires_at are swept);

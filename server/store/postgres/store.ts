@@ -4,6 +4,7 @@ import { createPool, migrate, withCleanParams, type PoolOptions, type Queryable 
 import { accountsRepo } from './accounts.ts';
 import { connectionsRepo } from './connections.ts';
 import { packagesRepo } from './packages.ts';
+import { assessmentsRepo } from './assessments.ts';
 import { candidatesRepo } from './candidates.ts';
 import { ordersRepo, resultsRepo } from './orders.ts';
 import { outboxRepo } from './outbox.ts';
@@ -17,6 +18,7 @@ export function reposOn(q: Queryable, inUnitOfWork = false): Repos {
     accounts: accountsRepo(q),
     connections: connectionsRepo(q),
     packages: packagesRepo(q),
+    assessments: assessmentsRepo(q),
     candidates: candidatesRepo(q),
     orders: ordersRepo(q, inUnitOfWork),
     results: resultsRepo(q),
@@ -67,6 +69,7 @@ export class PostgresStore implements Store {
   accounts: Repos['accounts'];
   connections: Repos['connections'];
   packages: Repos['packages'];
+  assessments: Repos['assessments'];
   candidates: Repos['candidates'];
   orders: Repos['orders'];
   results: Repos['results'];
@@ -88,6 +91,7 @@ export class PostgresStore implements Store {
     this.accounts = r.accounts;
     this.connections = r.connections;
     this.packages = r.packages;
+    this.assessments = r.assessments;
     this.candidates = r.candidates;
     this.orders = r.orders;
     this.results = r.results;

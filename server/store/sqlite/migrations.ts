@@ -310,6 +310,29 @@ ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'admin' CHECK (role IN (
 `,
   },
   {
+    // Jobs and assessments (dashboard): a package chosen for a job, with its invitation and extra-time defaults.
+    // ATSs see a published one as a package of its own, id asm_…, named "<job> — <package>".
+    version: 200,
+    name: 'assessments',
+    sql: `
+CREATE TABLE assessments (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  package_id TEXT NOT NULL,
+  connection_id TEXT,
+  job_id TEXT,
+  job_name TEXT NOT NULL,
+  invitation_days INTEGER NOT NULL,
+  extra_time_percent INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','published','unpublished')),
+  published_at TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX assessments_account ON assessments(account_id, status);
+`,
+  },
+  {
     // Rate limits and login protection (server/http/rate-limit.ts): one row per counter, keyed by the
     // SHA-256 of "<limit name>:<key>" so no e-mail address or client address is stored. PostgreSQL
     // shares it between instances (an atomic upsert-increment per hit; rows past expires_at are swept);

@@ -4,6 +4,7 @@ import { openDatabase, type DB } from './db.ts';
 import { accountsRepo } from './accounts.ts';
 import { connectionsRepo } from './connections.ts';
 import { packagesRepo } from './packages.ts';
+import { assessmentsRepo } from './assessments.ts';
 import { candidatesRepo } from './candidates.ts';
 import { ordersRepo, resultsRepo } from './orders.ts';
 import { outboxRepo } from './outbox.ts';
@@ -44,6 +45,7 @@ export class SqliteStore implements Store {
   accounts!: Repos['accounts'];
   connections!: Repos['connections'];
   packages!: Repos['packages'];
+  assessments!: Repos['assessments'];
   candidates!: Repos['candidates'];
   orders!: Repos['orders'];
   results!: Repos['results'];
@@ -66,6 +68,7 @@ export class SqliteStore implements Store {
       accounts: accountsRepo(db),
       connections: connectionsRepo(db),
       packages: packagesRepo(db),
+      assessments: assessmentsRepo(db),
       candidates: candidatesRepo(db),
       orders: ordersRepo(db),
       results: resultsRepo(db),

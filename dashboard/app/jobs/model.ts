@@ -1,0 +1,123 @@
+// Jobs: the account's jobs (synced from the ATSs or typed in) with their assessments; Create (pick an ATS job
+// or type one, pick packages, invitation validity, extra time), Publish, and Unpublish after a confirmation.
+import { signal } from '@preact/signals';
+import type { AssessmentView, AtsJob, JobView } from '../../../server/dashboard/jobs.ts';
+import { call, failureText, type Fetch } from '../api.ts';
+
+export type { AssessmentView, AtsJob, JobView };
+export interface JobsData {
+  jobs: JobView[];
+  ats_jobs: AtsJob[];
+  packages: { id: string; name: string }[];
+  defaults: { invitation_days: number; extra_time_percent: number };
+}
+export interface CreateInput {
+  /** `<connection id>:<job id>` of an ATS job, or '' for a typed one. */
+  atsJob: string;
+  jobName: string;
+  packageIds: string[];
+  invitationDays: number;
+  extraTimePercent: number;
+}
+
+export class JobsModel {
+  readonly data = signal<JobsData | null>(null);
+  readonly state = signal<'loading' | 'ready' | 'error'>('loading');
+  readonly error = signal<string | null>(null);
+  readonly notice = signal('');
+  readonly creating = signal(false);
+  readonly createBusy = signal(false);
+  readonly createError = signal<string | null>(null);
+  /** The assessment whose Publish / Unpublish is under way. */
+  readonly busy = signal<string | null>(null);
+  readonly rowError = signal<{ id: string; message: string } | null>(null);
+  /** The assessment an admin is about to unpublish (the confirmation is open). */
+  readonly unpublishing = signal<AssessmentView | null>(null);
+  readonly unpublishError = signal<string | null>(null);
+
+  constructor(private readonly fetchFn: Fetch) {}
+
+  async load(): Promise<void> {
+    if (!this.data.value) this.state.value = 'loading';
+    try {
+      this.data.value = await call<JobsData>(this.fetchFn, 'GET', '/jobs');
+      this.state.value = 'ready';
+    } catch (err) {
+      this.state.value = 'error';
+      this.error.value = failureText(err, 'The jobs could not be loaded.');
+    }
+  }
+
+  async create(input: CreateInput): Promise<boolean> {
+    const [connection_id, ...rest] = input.atsJob ? input.atsJob.split(':') : [];
+    const job = input.atsJob ? { connection_id, job_id: rest.join(':') } : { job_name: input.jobName.trim() };
+    if (!input.atsJob && !input.jobName.trim()) {
+      this.createError.value = 'Pick a job from your ATS or type a job title.';
+      return false;
+    }
+    if (!input.packageIds.length) {
+      this.createError.value = 'Pick at least one assessment.';
+      return false;
+    }
+    this.createBusy.value = true;
+    this.createError.value = null;
+    try {
+      const r = await call<{ assessments: AssessmentView[] }>(this.fetchFn, 'POST', '/assessments', {
+        ...job,
+        package_ids: input.packageIds,
+        invitation_days: input.invitationDays,
+        extra_time_percent: input.extraTimePercent,
+      });
+      this.creating.value = false;
+      this.notice.value = `${r.assessments.length === 1 ? 'The assessment was' : `${r.assessments.length} assessments were`} created. Publish to make it visible in your ATS.`;
+      await this.load();
+      return true;
+    } catch (err) {
+      this.createError.value = failureText(err, 'The assessment could not be created. Try again.');
+      return false;
+    } finally {
+      this.createBusy.value = false;
+    }
+  }
+
+  async publish(a: AssessmentView): Promise<void> {
+    this.busy.value = a.id;
+    this.rowError.value = null;
+    try {
+      await call(this.fetchFn, 'POST', `/assessments/${a.id}/publish`);
+      this.notice.value = `Published: "${a.name}" is now visible in your ATS.`;
+      await this.load();
+    } catch (err) {
+      this.rowError.value = { id: a.id, message: failureText(err, 'The assessment could not be published. Try again.') };
+    } finally {
+      this.busy.value = null;
+    }
+  }
+
+  askUnpublish(a: AssessmentView): void {
+    this.unpublishError.value = null;
+    this.unpublishing.value = a;
+  }
+
+  keepPublished(): void {
+    this.unpublishing.value = null;
+    this.unpublishError.value = null;
+  }
+
+  async unpublish(): Promise<void> {
+    const a = this.unpublishing.value;
+    if (!a) return;
+    this.busy.value = a.id;
+    this.unpublishError.value = null;
+    try {
+      await call(this.fetchFn, 'POST', `/assessments/${a.id}/unpublish`);
+      this.unpublishing.value = null;
+      this.notice.value = `Unpublished: "${a.name}" can no longer be ordered from your ATS.`;
+      await this.load();
+    } catch (err) {
+      this.unpublishError.value = failureText(err, 'The assessment could not be unpublished. Try again.');
+    } finally {
+      this.busy.value = null;
+    }
+  }
+}
