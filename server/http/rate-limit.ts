@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { ApiError } from '../errors.ts';
+import { raises } from './error-codes.ts';
 
 const socketAddress = (c: Context): string => {
   try {
@@ -41,7 +42,7 @@ export function clientAddressMiddleware(trustProxy: number | string | null | und
  */
 export function rateLimit<E extends object = object>(opts: { name: string; limit: number; windowMs: number; key: (c: Context<E & { Variables: Record<string, unknown> }>) => string; onLimited?: (c: Context) => Promise<void> }): MiddlewareHandler {
   const hits = new Map<string, { count: number; resetAt: number }>();
-  return async (c, next) => {
+  const mw: MiddlewareHandler = async (c, next) => {
     const now = Date.now();
     if (hits.size > 50_000) for (const [k, h] of hits) if (h.resetAt <= now) hits.delete(k);
     const k = opts.key(c as never);
@@ -55,4 +56,5 @@ export function rateLimit<E extends object = object>(opts: { name: string; limit
     }
     await next();
   };
+  return raises(mw, { 429: ['rate_limited'] });
 }
