@@ -17,6 +17,32 @@ export function errorsOf(handler: object, method: string): ErrorCodes {
   return registry.get(handler)?.(method) ?? {};
 }
 
+const remappers = new WeakMap<object, (status: number) => number>();
+
+/** Marks `handler` as rewriting the status of errors raised after it (e.g. a vendor that knows only 401 and 404). */
+export function remapsStatus<H extends object>(handler: H, to: (status: number) => number): H {
+  remappers.set(handler, to);
+  return handler;
+}
+
+/** The errors of a chain of handlers, in the order they run, each rewritten by the remappers before it. */
+export function chainErrors(chain: readonly object[], method: string): Record<number, string[]> {
+  const maps: ((s: number) => number)[] = [];
+  const lists: ErrorCodes[] = [];
+  for (const h of chain) {
+    const own = errorsOf(h, method);
+    const moved: Record<number, string[]> = {};
+    for (const [s, codes] of Object.entries(own)) {
+      const to = maps.reduce((st, m) => m(st), Number(s));
+      (moved[to] ??= []).push(...(codes ?? []));
+    }
+    lists.push(moved);
+    const m = remappers.get(h);
+    if (m) maps.push(m);
+  }
+  return mergeErrors(...lists);
+}
+
 /** Several lists merged: each status's codes once, in order of appearance. */
 export function mergeErrors(...lists: ErrorCodes[]): Record<number, string[]> {
   const out: Record<number, string[]> = {};

@@ -5,7 +5,7 @@
 // The codes come from the middleware that raises them (server/http/error-codes.ts `raises`) and from each
 // route's describeRoute (`errorResponses`); test/integration/openapi-walk.test.ts checks every answer against it.
 import type { Hono } from 'hono';
-import { errorsOf, mergeErrors, type ErrorCodes } from './error-codes.ts';
+import { chainErrors, mergeErrors, type ErrorCodes } from './error-codes.ts';
 import { MAX_BODY_BYTES } from './middleware.ts';
 
 type Response = { description?: string; content?: Record<string, { schema?: Record<string, unknown> }>; headers?: Record<string, unknown>; 'x-error-codes'?: string[] };
@@ -66,10 +66,13 @@ function routeErrors(app: Hono<any, any, any>): Map<string, Record<number, strin
   const out = new Map<string, Record<number, string[]>>();
   const routes = app.routes;
   routes.forEach((r, i) => {
-    if (r.method === 'ALL') return;
+    if (r.method === 'ALL' || routes.findIndex((m) => m.method === r.method && m.path === r.path) !== i) return;
     const key = `${r.method.toLowerCase()} ${docPath(r.path)}`;
-    const before = routes.slice(0, i + 1).filter((m, j) => (m.method === 'ALL' && covers(m.path, r.path)) || (j <= i && m.method === r.method && m.path === r.path));
-    out.set(key, mergeErrors(out.get(key) ?? {}, ...before.map((m) => errorsOf(m.handler, r.method))));
+    // Hono runs every matching handler in the order registered: middleware whose path covers this route, then
+    // the route's own handlers (validators, limits, the handler); a `use` registered after a route never runs.
+    const last = routes.findLastIndex((m) => m.method === r.method && m.path === r.path);
+    const chain = routes.slice(0, last + 1).filter((m) => (m.method === 'ALL' && covers(m.path, r.path)) || (m.method === r.method && m.path === r.path));
+    out.set(key, chainErrors(chain.map((m) => m.handler), r.method));
   });
   return out;
 }
@@ -86,7 +89,9 @@ export function completeDocument<T extends Doc>(doc: T, app?: Hono<any, any, any
       for (const s of statuses) {
         const given = responses[s];
         const codes = mergeErrors({ [s]: given?.['x-error-codes'] ?? [] }, { [s]: fromMiddleware[Number(s)] ?? [] })[Number(s)] ?? [];
-        if (!given || isHouseError(given)) {
+        if (codes.length === 0 && (!given || isHouseError(given))) {
+          delete responses[s]; // a status nothing on the way can answer (hono-openapi adds 400 for any validator)
+        } else if (!given || isHouseError(given)) {
           const fresh = errorResponse(Number(s), codes);
           responses[s] = given?.description && given.description !== 'Error' && !given['x-error-codes'] ? { ...fresh, description: `${given.description}${codes.length ? ` (${codes.join(', ')})` : ''}` } : fresh;
         } else {
