@@ -46,9 +46,11 @@ export function errorResponses(codes: ErrorCodes): Record<number, Response> {
 
 /** True for a response body in the house shape (as hono-openapi renders ErrorSchema), not a vendor's own. */
 const isHouseError = (r: Response) => {
-  const schema = r.content?.['application/json']?.schema as { $ref?: string; allOf?: unknown; properties?: { error?: { properties?: { code?: unknown } } } } | undefined;
-  return !r.content || !!schema?.properties?.error?.properties?.code || schema?.$ref === ERROR_REF.$ref || !!schema?.allOf;
+  const schema = r.content?.['application/json']?.schema as { $ref?: string; allOf?: unknown; properties?: { success?: unknown; error?: { properties?: { code?: unknown } } } } | undefined;
+  return !r.content || !!schema?.properties?.error?.properties?.code || schema?.$ref === ERROR_REF.$ref || !!schema?.allOf || isValidatorDefault(schema);
 };
+/** hono-openapi's own 400 for a validator (`{ success, error[], data }`), which our valid() never sends. */
+const isValidatorDefault = (schema: { properties?: { success?: unknown } } | undefined) => !!schema?.properties?.success;
 
 /** Hono's route path as the document writes it: `/orders/:id` → `/orders/{id}`, no trailing slash. */
 const docPath = (p: string) => p.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}').replace(/(.)\/$/, '$1');
@@ -85,6 +87,8 @@ export function completeDocument<T extends Doc>(doc: T, app?: Hono<any, any, any
       const responses = (op.responses ??= {});
       const fromMiddleware = derived.get(`${method} ${path}`) ?? {};
       if (['post', 'put', 'patch'].includes(method)) (fromMiddleware[413] ??= []).includes('body_too_large') || fromMiddleware[413]!.push('body_too_large');
+      // A path parameter left empty (`/orders//cancel`) or holding a `/` matches no route: the app's notFound.
+      if (path.includes('{')) (fromMiddleware[404] ??= []).includes('not_found') || fromMiddleware[404]!.push('not_found');
       const statuses = new Set([...Object.keys(fromMiddleware), ...Object.keys(responses).filter((s) => Number(s) >= 400)]);
       for (const s of statuses) {
         const given = responses[s];
