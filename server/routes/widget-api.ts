@@ -5,7 +5,6 @@ import { toJsonSchema } from '@valibot/to-json-schema';
 import {
   isUsableEmail,
   CreateOrderSchema,
-  ErrorSchema,
   IdempotencyKeySchema,
   OrderEnvelopeSchema,
   OrderListSchema,

@@ -7,7 +7,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
-import { ErrorSchema } from '../../../shared/api.ts';
 import { readResultSummary, roundPercent } from '../../../shared/result/summary.ts';
 import { safeEqual } from '../../crypto/secrets.ts';
 import { ApiError } from '../../errors.ts';
