@@ -58,7 +58,7 @@ export function createApp(svc: Services) {
         components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, dashboardCookie: { type: 'apiKey', in: 'cookie', name: 'assay_dash' } } },
       },
     })
-      .then((doc) => completeDocument(doc as never))
+      .then((doc) => completeDocument(doc as never, app))
       .catch((err) => {
         openapi = null; // try again on the next request
         throw err;

@@ -119,4 +119,4 @@ export const CreateOrderSchema = v.strictObject({
   extra_time_percent: v.optional(v.picklist(EXTRA_TIME_PERCENTS, 'extra_time_percent must be one of 0, 25, 50 or 100.')),
 });
 
-export const IdempotencyKeySchema = v.pipe(v.string(), v.regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1–255 visible ASCII characters.'));
+export const IdempotencyKeySchema = v.pipe(v.string(), v.minLength(1, 'Idempotency-Key must not be empty.'), v.maxLength(255, 'Idempotency-Key must be at most 255 characters.'), v.regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1–255 visible ASCII characters.'));

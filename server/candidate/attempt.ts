@@ -45,6 +45,9 @@ interface Ctx {
   packageName: string;
 }
 
+/** What every call on an attempt can be refused with (loadCtx, requireOpen); /openapi.json lists them per route. */
+export const ATTEMPT_ERRORS = { 404: ['invitation_unknown'], 409: ['already_submitted', 'invalid_transition'], 410: ['invitation_cancelled', 'attempt_expired', 'invitation_expired'] } as const;
+
 const unknown = () => new ApiError(404, 'invitation_unknown', 'This assessment link is not valid. Use the complete link from your most recent invitation e-mail.');
 
 /** Throws the error the page turns into its friendly message unless the attempt may still change. */

@@ -2,6 +2,7 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ApiError, errorBody } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { raises } from './error-codes.ts';
 
 /** Baseline headers on every answer; widget pages replace the CSP with their account's frame-ancestors. */
 export function baselineHeaders(opts: { https: boolean }): MiddlewareHandler {
@@ -76,15 +77,16 @@ const READS_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Every request body, on every route, is read through readBounded with the largest limit any route has. */
 export function bodyLimit(maxBytes = MAX_BODY_BYTES): MiddlewareHandler {
-  return async (c, next) => {
+  const mw: MiddlewareHandler = async (c, next) => {
     if (READS_BODY.has(c.req.method)) await readBounded(c, maxBytes);
     await next();
   };
+  return raises(mw, (method) => (READS_BODY.has(method) ? { 413: ['body_too_large'] } : {}));
 }
 
 /** JSON bodies only, within a size limit, so a refused request never reaches a handler. */
 export function jsonBodyGuard(maxBytes: number): MiddlewareHandler {
-  return async (c, next) => {
+  const mw: MiddlewareHandler = async (c, next) => {
     const m = c.req.method;
     if (m === 'POST' || m === 'PUT' || m === 'PATCH') {
       const raw = await readBounded(c, maxBytes);
@@ -95,6 +97,7 @@ export function jsonBodyGuard(maxBytes: number): MiddlewareHandler {
     }
     await next();
   };
+  return raises(mw, (method) => (['POST', 'PUT', 'PATCH'].includes(method) ? { 413: ['body_too_large'], 415: ['unsupported_media_type'] } : {}));
 }
 
 /** Answers 413 for a body over the limit (declared or counted while reading); the body read is kept for the handler. */

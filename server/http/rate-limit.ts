@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { ApiError } from '../errors.ts';
 import type { LimitsRepo } from '../store/types.ts';
+import { raises } from './error-codes.ts';
 
 const socketAddress = (c: Context): string => {
   try {
@@ -45,7 +46,7 @@ export function rateLimit<E extends object = object>(
   limits: LimitsRepo,
   opts: { name: string; limit: number; windowMs: number; key: (c: Context<E & { Variables: Record<string, unknown> }>) => string; onLimited?: (c: Context) => Promise<void> },
 ): MiddlewareHandler {
-  return async (c, next) => {
+  const mw: MiddlewareHandler = async (c, next) => {
     const now = Date.now();
     const s = await limits.hit(`${opts.name}:${opts.key(c as never)}`, opts.windowMs, now);
     if (s.count > opts.limit) {
@@ -55,4 +56,5 @@ export function rateLimit<E extends object = object>(
     }
     await next();
   };
+  return raises(mw, { 429: ['rate_limited'] });
 }

@@ -31,8 +31,11 @@ export interface OrderRequest {
   extraTimePercent?: number;
 }
 
+/** Every reason placeOrder refuses an order (each route answers them 422; /openapi.json lists them). */
+export const REFUSAL_CODES = ['package_unknown', 'package_inactive', 'candidate_email_missing', 'order_already_active'] as const;
+
 export interface Refusal {
-  code: 'package_unknown' | 'package_inactive' | 'candidate_email_missing' | 'order_already_active';
+  code: (typeof REFUSAL_CODES)[number];
   message: string;
 }
 

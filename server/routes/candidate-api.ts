@@ -3,19 +3,21 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
-import { ErrorSchema } from '../../shared/api.ts';
 import { AttemptEnvelopeSchema, SavedSchema, SaveResponseBodySchema, SubmissionSchema } from '../../shared/candidate-api.ts';
-import { candidateService, hashInvitationToken } from '../candidate/attempt.ts';
+import { ATTEMPT_ERRORS, candidateService, hashInvitationToken } from '../candidate/attempt.ts';
 import { ApiError } from '../errors.ts';
 import { jsonBodyGuard } from '../http/middleware.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { valid } from '../http/validate.ts';
+import { raises, mergeErrors } from '../http/error-codes.ts';
+import { errorResponses } from '../http/openapi.ts';
 import type { Services } from '../services.ts';
 
 type Env = { Variables: { tokenHash: string } };
 
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
+/** The attempt's own refusals plus a route's: invitation token, 429 and validation come from the middleware. */
+const errors = (extra: Record<number, string[]> = {}) => errorResponses(mergeErrors(ATTEMPT_ERRORS, extra));
 // The invitation token is an opaque bearer credential (not a JWT), sent the same way as the widget's.
 const invitation = [{ bearerAuth: [] }];
 
@@ -23,12 +25,13 @@ const TOKEN = /^Bearer ([A-Za-z0-9_-]{16,256})$/;
 const IdParam = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'Not an id.'));
 
 function requireInvitation(): MiddlewareHandler<Env> {
-  return async (c, next) => {
+  const mw: MiddlewareHandler<Env> = async (c, next) => {
     const m = TOKEN.exec(c.req.header('authorization') ?? '');
     if (!m) throw new ApiError(401, 'invitation_missing', 'Send the invitation token from the link as "Authorization: Bearer <token>".');
     c.set('tokenHash', hashInvitationToken(m[1]!));
     await next();
   };
+  return raises(mw, { 401: ['invitation_missing'] });
 }
 
 export interface CandidateApiOptions {
@@ -56,7 +59,7 @@ export function candidateApi(svc: Services, opts: CandidateApiOptions = {}) {
       description: 'Questions are sent only for the test whose timer runs; answer keys never.',
       tags: ['candidate'],
       security: invitation,
-      responses: { 200: { description: 'Attempt', content: json(AttemptEnvelopeSchema) }, ...errors(401, 404, 410, 429) },
+      responses: { 200: { description: 'Attempt', content: json(AttemptEnvelopeSchema) }, ...errors() },
     }),
     perToken('candidate-read', 120),
     async (c) => c.json({ attempt: await attempts.get(c.get('tokenHash')) }),
@@ -68,7 +71,7 @@ export function candidateApi(svc: Services, opts: CandidateApiOptions = {}) {
       summary: 'Start the assessment (pending → in_progress); repeating it changes nothing',
       tags: ['candidate'],
       security: invitation,
-      responses: { 200: { description: 'Attempt', content: json(AttemptEnvelopeSchema) }, ...errors(401, 404, 409, 410, 429) },
+      responses: { 200: { description: 'Attempt', content: json(AttemptEnvelopeSchema) }, ...errors() },
     }),
     perToken('candidate-change', 60),
     async (c) => c.json({ attempt: await attempts.start(c.get('tokenHash')) }),
@@ -80,10 +83,10 @@ export function candidateApi(svc: Services, opts: CandidateApiOptions = {}) {
       summary: "Start one test's timer (the deadline is set by the server, once); closes any other open test",
       tags: ['candidate'],
       security: invitation,
-      responses: { 200: { description: 'Attempt', content: json(AttemptEnvelopeSchema) }, ...errors(400, 401, 404, 409, 410, 429) },
+      responses: { 200: { description: 'Attempt', content: json(AttemptEnvelopeSchema) }, ...errors({ 404: ['test_unknown'] }) },
     }),
+    valid('param', v.object({ testId: IdParam })), // before the limit: a malformed id is a 400, never a 429
     perToken('candidate-change', 60),
-    valid('param', v.object({ testId: IdParam })),
     async (c) => c.json({ attempt: await attempts.startTest(c.get('tokenHash'), c.req.valid('param').testId) }),
   );
 
@@ -93,10 +96,10 @@ export function candidateApi(svc: Services, opts: CandidateApiOptions = {}) {
       summary: 'Finish a test before its time is up; its answers can no longer change',
       tags: ['candidate'],
       security: invitation,
-      responses: { 200: { description: 'Attempt', content: json(AttemptEnvelopeSchema) }, ...errors(400, 401, 404, 409, 410, 429) },
+      responses: { 200: { description: 'Attempt', content: json(AttemptEnvelopeSchema) }, ...errors({ 404: ['test_unknown'], 409: ['test_not_started'] }) },
     }),
-    perToken('candidate-change', 60),
     valid('param', v.object({ testId: IdParam })),
+    perToken('candidate-change', 60),
     async (c) => c.json({ attempt: await attempts.finishTest(c.get('tokenHash'), c.req.valid('param').testId) }),
   );
 
@@ -107,11 +110,11 @@ export function candidateApi(svc: Services, opts: CandidateApiOptions = {}) {
       description: 'Refused with 409 `deadline_passed` once the test’s deadline (plus a few seconds for latency) has passed, and 409 `test_closed` after the test was finished.',
       tags: ['candidate'],
       security: invitation,
-      responses: { 200: { description: 'Saved', content: json(SavedSchema) }, ...errors(400, 401, 404, 409, 410, 413, 415, 429) },
+      responses: { 200: { description: 'Saved', content: json(SavedSchema) }, ...errors({ 400: ['invalid_response'], 404: ['question_unknown'], 409: ['test_not_started', 'test_closed', 'deadline_passed'] }) },
     }),
-    perToken('candidate-answer', 240),
-    valid('param', v.object({ questionId: IdParam })),
+    valid('param', v.object({ questionId: IdParam })), // before the limit: malformed input is a 400, never a 429
     valid('json', SaveResponseBodySchema),
+    perToken('candidate-answer', 240),
     async (c) => {
       const saved = await attempts.saveResponse(c.get('tokenHash'), c.req.valid('param').questionId, c.req.valid('json').value);
       return c.json({ saved });
@@ -124,7 +127,7 @@ export function candidateApi(svc: Services, opts: CandidateApiOptions = {}) {
       summary: 'Submit the whole assessment; the server scores it. A second submit returns the first submission',
       tags: ['candidate'],
       security: invitation,
-      responses: { 200: { description: 'Submitted', content: json(SubmissionSchema) }, ...errors(401, 404, 410, 429) },
+      responses: { 200: { description: 'Submitted', content: json(SubmissionSchema) }, ...errors() },
     }),
     perToken('candidate-change', 60),
     async (c) => {

@@ -4,7 +4,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
-import { ErrorSchema, ORDER_SOURCES, ORDER_STATUSES } from '../../shared/api.ts';
+import { ORDER_SOURCES, ORDER_STATUSES } from '../../shared/api.ts';
 import { cancelOrder, candidateFilters, listCandidates, resendOrder } from '../dashboard/candidates.ts';
 import { connectGreenhouse, revokeConnection } from '../dashboard/connections.ts';
 import { checkConnection, listIntegrations, retryJob } from '../dashboard/integrations.ts';
@@ -14,6 +14,8 @@ import { ApiError, UsageError } from '../errors.ts';
 import { fromOwnPages, jsonBodyGuard } from '../http/middleware.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { valid } from '../http/validate.ts';
+import { raises } from '../http/error-codes.ts';
+import { errorResponses as errors } from '../http/openapi.ts';
 import type { Services } from '../services.ts';
 import type { UserRow } from '../store/types.ts';
 import { jobRoutes } from './dashboard-jobs.ts';
@@ -21,7 +23,6 @@ import { jobRoutes } from './dashboard-jobs.ts';
 type Env = { Variables: { user: UserRow } };
 
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
 const cookie = [{ dashboardCookie: [] }];
 
 // A real day only: Date.parse takes 2026-02-30 as 2 March, so the day must come back unchanged.
@@ -70,12 +71,13 @@ const OrderParam = v.object({ id: v.pipe(v.string(), v.regex(/^ord_[0-9a-z]{8,40
 /** Refuses a write that does not come from our own pages (a cross-site form, a script on another origin). */
 function sameOriginWrites(svc: Services): MiddlewareHandler {
   const publicOrigin = new URL(svc.config.publicUrl).origin;
-  return async (c, next) => {
+  const mw: MiddlewareHandler = async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !fromOwnPages(c, publicOrigin)) {
       throw new ApiError(403, 'cross_origin', 'Changes can only be made from the dashboard itself.');
     }
     await next();
   };
+  return raises(mw, (method) => (method === 'GET' ? {} : { 403: ['cross_origin'] }));
 }
 
 const actor = (c: Context<Env>) => `user:${c.get('user').id}`;
@@ -85,23 +87,25 @@ const perAccount = (svc: Services, name: string) => rateLimit(svc.store.limits, 
 export function dashboardApi(svc: Services) {
   const api = new Hono<Env>();
   api.use('*', jsonBodyGuard(16 * 1024));
-  api.use('*', async (c, next) => {
+  const login: MiddlewareHandler<Env> = async (c, next) => {
     c.header('Cache-Control', 'no-store');
     const me = await apiUser(svc, c);
     if (!me) throw new ApiError(401, 'login_required', 'Log in to the dashboard first.');
     c.set('user', me.user);
     await next();
-  });
+  };
+  api.use('*', raises(login, { 401: ['login_required'] }));
   api.use('*', sameOriginWrites(svc));
   // Every change is an admin's; members read (candidates, reports, integrations' state).
-  api.use('*', async (c, next) => {
+  const adminWrites: MiddlewareHandler<Env> = async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') requireAdmin(c.get('user'));
     await next();
-  });
+  };
+  api.use('*', raises(adminWrites, (method) => (method === 'GET' ? {} : { 403: ['admin_only'] })));
 
   api.get(
     '/me',
-    describeRoute({ summary: 'The logged-in dashboard user and their account', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Me', content: json(MeSchema) }, ...errors(401) } }),
+    describeRoute({ summary: 'The logged-in dashboard user and their account', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Me', content: json(MeSchema) } } }),
     async (c) => {
       const user = c.get('user');
       const account = await svc.store.accounts.get(user.account_id);
@@ -117,7 +121,7 @@ export function dashboardApi(svc: Services) {
       description: 'Keyset pagination: pass `next_cursor` as `cursor` for the next page. `q` searches the candidate’s name and e-mail address.',
       tags: ['dashboard'],
       security: cookie,
-      responses: { 200: { description: 'Orders', content: json(CandidatePageSchema) }, ...errors(400, 401) },
+      responses: { 200: { description: 'Orders', content: json(CandidatePageSchema) }, ...errors({ 400: ['invalid_query', 'invalid_cursor'] }) },
     }),
     valid('query', CandidatesQuerySchema),
     async (c) => c.json(await listCandidates(svc, c.get('user').account_id, c.req.valid('query'))),
@@ -125,22 +129,22 @@ export function dashboardApi(svc: Services) {
 
   api.get(
     '/candidates/filters',
-    describeRoute({ summary: 'The choices of the Candidates filters', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Filters', content: json(FiltersSchema) }, ...errors(401) } }),
+    describeRoute({ summary: 'The choices of the Candidates filters', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Filters', content: json(FiltersSchema) } } }),
     async (c) => c.json(await candidateFilters(svc, c.get('user').account_id)),
   );
 
   api.post(
     '/orders/:id/cancel',
-    describeRoute({ summary: 'Cancel an open order', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Order', content: json(v.object({ order: CandidateOrderSchema })) }, ...errors(401, 403, 404, 409) } }),
+    describeRoute({ summary: 'Cancel an open order', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Order', content: json(v.object({ order: CandidateOrderSchema })) }, ...errors({ 404: ['not_found'], 409: ['order_not_cancellable', 'invalid_transition'] }) } }),
     valid('param', OrderParam),
     async (c) => c.json({ order: await cancelOrder(svc, c.get('user').account_id, c.req.valid('param').id, actor(c)) }),
   );
 
   api.post(
     '/orders/:id/resend',
-    describeRoute({ summary: 'Send the invitation again (a new link; the old one stops working)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Order', content: json(v.object({ order: CandidateOrderSchema })) }, ...errors(401, 403, 404, 409, 429) } }),
+    describeRoute({ summary: 'Send the invitation again (a new link; the old one stops working)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Order', content: json(v.object({ order: CandidateOrderSchema })) }, ...errors({ 404: ['not_found'], 409: ['order_not_resendable', 'invalid_transition'] }) } }),
+    valid('param', OrderParam), // before the limit: a malformed id is a 400, never a 429
     perAccount(svc, 'dashboard-resend'),
-    valid('param', OrderParam),
     async (c) => c.json({ order: await resendOrder(svc, c.get('user').account_id, c.req.valid('param').id, actor(c)) }),
   );
 
@@ -157,21 +161,21 @@ export function dashboardApi(svc: Services) {
 
   api.get(
     '/integrations',
-    describeRoute({ summary: 'One card per provider: state, last webhook, last write-back, failing and dead jobs', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Cards', content: json(v.object({ integrations: v.array(CardSchema) })) }, ...errors(401) } }),
+    describeRoute({ summary: 'One card per provider: state, last webhook, last write-back, failing and dead jobs', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Cards', content: json(v.object({ integrations: v.array(CardSchema) })) } } }),
     async (c) => c.json({ integrations: await listIntegrations(svc, c.get('user').account_id) }),
   );
 
   api.post(
     '/connections/:id/check',
-    describeRoute({ summary: "Run the connection's checks (as `assay connections:check`)", tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Findings', content: json(ChecksSchema) }, ...errors(401, 403, 404, 429) } }),
+    describeRoute({ summary: "Run the connection's checks (as `assay connections:check`)", tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Findings', content: json(ChecksSchema) }, ...errors({ 404: ['not_found'] }) } }),
+    valid('param', ConnectionParam), // before the limit: a malformed id is a 400, never a 429
     perAccount(svc, 'dashboard-check'),
-    valid('param', ConnectionParam),
     async (c) => c.json(await checkConnection(svc, c.get('user').account_id, c.req.valid('param').id)),
   );
 
   api.post(
     '/jobs/:id/retry',
-    describeRoute({ summary: 'Retry a dead outbox job (as `assay outbox:replay`)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Retried', content: json(v.object({ ok: v.boolean() })) }, ...errors(401, 403, 404, 409) } }),
+    describeRoute({ summary: 'Retry a dead outbox job (as `assay outbox:replay`)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Retried', content: json(v.object({ ok: v.boolean() })) }, ...errors({ 404: ['not_found'], 409: ['job_not_retryable'] }) } }),
     valid('param', JobParam),
     async (c) => {
       await retryJob(svc, c.get('user').account_id, c.req.valid('param').id, actor(c));
@@ -181,7 +185,7 @@ export function dashboardApi(svc: Services) {
 
   api.post(
     '/connections/:id/revoke',
-    describeRoute({ summary: 'Disconnect: revoke a connection (as `assay connections:revoke`)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Revoked', content: json(v.object({ ok: v.boolean() })) }, ...errors(401, 403, 404) } }),
+    describeRoute({ summary: 'Disconnect: revoke a connection (as `assay connections:revoke`)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Revoked', content: json(v.object({ ok: v.boolean() })) }, ...errors({ 404: ['not_found'] }) } }),
     valid('param', ConnectionParam),
     async (c) => {
       const revoked = await revokeConnection(svc, c.get('user').account_id, c.req.valid('param').id, actor(c));
@@ -207,7 +211,7 @@ export function dashboardApi(svc: Services) {
       summary: 'Connect Greenhouse with a Harvest API key; answers, once, the webhook URL and secret, the events to create and the partner API key',
       tags: ['dashboard'],
       security: cookie,
-      responses: { 201: { description: 'Connected', content: json(GreenhouseSetupSchema) }, ...errors(400, 401, 403, 413, 415) },
+      responses: { 201: { description: 'Connected', content: json(GreenhouseSetupSchema) }, ...errors({ 400: ['invalid_setting'] }) },
     }),
     valid('json', v.strictObject({ harvest_api_key: v.pipe(v.string(), v.maxLength(200, 'The key is at most 200 characters.')) })),
     async (c) => {

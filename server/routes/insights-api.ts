@@ -1,10 +1,11 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
-import { ErrorSchema } from '../../shared/api.ts';
 import { DEFAULT_SCORE_BANDS } from '../../shared/score-bands.ts';
 import { ApiError } from '../errors.ts';
 import { valid } from '../http/validate.ts';
+import { raises } from '../http/error-codes.ts';
+import { errorResponses } from '../http/openapi.ts';
 import { buildInsights, chartCsv, CHARTS, type Chart } from '../insights/compute.ts';
 import type { Services } from '../services.ts';
 import type { InsightsFilter } from '../store/types.ts';
@@ -52,12 +53,20 @@ export async function insightsFor(svc: Services, accountId: string, filter: Insi
 export function insightsApi(svc: Services) {
   const app = new Hono<Env>();
   app.use('*', requireSession(svc));
-  app.use('*', async (c, next) => {
-    // Aggregates span the whole account, so a viewer's narrow role does not reach them.
-    if (c.get('session').role === 'viewer') throw new ApiError(403, 'role_not_allowed', 'Insights are for recruiters and admins.');
-    await next();
-  });
-  const errors = { 400: { description: 'Bad query', content: { 'application/json': { schema: resolver(ErrorSchema) } } }, 401: { description: 'No session' }, 403: { description: 'Viewer role' } };
+  app.use(
+    '*',
+    raises<MiddlewareHandler<Env>>(
+      async (c, next) => {
+        // Aggregates span the whole account, so a viewer's narrow role does not reach them.
+        if (c.get('session').role === 'viewer') throw new ApiError(403, 'role_not_allowed', 'Insights are for recruiters and admins.');
+        await next();
+      },
+      { 403: ['role_not_allowed'] },
+    ),
+  );
+  // toFilter's own refusal; the query's shape, the session and the role come from the middleware above.
+  const errors = errorResponses({ 400: ['invalid_query'] });
+  const csvFiles = CHARTS.map((c) => `${c}.csv`);
 
   app.get(
     '/',
@@ -68,7 +77,14 @@ export function insightsApi(svc: Services) {
 
   app.get(
     '/:chart{[a-z_]+\\.csv}',
-    describeRoute({ summary: 'The rows behind one chart as CSV (funnel, scores, outcomes, time_to_complete, by_package, by_job)', tags: ['insights'], security: [{ bearerAuth: [] }], responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, 404: { description: 'Unknown chart' }, ...errors } }),
+    describeRoute({
+      summary: `The rows behind one chart as CSV (${csvFiles.join(', ')})`,
+      tags: ['insights'],
+      security: [{ bearerAuth: [] }],
+      parameters: [{ name: 'chart', in: 'path', required: true, description: 'The chart, as a file name.', schema: { type: 'string', enum: csvFiles } }],
+      // Any other name is 404: unknown_chart for a lower-case name.csv, not_found (no such route) for the rest.
+      responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors, ...errorResponses({ 404: ['unknown_chart', 'not_found'] }) },
+    }),
     valid('query', InsightsQuerySchema),
     async (c) => {
       const chart = c.req.param('chart').replace(/\.csv$/, '') as Chart;

@@ -4,20 +4,20 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
-import { ErrorSchema } from '../../shared/api.ts';
 import { listPostings, mapPosting } from '../connectors/lever/postings.ts';
 import { PROVIDER } from '../connectors/lever/settings.ts';
 import { verifySessionToken, type WidgetSession } from '../context/session-token.ts';
 import { ApiError } from '../errors.ts';
 import { jsonBodyGuard } from '../http/middleware.ts';
 import { valid } from '../http/validate.ts';
+import { raises, SESSION_ERRORS } from '../http/error-codes.ts';
+import { errorResponses as errors } from '../http/openapi.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow } from '../store/types.ts';
 
 type Env = { Variables: { session: WidgetSession } };
 
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
 const bearer = [{ bearerAuth: [] }];
 
 const ConnectionId = v.pipe(v.string(), v.regex(/^con_[0-9a-z]{8,40}$/, 'Not a connection id.'));
@@ -51,7 +51,7 @@ const MappingBody = v.strictObject({
 const MappingResponse = v.object({ connection_id: v.string(), posting: PostingSchema });
 
 function requireAdmin(svc: Services): MiddlewareHandler<Env> {
-  return async (c, next) => {
+  const mw: MiddlewareHandler<Env> = async (c, next) => {
     const m = /^Bearer ([A-Za-z0-9._~+/=-]{10,4096})$/.exec(c.req.header('authorization') ?? '');
     if (!m) throw new ApiError(401, 'session_missing', 'Send the widget session token as "Authorization: Bearer <token>".');
     const session = await verifySessionToken(m[1]!, svc.sessionKey);
@@ -59,6 +59,7 @@ function requireAdmin(svc: Services): MiddlewareHandler<Env> {
     c.set('session', session);
     await next();
   };
+  return raises(mw, { ...SESSION_ERRORS, 403: ['role_not_allowed'] });
 }
 
 /** The session account's Lever connection: the one named, or its only one. */
@@ -86,7 +87,7 @@ export function leverAdminApi(svc: Services) {
       description: 'Read live from Lever. `packages` lists the active packages a posting can be mapped to.',
       tags: ['lever'],
       security: bearer,
-      responses: { 200: { description: 'Postings', content: json(PostingListSchema) }, ...errors(400, 401, 403, 404, 409, 502) },
+      responses: { 200: { description: 'Postings', content: json(PostingListSchema) }, ...errors({ 400: ['connection_ambiguous'], 404: ['lever_not_connected'], 409: ['connection_pending', 'connection_revoked'], 502: ['lever_unavailable'] }) },
     }),
     valid('query', ListQuery),
     async (c) => {
@@ -106,7 +107,7 @@ export function leverAdminApi(svc: Services) {
       description: "Adds the tag `assay:<package id>` to the posting and keeps every other tag; a candidate moved to the trigger stage on this posting is sent the package.",
       tags: ['lever'],
       security: bearer,
-      responses: { 200: { description: 'The posting with its mapping', content: json(MappingResponse) }, ...errors(400, 401, 403, 404, 409, 413, 415, 422, 502) },
+      responses: { 200: { description: 'The posting with its mapping', content: json(MappingResponse) }, ...errors({ 400: ['connection_ambiguous'], 404: ['lever_not_connected', 'posting_unknown'], 409: ['connection_pending', 'connection_revoked'], 422: ['package_unknown', 'package_inactive'], 502: ['lever_unavailable'] }) },
     }),
     valid('param', v.object({ id: PostingId })),
     valid('json', MappingBody),

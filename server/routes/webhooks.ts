@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { ApiError } from '../errors.ts';
 import { refuseOversized } from '../http/middleware.ts';
+import { errorResponses } from '../http/openapi.ts';
 import type { Services } from '../services.ts';
 
 const MAX_WEBHOOK_BYTES = 256 * 1024;
@@ -23,7 +24,11 @@ export function webhooks(svc: Services) {
         { name: 'connectionId', in: 'path', required: true, schema: { type: 'string', pattern: '^con_[0-9a-z]{8,40}$' } },
       ],
       requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-      responses: { 200: { description: 'Stored (or a duplicate, acknowledged)' }, 401: { description: 'Signature missing or wrong (invalid_signature)' }, 404: { description: 'Unknown provider or connection' }, 410: { description: 'The connection was revoked (connection_revoked), for every vendor' }, 413: { description: 'Body over 256 KiB' }, 422: { description: 'Refused, in the vendor’s shape' } },
+      responses: {
+        200: { description: 'Stored (or a duplicate, acknowledged)' },
+        ...errorResponses({ 401: ['invalid_signature'], 404: ['unknown_provider', 'unknown_connection'], 410: ['connection_revoked'], 413: ['body_too_large'] }),
+        422: { description: 'Refused, in the vendor’s shape', content: { 'application/json': { schema: { type: 'object' } } } },
+      },
     }),
     async (c) => {
     const { provider, connectionId } = c.req.param();

@@ -1,10 +1,10 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
+import { toJsonSchema } from '@valibot/to-json-schema';
 import {
   isUsableEmail,
   CreateOrderSchema,
-  ErrorSchema,
   IdempotencyKeySchema,
   OrderEnvelopeSchema,
   OrderListSchema,
@@ -18,8 +18,10 @@ import { mintSessionToken, verifySessionToken, type WidgetSession } from '../con
 import { sha256Hex } from '../crypto/secrets.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { jsonBodyGuard } from '../http/middleware.ts';
+import { raises, SESSION_ERRORS } from '../http/error-codes.ts';
+import { errorResponses as errors } from '../http/openapi.ts';
 import { valid } from '../http/validate.ts';
-import { EMAIL_MISSING, placeOrder, reissueInvitation } from '../orders/place-order.ts';
+import { EMAIL_MISSING, placeOrder, REFUSAL_CODES, reissueInvitation } from '../orders/place-order.ts';
 import { actor, undoCancel, transition, UNDO_CANCEL_WINDOW_MS } from '../orders/transition.ts';
 import { toOrderJson } from '../orders/order-json.ts';
 import type { Services } from '../services.ts';
@@ -29,19 +31,24 @@ import { clientAddress, rateLimit } from '../http/rate-limit.ts';
 export type Env = { Variables: { session: WidgetSession } };
 
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
-const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
 const bearer = [{ bearerAuth: [] }];
 
 export function requireSession(svc: Services): MiddlewareHandler<Env> {
-  return async (c, next) => {
+  const mw: MiddlewareHandler<Env> = async (c, next) => {
     const h = c.req.header('authorization') ?? '';
     const m = /^Bearer ([A-Za-z0-9._~+/=-]{10,4096})$/.exec(h);
     if (!m) throw new ApiError(401, 'session_missing', 'Send the widget session token as "Authorization: Bearer <token>".');
     c.set('session', await verifySessionToken(m[1]!, svc.sessionKey));
     await next();
   };
+  return raises(mw, SESSION_ERRORS);
 }
+
+/** What a context token can be refused with (server/context/verify-context.ts). */
+const CONTEXT_ERRORS = [
+  'context_malformed', 'context_unknown_issuer', 'context_algorithm_not_allowed', 'context_key_mismatch', 'context_not_yet_valid', 'context_lifetime_too_long',
+  'context_claims_invalid', 'context_expired', 'context_wrong_audience', 'context_signature_invalid', 'context_key_unknown', 'context_invalid',
+];
 
 /**
  * The frame's own account (what frame-ancestors was computed from) must be the context's, and the
@@ -57,6 +64,7 @@ function checkFraming(body: { parent?: string; account?: string; iss?: string },
   if (!self.includes(parent) && !originAllowed(parent, account.frame_origins)) throw new ApiError(403, 'frame_origin_not_allowed', notAllowedMessage(parent, account.id));
 }
 
+const ROLE_ERRORS = { 403: ['role_not_allowed'] } as const;
 const canOrder = (s: WidgetSession) => {
   if (s.role === 'viewer') throw new ApiError(403, 'role_not_allowed', 'Your role in the ATS (viewer) can see assessments but not send or change them.');
 };
@@ -71,10 +79,10 @@ export function widgetApi(svc: Services) {
     describeRoute({
       summary: 'Exchange an ATS context token for a short-lived widget session token',
       tags: ['widget'],
-      responses: { 200: { description: 'Session', content: json(SessionSchema) }, ...errors(400, 401, 429) },
+      responses: { 200: { description: 'Session', content: json(SessionSchema) }, ...errors({ 400: ['invalid_parent'], 401: CONTEXT_ERRORS, 403: ['context_account_mismatch', 'frame_origin_not_allowed'], 503: ['context_keys_unavailable'] }) },
     }),
+    valid('json', SessionRequestSchema), // before the limit: a malformed body is a 400, never a 429
     rateLimit(svc.store.limits, { name: 'session', limit: svc.config.sessionRatePerMin, windowMs: 60_000, key: (c) => clientAddress(c) }),
-    valid('json', SessionRequestSchema),
     async (c) => {
       const body = c.req.valid('json');
       const { account, claims } = await verifyContextToken(body.context, svc.store, svc.box);
@@ -122,7 +130,7 @@ export function widgetApi(svc: Services) {
 
   api.get(
     '/packages',
-    describeRoute({ summary: "The account's active packages", tags: ['widget'], security: bearer, responses: { 200: { description: 'Packages', content: json(PackageListSchema) }, ...errors(401) } }),
+    describeRoute({ summary: "The account's active packages", tags: ['widget'], security: bearer, responses: { 200: { description: 'Packages', content: json(PackageListSchema) } } }),
     async (c) => {
       const s = c.get('session');
       // Cached per account as the JSON sent, beside the list's version (one point read; any write to the
@@ -141,7 +149,7 @@ export function widgetApi(svc: Services) {
 
   api.get(
     '/orders',
-    describeRoute({ summary: "Orders of the context's application, newest first", tags: ['widget'], security: bearer, responses: { 200: { description: 'Orders', content: json(OrderListSchema) }, ...errors(401) } }),
+    describeRoute({ summary: "Orders of the context's application, newest first", tags: ['widget'], security: bearer, responses: { 200: { description: 'Orders', content: json(OrderListSchema) } } }),
     async (c) => {
       const s = c.get('session');
       const rows = await svc.store.orders.listForApplication(s.accountId, s.applicationId);
@@ -156,8 +164,8 @@ export function widgetApi(svc: Services) {
       description: 'Honours `Idempotency-Key`: a replay returns the first order. Refusals are 422 with a sentence a recruiter can read.',
       tags: ['widget'],
       security: bearer,
-      parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }],
-      responses: { 201: { description: 'Order created', content: json(OrderEnvelopeSchema) }, 200: { description: 'Idempotent replay', content: json(OrderEnvelopeSchema) }, ...errors(400, 401, 403, 409, 413, 415, 422) },
+      parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'Replays of the same request with the same key return the first order; an empty or malformed key is 400 invalid_idempotency_key.', schema: (({ $schema: _, ...schema }) => schema)(toJsonSchema(IdempotencyKeySchema)) as never }],
+      responses: { 201: { description: 'Order created', content: json(OrderEnvelopeSchema) }, 200: { description: 'Idempotent replay', content: json(OrderEnvelopeSchema) }, ...errors({ 400: ['invalid_idempotency_key'], 401: ['session_invalid'], 403: ROLE_ERRORS[403], 404: ['not_found'], 422: ['idempotency_key_reused', ...REFUSAL_CODES] }) },
     }),
     valid('json', CreateOrderSchema),
     async (c) => {
@@ -219,7 +227,7 @@ export function widgetApi(svc: Services) {
 
   api.get(
     '/orders/:id',
-    describeRoute({ summary: 'One order', tags: ['widget'], security: bearer, responses: { 200: { description: 'Order', content: json(OrderEnvelopeSchema) }, ...errors(401, 404) } }),
+    describeRoute({ summary: 'One order', tags: ['widget'], security: bearer, responses: { 200: { description: 'Order', content: json(OrderEnvelopeSchema) }, ...errors({ 404: ['not_found'] }) } }),
     valid('param', IdParam),
     async (c) => {
       const o = await loadOwn(c.get('session'), c.req.valid('param').id);
@@ -229,7 +237,7 @@ export function widgetApi(svc: Services) {
 
   api.post(
     '/orders/:id/cancel',
-    describeRoute({ summary: 'Cancel a pending or in-progress order', tags: ['widget'], security: bearer, responses: { 200: { description: 'Order', content: json(OrderEnvelopeSchema) }, ...errors(401, 403, 404, 409) } }),
+    describeRoute({ summary: 'Cancel a pending or in-progress order', tags: ['widget'], security: bearer, responses: { 200: { description: 'Order', content: json(OrderEnvelopeSchema) }, ...errors({ ...ROLE_ERRORS, 404: ['not_found'], 409: ['order_not_cancellable', 'invalid_transition'] }) } }),
     valid('param', IdParam),
     async (c) => {
       const s = c.get('session');
@@ -254,7 +262,7 @@ export function widgetApi(svc: Services) {
       description: `Only within ${UNDO_CANCEL_WINDOW_MS / 1000} s of the cancel, while the candidate's link was kept; the ATS hears nothing of the cancel. Afterwards: 409 undo_not_possible.`,
       tags: ['widget'],
       security: bearer,
-      responses: { 200: { description: 'Order', content: json(OrderEnvelopeSchema) }, ...errors(401, 403, 404, 409) },
+      responses: { 200: { description: 'Order', content: json(OrderEnvelopeSchema) }, ...errors({ ...ROLE_ERRORS, 404: ['not_found'], 409: ['undo_not_possible', 'invalid_transition'] }) },
     }),
     valid('param', IdParam),
     async (c) => {
@@ -268,9 +276,9 @@ export function widgetApi(svc: Services) {
 
   api.post(
     '/orders/:id/resend',
-    describeRoute({ summary: 'Re-send the invitation (a new link; the old one stops working)', tags: ['widget'], security: bearer, responses: { 200: { description: 'Order', content: json(OrderEnvelopeSchema) }, ...errors(401, 403, 404, 409) } }),
+    describeRoute({ summary: 'Re-send the invitation (a new link; the old one stops working)', tags: ['widget'], security: bearer, responses: { 200: { description: 'Order', content: json(OrderEnvelopeSchema) }, ...errors({ ...ROLE_ERRORS, 404: ['not_found'], 409: ['order_not_resendable'] }) } }),
+    valid('param', IdParam), // before the limit: a malformed id is a 400, never a 429, and costs nothing
     rateLimit(svc.store.limits, { name: 'resend', limit: 10, windowMs: 60_000, key: (c) => (c.get('session') as WidgetSession | undefined)?.accountId ?? 'anon' }),
-    valid('param', IdParam),
     async (c) => {
       const s = c.get('session');
       canOrder(s);

@@ -7,14 +7,15 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
-import { ErrorSchema } from '../../../shared/api.ts';
 import { readResultSummary, roundPercent } from '../../../shared/result/summary.ts';
 import { safeEqual } from '../../crypto/secrets.ts';
 import { ApiError } from '../../errors.ts';
 import { jsonBodyGuard } from '../../http/middleware.ts';
 import { valid } from '../../http/validate.ts';
+import { raises, remapsStatus } from '../../http/error-codes.ts';
+import { errorResponses } from '../../http/openapi.ts';
 import { reportUrl } from '../../orders/order-json.ts';
-import { placeOrder } from '../../orders/place-order.ts';
+import { placeOrder, REFUSAL_CODES } from '../../orders/place-order.ts';
 import type { Services } from '../../services.ts';
 import type { AccountRow, ConnectionRow, OrderView } from '../../store/types.ts';
 import { ghMeta, idsFromProfileUrl, PROVIDER, settingsOf, trackCandidate, withGhMeta } from './common.ts';
@@ -23,7 +24,8 @@ import { orderablePackages } from '../../orders/assessments.ts';
 type Env = { Variables: { connection: ConnectionRow; account: AccountRow } };
 
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
+/** A route's own refusals: every one but 401 is answered 404 here (onlyDocumentedRefusals). */
+const errors = (...codes: string[]) => errorResponses({ 404: codes });
 /** Documented in each route: Greenhouse authenticates with `Authorization: Basic base64("<partner_api_key>:")`. */
 const AUTH = ' Greenhouse authenticates with HTTP Basic: the partner_api_key as user name, empty password.';
 
@@ -72,7 +74,7 @@ function basicUser(header: string | undefined): string | null {
 }
 
 function authenticate(svc: Services): MiddlewareHandler<Env> {
-  return async (c, next) => {
+  const mw: MiddlewareHandler<Env> = async (c, next) => {
     const id = c.req.param('connectionId') ?? '';
     if (!/^con_[0-9a-z]{8,40}$/.test(id)) throw new ApiError(404, 'unknown_connection', 'No such connection.');
     const connection = await svc.store.connections.getById(id);
@@ -88,6 +90,7 @@ function authenticate(svc: Services): MiddlewareHandler<Env> {
     c.set('account', account);
     await next();
   };
+  return raises(mw, { 401: ['invalid_api_key'], 404: ['unknown_connection'] });
 }
 
 /** The take-home-test URL must be Greenhouse's (or the host of the configured Harvest base_url), since we PATCH it with the key. */
@@ -111,11 +114,12 @@ const ACTIVE = new Set(['pending', 'in_progress']);
  * … one of" 401 / 404: greenhouse-api-docs source/includes/assessment/_errors.md); any other refusal (a bad
  * body, an unknown test, a refused order) answers 404 with our error body, its code and message unchanged.
  */
-const onlyDocumentedRefusals: MiddlewareHandler<Env> = async (c, next) => {
+const onlyDocumented = (s: number) => (s >= 400 && s < 500 && s !== 401 && s !== 404 ? 404 : s);
+const onlyDocumentedRefusals: MiddlewareHandler<Env> = remapsStatus(async (c, next) => {
   await next();
   const s = c.res.status;
-  if (s >= 400 && s < 500 && s !== 401 && s !== 404) c.res = new Response(c.res.body, { status: 404, headers: c.res.headers });
-};
+  if (onlyDocumented(s) !== s) c.res = new Response(c.res.body, { status: onlyDocumented(s), headers: c.res.headers });
+}, onlyDocumented);
 
 export function partnerRoutes(svc: Services): Hono<Env> {
   const app = new Hono<Env>();
@@ -124,7 +128,7 @@ export function partnerRoutes(svc: Services): Hono<Env> {
 
   app.get(
     '/:connectionId/list_tests',
-    describeRoute({ summary: 'Greenhouse list_tests: our active packages', description: AUTH.trim(), tags: ['greenhouse'], responses: { 200: { description: 'Tests', content: json(TestListSchema) }, ...errors(401, 404) } }),
+    describeRoute({ summary: 'Greenhouse list_tests: our active packages', description: AUTH.trim(), tags: ['greenhouse'], responses: { 200: { description: 'Tests', content: json(TestListSchema) } } }),
     async (c) => {
       const pkgs = await orderablePackages(svc.store, c.var.account.id);
       return c.json(pkgs.map((p) => ({ partner_test_id: p.id, partner_test_name: p.name })));
@@ -137,7 +141,7 @@ export function partnerRoutes(svc: Services): Hono<Env> {
       summary: 'Greenhouse send_test: order a package for the candidate and e-mail the invitation',
       description: 'Idempotent per take-home-test URL; a second Send Test for a test the candidate has open returns the same partner_interview_id.' + AUTH,
       tags: ['greenhouse'],
-      responses: { 200: { description: 'The order id', content: json(SendTestAnswerSchema) }, ...errors(401, 404) },
+      responses: { 200: { description: 'The order id', content: json(SendTestAnswerSchema) }, ...errors('invalid_url', 'candidate_unidentified', ...REFUSAL_CODES) },
     }),
     jsonBodyGuard(64 * 1024),
     valid('json', SendTestSchema),
@@ -201,7 +205,7 @@ export function partnerRoutes(svc: Services): Hono<Env> {
 
   app.get(
     '/:connectionId/test_status',
-    describeRoute({ summary: 'Greenhouse test_status: the state and result of one order', description: AUTH.trim(), tags: ['greenhouse'], responses: { 200: { description: 'Status', content: json(TestStatusSchema) }, ...errors(401, 404) } }),
+    describeRoute({ summary: 'Greenhouse test_status: the state and result of one order', description: AUTH.trim(), tags: ['greenhouse'], responses: { 200: { description: 'Status', content: json(TestStatusSchema) }, ...errors('unknown_partner_interview_id') } }),
     valid('query', TestStatusQuery),
     async (c) => {
       const { partner_interview_id } = c.req.valid('query');
@@ -214,7 +218,7 @@ export function partnerRoutes(svc: Services): Hono<Env> {
 
   app.post(
     '/:connectionId/response_error',
-    describeRoute({ summary: 'Greenhouse response_error: one of our answers was malformed', description: AUTH.trim(), tags: ['greenhouse'], responses: { 200: { description: 'Recorded' }, ...errors(401, 404) } }),
+    describeRoute({ summary: 'Greenhouse response_error: one of our answers was malformed', description: AUTH.trim(), tags: ['greenhouse'], responses: { 200: { description: 'Recorded' } } }),
     jsonBodyGuard(64 * 1024),
     valid('json', ResponseErrorSchema),
     async (c) => {

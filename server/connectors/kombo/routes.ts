@@ -5,10 +5,9 @@
 // Both act for the logged-in provider user's own account only.
 //
 // Login: the provider dashboard's own session (the cookie set by POST /login, server/routes/report.ts).
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
-import { ErrorSchema } from '../../../shared/api.ts';
 import { getCookie } from 'hono/cookie';
 import { sha256Hex } from '../../crypto/secrets.ts';
 import { sessionCookieName } from '../../routes/report.ts';
@@ -17,6 +16,8 @@ import { PermanentError, RetryableError } from '../../http/client.ts';
 import { jsonBodyGuard } from '../../http/middleware.ts';
 import { clientAddress, rateLimit } from '../../http/rate-limit.ts';
 import { valid } from '../../http/validate.ts';
+import { raises } from '../../http/error-codes.ts';
+import { errorResponses as errors } from '../../http/openapi.ts';
 import type { Services } from '../../services.ts';
 import type { AccountRow, UserRow } from '../../store/types.ts';
 import { activateEmbedded, ConnectError, createConnectLink } from './connect.ts';
@@ -25,7 +26,6 @@ import { environmentSettings } from './settings.ts';
 type Env = { Variables: { user: UserRow; account: AccountRow } };
 
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
 
 async function providerUser(svc: Services, c: Context<Env>): Promise<void> {
   const fail = () => new ApiError(401, 'login_required', 'Log in to the provider dashboard first (POST /login), then call this with its session cookie.');
@@ -63,10 +63,16 @@ export function komboRoutes(svc: Services) {
   // Keyed by the socket's peer: X-Forwarded-For is whatever the client sends, so keying on it let anyone
   // skip the limit with a new value each time (test/reliability/abuse.test.ts).
   app.use('/connect/*', rateLimit(svc.store.limits, { name: 'kombo-connect', limit: 30, windowMs: 60_000, key: (c) => clientAddress(c) }));
-  app.use('/connect/*', async (c, next) => {
-    await providerUser(svc, c);
-    await next();
-  });
+  app.use(
+    '/connect/*',
+    raises<MiddlewareHandler<Env>>(
+      async (c, next) => {
+        await providerUser(svc, c);
+        await next();
+      },
+      { 401: ['login_required'], 403: ['cross_origin'] },
+    ),
+  );
 
   app.post(
     '/connect/embedded',
@@ -74,7 +80,7 @@ export function komboRoutes(svc: Services) {
       summary: 'Start "Connect your ATS" (Kombo Connect, embedded) for the logged-in provider user\'s account',
       description: 'Returns a Kombo Connect link for Kombo\'s Connect SDK. Auth: the provider dashboard session cookie (POST /login).',
       tags: ['kombo'],
-      responses: { 200: { description: 'Link', content: json(v.object({ link: v.string(), connection_id: v.string() })) }, ...errors(400, 401, 502, 503) },
+      responses: { 200: { description: 'Link', content: json(v.object({ link: v.string(), connection_id: v.string() })) }, ...errors({ 409: ['invalid_setting', 'invalid_tool'], 502: ['kombo_unavailable'], 503: ['kombo_not_configured'] }) },
     }),
     valid('json', EmbeddedRequest),
     async (c) => {
@@ -102,7 +108,7 @@ export function komboRoutes(svc: Services) {
       summary: 'Finish "Connect your ATS": bind the integration Kombo Connect created to this account',
       description: 'Asks Kombo (GET /connect/integration-by-token) which integration the token stands for and binds it only when it was created for this account.',
       tags: ['kombo'],
-      responses: { 200: { description: 'Bound', content: json(v.object({ connection_id: v.string(), integration_id: v.string(), status: v.string() })) }, ...errors(400, 401, 403, 404, 409, 502) },
+      responses: { 200: { description: 'Bound', content: json(v.object({ connection_id: v.string(), integration_id: v.string(), status: v.string() })) }, ...errors({ 403: ['integration_not_yours'], 404: ['token_invalid'], 409: ['no_invitation', 'not_bound', 'invalid_setting'], 502: ['kombo_unavailable'], 503: ['kombo_not_configured'] }) },
     }),
     valid('json', ActivateRequest),
     async (c) => {

@@ -1,10 +1,10 @@
 // Lever's OAuth redirect target, mounted at /partner/lever/oauth/callback: one fixed redirect URI for every
 // customer (Lever matches it exactly); the single-use state names the connection.
 import { Hono } from 'hono';
-import { describeRoute, resolver } from 'hono-openapi';
+import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
-import { ErrorSchema } from '../../../shared/api.ts';
 import { valid } from '../../http/validate.ts';
+import { errorResponses } from '../../http/openapi.ts';
 import type { Services } from '../../services.ts';
 import { completeAuthorization } from './oauth.ts';
 
@@ -26,7 +26,7 @@ export function leverPartnerRoutes(svc: Services) {
       tags: ['lever'],
       responses: {
         200: { description: 'Connected (an HTML page for the person who consented)', content: { 'text/html': { schema: { type: 'string' } } } },
-        ...Object.fromEntries([400, 409, 502].map((c) => [c, { description: 'Error', content: { 'application/json': { schema: resolver(ErrorSchema) } } }])),
+        ...errorResponses({ 400: ['oauth_state_invalid', 'lever_authorization_denied', 'invalid_query'], 409: ['connection_revoked'], 502: ['lever_token_exchange_failed'] }),
       },
     }),
     valid('query', Query),

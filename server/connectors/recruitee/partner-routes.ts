@@ -5,7 +5,7 @@ import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import { safeEqual } from '../../crypto/secrets.ts';
 import { ApiError } from '../../errors.ts';
-import { placeOrder } from '../../orders/place-order.ts';
+import { placeOrder, REFUSAL_CODES } from '../../orders/place-order.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
 import { PROVIDER, settingsOf } from './settings.ts';
@@ -35,7 +35,10 @@ const SendAnswerSchema = v.object({ id: v.string(), status: v.string() });
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
 /** Recruitee's error body (see recruiteeErrorBody below). */
 const RecruiteeErrorSchema = v.object({ error: v.string() });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(RecruiteeErrorSchema) }]));
+/** Refusals in Recruitee's body; `x-error-codes` names the cause behind each sentence (our usual code). */
+const errors = (codes: Record<number, string[]>) =>
+  Object.fromEntries(Object.entries(codes).map(([s, c]) => [s, { description: `Refused (${c.join(', ')})`, content: json(RecruiteeErrorSchema), 'x-error-codes': c }]));
+const AUTH_ERRORS = { 401: ['token_missing', 'token_invalid'], 403: ['connection_inactive'], 404: ['unknown_connection'] };
 
 async function authorise(svc: Services, connectionId: string, header: string | undefined): Promise<ConnectionRow> {
   if (!CONNECTION_ID.test(connectionId)) throw new ApiError(404, 'unknown_connection', 'No such connection.');
@@ -76,7 +79,7 @@ export function recruiteePartnerRoutes(svc: Services): Hono {
     describeRoute({
       summary: "Recruitee's tests URL: the account's active packages as [{ id, name }]",
       tags: ['partner'],
-      responses: { 200: { description: 'Tests', content: json(TestsSchema) }, ...errors(401, 403, 404) },
+      responses: { 200: { description: 'Tests', content: json(TestsSchema) }, ...errors(AUTH_ERRORS) },
     }),
     async (c) => {
       const connection = await authorise(svc, c.req.param('connectionId'), c.req.header('authorization'));
@@ -91,7 +94,7 @@ export function recruiteePartnerRoutes(svc: Services): Hono {
       summary: "Recruitee's send_candidate URL: order a test for a candidate and invite them",
       description: 'Recruitee has already created the report; `report_id` is the order key, so a repeated call never orders twice. Refusals are 422 `{"error": "<sentence>"}`, the body Recruitee shows to the recruiter as is.',
       tags: ['partner'],
-      responses: { 201: { description: 'Order placed', content: json(SendAnswerSchema) }, 200: { description: 'Already placed', content: json(SendAnswerSchema) }, ...errors(400, 401, 403, 404, 413, 422) },
+      responses: { 201: { description: 'Order placed', content: json(SendAnswerSchema) }, 200: { description: 'Already placed', content: json(SendAnswerSchema) }, ...errors({ ...AUTH_ERRORS, 400: ['malformed_json', 'invalid_body'], 403: ['connection_inactive', 'company_mismatch'], 413: ['body_too_large'], 422: [...REFUSAL_CODES] }) },
     }),
     async (c) => {
       const connection = await authorise(svc, c.req.param('connectionId'), c.req.header('authorization'));

@@ -2,9 +2,9 @@
 import { Hono } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
-import { ErrorSchema } from '../../../shared/api.ts';
 import { safeEqual } from '../../crypto/secrets.ts';
 import { ApiError } from '../../errors.ts';
+import { errorResponses } from '../../http/openapi.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, PackageRow } from '../../store/types.ts';
 import { hmacMatches } from '../shared.ts';
@@ -53,7 +53,6 @@ export async function partnerConnection(svc: Services, provider: string, connect
 }
 
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
 
 export function stackOnePartnerRoutes(svc: Services): Hono {
   const app = new Hono();
@@ -64,7 +63,7 @@ export function stackOnePartnerRoutes(svc: Services): Hono {
       description:
         'Called by StackOne when a recruiter is about to send a test. `Authorization: Basic base64(partner_api_key)` and `x-stackone-signature` (base64url HMAC-SHA256 of the raw body with the webhook secret) are required.',
       tags: ['partner'],
-      responses: { 200: { description: 'Packages', content: json(PackageListAnswerSchema) }, ...errors(400, 401, 403, 404, 413) },
+      responses: { 200: { description: 'Packages', content: json(PackageListAnswerSchema) }, ...errorResponses({ 400: ['malformed_json', 'invalid_body'], 401: ['partner_key_not_configured', 'auth_missing', 'auth_invalid', 'invalid_signature'], 403: ['connection_inactive', 'account_mismatch'], 404: ['unknown_connection'], 413: ['body_too_large'] }) },
     }),
     async (c) => {
       const connection = await partnerConnection(svc, PROVIDER, c.req.param('connectionId'));
