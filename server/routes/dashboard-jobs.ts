@@ -4,15 +4,14 @@
 import type { Context, Hono } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
-import { ErrorSchema } from '../../shared/api.ts';
 import { createAssessments, EXTRA_TIME_CHOICES, listJobs, setPublished } from '../dashboard/jobs.ts';
+import { errorResponses as errors } from '../http/openapi.ts';
 import { valid } from '../http/validate.ts';
 import type { Services } from '../services.ts';
 import type { UserRow } from '../store/types.ts';
 
 type Env = { Variables: { user: UserRow } };
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
 const cookie = [{ dashboardCookie: [] }];
 const actor = (c: Context<Env>) => `user:${c.get('user').id}`;
 
@@ -57,7 +56,7 @@ export function jobRoutes(api: Hono<Env>, svc: Services): void {
       summary: 'Jobs (synced from the connected ATSs or typed in) with their assessments, and the choices for Create',
       tags: ['dashboard'],
       security: cookie,
-      responses: { 200: { description: 'Jobs', content: json(JobsSchema) }, ...errors(401) },
+      responses: { 200: { description: 'Jobs', content: json(JobsSchema) }, ...errors({}) },
     }),
     async (c) => c.json(await listJobs(svc, c.get('user').account_id)),
   );
@@ -69,7 +68,7 @@ export function jobRoutes(api: Hono<Env>, svc: Services): void {
       description: 'The job is either an ATS job (`connection_id` and `job_id` of a synced job) or typed in (`job_name`).',
       tags: ['dashboard'],
       security: cookie,
-      responses: { 201: { description: 'Created', content: json(v.object({ assessments: v.array(AssessmentSchema) })) }, ...errors(400, 401, 403, 404, 409, 413, 415) },
+      responses: { 201: { description: 'Created', content: json(v.object({ assessments: v.array(AssessmentSchema) })) }, ...errors({ 400: ['invalid_job', 'invalid_packages'], 404: ['not_found', 'job_unknown', 'package_unknown'], 409: ['package_inactive'] }) },
     }),
     valid('json', NewAssessmentSchema),
     async (c) => c.json({ assessments: await createAssessments(svc, c.get('user').account_id, c.req.valid('json'), actor(c)) }, 201),
@@ -84,7 +83,13 @@ export function jobRoutes(api: Hono<Env>, svc: Services): void {
           : 'Unpublish: the assessment is withdrawn from every ATS; new orders for it are refused',
         tags: ['dashboard'],
         security: cookie,
-        responses: { 200: { description: 'Assessment', content: json(v.object({ assessment: AssessmentSchema })) }, ...errors(401, 403, 404, 409, 502) },
+        responses: { 200: { description: 'Assessment', content: json(v.object({ assessment: AssessmentSchema })) }, ...errors({
+          404: ['not_found', 'posting_unknown'],
+          409: ['package_inactive', 'connection_pending', 'connection_revoked'],
+          // Lever's refusal of the posting's mapping (server/connectors/lever/postings.ts), passed on.
+          422: ['package_unknown', 'package_inactive', 'assessment_unpublished'],
+          502: ['lever_unavailable'],
+        }) },
       }),
       valid('param', AssessmentParam),
       async (c) => c.json({ assessment: await setPublished(svc, c.get('user').account_id, c.req.valid('param').id, publish, actor(c)) }),

@@ -66,33 +66,29 @@ export class LoginThrottle {
     return s && s.blocked_until > now ? s.blocked_until - now : 0;
   }
   /**
-   * Counts an attempt before its password is checked, so guesses sent together are counted together: an
-   * attempt beyond `max` in the window is refused unchecked (and blocks the key). Returns the attempt's number.
+   * One guess in flight per key: a guess that arrives while another for the same key is being checked is
+   * refused unchecked, so a burst of guesses cannot all be checked before the first failure is counted. The
+   * claim lapses after `holdMs` if its holder dies; end() releases it.
    */
-  async attempt(key: string, now: number): Promise<{ count: number; waitMs: number }> {
+  async begin(key: string, now: number, holdMs = 10_000): Promise<boolean> {
+    return (await this.limits.hit(`${this.name}-in-flight:${key}`, holdMs, now)).count === 1;
+  }
+  async end(key: string): Promise<void> {
+    await this.limits.clear(`${this.name}-in-flight:${key}`);
+  }
+  async fail(key: string, now: number): Promise<{ locked: boolean; waitMs: number }> {
     const k = `${this.name}:${key}`;
     const { count } = await this.limits.hit(k, this.windowMs, now);
-    if (count <= this.max) return { count, waitMs: 0 };
-    const waitMs = this.waitFor(count);
-    await this.limits.block(k, now + waitMs, now + this.windowMs);
-    return { count, waitMs };
-  }
-  /** The attempt numbered `count` (from attempt()) was wrong: from `max` on, the key waits. */
-  async failed(key: string, count: number, now: number): Promise<{ locked: boolean; waitMs: number }> {
     if (count < this.max) return { locked: false, waitMs: 0 };
-    const waitMs = this.waitFor(count);
-    await this.limits.block(`${this.name}:${key}`, now + waitMs, now + this.windowMs);
-    return { locked: count === this.max, waitMs };
-  }
-  /** Counts a failure after the fact (for limits where a success is not counted). */
-  async fail(key: string, now: number): Promise<{ locked: boolean; waitMs: number }> {
-    const { count } = await this.limits.hit(`${this.name}:${key}`, this.windowMs, now);
-    // Attempts during a lock are refused before they are counted, so without growth the count passes `max` only once per window.
-    if (count > this.max && !this.growth) return { locked: false, waitMs: 0 };
-    return this.failed(key, count, now);
-  }
-  private waitFor(count: number): number {
-    return this.growth ? Math.min(this.growth.capMs, this.growth.baseMs * 2 ** (count - this.max)) : this.windowMs;
+    if (this.growth) {
+      const waitMs = Math.min(this.growth.capMs, this.growth.baseMs * 2 ** (count - this.max));
+      await this.limits.block(k, now + waitMs, now + this.windowMs);
+      return { locked: count === this.max, waitMs };
+    }
+    // Attempts during a lock are refused before they are counted, so the count passes `max` only once per window.
+    if (count > this.max) return { locked: false, waitMs: 0 };
+    await this.limits.block(k, now + this.windowMs, now + this.windowMs);
+    return { locked: true, waitMs: this.windowMs };
   }
   async clear(key: string): Promise<void> {
     await this.limits.clear(`${this.name}:${key}`);
@@ -267,31 +263,34 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
       return html(c, loginForm({ next, email, error: `Too many failed attempts. Try again in ${inWords(wait)}.` }), 429);
     }
-    // Counted before the password is checked, so a burst of guesses cannot all be checked before the first is counted.
-    const tried = await byEmail.attempt(emailKey, now);
-    if (tried.waitMs > 0) {
-      c.header('Retry-After', String(Math.ceil(tried.waitMs / 1000)));
-      return html(c, loginForm({ next, email, error: `Too many failed attempts. Try again in ${inWords(tried.waitMs)}.` }), 429);
+    // One guess in flight per account+e-mail: a burst of guesses cannot all be checked before the first failure is counted.
+    if (!(await byEmail.begin(emailKey, now))) {
+      c.header('Retry-After', '1');
+      return html(c, loginForm({ next, email, error: 'Another login for this address is being checked. Try again in a second.' }), 429);
     }
-    // Unknown addresses cost as much time as wrong passwords, so they cannot be told apart.
-    const ok = (await verifyPassword(password, user?.password_hash ?? DUMMY_HASH).catch(() => false)) && !!user && password.length > 0;
-    if (!ok || !user) {
-      const locks = await Promise.all([byEmail.failed(emailKey, tried.count, now), byClient.fail(clientId, now)]);
-      const waitMs = Math.max(locks[0]!.waitMs, locks[1]!.waitMs);
-      if (locks.some((l) => l.locked)) {
-        await svc.store.audit.add({
-          account_id: user?.account_id ?? null,
-          actor: `login:${clientAddress(c)}`,
-          action: 'login.locked',
-          target: user?.id ?? email.toLowerCase(),
-          details: { email: email.toLowerCase(), by: locks[1]!.locked ? 'client' : 'email', seconds: Math.ceil(waitMs / 1000) },
-        });
+    try {
+      // Unknown addresses cost as much time as wrong passwords, so they cannot be told apart.
+      const ok = (await verifyPassword(password, user?.password_hash ?? DUMMY_HASH).catch(() => false)) && !!user && password.length > 0;
+      if (!ok || !user) {
+        const locks = await Promise.all([byEmail.fail(emailKey, now), byClient.fail(clientId, now)]);
+        const waitMs = Math.max(locks[0]!.waitMs, locks[1]!.waitMs);
+        if (locks.some((l) => l.locked)) {
+          await svc.store.audit.add({
+            account_id: user?.account_id ?? null,
+            actor: `login:${clientAddress(c)}`,
+            action: 'login.locked',
+            target: user?.id ?? email.toLowerCase(),
+            details: { email: email.toLowerCase(), by: locks[1]!.locked ? 'client' : 'email', seconds: Math.ceil(waitMs / 1000) },
+          });
+        }
+        if (waitMs > 0) {
+          c.header('Retry-After', String(Math.ceil(waitMs / 1000)));
+          return html(c, loginForm({ next, email, error: `Too many failed attempts. Try again in ${inWords(waitMs)}.` }), 429);
+        }
+        return html(c, loginForm({ next, email, error: 'The e-mail address or password is not right.' }), 401);
       }
-      if (waitMs > 0) {
-        c.header('Retry-After', String(Math.ceil(waitMs / 1000)));
-        return html(c, loginForm({ next, email, error: `Too many failed attempts. Try again in ${inWords(waitMs)}.` }), 429);
-      }
-      return html(c, loginForm({ next, email, error: 'The e-mail address or password is not right.' }), 401);
+    } finally {
+      await byEmail.end(emailKey);
     }
     await byEmail.clear(emailKey);
     const value = randomToken(32);
