@@ -17,6 +17,7 @@ import { reportPages } from './routes/report.ts';
 import { insightsPages } from './routes/insights-page.ts';
 import { connectPage } from './routes/connect-page.ts';
 import { dashboardApi } from './routes/dashboard-api.ts';
+import { partnerLogos } from './routes/dashboard-connect-api.ts';
 import { dashboardPages } from './dashboard/pages.ts';
 import type { Services } from './services.ts';
 
@@ -45,6 +46,7 @@ export function createApp(svc: Services) {
   app.route('/api/dashboard', dashboardApi(svc)); // the provider dashboard (dashboard/), behind the login
   app.route('/', dashboardPages(svc));
   app.route('/webhooks', webhooks(svc));
+  app.route('/partner/logos', partnerLogos(svc)); // the logos uploaded in the dashboard's partner form
   app.route('/partner', partner(svc));
   app.route('/', pages(svc));
 
