@@ -7,6 +7,7 @@ import { CandidatesModel } from './candidates/model.ts';
 import { CandidatesView } from './candidates/view.tsx';
 import { IntegrationsModel } from './integrations/model.ts';
 import { IntegrationsView } from './integrations/view.tsx';
+import { LeverMappingModel, LeverMappingView } from './integrations/lever.tsx';
 import { path } from './router.ts';
 import { Shell } from './shell.tsx';
 
@@ -19,7 +20,7 @@ const who = computed(() => (me.value ? `${me.value.account.name} · ${me.value.u
 // /dashboard is Candidates: the address says so before the first paint, not after it.
 if (location.pathname.replace(/\/$/, '') === '/dashboard') history.replaceState(null, '', '/dashboard/candidates' + location.search);
 
-const TITLES: Record<string, string> = { '/dashboard/candidates': 'Candidates', '/dashboard/integrations': 'Integrations' };
+const TITLES: Record<string, string> = { '/dashboard/candidates': 'Candidates', '/dashboard/integrations': 'Integrations', '/dashboard/integrations/lever': 'Lever postings' };
 
 function Candidates() {
   const model = useMemo(() => new CandidatesModel(fetchFn, hidden, (search) => history.replaceState(null, '', location.pathname + search)), []);
@@ -32,8 +33,14 @@ function Candidates() {
 
 function Integrations() {
   const model = useMemo(() => new IntegrationsModel(fetchFn), []);
-  useEffect(() => void model.load(), [model]);
+  useEffect(() => void Promise.all([model.load(), model.loadPackages()]), [model]);
   return <IntegrationsView model={model} />;
+}
+
+function LeverMapping() {
+  const model = useMemo(() => new LeverMappingModel(fetchFn), []);
+  useEffect(() => void model.load(), [model]);
+  return <LeverMappingView model={model} />;
 }
 
 function App() {
@@ -46,7 +53,7 @@ function App() {
   }, [current]);
   return (
     <Shell current={current} who={who.value}>
-      {current === '/dashboard/integrations' ? <Integrations key="i" /> : <Candidates key="c" />}
+      {current === '/dashboard/integrations/lever' ? <LeverMapping key="l" /> : current === '/dashboard/integrations' ? <Integrations key="i" /> : <Candidates key="c" />}
     </Shell>
   );
 }

@@ -32,7 +32,7 @@ export function Shell({ current, who, children }: { current: string; who: string
           <ul>
             {NAV.map((n) => (
               <li key={n.href}>
-                <a href={n.href} aria-current={n.href === current ? 'page' : undefined} onClick={n.app ? onLinkClick : undefined}>
+                <a href={n.href} aria-current={n.href === current || current.startsWith(n.href + '/') ? 'page' : undefined} onClick={n.app ? onLinkClick : undefined}>
                   {n.label}
                 </a>
               </li>
