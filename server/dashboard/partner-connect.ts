@@ -41,7 +41,7 @@ export function checkLogo(logo: { type: string; data_base64: string }): StoredLo
 export const logoUrl = (svc: Services, connectionId: string) => `${svc.config.publicUrl}/partner/logos/${connectionId}`;
 
 /** Lever: a pending connection with the provider's Lever app, and the consent URL that comes back to the mapping page. */
-export async function connectLever(svc: Services, accountId: string, actor: string): Promise<{ connection_id: string; authorize_url: string }> {
+export async function connectLever(svc: Services, accountId: string, actor: string, adminEmail: string): Promise<{ connection_id: string; authorize_url: string }> {
   const app = svc.config.leverApp;
   if (!app) throw new ApiError(409, 'lever_unavailable', 'Connecting Lever is not available yet: your assessment provider has not set it up. Ask them to enable it.');
   const lever = (await svc.store.connections.listByAccount(accountId)).filter((c) => c.provider === 'lever' && c.status !== 'revoked');
@@ -49,7 +49,8 @@ export async function connectLever(svc: Services, accountId: string, actor: stri
   // A Configure that was not finished: the same connection gets a fresh consent link.
   let connection = lever.find((c) => c.status === 'pending');
   if (!connection) {
-    const settings: Record<string, string> = { client_id: app.clientId, client_secret: app.clientSecret };
+    // Lever requires a user to act as for posting tags and feedback: the admin who configures it (by e-mail, looked up in Lever).
+    const settings: Record<string, string> = { client_id: app.clientId, client_secret: app.clientSecret, perform_as: adminEmail };
     if (app.apiUrl) settings.base_url = app.apiUrl;
     if (app.authUrl) settings.auth_url = app.authUrl;
     connection = (await addConnection(svc, { accountId, provider: 'lever', settings, actor })).connection;

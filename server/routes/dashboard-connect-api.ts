@@ -64,7 +64,7 @@ export function dashboardConnectRoutes(svc: Services, api: Hono<{ Variables: { u
       security: cookie,
       responses: { 201: { description: 'Pending', content: json(v.object({ connection_id: v.string(), authorize_url: v.string() })) }, ...errors(400, 401, 403, 409) },
     }),
-    async (c) => c.json(await asInput(() => connectLever(svc, c.get('user').account_id, actor(c.get('user')))), 201),
+    async (c) => c.json(await asInput(() => connectLever(svc, c.get('user').account_id, actor(c.get('user')), c.get('user').email)), 201),
   );
 
   for (const provider of ['stackone', 'recruitee'] as const) {
