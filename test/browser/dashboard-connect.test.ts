@@ -184,4 +184,31 @@ describe('Integrations: connecting Lever, StackOne and Recruitee from the dashbo
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await accessibleBothThemes('Integrations at 360 px');
   });
+
+  test('Insights and Connect your ATS are pages of the same app: the same navigation, the page marked, keyboard to the content', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const navOf = () =>
+      page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href')?.split('?')[0], a.getAttribute('aria-current')]));
+    await page.goto(`${server.url}/dashboard/integrations`);
+    await page.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
+    const app = await navOf();
+    expect(app.map(([label, href]) => [label, href])).toEqual([
+      ['Candidates', '/dashboard/candidates'],
+      ['Integrations', '/dashboard/integrations'],
+      ['Insights', '/insights'],
+      ['Connect your ATS', '/connect'],
+    ]);
+    for (const [label, path] of [['Insights', '/insights'], ['Connect your ATS', '/connect']] as const) {
+      await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: label }).click();
+      await until(() => new URL(page.url()).pathname, (p) => p === path, 15_000, `the ${label} page`);
+      // The same items, in the same order, this one marked as the current page.
+      expect(await navOf()).toEqual(app.map(([l, h]) => [l, h, l === label ? 'page' : null]));
+      // The first Tab reaches the skip link, which leads to the content.
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+      await accessibleBothThemes(label);
+    }
+    await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Integrations' }).click();
+    await page.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
+  });
 });
