@@ -33,6 +33,8 @@ export function createApp(svc: Services) {
   app.onError(onError(svc.log));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `Nothing at ${c.req.method} ${c.req.path}.` } }, 404));
 
+  // Before the widget API: its 16 KB body guard covers /api/*; the dashboard's partner form (a logo) has its own limit.
+  app.route('/api/dashboard', dashboardApi(svc)); // the provider dashboard (dashboard/), behind the login
   app.route('/api', widgetApi(svc));
   app.route('/api/lever', leverAdminApi(svc));
   app.route('/api/insights', insightsApi(svc));
@@ -43,7 +45,6 @@ export function createApp(svc: Services) {
   app.route('/', reportPages(svc));
   app.route('/', insightsPages(svc));
   app.route('/', connectPage(svc)); // "Connect your ATS" (Kombo Connect, embedded)
-  app.route('/api/dashboard', dashboardApi(svc)); // the provider dashboard (dashboard/), behind the login
   app.route('/', dashboardPages(svc));
   app.route('/webhooks', webhooks(svc));
   app.route('/partner/logos', partnerLogos(svc)); // the logos uploaded in the dashboard's partner form
