@@ -4,6 +4,7 @@ import { signal } from '@preact/signals';
 import { useRef } from 'preact/hooks';
 import type { PostingView } from '../../../server/connectors/lever/postings.ts';
 import { call, failureText, type Fetch } from '../api.ts';
+import { LoadError } from '../load-error.tsx';
 import { isAdmin } from '../me.ts';
 import { onLinkClick } from '../router.ts';
 
@@ -113,14 +114,7 @@ export function LeverMappingView({ model }: { model: LeverMappingModel }) {
         {model.notice.value}
       </p>
       {state === 'loading' && <p aria-busy="true">Loading your Lever postings…</p>}
-      {state === 'error' && (
-        <div class="card error" role="alert">
-          <p>{model.error.value}</p>
-          <button type="button" onClick={() => void model.load()}>
-            Try again
-          </button>
-        </div>
-      )}
+      {state === 'error' && <LoadError text={model.error.value} onRetry={() => void model.load()} />}
       {state === 'ready' && model.postings.value.length === 0 && <p class="card">There are no postings in Lever yet. Create a job posting in Lever, then come back.</p>}
       {state === 'ready' && model.postings.value.length > 0 && (
         <div class="table-wrap" role="region" aria-label="Lever postings" tabIndex={0}>

@@ -2,6 +2,7 @@
 // readable troubleshooting list from the connection's checks.
 import { ConfirmDialog } from '../confirm.tsx';
 import { SOURCE_LABEL, when } from '../format.ts';
+import { LoadError } from '../load-error.tsx';
 import { isAdmin } from '../me.ts';
 import { Fragment } from 'preact';
 import { useRef, useState } from 'preact/hooks';
@@ -425,14 +426,7 @@ export function IntegrationsView({ model }: { model: IntegrationsModel }) {
       {model.ghSetup.value && <GreenhouseSetupPanel s={model.ghSetup.value} />}
       {model.partnerSetup.value && <PartnerSetupPanel s={model.partnerSetup.value} />}
       {state === 'loading' && <p aria-busy="true">Loading integrations…</p>}
-      {state === 'error' && (
-        <div class="card error" role="alert">
-          <p>{model.error.value}</p>
-          <button type="button" onClick={() => void model.load()}>
-            Try again
-          </button>
-        </div>
-      )}
+      {state === 'error' && <LoadError text={model.error.value} onRetry={() => void model.load()} />}
       <DisconnectConfirm model={model} />
       {state === 'ready' && (
         <div class="cards">
