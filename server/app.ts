@@ -17,6 +17,7 @@ import { reportPages } from './routes/report.ts';
 import { insightsPages } from './routes/insights-page.ts';
 import { connectPage } from './routes/connect-page.ts';
 import { dashboardApi } from './routes/dashboard-api.ts';
+import { partnerLogos } from './routes/dashboard-connect-api.ts';
 import { dashboardPages } from './dashboard/pages.ts';
 import type { Services } from './services.ts';
 
@@ -32,6 +33,8 @@ export function createApp(svc: Services) {
   app.onError(onError(svc.log));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `Nothing at ${c.req.method} ${c.req.path}.` } }, 404));
 
+  // Before the widget API: its 16 KB body guard covers /api/*; the dashboard's partner form (a logo) has its own limit.
+  app.route('/api/dashboard', dashboardApi(svc)); // the provider dashboard (dashboard/), behind the login
   app.route('/api', widgetApi(svc));
   app.route('/api/lever', leverAdminApi(svc));
   app.route('/api/insights', insightsApi(svc));
@@ -42,9 +45,9 @@ export function createApp(svc: Services) {
   app.route('/', reportPages(svc));
   app.route('/', insightsPages(svc));
   app.route('/', connectPage(svc)); // "Connect your ATS" (Kombo Connect, embedded)
-  app.route('/api/dashboard', dashboardApi(svc)); // the provider dashboard (dashboard/), behind the login
   app.route('/', dashboardPages(svc));
   app.route('/webhooks', webhooks(svc));
+  app.route('/partner/logos', partnerLogos(svc)); // the logos uploaded in the dashboard's partner form
   app.route('/partner', partner(svc));
   app.route('/', pages(svc));
 

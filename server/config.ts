@@ -40,6 +40,15 @@ export interface Config {
   maxConnections?: number;
   /** GREENHOUSE_HARVEST_URL: the Harvest API a Greenhouse connection made in the dashboard uses (unset: Greenhouse's own). */
   greenhouseHarvestUrl?: string | null;
+  /**
+   * The provider's Lever app (LEVER_CLIENT_ID, LEVER_CLIENT_SECRET; LEVER_API_URL, LEVER_AUTH_URL for the sandbox or a
+   * simulator): with it, a customer's admin connects Lever from the dashboard (Configure → consent in Lever).
+   */
+  leverApp?: { clientId: string; clientSecret: string; apiUrl: string | null; authUrl: string | null } | null;
+  /** The provider's StackOne API key (STACKONE_API_KEY; STACKONE_BASE_URL): with it, the dashboard's StackOne form connects. */
+  stackoneApp?: { apiKey: string; baseUrl: string | null } | null;
+  /** The provider's Recruitee partner secret (RECRUITEE_PARTNER_SECRET; RECRUITEE_BASE_URL): with it, the dashboard's Recruitee form connects. */
+  recruiteePartner?: { partnerSecret: string; baseUrl: string | null } | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -149,6 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
   const harvest = env.GREENHOUSE_HARVEST_URL?.trim() || null;
   if (harvest && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(harvest)) throw new UsageError('invalid_url', `GREENHOUSE_HARVEST_URL must be an http(s) URL, not "${harvest}".`);
   return {
+    ...providerApps(env),
     greenhouseHarvestUrl: harvest,
     loginDelayMs: loginDelay,
     trustProxy,
@@ -169,5 +179,27 @@ export function loadConfig(env: Env = process.env): Config {
     workers: env.ASSAY_WORKERS !== 'off',
     demo,
     logLevel,
+  };
+}
+
+/** An optional http(s) URL from the environment (unset or empty: null). */
+function optionalUrl(env: Env, name: string): string | null {
+  const v = env[name]?.trim() || null;
+  if (v && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v)) throw new UsageError('invalid_url', `${name} must be an http(s) URL, not "${v}".`);
+  return v;
+}
+
+/** The provider-wide credentials that let a customer connect Lever, StackOne and Recruitee from the dashboard. */
+function providerApps(env: Env): Pick<Config, 'leverApp' | 'stackoneApp' | 'recruiteePartner'> {
+  const val = (k: string) => env[k]?.trim() || null;
+  const leverId = val('LEVER_CLIENT_ID');
+  const leverSecret = val('LEVER_CLIENT_SECRET');
+  if (!!leverId !== !!leverSecret) throw new UsageError('invalid_lever_app', 'Set both LEVER_CLIENT_ID and LEVER_CLIENT_SECRET (your Lever app), or neither.');
+  const stackKey = val('STACKONE_API_KEY');
+  const rtSecret = val('RECRUITEE_PARTNER_SECRET');
+  return {
+    leverApp: leverId && leverSecret ? { clientId: leverId, clientSecret: leverSecret, apiUrl: optionalUrl(env, 'LEVER_API_URL'), authUrl: optionalUrl(env, 'LEVER_AUTH_URL') } : null,
+    stackoneApp: stackKey ? { apiKey: stackKey, baseUrl: optionalUrl(env, 'STACKONE_BASE_URL') } : null,
+    recruiteePartner: rtSecret ? { partnerSecret: rtSecret, baseUrl: optionalUrl(env, 'RECRUITEE_BASE_URL') } : null,
   };
 }

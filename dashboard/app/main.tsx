@@ -7,6 +7,7 @@ import { CandidatesModel } from './candidates/model.ts';
 import { CandidatesView } from './candidates/view.tsx';
 import { IntegrationsModel } from './integrations/model.ts';
 import { IntegrationsView } from './integrations/view.tsx';
+import { LeverMappingModel, LeverMappingView } from './integrations/lever.tsx';
 import { JobsModel } from './jobs/model.ts';
 import { JobsView } from './jobs/view.tsx';
 import { path } from './router.ts';
@@ -21,7 +22,7 @@ const who = computed(() => (me.value ? `${me.value.account.name} · ${me.value.u
 // /dashboard is Candidates: the address says so before the first paint, not after it.
 if (location.pathname.replace(/\/$/, '') === '/dashboard') history.replaceState(null, '', '/dashboard/candidates' + location.search);
 
-const TITLES: Record<string, string> = { '/dashboard/candidates': 'Candidates', '/dashboard/integrations': 'Integrations', '/dashboard/jobs': 'Jobs' };
+const TITLES: Record<string, string> = { '/dashboard/candidates': 'Candidates', '/dashboard/integrations': 'Integrations', '/dashboard/integrations/lever': 'Lever postings', '/dashboard/jobs': 'Jobs' };
 
 function Candidates() {
   const model = useMemo(() => new CandidatesModel(fetchFn, hidden, (search) => history.replaceState(null, '', location.pathname + search)), []);
@@ -34,7 +35,7 @@ function Candidates() {
 
 function Integrations() {
   const model = useMemo(() => new IntegrationsModel(fetchFn), []);
-  useEffect(() => void model.load(), [model]);
+  useEffect(() => void Promise.all([model.load(), model.loadPackages()]), [model]);
   return <IntegrationsView model={model} />;
 }
 
@@ -42,6 +43,12 @@ function Jobs() {
   const model = useMemo(() => new JobsModel(fetchFn), []);
   useEffect(() => void model.load(), [model]);
   return <JobsView model={model} />;
+}
+
+function LeverMapping() {
+  const model = useMemo(() => new LeverMappingModel(fetchFn), []);
+  useEffect(() => void model.load(), [model]);
+  return <LeverMappingView model={model} />;
 }
 
 function App() {
@@ -54,7 +61,7 @@ function App() {
   }, [current]);
   return (
     <Shell current={current} who={who.value}>
-      {current === '/dashboard/integrations' ? <Integrations key="i" /> : current === '/dashboard/jobs' ? <Jobs key="j" /> : <Candidates key="c" />}
+      {current === '/dashboard/integrations/lever' ? <LeverMapping key="l" /> : current === '/dashboard/integrations' ? <Integrations key="i" /> : current === '/dashboard/jobs' ? <Jobs key="j" /> : <Candidates key="c" />}
     </Shell>
   );
 }

@@ -1,22 +1,10 @@
 // The dashboard's frame: skip link, who is logged in, one navigation for every page (the app's own and
 // the server-rendered Insights and Connect pages, which keep their URLs), Log out.
 import type { ComponentChildren } from 'preact';
+import { isCurrent, NAV } from './nav.ts';
 import { onLinkClick } from './router.ts';
 
-export interface NavItem {
-  href: string;
-  label: string;
-  /** A page of this app (client-side), or a server page (a full load). */
-  app: boolean;
-}
-
-export const NAV: NavItem[] = [
-  { href: '/dashboard/candidates', label: 'Candidates', app: true },
-  { href: '/dashboard/jobs', label: 'Jobs', app: true },
-  { href: '/dashboard/integrations', label: 'Integrations', app: true },
-  { href: '/insights', label: 'Insights', app: false },
-  { href: '/connect', label: 'Connect your ATS', app: false },
-];
+export { NAV, type NavItem } from './nav.ts';
 
 export function Shell({ current, who, children }: { current: string; who: string | null; children: ComponentChildren }) {
   return (
@@ -33,7 +21,7 @@ export function Shell({ current, who, children }: { current: string; who: string
           <ul>
             {NAV.map((n) => (
               <li key={n.href}>
-                <a href={n.href} aria-current={n.href === current ? 'page' : undefined} onClick={n.app ? onLinkClick : undefined}>
+                <a href={n.href} aria-current={isCurrent(n.href, current) ? 'page' : undefined} onClick={n.app ? onLinkClick : undefined}>
                   {n.label}
                 </a>
               </li>

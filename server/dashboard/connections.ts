@@ -10,7 +10,16 @@ import type { ConnectionRow } from '../store/types.ts';
 
 export async function addConnection(
   svc: Services,
-  o: { accountId: string; provider: string; settings: Record<string, string>; actor: string },
+  o: {
+    accountId: string;
+    provider: string;
+    settings: Record<string, string>;
+    actor: string;
+    /** The new connection's id, when a setting must name it (e.g. a logo URL); else a fresh one. */
+    id?: string;
+    /** Connector state written with the connection, in the same transaction (e.g. an uploaded logo). */
+    state?: Record<string, unknown>;
+  },
 ): Promise<{ connection: ConnectionRow; after: ConnectedOutput | undefined }> {
   const { accountId, provider, settings } = o;
   const connector = svc.connectors[provider];
@@ -24,7 +33,8 @@ export async function addConnection(
   const secrets = Object.fromEntries(Object.entries(settings).filter(([k]) => connector.settings.secret.includes(k)));
   const config = Object.fromEntries(Object.entries(settings).filter(([k]) => !connector.settings.secret.includes(k)));
   const conn = await svc.store.transaction(async (tx) => {
-    const c = await tx.connections.create({ id: newId('con'), account_id: accountId, provider, status: 'active', config, secrets_enc: svc.box.sealJson(secrets) });
+    const c = await tx.connections.create({ id: o.id ?? newId('con'), account_id: accountId, provider, status: 'active', config, secrets_enc: svc.box.sealJson(secrets) });
+    for (const [k, value] of Object.entries(o.state ?? {})) await tx.connectorState.put(c.id, k, value);
     await tx.audit.add({ account_id: accountId, actor: o.actor, action: 'connection.added', target: c.id, details: { provider } });
     return c;
   });

@@ -23,9 +23,12 @@ export interface JobSummary {
 
 /**
  * How a customer connects this provider from the dashboard: Kombo Connect (when the provider has set
- * up its Kombo environment), Greenhouse's form, or — for now — by asking the provider's operator.
+ * up its Kombo environment), Greenhouse's form, Lever's Configure (OAuth consent), the StackOne / Recruitee
+ * partner settings form — each when the provider has set up its side — else unavailable (ask the provider)
+ * or, for a provider the dashboard cannot connect, by the provider's operator.
  */
-export type ConnectHow = 'kombo_connect' | 'kombo_unavailable' | 'greenhouse_form' | 'operator';
+export type ConnectHow = 'kombo_connect' | 'kombo_unavailable' | 'greenhouse_form' | 'lever_oauth' | 'partner_form' | 'unavailable' | 'operator';
+export const CONNECT_HOW: ConnectHow[] = ['kombo_connect', 'kombo_unavailable', 'greenhouse_form', 'lever_oauth', 'partner_form', 'unavailable', 'operator'];
 
 export interface IntegrationCard {
   provider: string;
@@ -78,13 +81,16 @@ export async function listIntegrations(svc: Services, accountId: string): Promis
       })),
     );
     const state: IntegrationState = rows.length === 0 ? 'not_connected' : rows.some((r) => r.status !== 'active' || r.jobs.length > 0) ? 'needs_attention' : 'connected';
-    cards.push({ provider, state, connect: connectHow(provider), connections: rows });
+    cards.push({ provider, state, connect: connectHow(svc, provider), connections: rows });
   }
   return cards;
 }
 
-function connectHow(provider: string): ConnectHow {
+function connectHow(svc: Services, provider: string): ConnectHow {
   if (provider === 'greenhouse') return 'greenhouse_form';
+  if (provider === 'lever') return svc.config.leverApp ? 'lever_oauth' : 'unavailable';
+  if (provider === 'stackone') return svc.config.stackoneApp ? 'partner_form' : 'unavailable';
+  if (provider === 'recruitee') return svc.config.recruiteePartner ? 'partner_form' : 'unavailable';
   if (provider !== 'kombo') return 'operator';
   const env = environmentSettings();
   return env.api_key && env.webhook_secret ? 'kombo_connect' : 'kombo_unavailable';

@@ -81,7 +81,7 @@ export function connectPage(svc: Services) {
     c.header('Cache-Control', 'no-store');
     // Lets Kombo's window (a popup we open) post the activation token back; everything else stays isolated.
     c.header('Cross-Origin-Opener-Policy', 'same-origin-allow-popups');
-    const html = layout({ lang: 'en', title: 'Connect your ATS — Assay', css: CSS_PATH, header: dashboardHeader(me.user).replace('<a href="/connect">', '<a href="/connect" aria-current="page">'), body: body() });
+    const html = layout({ lang: 'en', title: 'Connect your ATS — Assay', css: CSS_PATH, header: dashboardHeader(me.user, { current: '/connect' }), body: body() });
     return c.html(html.replace('</head>', `<script src="${JS_PATH}" defer></script>\n</head>`));
   });
 

@@ -7,14 +7,15 @@ import * as v from 'valibot';
 import { ORDER_SOURCES, ORDER_STATUSES } from '../../shared/api.ts';
 import { cancelOrder, candidateFilters, listCandidates, resendOrder } from '../dashboard/candidates.ts';
 import { connectGreenhouse, revokeConnection } from '../dashboard/connections.ts';
-import { checkConnection, listIntegrations, retryJob } from '../dashboard/integrations.ts';
+import { checkConnection, CONNECT_HOW, listIntegrations, retryJob } from '../dashboard/integrations.ts';
+import { CONNECT_FORM_MAX, dashboardConnectRoutes } from './dashboard-connect-api.ts';
 import { DASHBOARD_ROLES, requireAdmin, roleOf } from '../dashboard/roles.ts';
 import { apiUser } from '../dashboard/session.ts';
 import { ApiError, UsageError } from '../errors.ts';
 import { fromOwnPages, jsonBodyGuard } from '../http/middleware.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { valid } from '../http/validate.ts';
-import { raises } from '../http/error-codes.ts';
+import { errorsOf, raises } from '../http/error-codes.ts';
 import { errorResponses as errors } from '../http/openapi.ts';
 import type { Services } from '../services.ts';
 import type { UserRow } from '../store/types.ts';
@@ -86,7 +87,11 @@ const perAccount = (svc: Services, name: string) => rateLimit(svc.store.limits, 
 
 export function dashboardApi(svc: Services) {
   const api = new Hono<Env>();
-  api.use('*', jsonBodyGuard(16 * 1024));
+  // The partner settings form carries a logo: its own, larger limit (dashboard-connect-api.ts).
+  const bodyGuard = jsonBodyGuard(16 * 1024);
+  const formGuard = jsonBodyGuard(CONNECT_FORM_MAX);
+  const guard: MiddlewareHandler<Env> = (c, next) => (/\/connections\/(stackone|recruitee)$/.test(c.req.path) ? formGuard(c, next) : bodyGuard(c, next));
+  api.use('*', raises(guard, (method) => errorsOf(bodyGuard, method)));
   const login: MiddlewareHandler<Env> = async (c, next) => {
     c.header('Cache-Control', 'no-store');
     const me = await apiUser(svc, c);
@@ -152,7 +157,7 @@ export function dashboardApi(svc: Services) {
   const CardSchema = v.object({
     provider: v.string(),
     state: v.picklist(['not_connected', 'connected', 'needs_attention']),
-    connect: v.picklist(['kombo_connect', 'kombo_unavailable', 'greenhouse_form', 'operator']),
+    connect: v.picklist(CONNECT_HOW),
     connections: v.array(v.object({ id: v.string(), status: v.string(), created_at: v.string(), last_webhook_at: v.nullable(v.string()), last_write_back_at: v.nullable(v.string()), jobs: v.array(JobSchema) })),
   });
   const ChecksSchema = v.object({ ok: v.boolean(), findings: v.array(v.object({ ok: v.boolean(), check: v.string(), message: v.string(), fix: v.optional(v.string()) })) });
@@ -224,6 +229,8 @@ export function dashboardApi(svc: Services) {
       }
     },
   );
+
+  dashboardConnectRoutes(svc, api);
 
   return api;
 }

@@ -21,10 +21,10 @@ const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resol
 const bearer = [{ bearerAuth: [] }];
 
 const ConnectionId = v.pipe(v.string(), v.regex(/^con_[0-9a-z]{8,40}$/, 'Not a connection id.'));
-const PostingId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,100}$/, 'Not a Lever posting id.'));
-const PackageId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'Not a package id.'));
+export const PostingId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,100}$/, 'Not a Lever posting id.'));
+export const PackageId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'Not a package id.'));
 
-const PostingSchema = v.object({
+export const PostingSchema = v.object({
   id: v.string(),
   text: v.string(),
   state: v.string(),
@@ -63,7 +63,7 @@ function requireAdmin(svc: Services): MiddlewareHandler<Env> {
 }
 
 /** The session account's Lever connection: the one named, or its only one. */
-async function connectionFor(svc: Services, accountId: string, id: string | undefined): Promise<ConnectionRow> {
+export async function connectionFor(svc: Services, accountId: string, id: string | undefined): Promise<ConnectionRow> {
   if (id) {
     const c = await svc.store.connections.get(accountId, id);
     if (!c || c.provider !== PROVIDER) throw new ApiError(404, 'lever_not_connected', 'No such Lever connection in this account.');

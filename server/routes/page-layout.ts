@@ -28,8 +28,10 @@ export const PAGE_CSS = `:root{color-scheme:light dark;--bg:#f6f8fa;--card:#fff;
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--card:#161b22;--fg:#e6edf3;--muted:#9da7b3;--border:#6e7681;--accent:#58a6ff;--accent-fg:#0d1117;--danger:#ff7b72;--ok:#3fb950;--bar:#30363d}}
 *,*::before,*::after{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg)}
-.top{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between;padding:.75rem 1rem;background:var(--card);border-bottom:1px solid var(--border)}
+.top{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.75rem 1rem;background:var(--card);border-bottom:1px solid var(--border)}
 .top form{margin:0}
+.top nav{margin-right:auto}.top nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0;padding:0}.top nav a{font-weight:600;text-decoration:none;padding:.25rem 0}.top nav a[aria-current=page]{text-decoration:underline;text-underline-offset:.35em;text-decoration-thickness:3px}
+.skip{position:absolute;left:.5rem;top:-3rem;background:var(--card);padding:.5rem .75rem;z-index:2}.skip:focus{top:.5rem}
 .page{max-width:52rem;margin:0 auto;padding:1.25rem 1rem 3rem}
 .card{background:var(--card);border:1px solid var(--border);border-radius:8px;padding:1.25rem;margin:0 0 1rem}
 h1{font-size:1.6rem;line-height:1.25;margin:0 0 .75rem}

@@ -1,5 +1,6 @@
 // The provider's side: /login, /logout and the full report at /report/<order-id>, server-rendered.
 // Only a logged-in user of the order's own account sees a report; anyone else gets a 404.
+import { isCurrent, NAV } from '../../dashboard/app/nav.ts';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { DUMMY_HASH, verifyPassword } from '../accounts/passwords.ts';
@@ -111,10 +112,18 @@ export async function sessionUser(svc: Services, c: Context, cookie = sessionCoo
   return user ? { user, idHash } : null;
 }
 
-/** The dashboard's top bar: who is logged in, a link to Insights (with a way back to `back`), Log out. */
-export function dashboardHeader(user: UserRow, o: { insights?: boolean; back?: string } = {}): string {
-  const link = o.insights ? `<a href="/insights" aria-current="page">Insights</a>` : `<a href="/insights${o.back ? `?back=${encodeURIComponent(o.back)}` : ''}">Insights</a>`;
-  return `<header class="top"><span><strong>Assay</strong> · ${esc(user.name || user.email)}</span><nav aria-label="Dashboard"><a href="/dashboard/candidates">Candidates</a> · <a href="/dashboard/integrations">Integrations</a> · ${link} · <a href="/connect">Connect your ATS</a></nav><form method="post" action="/logout"><button type="submit" class="link-button">Log out</button></form></header>\n`;
+/**
+ * The dashboard's top bar on its server-rendered pages (report, Insights, Connect your ATS): the same skip link,
+ * navigation (dashboard/app/nav.ts, the app's own list) and Log out as the app's Shell, so they are one app.
+ * `current` marks the page; Insights keeps a way back to `back`.
+ */
+export function dashboardHeader(user: UserRow, o: { insights?: boolean; back?: string; current?: string } = {}): string {
+  const current = o.current ?? (o.insights ? '/insights' : '');
+  const items = NAV.map((n) => {
+    const href = n.href === '/insights' && o.back && !o.insights ? `/insights?back=${encodeURIComponent(o.back)}` : n.href;
+    return `<li><a href="${esc(href)}"${isCurrent(n.href, current) ? ' aria-current="page"' : ''}>${esc(n.label)}</a></li>`;
+  }).join('');
+  return `<a class="skip" href="#main">Skip to content</a><header class="top"><span class="brand"><strong>Assay</strong> <span class="muted">· ${esc(user.name || user.email)}</span></span><nav aria-label="Dashboard"><ul>${items}</ul></nav><form method="post" action="/logout"><button type="submit" class="link-button">Log out</button></form></header>\n`;
 }
 
 /** The report's own rules on top of the pages' stylesheet: levels, the percentile note, and printing on A4. */

@@ -3,10 +3,40 @@
 import { signal } from '@preact/signals';
 import type { IntegrationCard } from '../../../server/dashboard/integrations.ts';
 import type { GreenhouseSetup } from '../../../server/dashboard/connections.ts';
+import type { PartnerSetup } from '../../../server/dashboard/partner-connect.ts';
 import type { CheckFinding } from '../../../server/connectors/types.ts';
 import { call, failureText, type Fetch } from '../api.ts';
 
-export type { IntegrationCard, CheckFinding, GreenhouseSetup };
+export type { IntegrationCard, CheckFinding, GreenhouseSetup, PartnerSetup };
+
+// The same limits and types as the server (server/dashboard/partner-connect.ts), said before uploading.
+export const LOGO_MAX_BYTES = 100 * 1024;
+export const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
+
+/** What the partner settings form holds (the logo as the chosen file). */
+export interface PartnerFormValues {
+  codename: string;
+  name: string;
+  description: string;
+  logo: File | null;
+  static_package_id: string;
+  account_id: string;
+  company_id: string;
+}
+
+/** The logo file's problem in a sentence, or null. */
+export function logoProblem(f: File): string | null {
+  if (!LOGO_TYPES.includes(f.type)) return 'The logo must be a PNG, JPEG or WebP image.';
+  if (f.size > LOGO_MAX_BYTES) return `The logo is ${Math.ceil(f.size / 1024)} KB; it may be at most ${LOGO_MAX_BYTES / 1024} KB.`;
+  return null;
+}
+
+async function base64(f: File): Promise<string> {
+  const bytes = new Uint8Array(await f.arrayBuffer());
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
 
 export class IntegrationsModel {
   readonly cards = signal<IntegrationCard[]>([]);
@@ -74,6 +104,72 @@ export class IntegrationsModel {
       this.ghError.value = failureText(err, 'Greenhouse could not be connected. Try again.');
     } finally {
       this.ghBusy.value = false;
+    }
+  }
+
+  /** Lever's Configure: on its way to Lever's consent page, or why it could not start. */
+  readonly leverBusy = signal(false);
+  readonly leverError = signal<string | null>(null);
+
+  async configureLever(go: (url: string) => void = (u) => location.assign(u)): Promise<void> {
+    this.leverBusy.value = true;
+    this.leverError.value = null;
+    try {
+      const r = await call<{ authorize_url: string }>(this.fetchFn, 'POST', '/connections/lever');
+      this.notice.value = 'Opening Lever to review the permissions…';
+      go(r.authorize_url);
+    } catch (err) {
+      this.leverError.value = failureText(err, 'Lever could not be configured. Try again.');
+      this.leverBusy.value = false;
+    }
+  }
+
+  /** The StackOne / Recruitee partner settings forms: saving, the error (and its field), what to copy (shown once). */
+  readonly partnerBusy = signal<string | null>(null);
+  readonly partnerError = signal<Record<string, { field: keyof PartnerFormValues | null; text: string }>>({});
+  readonly partnerSetup = signal<PartnerSetup | null>(null);
+
+  private setPartnerError(provider: string, field: keyof PartnerFormValues | null, text: string | null): void {
+    const next = { ...this.partnerError.value };
+    if (text) next[provider] = { field, text };
+    else delete next[provider];
+    this.partnerError.value = next;
+  }
+
+  async connectPartner(provider: 'stackone' | 'recruitee', f: PartnerFormValues): Promise<void> {
+    const missing = (['codename', 'name', 'description', ...(provider === 'stackone' ? (['account_id'] as const) : [])] as const).find((k) => !f[k].trim());
+    if (missing) return this.setPartnerError(provider, missing, `Enter the ${{ codename: 'partner codename', name: 'name', description: 'description', account_id: 'StackOne account id' }[missing]}.`);
+    const bad = f.logo ? logoProblem(f.logo) : null;
+    if (bad) return this.setPartnerError(provider, 'logo', bad);
+    this.setPartnerError(provider, null, null);
+    this.partnerBusy.value = provider;
+    try {
+      const body = {
+        codename: f.codename.trim(),
+        name: f.name.trim(),
+        description: f.description.trim(),
+        ...(f.logo ? { logo: { type: f.logo.type, data_base64: await base64(f.logo) } } : {}),
+        ...(provider === 'stackone' ? { account_id: f.account_id.trim(), static_package_id: f.static_package_id } : { company_id: f.company_id.trim() }),
+      };
+      this.partnerSetup.value = await call<PartnerSetup>(this.fetchFn, 'POST', `/connections/${provider}`, body);
+      this.notice.value = `${provider === 'stackone' ? 'StackOne' : 'Recruitee'} is connected. Copy the settings shown now.`;
+      await this.load();
+    } catch (err) {
+      const text = failureText(err, 'The connection could not be saved. Try again.');
+      const field = /codename/i.test(text) ? 'codename' : /logo/i.test(text) ? 'logo' : /account id|account_id/i.test(text) ? 'account_id' : null;
+      this.setPartnerError(provider, field, text);
+    } finally {
+      this.partnerBusy.value = null;
+    }
+  }
+
+  /** The account's active packages, for the static Package ID choice. */
+  readonly packages = signal<{ id: string; name: string }[]>([]);
+  async loadPackages(): Promise<void> {
+    try {
+      this.packages.value = (await call<{ packages: { id: string; name: string }[] }>(this.fetchFn, 'GET', '/candidates/filters')).packages;
+    } catch {
+      this.packages.value = [];
     }
   }
 

@@ -4,8 +4,9 @@ import { ConfirmDialog } from '../confirm.tsx';
 import { SOURCE_LABEL, when } from '../format.ts';
 import { isAdmin } from '../me.ts';
 import { Fragment } from 'preact';
-import { useRef } from 'preact/hooks';
-import type { GreenhouseSetup, IntegrationCard, IntegrationsModel } from './model.ts';
+import { useRef, useState } from 'preact/hooks';
+import { onLinkClick } from '../router.ts';
+import { LOGO_MAX_BYTES, type GreenhouseSetup, type IntegrationCard, type IntegrationsModel, type PartnerFormValues, type PartnerSetup } from './model.ts';
 import { LoadFailed } from '../load-failed.tsx';
 
 const STATE_LABEL = { not_connected: 'Not connected', connected: 'Connected', needs_attention: 'Needs attention' } as const;
@@ -135,6 +136,175 @@ function GreenhouseSetupPanel({ s }: { s: GreenhouseSetup }) {
   );
 }
 
+function LeverConfigure({ model }: { model: IntegrationsModel }) {
+  const err = model.leverError.value;
+  return (
+    <div class="connect">
+      <p class="muted" id="lever-configure-hint">
+        Configure opens Lever, where a Lever Super Admin reviews the permissions Assay asks for and clicks Accept. You then come back here to map your job postings to assessments.
+      </p>
+      {err && (
+        <p class="error" role="alert" id="lever-error">
+          {err}
+        </p>
+      )}
+      <button type="button" onClick={() => void model.configureLever()} disabled={model.leverBusy.value} aria-describedby="lever-configure-hint">
+        {model.leverBusy.value ? 'Opening Lever…' : 'Configure'}
+      </button>
+    </div>
+  );
+}
+
+const EMPTY_FORM: PartnerFormValues = { codename: '', name: '', description: '', logo: null, static_package_id: '', account_id: '', company_id: '' };
+
+/** StackOne's "Recruitee - Configuration" fields (seed 001), and Recruitee's own partner profile. */
+function PartnerForm({ model, provider }: { model: IntegrationsModel; provider: 'stackone' | 'recruitee' }) {
+  const [f, setF] = useState<PartnerFormValues>(EMPTY_FORM);
+  const err = model.partnerError.value[provider];
+  const id = (k: string) => `${provider}-${k}`;
+  const set = (k: keyof PartnerFormValues) => (e: Event) => setF({ ...f, [k]: (e.currentTarget as HTMLInputElement).value });
+  const described = (k: keyof PartnerFormValues, hint: boolean) => [hint ? id(`${k}-hint`) : '', err?.field === k ? id('error') : ''].filter(Boolean).join(' ') || undefined;
+  const invalid = (k: keyof PartnerFormValues) => (err?.field === k ? 'true' : undefined);
+  return (
+    <form
+      class="connect partner"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void model.connectPartner(provider, f);
+      }}
+    >
+      {provider === 'stackone' && (
+        <>
+          <label for={id('account_id')}>StackOne account id</label>
+          <p class="muted" id={id('account_id-hint')}>
+            Link your Recruitee account in StackOne's Connector Hub; the account id is on StackOne's Accounts page.
+          </p>
+          <input id={id('account_id')} value={f.account_id} onInput={set('account_id')} autoComplete="off" spellcheck={false} aria-describedby={described('account_id', true)} aria-invalid={invalid('account_id')} />
+        </>
+      )}
+      <label for={id('codename')}>Partner codename</label>
+      <p class="muted" id={id('codename-hint')}>
+        Identifies your integration on the Recruitee marketplace: lowercase letters and dashes, e.g. assay-tests.
+      </p>
+      <input id={id('codename')} value={f.codename} onInput={set('codename')} autoComplete="off" spellcheck={false} aria-describedby={described('codename', true)} aria-invalid={invalid('codename')} />
+      <label for={id('name')}>Name</label>
+      <input id={id('name')} value={f.name} onInput={set('name')} maxLength={80} aria-describedby={described('name', false)} aria-invalid={invalid('name')} />
+      <label for={id('description')}>Description</label>
+      <textarea id={id('description')} value={f.description} onInput={set('description')} maxLength={500} rows={3} aria-describedby={described('description', false)} aria-invalid={invalid('description')} />
+      <label for={id('logo')}>Logo</label>
+      <p class="muted" id={id('logo-hint')}>
+        A PNG, JPEG or WebP image of at most {LOGO_MAX_BYTES / 1024} KB, shown on Recruitee.
+      </p>
+      <input
+        id={id('logo')}
+        type="file"
+        accept="image/png,image/jpeg,image/webp"
+        onChange={(e) => setF({ ...f, logo: (e.currentTarget as HTMLInputElement).files?.[0] ?? null })}
+        aria-describedby={described('logo', true)}
+        aria-invalid={invalid('logo')}
+      />
+      {provider === 'stackone' ? (
+        <>
+          <label for={id('static_package_id')}>Static Package ID (optional)</label>
+          <p class="muted" id={id('static_package_id-hint')}>
+            Recruiters always see your package list; choose a package here only as the fallback StackOne offers when the list cannot be read.
+          </p>
+          <select id={id('static_package_id')} value={f.static_package_id} onChange={set('static_package_id')} aria-describedby={described('static_package_id', true)}>
+            <option value="">None</option>
+            {model.packages.value.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </>
+      ) : (
+        <>
+          <label for={id('company_id')}>Recruitee company id (optional)</label>
+          <p class="muted" id={id('company_id-hint')}>
+            The number after "company=" in the Recruitee app's address; orders for other companies are then refused.
+          </p>
+          <input id={id('company_id')} value={f.company_id} onInput={set('company_id')} inputMode="numeric" autoComplete="off" aria-describedby={described('company_id', true)} />
+        </>
+      )}
+      {err && (
+        <p class="error" role="alert" id={id('error')}>
+          {err.text}
+        </p>
+      )}
+      <button type="submit" disabled={model.partnerBusy.value === provider}>
+        {model.partnerBusy.value === provider ? 'Saving…' : 'Save'}
+      </button>
+    </form>
+  );
+}
+
+function Fields({ s }: { s: PartnerSetup['setup'][number] }) {
+  return (
+    <>
+      <h3>{s.title}</h3>
+      <p class="muted">{s.where}</p>
+      <dl class="facts">
+        {s.fields.map((f) => (
+          <Fragment key={f.label}>
+            <dt>{f.label}</dt>
+            <dd>
+              {f.value ? <code>{f.value}</code> : '—'}
+              {f.note && <span class="muted"> ({f.note})</span>}
+            </dd>
+          </Fragment>
+        ))}
+      </dl>
+    </>
+  );
+}
+
+function PartnerSetupPanel({ s }: { s: PartnerSetup }) {
+  const name = SOURCE_LABEL[s.provider] ?? s.provider;
+  return (
+    <section class="card setup" aria-labelledby="partner-setup-title">
+      <h2 id="partner-setup-title">{name} is connected: finish in {name}</h2>
+      <p>
+        <strong>Copy these now.</strong> The keys and tokens are shown only this once.
+      </p>
+      {s.provider === 'recruitee' ? (
+        <>
+          <h3>External Trigger Token</h3>
+          <p class="muted">Recruitee → Marketplace → Assessments → your integration → Integrate: paste this token and click Integrate.</p>
+          <dl class="facts">
+            <dt>External Trigger Token</dt>
+            <dd>
+              <code data-field="external_trigger_token">{s.external_trigger_token}</code>
+            </dd>
+          </dl>
+        </>
+      ) : (
+        <>
+          <h3>External Trigger Token</h3>
+          <p class="muted">
+            StackOne's Connector Hub shows your External Trigger Token once your Recruitee account is linked: paste it into Recruitee → Marketplace → Assessments → your integration → Integrate.
+          </p>
+          <h3>Keys</h3>
+          <dl class="facts">
+            <dt>Package list key</dt>
+            <dd>
+              <code data-field="partner_api_key">{s.partner_api_key}</code> <span class="muted">(StackOne sends it when it asks for your package list)</span>
+            </dd>
+            <dt>Webhook secret</dt>
+            <dd>
+              <code data-field="webhook_secret">{s.webhook_secret}</code>
+            </dd>
+          </dl>
+        </>
+      )}
+      {s.setup.map((sec) => (
+        <Fields key={sec.title} s={sec} />
+      ))}
+    </section>
+  );
+}
+
 function DisconnectConfirm({ model }: { model: IntegrationsModel }) {
   const d = model.disconnecting.value;
   const name = d ? (SOURCE_LABEL[d.provider] ?? d.provider) : '';
@@ -175,6 +345,13 @@ function Card({ card, model }: { card: IntegrationCard; model: IntegrationsModel
       {card.connections.length === 0 && card.connect === 'kombo_unavailable' && (
         <p class="notice">Connecting through Kombo is not available yet: your assessment provider has not switched it on. Ask them to enable it, or to connect your ATS for you.</p>
       )}
+      {card.connections.length === 0 && card.connect === 'lever_oauth' && isAdmin.value && <LeverConfigure model={model} />}
+      {card.connections.length === 0 && card.connect === 'partner_form' && isAdmin.value && (card.provider === 'stackone' || card.provider === 'recruitee') && (
+        <PartnerForm model={model} provider={card.provider} />
+      )}
+      {card.connections.length === 0 && card.connect === 'unavailable' && (
+        <p class="notice">Connecting {name} is not available yet: your assessment provider has not set it up. Ask them to enable it, or to connect {name} for you.</p>
+      )}
       {card.connections.length === 0 && card.connect === 'operator' && <p class="notice">To connect {name}, ask your assessment provider: they set it up for your account.</p>}
       {card.connections.map((c) => (
         <div class="connection" key={c.id}>
@@ -188,6 +365,14 @@ function Card({ card, model }: { card: IntegrationCard; model: IntegrationsModel
             <dt>Last write-back</dt>
             <dd>{c.last_write_back_at ? when(c.last_write_back_at) : 'None yet'}</dd>
           </dl>
+          {card.provider === 'lever' && c.status === 'pending' && isAdmin.value && <LeverConfigure model={model} />}
+          {card.provider === 'lever' && c.status === 'active' && (
+            <p>
+              <a href="/dashboard/integrations/lever" onClick={onLinkClick}>
+                Map Lever postings to assessments
+              </a>
+            </p>
+          )}
           {c.jobs.length > 0 && (
             <>
               <h3>Deliveries with problems</h3>
@@ -239,6 +424,7 @@ export function IntegrationsView({ model }: { model: IntegrationsModel }) {
         {model.notice.value}
       </p>
       {model.ghSetup.value && <GreenhouseSetupPanel s={model.ghSetup.value} />}
+      {model.partnerSetup.value && <PartnerSetupPanel s={model.partnerSetup.value} />}
       {state === 'loading' && <p aria-busy="true">Loading integrations…</p>}
       {state === 'error' && <LoadFailed message={model.error.value} onRetry={() => void model.load()} />}
       <DisconnectConfirm model={model} />

@@ -24,6 +24,8 @@ interface StoredState {
   expires_at: number;
   /** The exchange must repeat the redirect_uri of the authorize request exactly. */
   redirect_uri: string;
+  /** Where the consenting admin's browser goes after the callback (a path of ours, e.g. the dashboard's mapping page). */
+  return_to?: string;
 }
 interface StoredTokens {
   /** Sealed `{ access_token, refresh_token }`. */
@@ -49,10 +51,10 @@ function audienceFor(s: LeverSettings): string {
 }
 
 /** A fresh authorize URL; any earlier one for this connection stops working (one outstanding state). */
-export async function startAuthorization(svc: Services, connection: ConnectionRow): Promise<string> {
+export async function startAuthorization(svc: Services, connection: ConnectionRow, opts: { returnTo?: '/dashboard/integrations/lever' } = {}): Promise<string> {
   const s = leverSettings(svc, connection);
   const secret = randomBytes(24).toString('base64url');
-  await svc.store.connectorState.put(connection.id, STATE_KEY, { hash: sha256Hex(secret), expires_at: Date.now() + STATE_TTL_MS, redirect_uri: redirectUri(svc) } satisfies StoredState);
+  await svc.store.connectorState.put(connection.id, STATE_KEY, { hash: sha256Hex(secret), expires_at: Date.now() + STATE_TTL_MS, redirect_uri: redirectUri(svc), ...(opts.returnTo ? { return_to: opts.returnTo } : {}) } satisfies StoredState);
   const url = new URL(`${s.authUrl}/authorize`);
   url.search = new URLSearchParams({
     client_id: s.clientId,
@@ -114,7 +116,7 @@ export async function forgetTokens(tx: Pick<Repos, 'connectorState'>, connection
 }
 
 /** GET /partner/lever/oauth/callback: checks the single-use state, exchanges the code, activates the connection. */
-export async function completeAuthorization(svc: Services, q: { state: string; code?: string; error?: string; error_description?: string }): Promise<ConnectionRow> {
+export async function completeAuthorization(svc: Services, q: { state: string; code?: string; error?: string; error_description?: string }): Promise<ConnectionRow & { return_to?: string }> {
   const invalid = () => new ApiError(400, 'oauth_state_invalid', 'This authorization link is unknown, expired or already used; start again with `assay lever:authorize <connection>`.');
   const dot = q.state.indexOf('.');
   if (dot < 1) throw invalid();
@@ -150,7 +152,7 @@ export async function completeAuthorization(svc: Services, q: { state: string; c
     if (cur.status !== 'active') await tx.connections.update(connection.account_id, connection.id, { status: 'active' });
     await tx.audit.add({ account_id: connection.account_id, actor: 'lever', action: 'connection.authorized', target: connection.id, details: { scope: answer.scope ?? '' } });
   });
-  return { ...connection, status: 'active' };
+  return { ...connection, status: 'active', ...(st.return_to ? { return_to: st.return_to } : {}) };
 }
 
 const inFlight = new Map<string, Promise<Tokens>>();

@@ -25,6 +25,7 @@ export function leverPartnerRoutes(svc: Services) {
       summary: "Lever's OAuth redirect: checks the single-use state, exchanges the code and activates the connection",
       tags: ['lever'],
       responses: {
+        303: { description: 'Connected from the dashboard: on to its Lever mapping page' },
         200: { description: 'Connected (an HTML page for the person who consented)', content: { 'text/html': { schema: { type: 'string' } } } },
         ...errorResponses({ 400: ['oauth_state_invalid', 'lever_authorization_denied', 'invalid_query'], 409: ['connection_revoked'], 502: ['lever_token_exchange_failed'] }),
       },
@@ -33,6 +34,8 @@ export function leverPartnerRoutes(svc: Services) {
     async (c) => {
       const connection = await completeAuthorization(svc, c.req.valid('query'));
       c.header('Cache-Control', 'no-store');
+      // Started from the dashboard (Integrations → Lever → Configure): back to it, to map postings.
+      if (connection.return_to === '/dashboard/integrations/lever') return c.redirect(connection.return_to, 303);
       return c.html(
         `<!doctype html><html lang="en"><meta charset="utf-8"><title>Lever connected</title><h1>Lever is connected</h1><p>Assay can now read your postings and stages and write results to Lever (connection ${esc(connection.id)}). You can close this window.</p></html>`,
       );

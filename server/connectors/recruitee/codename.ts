@@ -25,3 +25,25 @@ export function suggestCodename(name: string): string {
     .replace(/-+$/, '');
   return s || 'assessments';
 }
+
+// UNCONFIRMED: StackOne's form documents no limits; these keep the values displayable on Recruitee's dashboard.
+export const NAME_MAX = 80;
+export const DESCRIPTION_MAX = 500;
+
+/**
+ * The marketplace partner profile Recruitee shows (StackOne's "Recruitee - Configuration" form, seed 001): codename,
+ * name, description, logo URL. Sentences for what is wrong; settings that are absent are not checked.
+ */
+export function partnerProfileProblems(values: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (values.codename !== undefined) {
+    const p = codenameProblem(values.codename);
+    if (p) problems.push(p);
+  }
+  if (values.partner_name !== undefined && (values.partner_name.trim() === '' || values.partner_name.length > NAME_MAX)) problems.push(`partner_name must be 1–${NAME_MAX} characters.`);
+  if (values.partner_description !== undefined && (values.partner_description.trim() === '' || values.partner_description.length > DESCRIPTION_MAX))
+    problems.push(`partner_description must be 1–${DESCRIPTION_MAX} characters.`);
+  if (values.partner_logo_url !== undefined && !/^https:\/\//.test(values.partner_logo_url) && !/^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//.test(values.partner_logo_url))
+    problems.push('partner_logo_url must be an https URL of an image (e.g. https://example.com/logo.png).');
+  return problems;
+}

@@ -1,5 +1,5 @@
 // Recruitee connection settings (API.md "Connections"), in Recruitee's words; secrets sealed at rest.
-import { codenameProblem } from './codename.ts';
+import { partnerProfileProblems } from './codename.ts';
 import { secretsOf } from '../shared.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
@@ -15,17 +15,15 @@ export const DEFAULT_BASE_URL = 'https://integrations.recruitee.com/api';
  */
 export const SETTINGS = {
   secret: ['customer_token', 'partner_secret', 'webhook_secret'],
-  public: ['codename', 'company_id', 'base_url'],
+  // partner_name, partner_description, partner_logo_url: the marketplace profile (the dashboard's partner form).
+  public: ['codename', 'company_id', 'base_url', 'partner_name', 'partner_description', 'partner_logo_url'],
   required: ['customer_token', 'partner_secret', 'codename'],
 } as const;
 
 export function validateSettings(values: Record<string, string>): string[] {
   const problems: string[] = [];
   if (values.customer_token !== undefined && values.customer_token.length < 16) problems.push('customer_token should be a random token of at least 16 characters (e.g. openssl rand -hex 24); the customer pastes it into Recruitee.');
-  if (values.codename !== undefined) {
-    const p = codenameProblem(values.codename);
-    if (p) problems.push(p);
-  }
+  problems.push(...partnerProfileProblems(values));
   if (values.company_id !== undefined && !/^\d{1,18}$/.test(values.company_id)) problems.push('company_id is the number after "company=" in the Recruitee app URL.');
   if (values.base_url !== undefined && !/^https?:\/\/[^\s]+$/.test(values.base_url)) problems.push(`base_url must be an http(s) URL such as ${DEFAULT_BASE_URL}.`);
   return problems;

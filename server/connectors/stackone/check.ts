@@ -5,10 +5,10 @@ import { hmacSha256 } from '../../crypto/secrets.ts';
 import { callVendor, type VendorResponse } from '../../http/client.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
-import { codenameProblem, suggestCodename } from '../recruitee/codename.ts';
+import { codenameProblem, DESCRIPTION_MAX, NAME_MAX, suggestCodename } from '../recruitee/codename.ts';
 import type { CheckFinding, VendorSetupSection } from '../types.ts';
 import { PackageListAnswerSchema } from './package-list.ts';
-import { DESCRIPTION_MAX, NAME_MAX, PROVIDER, settingsOf } from './settings.ts';
+import { PROVIDER, settingsOf } from './settings.ts';
 import { ORDER_EVENT } from './webhook.ts';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);

@@ -1,5 +1,5 @@
 // StackOne connection settings (API.md "Connections"), in StackOne's words; secrets sealed at rest.
-import { codenameProblem } from '../recruitee/codename.ts';
+import { partnerProfileProblems } from '../recruitee/codename.ts';
 import { secretsOf } from '../shared.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
@@ -19,10 +19,6 @@ export const SETTINGS = {
   required: ['api_key', 'account_id', 'webhook_secret'],
 } as const;
 
-// UNCONFIRMED: StackOne's form documents no limits; these keep the values displayable on Recruitee's dashboard.
-export const NAME_MAX = 80;
-export const DESCRIPTION_MAX = 500;
-
 export function isHttpUrl(s: string): boolean {
   try {
     const u = new URL(s);
@@ -41,15 +37,7 @@ export function validateSettings(values: Record<string, string>): string[] {
     problems.push("StackOne needs a Package's List Endpoint URL or a static Package ID: set partner_api_key (the key StackOne sends to our package list) or static_package_id.");
   if (values.partner_api_key !== undefined && values.partner_api_key.length < 16) problems.push('partner_api_key should be a random key of at least 16 characters (e.g. openssl rand -hex 24).');
   if (values.static_package_id !== undefined && !/^[A-Za-z0-9_.:-]{1,100}$/.test(values.static_package_id)) problems.push('static_package_id must be one of your package ids, e.g. numerical-reasoning.');
-  if (values.codename !== undefined) {
-    const p = codenameProblem(values.codename);
-    if (p) problems.push(p);
-  }
-  if (values.partner_name !== undefined && (values.partner_name.trim() === '' || values.partner_name.length > NAME_MAX)) problems.push(`partner_name must be 1–${NAME_MAX} characters.`);
-  if (values.partner_description !== undefined && (values.partner_description.trim() === '' || values.partner_description.length > DESCRIPTION_MAX))
-    problems.push(`partner_description must be 1–${DESCRIPTION_MAX} characters.`);
-  if (values.partner_logo_url !== undefined && !/^https:\/\//.test(values.partner_logo_url) && !/^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//.test(values.partner_logo_url))
-    problems.push('partner_logo_url must be an https URL of an image (e.g. https://example.com/logo.png).');
+  problems.push(...partnerProfileProblems(values));
   return problems;
 }
 
