@@ -311,4 +311,20 @@ CREATE INDEX orders_account_source_recent ON orders(account_id, source, created_
 ALTER TABLE users ADD COLUMN role text NOT NULL DEFAULT 'admin' CHECK (role IN ('admin','member'));
 `,
   },
+  {
+    // Team (issue 20): set-password links for invitations and resets, stored hashed, used once.
+    version: 210,
+    name: 'password links',
+    sql: `
+CREATE TABLE password_tokens (
+  token_hash text PRIMARY KEY,
+  user_id text NOT NULL REFERENCES users(id),
+  account_id text NOT NULL REFERENCES accounts(id),
+  purpose text NOT NULL CHECK (purpose IN ('invite','reset')),
+  expires_at bigint NOT NULL
+);
+CREATE INDEX password_tokens_user ON password_tokens(user_id, purpose);
+CREATE INDEX users_account ON users(account_id, created_at);
+`,
+  },
 ];
