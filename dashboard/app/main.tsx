@@ -1,6 +1,6 @@
 // Entry of the provider dashboard: who is logged in, then the page for the URL (one model per view).
 import { computed, signal } from '@preact/signals';
-import { render } from 'preact';
+import { render, type ComponentChildren } from 'preact';
 import { useEffect, useMemo } from 'preact/hooks';
 import { loadMe, me } from './me.ts';
 import { CandidatesModel } from './candidates/model.ts';
@@ -8,6 +8,10 @@ import { CandidatesView } from './candidates/view.tsx';
 import { IntegrationsModel } from './integrations/model.ts';
 import { IntegrationsView } from './integrations/view.tsx';
 import { path } from './router.ts';
+import { TeamModel } from './team/model.ts';
+import { TeamView } from './team/view.tsx';
+import { SettingsModel } from './settings/model.ts';
+import { SettingsView } from './settings/view.tsx';
 import { Shell } from './shell.tsx';
 
 const fetchFn = (input: string, init?: RequestInit) => fetch(input, init);
@@ -19,7 +23,7 @@ const who = computed(() => (me.value ? `${me.value.account.name} · ${me.value.u
 // /dashboard is Candidates: the address says so before the first paint, not after it.
 if (location.pathname.replace(/\/$/, '') === '/dashboard') history.replaceState(null, '', '/dashboard/candidates' + location.search);
 
-const TITLES: Record<string, string> = { '/dashboard/candidates': 'Candidates', '/dashboard/integrations': 'Integrations' };
+const TITLES: Record<string, string> = { '/dashboard/candidates': 'Candidates', '/dashboard/integrations': 'Integrations', '/dashboard/team': 'Team', '/dashboard/settings': 'Settings' };
 
 function Candidates() {
   const model = useMemo(() => new CandidatesModel(fetchFn, hidden, (search) => history.replaceState(null, '', location.pathname + search)), []);
@@ -36,6 +40,31 @@ function Integrations() {
   return <IntegrationsView model={model} />;
 }
 
+function Team() {
+  const model = useMemo(() => new TeamModel(fetchFn), []);
+  useEffect(() => void model.load(), [model]);
+  return <TeamView model={model} />;
+}
+
+function Settings() {
+  const model = useMemo(() => new SettingsModel(fetchFn), []);
+  useEffect(() => void model.load(), [model]);
+  return <SettingsView model={model} />;
+}
+
+/** Admin pages: a member who types the address is told, not shown a form the API would refuse. */
+function AdminOnly({ children }: { children: ComponentChildren }) {
+  if (!me.value) return <p aria-busy="true">Loading…</p>;
+  if (me.value.user.role !== 'admin')
+    return (
+      <div class="card" role="alert">
+        <h1>Admins only</h1>
+        <p>Only an admin of your account can see this page; members read candidates and reports.</p>
+      </div>
+    );
+  return <>{children}</>;
+}
+
 function App() {
   let current = path.value.replace(/\/$/, '');
   if (current === '/dashboard') current = '/dashboard/candidates';
@@ -46,7 +75,19 @@ function App() {
   }, [current]);
   return (
     <Shell current={current} who={who.value}>
-      {current === '/dashboard/integrations' ? <Integrations key="i" /> : <Candidates key="c" />}
+      {current === '/dashboard/integrations' ? (
+        <Integrations key="i" />
+      ) : current === '/dashboard/team' ? (
+        <AdminOnly key="t">
+          <Team />
+        </AdminOnly>
+      ) : current === '/dashboard/settings' ? (
+        <AdminOnly key="s">
+          <Settings />
+        </AdminOnly>
+      ) : (
+        <Candidates key="c" />
+      )}
     </Shell>
   );
 }

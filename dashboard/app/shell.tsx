@@ -1,6 +1,7 @@
 // The dashboard's frame: skip link, who is logged in, one navigation for every page (the app's own and
 // the server-rendered Insights and Connect pages, which keep their URLs), Log out.
 import type { ComponentChildren } from 'preact';
+import { isAdmin } from './me.ts';
 import { onLinkClick } from './router.ts';
 
 export interface NavItem {
@@ -8,11 +9,15 @@ export interface NavItem {
   label: string;
   /** A page of this app (client-side), or a server page (a full load). */
   app: boolean;
+  /** Shown to admins only (members cannot use the page). */
+  admin?: boolean;
 }
 
 export const NAV: NavItem[] = [
   { href: '/dashboard/candidates', label: 'Candidates', app: true },
   { href: '/dashboard/integrations', label: 'Integrations', app: true },
+  { href: '/dashboard/team', label: 'Team', app: true, admin: true },
+  { href: '/dashboard/settings', label: 'Settings', app: true, admin: true },
   { href: '/insights', label: 'Insights', app: false },
   { href: '/connect', label: 'Connect your ATS', app: false },
 ];
@@ -30,7 +35,7 @@ export function Shell({ current, who, children }: { current: string; who: string
         </span>
         <nav aria-label="Dashboard">
           <ul>
-            {NAV.map((n) => (
+            {NAV.filter((n) => !n.admin || isAdmin.value).map((n) => (
               <li key={n.href}>
                 <a href={n.href} aria-current={n.href === current ? 'page' : undefined} onClick={n.app ? onLinkClick : undefined}>
                   {n.label}
