@@ -63,6 +63,8 @@ describe('the provider dashboard: Candidates', () => {
     expect(await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href')]))).toEqual([
       ['Candidates', '/dashboard/candidates'],
       ['Integrations', '/dashboard/integrations'],
+      ['Team', '/dashboard/team'],
+      ['Settings', '/dashboard/settings'],
       ['Insights', '/insights'],
       ['Connect your ATS', '/connect'],
     ]);
