@@ -168,7 +168,8 @@ describe('Team', () => {
     expect(await member.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     expect(await nav.getByRole('link').allTextContents()).not.toEqual(expect.arrayContaining(['Team']));
     expect(await nav.getByRole('link', { name: 'Settings' }).count()).toBe(0);
-    await member.goto(`${server.url}/dashboard/team`);
+    // The e-mailed link names PUBLIC_URL's host (localhost), where the member's login cookie lives.
+    await member.goto(`${new URL(member.url()).origin}/dashboard/team`);
     await member.getByRole('heading', { name: 'Admins only' }).waitFor();
     const calls = await member.evaluate(async () => {
       const send = async (method: string, path: string, body?: unknown) => {

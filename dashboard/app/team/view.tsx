@@ -75,7 +75,7 @@ function Row({ u, model }: { u: TeamMember; model: TeamModel }) {
       </td>
       <td class="row-actions">
         {u.status === 'invited' && (
-          <button type="button" class="secondary small" onClick={() => void model.reinvite(u)} aria-label={`Send the invitation to ${u.email} again`}>
+          <button type="button" class="secondary small" onClick={() => void model.reinvite(u)} aria-label={`Send again to ${u.email}`}>
             Send again
           </button>
         )}
