@@ -102,7 +102,7 @@ describe('Settings', () => {
     expect(scored.band).toBe(scored.score! >= 60 ? 'Ready' : 'Not yet');
   });
 
-  test('a member cannot set the plan’s features, nor anyone save bad input as a 500', async () => {
+  test('the dashboard cannot set the plan’s features (the operator’s), and bad input is a 400 with a sentence', async () => {
     const put = (body: unknown) =>
       admin.evaluate(async (b) => {
         const r = await fetch('/api/dashboard/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
