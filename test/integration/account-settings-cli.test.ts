@@ -65,4 +65,11 @@ describe('accounts:update and the dashboard settings', () => {
     expect(origins.code).toBe(2);
     expect(origins.stderr).toMatch(/invalid_frame_origins/);
   }, 120_000);
+
+  it('/openapi.json describes the Team and Settings endpoints with the dashboard cookie', async () => {
+    const doc = (await (await fetch(`${srv.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    for (const [path, method] of [['/api/dashboard/team', 'get'], ['/api/dashboard/team', 'post'], ['/api/dashboard/team/{id}/role', 'put'], ['/api/dashboard/team/{id}/reinvite', 'post'], ['/api/dashboard/team/{id}', 'delete'], ['/api/dashboard/settings', 'get'], ['/api/dashboard/settings', 'put']] as const) {
+      expect(doc.paths[path]?.[method]?.security, `${method} ${path}`).toEqual([{ dashboardCookie: [] }]);
+    }
+  });
 });
