@@ -1,5 +1,6 @@
 // The Settings page (admins): one form, saved at once, errors said next to the button, "Settings saved."
 import { useRef } from 'preact/hooks';
+import { LoadError } from '../load-error.tsx';
 import { SOURCE_LABEL } from '../format.ts';
 import { bandsText, type Settings, type SettingsModel } from './model.ts';
 
@@ -76,14 +77,7 @@ export function SettingsView({ model }: { model: SettingsModel }) {
         {model.notice.value}
       </p>
       {state === 'loading' && <p aria-busy="true">Loading the settings…</p>}
-      {state === 'error' && (
-        <div class="card error" role="alert">
-          <p>{model.error.value}</p>
-          <button type="button" onClick={() => void model.load()}>
-            Try again
-          </button>
-        </div>
-      )}
+      {state === 'error' && <LoadError message={model.error.value} onRetry={() => void model.load()} />}
       {state === 'ready' && s && (
         <>
           <Form model={model} s={s} />

@@ -1,5 +1,6 @@
 // The Team page (admins): who has a login, their role (changeable), invite by e-mail, remove.
 import { useRef } from 'preact/hooks';
+import { LoadError } from '../load-error.tsx';
 import { ConfirmDialog } from '../confirm.tsx';
 import { me } from '../me.ts';
 import type { TeamMember, TeamModel } from './model.ts';
@@ -99,14 +100,7 @@ export function TeamView({ model }: { model: TeamModel }) {
       </p>
       <InviteForm model={model} />
       {state === 'loading' && <p aria-busy="true">Loading the team…</p>}
-      {state === 'error' && (
-        <div class="card error" role="alert">
-          <p>{model.error.value}</p>
-          <button type="button" onClick={() => void model.load()}>
-            Try again
-          </button>
-        </div>
-      )}
+      {state === 'error' && <LoadError message={model.error.value} onRetry={() => void model.load()} />}
       {state === 'ready' && (
         <div class="table-wrap" role="region" aria-label="Users" tabIndex={0}>
           <table class="team">
