@@ -14,6 +14,7 @@ import { candidateApi } from './routes/candidate-api.ts';
 import { candidatePages } from './routes/candidate-pages.ts';
 import { proctoringApi } from './routes/proctoring-api.ts';
 import { reportPages } from './routes/report.ts';
+import { passwordPages } from './routes/password-pages.ts';
 import { insightsPages } from './routes/insights-page.ts';
 import { connectPage } from './routes/connect-page.ts';
 import { dashboardApi } from './routes/dashboard-api.ts';
@@ -43,6 +44,7 @@ export function createApp(svc: Services) {
   app.route('/api/candidate', candidateApi(svc));
   app.route('/', candidatePages(svc));
   app.route('/', reportPages(svc));
+  app.route('/', passwordPages(svc)); // set a password from an e-mailed link, ask for a reset
   app.route('/', insightsPages(svc));
   app.route('/', connectPage(svc)); // "Connect your ATS" (Kombo Connect, embedded)
   app.route('/', dashboardPages(svc));

@@ -1,6 +1,6 @@
 // Entry of the provider dashboard: who is logged in, then the page for the URL (one model per view).
 import { computed, signal } from '@preact/signals';
-import { render } from 'preact';
+import { render, type ComponentChildren } from 'preact';
 import { useEffect, useMemo } from 'preact/hooks';
 import { loadMe, me } from './me.ts';
 import { CandidatesModel } from './candidates/model.ts';
@@ -11,6 +11,10 @@ import { LeverMappingModel, LeverMappingView } from './integrations/lever.tsx';
 import { JobsModel } from './jobs/model.ts';
 import { JobsView } from './jobs/view.tsx';
 import { path } from './router.ts';
+import { TeamModel } from './team/model.ts';
+import { TeamView } from './team/view.tsx';
+import { SettingsModel } from './settings/model.ts';
+import { SettingsView } from './settings/view.tsx';
 import { Shell } from './shell.tsx';
 
 const fetchFn = (input: string, init?: RequestInit) => fetch(input, init);
@@ -22,7 +26,7 @@ const who = computed(() => (me.value ? `${me.value.account.name} · ${me.value.u
 // /dashboard is Candidates: the address says so before the first paint, not after it.
 if (location.pathname.replace(/\/$/, '') === '/dashboard') history.replaceState(null, '', '/dashboard/candidates' + location.search);
 
-const TITLES: Record<string, string> = { '/dashboard/candidates': 'Candidates', '/dashboard/integrations': 'Integrations', '/dashboard/integrations/lever': 'Lever postings', '/dashboard/jobs': 'Jobs' };
+const TITLES: Record<string, string> = { '/dashboard/candidates': 'Candidates', '/dashboard/integrations': 'Integrations', '/dashboard/integrations/lever': 'Lever postings', '/dashboard/jobs': 'Jobs', '/dashboard/team': 'Team', '/dashboard/settings': 'Settings' };
 
 function Candidates() {
   const model = useMemo(() => new CandidatesModel(fetchFn, hidden, (search) => history.replaceState(null, '', location.pathname + search)), []);
@@ -51,6 +55,31 @@ function LeverMapping() {
   return <LeverMappingView model={model} />;
 }
 
+function Team() {
+  const model = useMemo(() => new TeamModel(fetchFn), []);
+  useEffect(() => void model.load(), [model]);
+  return <TeamView model={model} />;
+}
+
+function Settings() {
+  const model = useMemo(() => new SettingsModel(fetchFn), []);
+  useEffect(() => void model.load(), [model]);
+  return <SettingsView model={model} />;
+}
+
+/** Admin pages: a member who types the address is told, not shown a form the API would refuse. */
+function AdminOnly({ children }: { children: ComponentChildren }) {
+  if (!me.value) return <p aria-busy="true">Loading…</p>;
+  if (me.value.user.role !== 'admin')
+    return (
+      <div class="card" role="alert">
+        <h1>Admins only</h1>
+        <p>Only an admin of your account can see this page; members read candidates and reports.</p>
+      </div>
+    );
+  return <>{children}</>;
+}
+
 function App() {
   let current = path.value.replace(/\/$/, '');
   if (current === '/dashboard') current = '/dashboard/candidates';
@@ -61,7 +90,23 @@ function App() {
   }, [current]);
   return (
     <Shell current={current} who={who.value}>
-      {current === '/dashboard/integrations/lever' ? <LeverMapping key="l" /> : current === '/dashboard/integrations' ? <Integrations key="i" /> : current === '/dashboard/jobs' ? <Jobs key="j" /> : <Candidates key="c" />}
+      {current === '/dashboard/integrations/lever' ? (
+        <LeverMapping key="l" />
+      ) : current === '/dashboard/integrations' ? (
+        <Integrations key="i" />
+      ) : current === '/dashboard/jobs' ? (
+        <Jobs key="j" />
+      ) : current === '/dashboard/team' ? (
+        <AdminOnly key="t">
+          <Team />
+        </AdminOnly>
+      ) : current === '/dashboard/settings' ? (
+        <AdminOnly key="s">
+          <Settings />
+        </AdminOnly>
+      ) : (
+        <Candidates key="c" />
+      )}
     </Shell>
   );
 }

@@ -5,7 +5,7 @@ import { call, type Fetch } from './api.ts';
 
 export interface Me {
   user: { id: string; email: string; name: string; role: 'admin' | 'member' };
-  account: { id: string; name: string };
+  account: { id: string; name: string; features: string[] };
 }
 
 export const me = signal<Me | null>(null);

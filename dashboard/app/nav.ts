@@ -6,12 +6,16 @@ export interface NavItem {
   label: string;
   /** A page of this app (client-side), or a server page (a full load). */
   app: boolean;
+  /** Shown to admins only (members cannot use the page). */
+  admin?: boolean;
 }
 
 export const NAV: NavItem[] = [
   { href: '/dashboard/candidates', label: 'Candidates', app: true },
   { href: '/dashboard/jobs', label: 'Jobs', app: true },
   { href: '/dashboard/integrations', label: 'Integrations', app: true },
+  { href: '/dashboard/team', label: 'Team', app: true, admin: true },
+  { href: '/dashboard/settings', label: 'Settings', app: true, admin: true },
   { href: '/insights', label: 'Insights', app: false },
   { href: '/connect', label: 'Connect your ATS', app: false },
 ];

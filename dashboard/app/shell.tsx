@@ -1,6 +1,7 @@
 // The dashboard's frame: skip link, who is logged in, one navigation for every page (the app's own and
 // the server-rendered Insights and Connect pages, which keep their URLs), Log out.
 import type { ComponentChildren } from 'preact';
+import { isAdmin } from './me.ts';
 import { isCurrent, NAV } from './nav.ts';
 import { onLinkClick } from './router.ts';
 
@@ -19,7 +20,7 @@ export function Shell({ current, who, children }: { current: string; who: string
         </span>
         <nav aria-label="Dashboard">
           <ul>
-            {NAV.map((n) => (
+            {NAV.filter((n) => !n.admin || isAdmin.value).map((n) => (
               <li key={n.href}>
                 <a href={n.href} aria-current={isCurrent(n.href, current) ? 'page' : undefined} onClick={n.app ? onLinkClick : undefined}>
                   {n.label}

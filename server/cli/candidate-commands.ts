@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.ts';
 import { eraseCandidate } from '../candidates/erase-candidate.ts';
 import { sweepRetention } from '../candidates/retention.ts';
+import { PLAN_FEATURES, updateAccountSettings } from '../accounts/settings.ts';
 import type { Command } from './main.ts';
 import { str } from './commands.ts';
 
@@ -28,37 +29,54 @@ export const candidateCommands: Record<string, Command> = {
   },
 
   'accounts:update': {
-    summary: "Change an account's settings: retention, invitation validity, frame origins, company name.",
-    usage: '--account <id> [--retention-days <n|0>] [--invitation-days <n>] [--frame-origin <origin> …] [--company-name <name>]',
-    details: 'Retention: candidates whose orders have all been finished for longer than N days have their personal data erased by the sweeper (0 turns it off).',
-    options: { account: { type: 'string' }, 'retention-days': { type: 'string' }, 'invitation-days': { type: 'string' }, 'frame-origin': { type: 'string', multiple: true }, 'company-name': { type: 'string' } },
+    summary: "Change an account's settings: retention, invitation validity, frame origins, company name and logo, score bands, plan features.",
+    usage:
+      '--account <id> [--retention-days <n|0>] [--invitation-days <n>] [--frame-origin <origin> …] [--company-name <name>] [--logo-url <https url|"">] [--score-band <min-max:label> …] [--features <kombo,stackone,lever,greenhouse,recruitee|all>]',
+    details:
+      'Retention: candidates whose orders have all been finished for longer than N days have their personal data erased by the sweeper (0 turns it off). ' +
+      '--frame-origin replaces the list (repeat it for each origin to keep). --score-band replaces the bands (repeat it; together they run 0 to 100). ' +
+      '--features sets the connectors the plan includes (all: every one). The dashboard’s Settings page changes the same settings through the same validation; only features are the operator’s alone.',
+    options: {
+      account: { type: 'string' },
+      'retention-days': { type: 'string' },
+      'invitation-days': { type: 'string' },
+      'frame-origin': { type: 'string', multiple: true },
+      'company-name': { type: 'string' },
+      'logo-url': { type: 'string' },
+      'score-band': { type: 'string', multiple: true },
+      features: { type: 'string' },
+    },
     async run(ctx) {
       const accountId = str(ctx, 'account', true)!;
-      const svc = await ctx.svc();
-      const account = await svc.store.accounts.get(accountId);
-      if (!account) throw new UsageError('unknown_account', `There is no account "${accountId}".`);
-      const settings = { ...account.settings };
-      const whole = (name: string, min: number, max: number) => {
+      const input: Record<string, unknown> = {};
+      const number = (name: string, key: string) => {
         const raw = str(ctx, name);
-        if (raw === undefined) return undefined;
-        if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new UsageError(`invalid_${name.replace('-', '_')}`, `--${name} must be a whole number from ${min} to ${max}.`);
-        return Number(raw);
+        if (raw === undefined) return;
+        if (!/^-?\d+$/.test(raw)) throw new UsageError(`invalid_${key}`, `--${name} must be a whole number.`);
+        input[key] = Number(raw);
       };
-      const retention = whole('retention-days', 0, 3650);
-      if (retention !== undefined) settings.retention_days = retention;
-      const invitation = whole('invitation-days', 1, 90);
-      if (invitation !== undefined) settings.invitation_days = invitation;
-      const company = str(ctx, 'company-name');
-      if (company) settings.company_name = company.slice(0, 200);
+      number('retention-days', 'retention_days');
+      number('invitation-days', 'invitation_days');
+      if (typeof ctx.args['company-name'] === 'string') input.company_name = ctx.args['company-name'];
+      if (typeof ctx.args['logo-url'] === 'string') input.logo_url = ctx.args['logo-url'].trim();
       const originsRaw = ctx.args['frame-origin'];
-      const origins = Array.isArray(originsRaw) ? originsRaw : undefined;
-      for (const o of origins ?? []) if (!/^https?:\/\/([a-z0-9-]+\.)*[a-z0-9-]+(:(\d{1,5}|\*))?$/i.test(o)) throw new UsageError('invalid_frame_origin', `"${o}" is not an origin like https://ats.example.com.`);
-      await svc.store.transaction(async (tx) => {
-        await tx.accounts.update(accountId, { settings, ...(origins ? { frame_origins: origins } : {}) });
-        await tx.audit.add({ account_id: accountId, actor: 'cli', action: 'account.updated', target: accountId, details: { retention_days: settings.retention_days ?? null, invitation_days: settings.invitation_days ?? null, frame_origins: origins ?? null } });
-      });
+      if (Array.isArray(originsRaw)) input.frame_origins = originsRaw;
+      const bandsRaw = ctx.args['score-band'];
+      if (Array.isArray(bandsRaw)) {
+        input.score_bands = bandsRaw.map((b) => {
+          const m = /^(\d{1,3})-(\d{1,3}):(.+)$/.exec(b.trim());
+          if (!m) throw new UsageError('invalid_score_bands', `"${b}" is not a band like 0-49:No hire (lowest-highest:label).`);
+          return { min: Number(m[1]), max: Number(m[2]), label: m[3]!.trim() };
+        });
+      }
+      const features = str(ctx, 'features');
+      if (features !== undefined) input.features = features === 'all' ? [...PLAN_FEATURES] : features.split(',').map((f) => f.trim()).filter(Boolean);
+      const svc = await ctx.svc();
+      if (!(await svc.store.accounts.get(accountId))) throw new UsageError('unknown_account', `There is no account "${accountId}".`);
+      const account = await updateAccountSettings(svc, accountId, input, { actor: 'cli', operator: true });
+      const retention = input.retention_days as number | undefined;
       const swept = retention ? await sweepRetention(svc) : 0;
-      ctx.out(`Updated ${accountId}.${retention ? ` Retention ${retention} days (${swept} candidate(s) erased now).` : ''}`, { account_id: accountId, settings, frame_origins: origins ?? account.frame_origins, erased_now: swept });
+      ctx.out(`Updated ${accountId}.${retention ? ` Retention ${retention} days (${swept} candidate(s) erased now).` : ''}`, { account_id: accountId, settings: account.settings, frame_origins: account.frame_origins, erased_now: swept });
     },
   },
 };

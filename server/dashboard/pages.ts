@@ -11,7 +11,7 @@ export const DASHBOARD_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
 /** The app's own paths; anything else under /dashboard/ is a 404 like any unknown address. */
-const VIEWS = /^\/dashboard(\/(candidates|integrations|integrations\/lever|jobs))?\/?$/;
+const VIEWS = /^\/dashboard(\/(candidates|integrations|integrations\/lever|jobs|team|settings))?\/?$/;
 
 export function dashboardPages(svc: Services) {
   const app = new Hono();

@@ -9,6 +9,7 @@ import type { Services } from '../services.ts';
 import type { OrderRow, OutboxJob } from '../store/types.ts';
 import { NotReadyError } from './worker.ts';
 import { actor, CANCEL_FINAL_JOB, finaliseCancel, transition } from '../orders/transition.ts';
+import { PASSWORD_LINK_JOB, sendPasswordLink } from '../dashboard/team.ts';
 import { forgetAfterWriteBack } from '../candidates/erase-candidate.ts';
 
 /** The invitation e-mail: rendered from the order as it is now, so a cancelled or re-sent order sends nothing stale. */
@@ -102,6 +103,7 @@ function onLastFailure(handler: (job: OutboxJob) => Promise<void>, last: (job: O
 
 export function registerJobs(svc: Services): void {
   svc.outbox.register('email.invitation', onLastFailure((job) => sendInvitation(svc, job), (job, e) => invitationDead(svc, job, e)));
+  svc.outbox.register(PASSWORD_LINK_JOB, (job) => sendPasswordLink(svc, job));
   svc.outbox.register('writeback', onLastFailure((job) => writeBack(svc, job), (job, e) => writeBackDead(svc, job, e)));
   svc.outbox.register(CANCEL_FINAL_JOB, async (job) => {
     const p = job.payload as { order_id?: string; cancelled_at?: string };

@@ -11,6 +11,8 @@ import { checkConnection, CONNECT_HOW, listIntegrations, retryJob } from '../das
 import { CONNECT_FORM_MAX, dashboardConnectRoutes } from './dashboard-connect-api.ts';
 import { DASHBOARD_ROLES, requireAdmin, roleOf } from '../dashboard/roles.ts';
 import { apiUser } from '../dashboard/session.ts';
+import { registerTeamAndSettings } from './dashboard-team-api.ts';
+import { settingsView } from '../accounts/settings.ts';
 import { ApiError, UsageError } from '../errors.ts';
 import { fromOwnPages, jsonBodyGuard } from '../http/middleware.ts';
 import { rateLimit } from '../http/rate-limit.ts';
@@ -66,7 +68,7 @@ const CandidateOrderSchema = v.object({
 const CandidatePageSchema = v.object({ orders: v.array(CandidateOrderSchema), next_cursor: v.nullable(v.string()) });
 const Named = v.object({ id: v.string(), name: v.string() });
 const FiltersSchema = v.object({ statuses: v.array(v.string()), sources: v.array(v.string()), packages: v.array(Named), jobs: v.array(Named) });
-const MeSchema = v.object({ user: v.object({ id: v.string(), email: v.string(), name: v.string(), role: v.picklist(DASHBOARD_ROLES) }), account: v.object({ id: v.string(), name: v.string() }) });
+const MeSchema = v.object({ user: v.object({ id: v.string(), email: v.string(), name: v.string(), role: v.picklist(DASHBOARD_ROLES) }), account: v.object({ id: v.string(), name: v.string(), features: v.array(v.string()) }) });
 const OrderParam = v.object({ id: v.pipe(v.string(), v.regex(/^ord_[0-9a-z]{8,40}$/, 'Not an order id.')) });
 
 /** Refuses a write that does not come from our own pages (a cross-site form, a script on another origin). */
@@ -115,7 +117,7 @@ export function dashboardApi(svc: Services) {
       const user = c.get('user');
       const account = await svc.store.accounts.get(user.account_id);
       if (!account) throw new ApiError(401, 'login_required', 'The account of this login no longer exists.');
-      return c.json({ user: { id: user.id, email: user.email, name: user.name, role: roleOf(user) }, account: { id: account.id, name: account.settings.company_name || account.name } });
+      return c.json({ user: { id: user.id, email: user.email, name: user.name, role: roleOf(user) }, account: { id: account.id, name: account.settings.company_name || account.name, features: settingsView(account).features } });
     },
   );
 
@@ -231,6 +233,7 @@ export function dashboardApi(svc: Services) {
   );
 
   dashboardConnectRoutes(svc, api);
+  registerTeamAndSettings(api, svc); // Team and Settings (server/routes/dashboard-team-api.ts)
 
   return api;
 }

@@ -216,6 +216,7 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
 <input id="password" name="password" type="password" autocomplete="current-password" required${o.error ? ' aria-invalid="true" aria-describedby="login-error"' : ''}>
 <button type="submit">Log in</button>
 </form>
+<p><a href="/password/forgot">Forgot your password?</a></p>
 </section>`,
     });
 

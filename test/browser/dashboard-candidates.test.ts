@@ -64,6 +64,8 @@ describe('the provider dashboard: Candidates', () => {
       ['Candidates', '/dashboard/candidates'],
       ['Jobs', '/dashboard/jobs'],
       ['Integrations', '/dashboard/integrations'],
+      ['Team', '/dashboard/team'],
+      ['Settings', '/dashboard/settings'],
       ['Insights', '/insights'],
       ['Connect your ATS', '/connect'],
     ]);
@@ -211,6 +213,7 @@ describe('the provider dashboard: Integrations', () => {
     await page.getByRole('link', { name: 'Integrations' }).click();
     await page.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/dashboard/integrations');
+    await page.locator('section.integration h2').first().waitFor(); // the cards load after the heading
     expect(await page.locator('section.integration h2').allTextContents()).toEqual(['Kombo', 'Lever', 'StackOne', 'Recruitee', 'Greenhouse']);
     const kombo = page.locator('section[data-provider="kombo"]');
     expect(await kombo.locator('.state').textContent()).toBe('○ Not connected');

@@ -558,6 +558,38 @@ export function storeContract(factory: StoreFactory): void {
         await store.users.deleteSession('h1');
         expect(await store.users.getSession('h1', now)).toBeNull();
       });
+
+      it('lists, changes and removes an account’s users only, and keeps one single-use, expiring link per user and purpose', async () => {
+        const w = await world();
+        const other = await world();
+        const a = await store.users.create({ id: newId('usr'), account_id: w.account.id, email: 'a@example.com', name: 'A', password_hash: 'x', role: 'admin' });
+        const b = await store.users.create({ id: newId('usr'), account_id: w.account.id, email: 'b@example.com', name: 'B', password_hash: 'x', role: 'member' });
+        const c = await store.users.create({ id: newId('usr'), account_id: other.account.id, email: 'c@example.com', name: 'C', password_hash: 'x' });
+        expect((await store.users.listByAccount(w.account.id)).map((u) => u.id).sort()).toEqual([a.id, b.id].sort());
+        expect(await store.users.update(other.account.id, b.id, { role: 'admin' })).toBe(false);
+        expect(await store.users.update(w.account.id, b.id, { role: 'admin', password_hash: 'y' })).toBe(true);
+        expect(await store.users.get(b.id)).toMatchObject({ role: 'admin', password_hash: 'y', name: 'B' });
+        const now = Date.now();
+        await store.users.putPasswordToken({ token_hash: 't1', user_id: b.id, account_id: w.account.id, purpose: 'reset', expires_at: now + 1000 });
+        await store.users.putPasswordToken({ token_hash: 't2', user_id: b.id, account_id: w.account.id, purpose: 'reset', expires_at: now + 1000 });
+        expect(await store.users.hasPasswordToken('t1')).toBe(false); // replaced by the newer link
+        expect(await store.users.takePasswordToken('t2', now)).toEqual({ token_hash: 't2', user_id: b.id, account_id: w.account.id, purpose: 'reset', expires_at: now + 1000 });
+        expect(await store.users.takePasswordToken('t2', now)).toBeNull(); // used once
+        await store.users.putPasswordToken({ token_hash: 't3', user_id: b.id, account_id: w.account.id, purpose: 'invite', expires_at: now + 1000 });
+        expect(await store.users.takePasswordToken('t3', now + 1000)).toBeNull(); // expired
+        expect(await store.users.hasPasswordToken('t3')).toBe(false);
+        await store.users.createSession({ id_hash: 'hb', user_id: b.id, expires_at: now + 1000 });
+        await store.users.deleteSessionsOf(b.id);
+        expect(await store.users.getSession('hb', now)).toBeNull();
+        await store.users.createSession({ id_hash: 'hb2', user_id: b.id, expires_at: now + 1000 });
+        await store.users.putPasswordToken({ token_hash: 't4', user_id: b.id, account_id: w.account.id, purpose: 'reset', expires_at: now + 1000 });
+        expect(await store.users.remove(other.account.id, b.id)).toBe(false);
+        expect(await store.users.remove(w.account.id, b.id)).toBe(true);
+        expect(await store.users.get(b.id)).toBeNull();
+        expect(await store.users.getSession('hb2', now)).toBeNull();
+        expect(await store.users.hasPasswordToken('t4')).toBe(false);
+        expect(await store.users.get(c.id)).not.toBeNull();
+      });
     });
 
     describe('audit', () => {

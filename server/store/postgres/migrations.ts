@@ -335,6 +335,22 @@ CREATE INDEX assessments_account ON assessments(account_id, status);
 `,
   },
   {
+    // Team (issue 20): set-password links for invitations and resets, stored hashed, used once.
+    version: 210,
+    name: 'password links',
+    sql: `
+CREATE TABLE password_tokens (
+  token_hash text PRIMARY KEY,
+  user_id text NOT NULL REFERENCES users(id),
+  account_id text NOT NULL REFERENCES accounts(id),
+  purpose text NOT NULL CHECK (purpose IN ('invite','reset')),
+  expires_at bigint NOT NULL
+);
+CREATE INDEX password_tokens_user ON password_tokens(user_id, purpose);
+CREATE INDEX users_account ON users(account_id, created_at);
+`,
+  },
+  {
     // Rate limits and login protection (server/http/rate-limit.ts): one row per counter, keyed by the
     // SHA-256 of "<limit name>:<key>" so no e-mail address or client address is stored. PostgreSQL
     // shares it between instances (an atomic upsert-increment per hit; rows past expires_at are swept);

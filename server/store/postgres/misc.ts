@@ -1,6 +1,6 @@
 import { js, keyLock, nowIso, type Queryable } from './db.ts';
 import { newId } from '../../ids.ts';
-import type { AnswerRow, AttemptsRepo, AuditRepo, AuditRow, IdempotencyRepo, InboxRepo, InboxRow, ProctoringEventRow, TestSessionRow, UserRow, UsersRepo, WebSessionRow } from '../types.ts';
+import type { AnswerRow, AttemptsRepo, AuditRepo, AuditRow, IdempotencyRepo, InboxRepo, InboxRow, PasswordTokenRow, ProctoringEventRow, TestSessionRow, UserRow, UsersRepo, WebSessionRow } from '../types.ts';
 
 export function inboxRepo(q: Queryable): InboxRepo {
   return {
@@ -47,6 +47,36 @@ export function usersRepo(q: Queryable): UsersRepo {
     },
     async deleteSession(idHash) {
       await q.query('DELETE FROM web_sessions WHERE id_hash = $1', [idHash]);
+    },
+    async listByAccount(accountId) {
+      return (await q.query<UserRow>('SELECT * FROM users WHERE account_id = $1 ORDER BY created_at, id', [accountId])).rows;
+    },
+    async update(accountId, id, patch) {
+      const keys = (['name', 'password_hash', 'role'] as const).filter((k) => patch[k] !== undefined);
+      const sets = keys.map((k, i) => `${k} = $${i + 3}`);
+      const r = await q.query(`UPDATE users SET ${sets.length ? sets.join(', ') : 'id = id'} WHERE account_id = $1 AND id = $2`, [accountId, id, ...keys.map((k) => patch[k])]);
+      return (r.rowCount ?? 0) > 0;
+    },
+    async remove(accountId, id) {
+      const u = (await q.query<UserRow>('SELECT * FROM users WHERE account_id = $1 AND id = $2', [accountId, id])).rows[0];
+      if (!u) return false;
+      await q.query('DELETE FROM web_sessions WHERE user_id = $1', [id]);
+      await q.query('DELETE FROM password_tokens WHERE user_id = $1', [id]);
+      return ((await q.query('DELETE FROM users WHERE account_id = $1 AND id = $2', [accountId, id])).rowCount ?? 0) > 0;
+    },
+    async deleteSessionsOf(userId) {
+      await q.query('DELETE FROM web_sessions WHERE user_id = $1', [userId]);
+    },
+    async putPasswordToken(t) {
+      await q.query('DELETE FROM password_tokens WHERE user_id = $1 AND purpose = $2', [t.user_id, t.purpose]);
+      await q.query('INSERT INTO password_tokens (token_hash, user_id, account_id, purpose, expires_at) VALUES ($1, $2, $3, $4, $5)', [t.token_hash, t.user_id, t.account_id, t.purpose, t.expires_at]);
+    },
+    async takePasswordToken(tokenHash, now) {
+      const row = (await q.query<PasswordTokenRow>('DELETE FROM password_tokens WHERE token_hash = $1 RETURNING *', [tokenHash])).rows[0];
+      return row && row.expires_at > now ? row : null;
+    },
+    async hasPasswordToken(tokenHash) {
+      return (await q.query('SELECT 1 FROM password_tokens WHERE token_hash = $1', [tokenHash])).rows.length > 0;
     },
   };
 }

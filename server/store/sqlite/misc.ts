@@ -1,7 +1,7 @@
 import type { DB } from './db.ts';
 import { json, nowIso } from './db.ts';
 import { newId } from '../../ids.ts';
-import type { AnswerRow, AttemptsRepo, AuditRepo, AuditRow, IdempotencyRepo, InboxRepo, InboxRow, ProctoringEventRow, TestSessionRow, UserRow, UsersRepo } from '../types.ts';
+import type { AnswerRow, AttemptsRepo, AuditRepo, AuditRow, IdempotencyRepo, InboxRepo, InboxRow, PasswordTokenRow, ProctoringEventRow, TestSessionRow, UserRow, UsersRepo } from '../types.ts';
 
 export function inboxRepo(db: DB): InboxRepo {
   const ins = db.prepare(`INSERT INTO inbox (id, provider, connection_id, delivery_id, status, result, received_at) VALUES (?, ?, ?, ?, 'received', NULL, ?)
@@ -31,6 +31,14 @@ export function usersRepo(db: DB): UsersRepo {
   const insSession = db.prepare('INSERT INTO web_sessions (id_hash, user_id, expires_at) VALUES (?, ?, ?)');
   const getSession = db.prepare('SELECT * FROM web_sessions WHERE id_hash = ? AND expires_at > ?');
   const delSession = db.prepare('DELETE FROM web_sessions WHERE id_hash = ?');
+  const byAccount = db.prepare('SELECT * FROM users WHERE account_id = ? ORDER BY created_at, id');
+  const delSessionsOf = db.prepare('DELETE FROM web_sessions WHERE user_id = ?');
+  const delTokensOf = db.prepare('DELETE FROM password_tokens WHERE user_id = ?');
+  const delUser = db.prepare('DELETE FROM users WHERE account_id = ? AND id = ?');
+  const delTokenFor = db.prepare('DELETE FROM password_tokens WHERE user_id = ? AND purpose = ?');
+  const insToken = db.prepare('INSERT INTO password_tokens (token_hash, user_id, account_id, purpose, expires_at) VALUES (@token_hash, @user_id, @account_id, @purpose, @expires_at)');
+  const takeToken = db.prepare('DELETE FROM password_tokens WHERE token_hash = ? RETURNING *');
+  const hasToken = db.prepare('SELECT 1 FROM password_tokens WHERE token_hash = ?');
   return {
     async create(u) {
       const row = { ...u, role: u.role ?? 'admin', created_at: nowIso() };
@@ -51,6 +59,36 @@ export function usersRepo(db: DB): UsersRepo {
     },
     async deleteSession(idHash) {
       delSession.run(idHash);
+    },
+    async listByAccount(accountId) {
+      return byAccount.all(accountId) as UserRow[];
+    },
+    async update(accountId, id, patch) {
+      const keys = (['name', 'password_hash', 'role'] as const).filter((k) => patch[k] !== undefined);
+      if (keys.length === 0) return (byId.get(id) as UserRow | undefined)?.account_id === accountId;
+      const info = db.prepare(`UPDATE users SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE account_id = @account_id AND id = @id`).run({ ...patch, account_id: accountId, id });
+      return info.changes > 0;
+    },
+    async remove(accountId, id) {
+      const u = byId.get(id) as UserRow | undefined;
+      if (!u || u.account_id !== accountId) return false;
+      delSessionsOf.run(id);
+      delTokensOf.run(id);
+      return delUser.run(accountId, id).changes > 0;
+    },
+    async deleteSessionsOf(userId) {
+      delSessionsOf.run(userId);
+    },
+    async putPasswordToken(t) {
+      delTokenFor.run(t.user_id, t.purpose);
+      insToken.run(t);
+    },
+    async takePasswordToken(tokenHash, now) {
+      const row = takeToken.get(tokenHash) as PasswordTokenRow | undefined;
+      return row && row.expires_at > now ? row : null;
+    },
+    async hasPasswordToken(tokenHash) {
+      return !!hasToken.get(tokenHash);
     },
   };
 }

@@ -1,0 +1,104 @@
+// An account's settings, one validation and one update for `assay accounts:update` and the dashboard's
+// Settings page: company name and logo, frame origins, retention, invitation validity, score bands and
+// (the operator's alone) the plan's features.
+import * as v from 'valibot';
+import { UsageError } from '../errors.ts';
+import type { Services } from '../services.ts';
+import type { AccountRow, AccountSettings } from '../store/types.ts';
+
+/** The connectors a plan can include (`features`); absent features: every one. */
+export const PLAN_FEATURES = ['kombo', 'stackone', 'lever', 'greenhouse', 'recruitee'] as const;
+
+/** An origin like https://ats.example.com, with the wildcards CSP frame-ancestors understands (*. and :*). */
+export const FRAME_ORIGIN = /^https?:\/\/(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+(:(\d{1,5}|\*))?$/i;
+
+const whole = (name: string, min: number, max: number) =>
+  v.pipe(v.number(`${name} must be a number.`), v.integer(`${name} must be a whole number.`), v.minValue(min, `${name} must be from ${min} to ${max}.`), v.maxValue(max, `${name} must be from ${min} to ${max}.`));
+
+const Band = v.strictObject({
+  min: whole('A band’s lowest score', 0, 100),
+  max: whole('A band’s highest score', 0, 100),
+  label: v.pipe(v.string('A band needs a label.'), v.trim(), v.minLength(1, 'A band needs a label.'), v.maxLength(60, 'A band’s label is at most 60 characters.')),
+});
+
+/** Bands from 0 to 100 in order, each starting one above the last one's end: every score in exactly one. */
+const coversAllScores = (bands: { min: number; max: number; label: string }[]) =>
+  bands.every((b, i) => b.min <= b.max && (i === 0 ? b.min === 0 : b.min === bands[i - 1]!.max + 1)) && bands[bands.length - 1]!.max === 100;
+
+/** What the dashboard's admins may change. */
+export const SettingsSchema = v.strictObject({
+  company_name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, 'The company name cannot be empty.'), v.maxLength(200, 'The company name is at most 200 characters.'))),
+  logo_url: v.optional(
+    v.union(
+      [v.literal(''), v.pipe(v.string(), v.maxLength(500, 'The logo address is at most 500 characters.'), v.url('The logo must be an https address of an image.'), v.startsWith('https://', 'The logo must be an https address of an image.'))],
+      'The logo must be an https address of an image.',
+    ),
+  ),
+  frame_origins: v.optional(
+    v.pipe(
+      v.array(v.pipe(v.string(), v.trim(), v.regex(FRAME_ORIGIN, 'A frame origin is like https://ats.example.com: no path, no trailing slash.')), 'Frame origins must be a list.'),
+      v.maxLength(50, 'At most 50 frame origins.'),
+    ),
+  ),
+  retention_days: v.optional(whole('Retention days', 0, 3650)),
+  invitation_days: v.optional(whole('Invitation validity (days)', 1, 90)),
+  score_bands: v.optional(
+    v.pipe(
+      v.array(Band, 'Score bands must be a list.'),
+      v.minLength(1, 'Give at least one score band.'),
+      v.maxLength(10, 'At most 10 score bands.'),
+      v.check(coversAllScores, 'Score bands must run from 0 to 100 in order, each starting one above the previous one’s highest score.'),
+    ),
+  ),
+});
+/** What the provider's operator may change as well (the CLI): the plan. */
+export const OperatorSettingsSchema = v.strictObject({
+  ...SettingsSchema.entries,
+  features: v.optional(v.pipe(v.array(v.picklist(PLAN_FEATURES, `Features are some of ${PLAN_FEATURES.join(', ')}.`)), v.transform((f) => [...new Set(f)]))),
+});
+export type SettingsInput = v.InferOutput<typeof OperatorSettingsSchema>;
+
+/** The settings as the dashboard shows them (defaults filled in). */
+export function settingsView(account: AccountRow) {
+  const s = account.settings;
+  return {
+    company_name: s.company_name || account.name,
+    logo_url: s.logo_url ?? '',
+    frame_origins: account.frame_origins,
+    retention_days: s.retention_days ?? 0,
+    invitation_days: s.invitation_days ?? null,
+    score_bands: s.score_bands ?? null,
+    features: s.features ?? [...PLAN_FEATURES],
+  };
+}
+
+/** Whether the account's plan includes a connector. */
+export const hasFeature = (account: Pick<AccountRow, 'settings'>, feature: string): boolean => !account.settings.features || account.settings.features.includes(feature);
+
+/**
+ * Validates and stores a change of settings (only the fields given) with its audit entry, in one transaction.
+ * `operator` (the CLI) may also set the plan's features; the dashboard may not. Bad input: UsageError.
+ */
+export async function updateAccountSettings(svc: Services, accountId: string, input: unknown, by: { actor: string; operator: boolean }): Promise<AccountRow> {
+  const parsed = v.safeParse(by.operator ? OperatorSettingsSchema : SettingsSchema, input);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const key = issue.path?.[0]?.key;
+    if (!by.operator && key === 'features') throw new UsageError('operator_only', 'The plan’s features are set by your assessment provider.');
+    throw new UsageError(`invalid_${typeof key === 'string' ? key : 'settings'}`, issue.message);
+  }
+  const { frame_origins, ...rest } = parsed.output as SettingsInput;
+  return svc.store.transaction(async (tx) => {
+    const account = await tx.accounts.get(accountId);
+    if (!account) throw new UsageError('unknown_account', `There is no account "${accountId}".`);
+    const settings: AccountSettings = { ...account.settings };
+    for (const [k, val] of Object.entries(rest)) {
+      if (val === undefined) continue;
+      if (k === 'logo_url' && val === '') delete settings.logo_url;
+      else (settings as Record<string, unknown>)[k] = val;
+    }
+    await tx.accounts.update(accountId, { settings, ...(frame_origins ? { frame_origins } : {}) });
+    await tx.audit.add({ account_id: accountId, actor: by.actor, action: 'account.updated', target: accountId, details: { changed: Object.keys(parsed.output).filter((k) => (parsed.output as Record<string, unknown>)[k] !== undefined) } });
+    return { ...account, settings, frame_origins: frame_origins ?? account.frame_origins };
+  });
+}
