@@ -85,7 +85,8 @@ export async function updateAccountSettings(svc: Services, accountId: string, in
     const issue = parsed.issues[0];
     const key = issue.path?.[0]?.key;
     if (!by.operator && key === 'features') throw new UsageError('operator_only', 'The plan’s features are set by your assessment provider.');
-    throw new UsageError(`invalid_${typeof key === 'string' ? key : 'settings'}`, issue.message);
+    // One code per setting; an unknown key (or a problem with the whole body) is invalid_settings.
+    throw new UsageError(typeof key === 'string' && key in OperatorSettingsSchema.entries ? `invalid_${key}` : 'invalid_settings', issue.message);
   }
   const { frame_origins, ...rest } = parsed.output as SettingsInput;
   return svc.store.transaction(async (tx) => {

@@ -4,11 +4,11 @@
 import { Hono } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
-import { ErrorSchema } from '../../shared/api.ts';
 import { listPostings, mapPosting } from '../connectors/lever/postings.ts';
 import { DESCRIPTION_MAX, NAME_MAX } from '../connectors/recruitee/codename.ts';
 import { connectLever, connectPartner, LOGO_KEY, LOGO_MAX_BYTES, type StoredLogo } from '../dashboard/partner-connect.ts';
 import { ApiError, UsageError } from '../errors.ts';
+import { errorResponses as errors } from '../http/openapi.ts';
 import { valid } from '../http/validate.ts';
 import type { Services } from '../services.ts';
 import type { UserRow } from '../store/types.ts';
@@ -18,7 +18,6 @@ import { connectionFor, PackageId, PostingId, PostingSchema } from './lever-admi
 export const CONNECT_FORM_MAX = Math.ceil((LOGO_MAX_BYTES * 4) / 3) + 16 * 1024;
 
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
 const cookie = [{ dashboardCookie: [] }];
 
 const Text = (label: string, max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, `Enter the ${label}.`), v.maxLength(max, `The ${label} may have at most ${max} characters.`));
@@ -62,7 +61,7 @@ export function dashboardConnectRoutes(svc: Services, api: Hono<{ Variables: { u
       summary: "Configure Lever: a pending connection and the consent URL (Lever's authorize page); after Accept, Lever sends the admin back to the mapping page",
       tags: ['dashboard'],
       security: cookie,
-      responses: { 201: { description: 'Pending', content: json(v.object({ connection_id: v.string(), authorize_url: v.string() })) }, ...errors(400, 401, 403, 409) },
+      responses: { 201: { description: 'Pending', content: json(v.object({ connection_id: v.string(), authorize_url: v.string() })) }, ...errors({ 400: ['invalid_setting', 'missing_setting', 'missing_option'], 409: ['lever_unavailable', 'lever_connected'] }) },
     }),
     async (c) => c.json(await asInput(() => connectLever(svc, c.get('user').account_id, actor(c.get('user')), c.get('user').email)), 201),
   );
@@ -74,7 +73,10 @@ export function dashboardConnectRoutes(svc: Services, api: Hono<{ Variables: { u
         summary: `Connect ${provider === 'stackone' ? 'StackOne' : 'Recruitee'} with the partner settings form (codename, name, description, logo, static package id); answers, once, what to copy`,
         tags: ['dashboard'],
         security: cookie,
-        responses: { 201: { description: 'Connected', content: json(PartnerSetupSchema) }, ...errors(400, 401, 403, 409, 413, 415) },
+        responses: { 201: { description: 'Connected', content: json(PartnerSetupSchema) }, ...errors({
+          400: ['logo_empty', 'logo_too_large', 'logo_wrong_type', 'missing_setting', 'unknown_package', 'invalid_setting', 'missing_option'],
+          409: [provider === 'stackone' ? 'stackone_unavailable' : 'recruitee_unavailable'],
+        }) },
       }),
       valid('json', PartnerFormSchema),
       async (c) => {
@@ -92,7 +94,7 @@ export function dashboardConnectRoutes(svc: Services, api: Hono<{ Variables: { u
       summary: "The account's Lever postings with their mapped package, and the packages to map to (as `assay lever:postings`)",
       tags: ['dashboard'],
       security: cookie,
-      responses: { 200: { description: 'Postings', content: json(v.object({ connection_id: v.string(), postings: v.array(PostingSchema), packages: v.array(v.object({ id: v.string(), name: v.string() })) })) }, ...errors(400, 401, 404, 409, 502) },
+      responses: { 200: { description: 'Postings', content: json(v.object({ connection_id: v.string(), postings: v.array(PostingSchema), packages: v.array(v.object({ id: v.string(), name: v.string() })) })) }, ...errors({ 400: ['connection_ambiguous'], 404: ['lever_not_connected'], 409: ['connection_pending', 'connection_revoked'], 502: ['lever_unavailable'] }) },
     }),
     valid('query', ConnectionQuery),
     async (c) => {
@@ -110,7 +112,13 @@ export function dashboardConnectRoutes(svc: Services, api: Hono<{ Variables: { u
       summary: 'Map a Lever posting to a package (tag `assay:<package id>` on the posting), or unmap with `package_id: null` (as `assay lever:map`)',
       tags: ['dashboard'],
       security: cookie,
-      responses: { 200: { description: 'The posting', content: json(v.object({ connection_id: v.string(), posting: PostingSchema })) }, ...errors(400, 401, 403, 404, 409, 422, 502) },
+      responses: { 200: { description: 'The posting', content: json(v.object({ connection_id: v.string(), posting: PostingSchema })) }, ...errors({
+        400: ['connection_ambiguous'],
+        404: ['lever_not_connected', 'posting_unknown'],
+        409: ['connection_pending', 'connection_revoked'],
+        422: ['package_unknown', 'package_inactive', 'assessment_unpublished'],
+        502: ['lever_unavailable'],
+      }) },
     }),
     valid('param', v.object({ id: PostingId })),
     valid('json', v.strictObject({ package_id: v.nullable(PackageId), connection_id: v.optional(v.pipe(v.string(), v.regex(/^con_[0-9a-z]{8,40}$/, 'Not a connection id.'))) })),

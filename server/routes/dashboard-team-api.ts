@@ -5,12 +5,13 @@
 import type { Hono } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
-import { ErrorSchema } from '../../shared/api.ts';
 import { PLAN_FEATURES, settingsView, updateAccountSettings } from '../accounts/settings.ts';
 import { requireAdmin, DASHBOARD_ROLES } from '../dashboard/roles.ts';
 import { changeRole, InviteSchema, inviteUser, listTeam, reinviteUser, removeUser, RoleSchema } from '../dashboard/team.ts';
 import { ApiError, UsageError } from '../errors.ts';
 import { rateLimit } from '../http/rate-limit.ts';
+import { raises } from '../http/error-codes.ts';
+import { errorResponses as errors } from '../http/openapi.ts';
 import { valid } from '../http/validate.ts';
 import type { Services } from '../services.ts';
 import type { UserRow } from '../store/types.ts';
@@ -18,7 +19,6 @@ import type { UserRow } from '../store/types.ts';
 type Env = { Variables: { user: UserRow } };
 
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'Error', content: json(ErrorSchema) }]));
 const cookie = [{ dashboardCookie: [] }];
 
 const MemberSchema = v.object({ id: v.string(), email: v.string(), name: v.string(), role: v.picklist(DASHBOARD_ROLES), status: v.picklist(['active', 'invited']), created_at: v.string() });
@@ -36,15 +36,19 @@ const SettingsViewSchema = v.object({
 const SettingsBody = v.record(v.string(), v.unknown());
 
 export function registerTeamAndSettings(api: Hono<Env>, svc: Services): void {
-  const admin = async (c: { get(k: 'user'): UserRow }, next: () => Promise<void>) => {
-    requireAdmin(c.get('user'));
-    await next();
-  };
+  // Team and Settings are admins' also to read.
+  const admin = raises(
+    async (c: { get(k: 'user'): UserRow }, next: () => Promise<void>) => {
+      requireAdmin(c.get('user'));
+      await next();
+    },
+    { 403: ['admin_only'] },
+  );
   const invites = rateLimit(svc.store.limits, { name: 'dashboard-invite', limit: 20, windowMs: 60 * 60_000, key: (c) => (c.get('user') as UserRow).account_id });
 
   api.get(
     '/team',
-    describeRoute({ summary: "The account's dashboard users (admins only)", tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Users', content: json(v.object({ users: v.array(MemberSchema) })) }, ...errors(401, 403) } }),
+    describeRoute({ summary: "The account's dashboard users (admins only)", tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Users', content: json(v.object({ users: v.array(MemberSchema) })) }, ...errors({}) } }),
     admin,
     async (c) => c.json({ users: await listTeam(svc, c.get('user').account_id) }),
   );
@@ -55,24 +59,24 @@ export function registerTeamAndSettings(api: Hono<Env>, svc: Services): void {
       summary: 'Invite a user by e-mail: they get a link to choose a password (valid 7 days, usable once)',
       tags: ['dashboard'],
       security: cookie,
-      responses: { 201: { description: 'Invited', content: json(v.object({ user: MemberSchema })) }, ...errors(400, 401, 403, 409, 429) },
+      responses: { 201: { description: 'Invited', content: json(v.object({ user: MemberSchema })) }, ...errors({ 409: ['email_taken'] }) },
     }),
+    valid('json', InviteSchema), // before the limit: a malformed body is a 400, never a 429
     invites,
-    valid('json', InviteSchema),
     async (c) => c.json({ user: await inviteUser(svc, c.get('user').account_id, c.req.valid('json'), c.get('user')) }, 201),
   );
 
   api.post(
     '/team/:id/reinvite',
-    describeRoute({ summary: 'Send the invitation again with a new link (the old one stops working)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Invited', content: json(v.object({ user: MemberSchema })) }, ...errors(401, 403, 404, 409, 429) } }),
-    invites,
+    describeRoute({ summary: 'Send the invitation again with a new link (the old one stops working)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Invited', content: json(v.object({ user: MemberSchema })) }, ...errors({ 404: ['not_found'], 409: ['already_active'] }) } }),
     valid('param', UserParam),
+    invites,
     async (c) => c.json({ user: await reinviteUser(svc, c.get('user').account_id, c.req.valid('param').id, c.get('user')) }),
   );
 
   api.put(
     '/team/:id/role',
-    describeRoute({ summary: "Change a user's role (the last admin stays an admin)", tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Changed', content: json(v.object({ user: MemberSchema })) }, ...errors(400, 401, 403, 404, 409) } }),
+    describeRoute({ summary: "Change a user's role (the last admin stays an admin)", tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Changed', content: json(v.object({ user: MemberSchema })) }, ...errors({ 404: ['not_found'], 409: ['last_admin'] }) } }),
     valid('param', UserParam),
     valid('json', RoleSchema),
     async (c) => c.json({ user: await changeRole(svc, c.get('user').account_id, c.req.valid('param').id, c.req.valid('json').role, c.get('user')) }),
@@ -80,7 +84,7 @@ export function registerTeamAndSettings(api: Hono<Env>, svc: Services): void {
 
   api.delete(
     '/team/:id',
-    describeRoute({ summary: 'Remove a user: their login and sessions end (the last admin cannot be removed)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Removed', content: json(v.object({ ok: v.boolean() })) }, ...errors(401, 403, 404, 409) } }),
+    describeRoute({ summary: 'Remove a user: their login and sessions end (the last admin cannot be removed)', tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Removed', content: json(v.object({ ok: v.boolean() })) }, ...errors({ 404: ['not_found'], 409: ['last_admin'] }) } }),
     valid('param', UserParam),
     async (c) => {
       await removeUser(svc, c.get('user').account_id, c.req.valid('param').id, c.get('user'));
@@ -90,7 +94,7 @@ export function registerTeamAndSettings(api: Hono<Env>, svc: Services): void {
 
   api.get(
     '/settings',
-    describeRoute({ summary: "The account's settings (admins only)", tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Settings', content: json(v.object({ settings: SettingsViewSchema })) }, ...errors(401, 403) } }),
+    describeRoute({ summary: "The account's settings (admins only)", tags: ['dashboard'], security: cookie, responses: { 200: { description: 'Settings', content: json(v.object({ settings: SettingsViewSchema })) }, ...errors({}) } }),
     admin,
     async (c) => {
       const account = await svc.store.accounts.get(c.get('user').account_id);
@@ -105,7 +109,10 @@ export function registerTeamAndSettings(api: Hono<Env>, svc: Services): void {
       summary: 'Change settings: company name and logo, frame origins, retention days, invitation validity, score bands (the validation of `assay accounts:update`; features are the operator’s)',
       tags: ['dashboard'],
       security: cookie,
-      responses: { 200: { description: 'Saved', content: json(v.object({ settings: SettingsViewSchema })) }, ...errors(400, 401, 403, 413, 415) },
+      responses: { 200: { description: 'Saved', content: json(v.object({ settings: SettingsViewSchema })) }, ...errors({
+        400: ['invalid_company_name', 'invalid_logo_url', 'invalid_frame_origins', 'invalid_retention_days', 'invalid_invitation_days', 'invalid_score_bands', 'invalid_settings'],
+        403: ['operator_only'],
+      }) },
     }),
     valid('json', SettingsBody),
     async (c) => {

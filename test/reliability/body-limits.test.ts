@@ -41,6 +41,20 @@ const ROUTES = [
   '/api/dashboard/connections/con_x/revoke',
   '/api/dashboard/connections/greenhouse',
   '/api/dashboard/jobs/job_x/retry',
+  '/api/dashboard/assessments',
+  '/api/dashboard/assessments/asm_x/publish',
+  '/api/dashboard/assessments/asm_x/unpublish',
+  '/api/dashboard/connections/lever',
+  '/api/dashboard/connections/stackone',
+  '/api/dashboard/connections/recruitee',
+  '/api/dashboard/lever/postings/p1/mapping',
+  '/api/dashboard/team',
+  '/api/dashboard/team/usr_x/reinvite',
+  '/api/dashboard/team/usr_x/role',
+  '/api/dashboard/team/usr_x',
+  '/api/dashboard/settings',
+  '/password',
+  '/password/forgot',
   '/api/lever/postings/p1/mapping',
   '/login',
   '/logout',
@@ -57,7 +71,8 @@ const ROUTES = [
   '/partner/stackone/con_abcdefgh12/packages',
   '/demo/context',
 ];
-const PUT_ROUTES = new Set(['/api/candidate/answers/q1', '/api/lever/postings/p1/mapping']);
+const PUT_ROUTES = new Set(['/api/candidate/answers/q1', '/api/lever/postings/p1/mapping', '/api/dashboard/lever/postings/p1/mapping', '/api/dashboard/team/usr_x/role', '/api/dashboard/settings']);
+const DELETE_ROUTES = new Set(['/api/dashboard/team/usr_x']);
 
 let srv: RunningServer;
 const figures: Record<string, unknown> = {};
@@ -87,7 +102,7 @@ function sendChunked(path: string, total: number): Promise<Sent> {
   return new Promise((resolve, reject) => {
     let sent = 0;
     let got = '';
-    const type = path === '/login' || path === '/logout' ? 'application/x-www-form-urlencoded' : 'application/json';
+    const type = ['/login', '/logout', '/password', '/password/forgot'].includes(path) ? 'application/x-www-form-urlencoded' : 'application/json';
     const sock = connect(srv.port, '127.0.0.1');
     const frame = Buffer.concat([Buffer.from(`${CHUNK.length.toString(16)}\r\n`), CHUNK, Buffer.from('\r\n')]);
     const timer = setTimeout(() => sock.destroy(new Error('no answer in 60 s')), 60_000);
@@ -107,7 +122,7 @@ function sendChunked(path: string, total: number): Promise<Sent> {
     sock.on('error', () => undefined);
     sock.on('close', () => finish());
     sock.on('connect', () => {
-      sock.write(`${PUT_ROUTES.has(path) ? 'PUT' : 'POST'} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: ${srv.url}\r\nContent-Type: ${type}\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      sock.write(`${PUT_ROUTES.has(path) ? 'PUT' : DELETE_ROUTES.has(path) ? 'DELETE' : 'POST'} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: ${srv.url}\r\nContent-Type: ${type}\r\nTransfer-Encoding: chunked\r\n\r\n`);
       const pump = () => {
         while (got === '' && sent < total && !sock.destroyed) {
           sent += CHUNK.length;
