@@ -3,10 +3,9 @@
 // bodies). Its typed errors become our RetryableError/PermanentError (failureForSdk). The SDK checks the
 // answers against Kombo's OpenAPI models; schemas.ts still reads the webhook bodies Kombo sends us.
 import * as v from 'valibot';
-import { Kombo } from '@kombo-api/sdk';
-import { HTTPClient } from '@kombo-api/sdk/lib/http.js';
+import type { Kombo } from '@kombo-api/sdk';
 import { failureForSdk, PermanentError, sdkResponse, vendorFetch, type VendorResponse } from '../../http/client.ts';
-import { ErrorEnvelopeSchema, IntegrationByTokenSchema, KomboOrderSchema, type KomboOrder } from './schemas.ts';
+import { CreateLinkSchema, ErrorEnvelopeSchema, IntegrationByTokenSchema, KomboOrderSchema, type KomboOrder } from './schemas.ts';
 
 export interface KomboPackage {
   id: string;
@@ -40,15 +39,25 @@ export function kombosMessage(res: VendorResponse): string {
 }
 
 export class KomboClient {
-  private readonly sdk: Kombo;
-  constructor(private readonly opts: { baseUrl: string; apiKey: string; integrationId?: string | null }) {
-    this.sdk = new Kombo({
-      api_key: opts.apiKey,
-      integration_id: opts.integrationId ?? undefined,
-      server_url: opts.baseUrl,
-      http_client: new HTTPClient({ fetcher: vendorFetch({ timeoutMs: TIMEOUT_MS }) }),
-      retry_config: { strategy: 'none' },
-    });
+  private client: Promise<Kombo> | null = null;
+  constructor(private readonly opts: { baseUrl: string; apiKey: string; integrationId?: string | null }) {}
+
+  /**
+   * The SDK, loaded on first use: it holds Kombo's whole unified API (~30 MB of models once loaded), which a
+   * server without a Kombo connection should not carry.
+   */
+  private sdk(): Promise<Kombo> {
+    this.client ??= Promise.all([import('@kombo-api/sdk'), import('@kombo-api/sdk/lib/http.js')]).then(
+      ([{ Kombo }, { HTTPClient }]) =>
+        new Kombo({
+          api_key: this.opts.apiKey,
+          integration_id: this.opts.integrationId ?? undefined,
+          server_url: this.opts.baseUrl,
+          http_client: new HTTPClient({ fetcher: vendorFetch({ timeoutMs: TIMEOUT_MS }) }),
+          retry_config: { strategy: 'none' },
+        }),
+    );
+    return this.client;
   }
 
   /** Runs one SDK call; its failures become the outbox's retry or permanent errors. */
@@ -63,14 +72,14 @@ export class KomboClient {
 
   /** Replaces the whole package list of the integration (packages missing from it are deleted by Kombo). */
   async putPackages(packages: KomboPackage[]): Promise<{ warnings: string[] }> {
-    const res = await this.run('PUT /assessment/packages', () => this.sdk.assessment.setPackages({ packages }));
+    const res = await this.run('PUT /assessment/packages', async () => (await this.sdk()).assessment.setPackages({ packages }));
     return { warnings: (res.warnings ?? []).map((w) => w.message) };
   }
 
   /** One page of GET /assessment/orders; `next` is Kombo's opaque cursor. Invalid items are returned apart. */
   async listOrders(query: { statuses?: string; ids?: string; cursor?: string | null; pageSize?: number }): Promise<{ orders: KomboOrder[]; invalid: number; next: string | null }> {
-    const page = await this.run('GET /assessment/orders', () =>
-      this.sdk.assessment.getAssessmentOrders({
+    const page = await this.run('GET /assessment/orders', async () =>
+      (await this.sdk()).assessment.getAssessmentOrders({
         statuses: query.statuses ? query.statuses.split(',') : undefined,
         ids: query.ids ? query.ids.split(',') : undefined,
         cursor: query.cursor ?? undefined,
@@ -96,7 +105,7 @@ export class KomboClient {
   async putResult(orderId: string, body: ResultBody): Promise<VendorResponse> {
     if (!this.opts.integrationId) throw new PermanentError('this Kombo connection has no integration id yet (the customer has not finished Kombo Connect)');
     try {
-      const res = await this.sdk.assessment.updateOrderResult({
+      const res = await (await this.sdk()).assessment.updateOrderResult({
         assessment_order_id: orderId,
         body: { ...body, completed_at: new Date(body.completed_at) },
       });
@@ -123,15 +132,16 @@ export class KomboClient {
     link_type: 'MAGIC_LINK' | 'EMBEDDED';
     language?: string;
   }): Promise<string> {
-    const res = await this.run('POST /connect/create-link', () => this.sdk.connect.createConnectionLink(body as Parameters<Kombo['connect']['createConnectionLink']>[0]), false);
-    if (!res.data?.link) throw new PermanentError('Kombo POST /connect/create-link answered without a link');
-    return res.data.link;
+    const res = await this.run('POST /connect/create-link', async () => (await this.sdk()).connect.createConnectionLink(body as Parameters<Kombo['connect']['createConnectionLink']>[0]), false);
+    const ok = v.safeParse(CreateLinkSchema, { status: 'success', data: { link: res.data?.link } });
+    if (!ok.success) throw new PermanentError('Kombo POST /connect/create-link answered without a link');
+    return ok.output.data.link;
   }
 
   /** GET /connect/integration-by-token/<token>: the integration a Connect flow just created; null when unknown. */
   async integrationByToken(token: string): Promise<{ id: string; tool: string; end_user_origin_id: string | null } | null> {
     try {
-      const res = await this.sdk.connect.getIntegrationByToken({ token });
+      const res = await (await this.sdk()).connect.getIntegrationByToken({ token });
       // The SDK checked the shape; the id is still held to Kombo's documented form before we store it.
       const ok = v.safeParse(IntegrationByTokenSchema, { status: 'success', data: { id: res.data.id, tool: res.data.tool, end_user_origin_id: res.data.end_user_origin_id } });
       if (!ok.success) throw new PermanentError('Kombo GET /connect/integration-by-token answered a body we cannot read');

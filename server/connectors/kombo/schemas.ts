@@ -56,11 +56,6 @@ export const IntegrationCreatedSchema = v.object({
   ),
 });
 
-export const OrdersPageSchema = v.object({
-  status: v.literal('success'),
-  data: v.object({ next: v.nullable(v.string()), results: v.array(v.unknown()) }),
-});
-
 export const CreateLinkSchema = v.object({
   status: v.literal('success'),
   data: v.object({ link: v.pipe(v.string(), v.url()) }),
@@ -73,11 +68,6 @@ export const IntegrationByTokenSchema = v.object({
     tool: v.string(),
     end_user_origin_id: v.nullable(v.string()),
   }),
-});
-
-export const SuccessSchema = v.object({
-  status: v.literal('success'),
-  warnings: v.optional(v.array(v.object({ message: v.string() })), []),
 });
 
 /** Kombo's error envelope (§1.3): branch on `code`, never on the message. */
