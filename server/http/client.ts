@@ -133,7 +133,11 @@ export function vendorFetch(opts: { timeoutMs?: number; maxBytes?: number } = {}
     else if (req && req.body && method !== 'GET' && method !== 'HEAD') body = new Uint8Array(await req.arrayBuffer());
     const res = await callVendor(url, { method, headers, body, timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes });
     const noBody = res.status === 204 || res.status === 205 || res.status === 304;
-    return new Response(noBody ? null : res.text, { status: res.status, headers: res.headers });
+    const answerHeaders = new Headers(res.headers);
+    // A body that says JSON but is not (empty, or cut at maxBytes) is handed on as text: the SDKs' JSON
+    // matchers would otherwise fail outside their own error handling (an unhandled rejection).
+    if (/json/i.test(answerHeaders.get('content-type') ?? '') && res.json() === null) answerHeaders.set('content-type', 'text/plain');
+    return new Response(noBody ? null : res.text, { status: res.status, headers: answerHeaders });
   };
 }
 
@@ -147,7 +151,10 @@ export function failureForSdk(err: unknown, what: string): RetryableError | Perm
   if (err instanceof RetryableError || err instanceof PermanentError) return err;
   const e = err as { name?: string; message?: string; statusCode?: unknown; body?: unknown; headers?: unknown; cause?: unknown };
   if (e?.cause instanceof RetryableError || e?.cause instanceof PermanentError) return e.cause;
-  if (e?.name === 'ResponseValidationError') return new PermanentError(`${what}: the answer does not have the documented shape`);
+  // An error answer (non-2xx) is judged by its status even when the SDK could not read its body.
+  if (e?.name === 'ResponseValidationError' && !(typeof e.statusCode === 'number' && (e.statusCode < 200 || e.statusCode > 299))) {
+    return new PermanentError(`${what}: the answer does not have the documented shape`);
+  }
   if (typeof e?.statusCode === 'number') {
     const headers = e.headers instanceof Headers ? e.headers : new Headers();
     const text = typeof e.body === 'string' ? e.body : '';

@@ -112,7 +112,7 @@ export class KomboClient {
       return sdkResponse(200, JSON.stringify(res), new Headers({ 'content-type': 'application/json' }));
     } catch (err) {
       const e = err as { statusCode?: unknown; body?: unknown; headers?: unknown; name?: string };
-      if (typeof e.statusCode === 'number' && e.name !== 'ResponseValidationError') {
+      if (typeof e.statusCode === 'number' && (e.statusCode < 200 || e.statusCode > 299)) {
         return sdkResponse(e.statusCode, typeof e.body === 'string' ? e.body : '', e.headers instanceof Headers ? e.headers : new Headers());
       }
       throw failureForSdk(err, 'Kombo PUT result');
