@@ -10,6 +10,8 @@ import type { OrderRow, Repos } from '../store/types.ts';
  * external id in the ATS. A connector that syncs people under another kind adds it here.
  */
 export const PERSONAL_OBJECT_KINDS: readonly string[] = ['candidate'];
+/** Kinds of synced ATS objects keyed by an application id that describe one person's application. */
+export const APPLICATION_OBJECT_KINDS: readonly string[] = ['application'];
 
 export interface ErasureResult {
   /** false when there is no such candidate in this account. */
@@ -58,11 +60,16 @@ export async function eraseCandidateInTx(tx: Repos, accountId: string, candidate
   }
   const erasedNow = cand.erased_at === null;
   if (erasedNow) {
-    // Synced copies of the person in the ATS connections of the same source (the id is gone after erase()).
+    const applicationIds = [...new Set(orders.map((o) => o.application_id).filter((id): id is string => !!id))];
+    // Synced copies of the person and their applications in the ATS connections of the same source (the ids
+    // are gone after erase() and forgetPersonLinks()).
     for (const conn of await tx.connections.listByAccount(accountId)) {
       if (conn.provider !== cand.source) continue;
       for (const kind of PERSONAL_OBJECT_KINDS) await tx.connectorState.deleteObject(conn.id, kind, cand.external_id);
+      for (const kind of APPLICATION_OBJECT_KINDS) for (const id of applicationIds) await tx.connectorState.deleteObject(conn.id, kind, id);
     }
+    // Finished jobs that belong to no order (a webhook's follow-up job) may still name the person's ATS ids.
+    await tx.outbox.erasePayloadsMentioning(accountId, [cand.external_id, ...applicationIds]);
     await tx.candidates.erase(accountId, candidateId);
   }
   await tx.audit.add({

@@ -113,3 +113,69 @@ export function failureFor(res: VendorResponse, what: string): RetryableError | 
   }
   return new PermanentError(detail);
 }
+
+/**
+ * A `fetch` for vendor SDKs (their `fetcher`/`fetch` option) that goes through callVendor: the same timeout,
+ * no redirects followed, bounded body and dot-segment check as every other outbound call. Transport failures
+ * are thrown as our RetryableError/PermanentError, which the SDKs keep as their error's `cause`.
+ */
+export function vendorFetch(opts: { timeoutMs?: number; maxBytes?: number } = {}): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
+  return async (input, init) => {
+    // The SDKs hand a Request (duck-typed: it may come from another copy of undici than our global one).
+    const req = typeof input === 'object' && !(input instanceof URL) && 'url' in input ? (input as Request) : null;
+    const url = req ? req.url : String(input);
+    const method = init?.method ?? req?.method ?? 'GET';
+    const headers: Record<string, string> = {};
+    new Headers(req?.headers).forEach((v, k) => (headers[k] = v));
+    new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
+    let body: string | Uint8Array | undefined;
+    if (init?.body != null) body = typeof init.body === 'string' ? init.body : new Uint8Array(await new Response(init.body as BodyInit).arrayBuffer());
+    else if (req && req.body && method !== 'GET' && method !== 'HEAD') body = new Uint8Array(await req.arrayBuffer());
+    const res = await callVendor(url, { method, headers, body, timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes });
+    const noBody = res.status === 204 || res.status === 205 || res.status === 304;
+    const answerHeaders = new Headers(res.headers);
+    // A body that says JSON but is not (empty, or cut at maxBytes) is handed on as text: the SDKs' JSON
+    // matchers would otherwise fail outside their own error handling (an unhandled rejection).
+    if (/json/i.test(answerHeaders.get('content-type') ?? '') && res.json() === null) answerHeaders.set('content-type', 'text/plain');
+    return new Response(noBody ? null : res.text, { status: res.status, headers: answerHeaders });
+  };
+}
+
+/**
+ * What a vendor SDK's thrown error means to the outbox, by its shape (the SDKs' typed errors carry
+ * `statusCode`, `body` and `headers`; transport errors carry ours as `cause`). 4xx other than 408/425/429 are
+ * permanent; 5xx, 408, 425, 429 (with Retry-After), timeouts and network errors retry; an answer the SDK could
+ * not read is permanent.
+ */
+export function failureForSdk(err: unknown, what: string): RetryableError | PermanentError {
+  if (err instanceof RetryableError || err instanceof PermanentError) return err;
+  const e = err as { name?: string; message?: string; statusCode?: unknown; body?: unknown; headers?: unknown; cause?: unknown };
+  if (e?.cause instanceof RetryableError || e?.cause instanceof PermanentError) return e.cause;
+  // An error answer (non-2xx) is judged by its status even when the SDK could not read its body.
+  if (e?.name === 'ResponseValidationError' && !(typeof e.statusCode === 'number' && (e.statusCode < 200 || e.statusCode > 299))) {
+    return new PermanentError(`${what}: the answer does not have the documented shape`);
+  }
+  if (typeof e?.statusCode === 'number') {
+    const headers = e.headers instanceof Headers ? e.headers : new Headers();
+    const text = typeof e.body === 'string' ? e.body : '';
+    return failureFor(sdkResponse(e.statusCode, text, headers), what);
+  }
+  if (e?.name === 'RequestTimeoutError' || e?.name === 'ConnectionError' || e?.name === 'RequestAbortedError') return new RetryableError(redact(`${what}: ${e.message ?? e.name}`));
+  return new PermanentError(redact(`${what}: ${e?.message ?? String(err)}`).slice(0, 300));
+}
+
+/** A VendorResponse from what an SDK error kept of the answer. */
+export function sdkResponse(status: number, text: string, headers: Headers): VendorResponse {
+  return {
+    status,
+    headers,
+    text,
+    json<T>() {
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        return null;
+      }
+    },
+  };
+}

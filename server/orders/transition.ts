@@ -69,7 +69,8 @@ export async function transition(tx: Repos, order: OrderRow, to: OrderStatus, op
   }
   const now = opts.now ?? new Date();
   const patch: Partial<OrderRow> = { status: to, ...(opts.patch ?? {}) };
-  if (to !== 'in_progress') patch.reason = opts.reason;
+  // The reason belongs to the status it explains: every move sets it (an undone cancel clears its own).
+  patch.reason = opts.reason;
   // The candidate link: kept where the candidate page should say what became of the test (completed,
   // expired, a cancel that may still be undone); revoked where the order is gone for good.
   if (to === 'failed' || (to === 'cancelled' && !opts.undoable)) patch.invite_token_hash = null;

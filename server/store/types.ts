@@ -345,6 +345,12 @@ export interface OutboxRepo {
   list(opts: { status?: OutboxStatus; accountId?: string; kind?: string; limit?: number }): Promise<OutboxJob[]>;
   nextDueAt(): Promise<number | null>;
   erasePayloads(orderId: string): Promise<void>;
+  /**
+   * Erases the payload and last_error of the account's finished (done or dead) jobs that name one of `ids` as a
+   * JSON value (`"id"`, or a number `:id,` `:id}`), or quote it in last_error: jobs that belong to no order,
+   * such as a webhook's follow-up job, may carry a person's ATS ids. Returns how many jobs changed.
+   */
+  erasePayloadsMentioning(accountId: string, ids: readonly string[]): Promise<number>;
 }
 
 export interface InboxRepo {

@@ -2,7 +2,7 @@
 // a cancel can be undone for a short window while the link is kept, then the link is revoked for good;
 // every move is audited with one actor format. One server for the file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../helpers/candidate.ts';
+import { inviteToken, mails, until } from '../helpers/candidate.ts';
 import { assay } from '../helpers/cli.ts';
 import { query } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
@@ -35,6 +35,19 @@ describe('cancel and undo', () => {
     expect(row(o.id)).toMatchObject({ status: 'pending', invite_token_hash: link, reason: null });
     expect(audit(o.id).map((e) => e.action)).toEqual(['order.created', 'order.cancelled', 'order.restored']);
     expect(audit(o.id).slice(1).every((e) => /^recruiter:/.test(e.actor))).toBe(true);
+  });
+
+  it('undoing the cancel of a test the candidate had started resumes it without the cancel reason', async () => {
+    const a = api(srv.url, await sessionToken(srv.url, srv.demo, { claims: { application: { id: 'app-undo-started' }, candidate: { id: 'c-undo-started', email: 'undo-started@example.com' } } }));
+    const o = (await a.post('/api/orders', { package_id: 'work-style' })).body.order;
+    const [mail] = await until(() => mails(srv.dataDir, o.id), (m) => m.length > 0, 15_000, 'the invitation');
+    const started = await fetch(`${srv.url}/api/candidate/start`, { method: 'POST', headers: { authorization: `Bearer ${inviteToken(mail!)}` } });
+    expect(started.status).toBe(200);
+    expect((await a.post(`/api/orders/${o.id}/cancel`)).body.order).toMatchObject({ status: 'cancelled', reason: 'Cancelled by a recruiter.' });
+    const undone = await a.post(`/api/orders/${o.id}/undo-cancel`);
+    expect(undone.status, JSON.stringify(undone.body)).toBe(200);
+    expect(undone.body.order).toMatchObject({ status: 'in_progress', reason: null });
+    expect(row(o.id)).toMatchObject({ status: 'in_progress', reason: null });
   });
 
   it('once the undo window has passed the link is revoked for good and undo is refused with 409', async () => {

@@ -1,9 +1,11 @@
-// Our Kombo client, through the one outbound helper (callVendor): timeouts, no redirects, Retry-After.
-// TODO(sdk): Kombo publishes an official TypeScript SDK (@kombo-api/sdk); it is not installed in this
-// repository. When it is added, its models should replace schemas.ts here and decide validity in tests.
+// Our Kombo client: every call goes through Kombo's official SDK (@kombo-api/sdk), with its own retries off
+// (the outbox retries) and its fetch replaced by vendorFetch (callVendor's timeout, no redirects, bounded
+// bodies). Its typed errors become our RetryableError/PermanentError (failureForSdk). The SDK checks the
+// answers against Kombo's OpenAPI models; schemas.ts still reads the webhook bodies Kombo sends us.
 import * as v from 'valibot';
-import { callVendor, failureFor, PermanentError, type VendorResponse } from '../../http/client.ts';
-import { CreateLinkSchema, ErrorEnvelopeSchema, IntegrationByTokenSchema, KomboOrderSchema, OrdersPageSchema, SuccessSchema, type KomboOrder } from './schemas.ts';
+import type { Kombo } from '@kombo-api/sdk';
+import { failureForSdk, PermanentError, sdkResponse, vendorFetch, type VendorResponse } from '../../http/client.ts';
+import { CreateLinkSchema, ErrorEnvelopeSchema, IntegrationByTokenSchema, KomboOrderSchema, type KomboOrder } from './schemas.ts';
 
 export interface KomboPackage {
   id: string;
@@ -37,55 +39,88 @@ export function kombosMessage(res: VendorResponse): string {
 }
 
 export class KomboClient {
+  private client: Promise<Kombo> | null = null;
   constructor(private readonly opts: { baseUrl: string; apiKey: string; integrationId?: string | null }) {}
 
-  private async call(method: string, path: string, body?: unknown, withIntegration = true): Promise<VendorResponse> {
-    const headers: Record<string, string> = { Authorization: `Bearer ${this.opts.apiKey}`, Accept: 'application/json' };
-    if (withIntegration) {
-      if (!this.opts.integrationId) throw new PermanentError('this Kombo connection has no integration id yet (the customer has not finished Kombo Connect)');
-      headers['X-Integration-Id'] = this.opts.integrationId;
+  /**
+   * The SDK, loaded on first use: it holds Kombo's whole unified API (~30 MB of models once loaded), which a
+   * server without a Kombo connection should not carry.
+   */
+  private sdk(): Promise<Kombo> {
+    this.client ??= Promise.all([import('@kombo-api/sdk'), import('@kombo-api/sdk/lib/http.js')]).then(
+      ([{ Kombo }, { HTTPClient }]) =>
+        new Kombo({
+          api_key: this.opts.apiKey,
+          integration_id: this.opts.integrationId ?? undefined,
+          server_url: this.opts.baseUrl,
+          http_client: new HTTPClient({ fetcher: vendorFetch({ timeoutMs: TIMEOUT_MS }) }),
+          retry_config: { strategy: 'none' },
+        }),
+    );
+    return this.client;
+  }
+
+  /** Runs one SDK call; its failures become the outbox's retry or permanent errors. */
+  private async run<T>(what: string, call: () => Promise<T>, needsIntegration = true): Promise<T> {
+    if (needsIntegration && !this.opts.integrationId) throw new PermanentError('this Kombo connection has no integration id yet (the customer has not finished Kombo Connect)');
+    try {
+      return await call();
+    } catch (err) {
+      throw failureForSdk(err, `Kombo ${what}${sdkMessage(err)}`);
     }
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    return callVendor(`${this.opts.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: TIMEOUT_MS });
   }
 
   /** Replaces the whole package list of the integration (packages missing from it are deleted by Kombo). */
   async putPackages(packages: KomboPackage[]): Promise<{ warnings: string[] }> {
-    const res = await this.call('PUT', '/assessment/packages', { packages });
-    if (res.status < 200 || res.status > 299) throw failureFor(res, `Kombo PUT /assessment/packages (${kombosMessage(res)})`);
-    const ok = v.safeParse(SuccessSchema, res.json());
-    return { warnings: ok.success ? ok.output.warnings.map((w) => w.message) : [] };
+    const res = await this.run('PUT /assessment/packages', async () => (await this.sdk()).assessment.setPackages({ packages }));
+    return { warnings: (res.warnings ?? []).map((w) => w.message) };
   }
 
   /** One page of GET /assessment/orders; `next` is Kombo's opaque cursor. Invalid items are returned apart. */
   async listOrders(query: { statuses?: string; ids?: string; cursor?: string | null; pageSize?: number }): Promise<{ orders: KomboOrder[]; invalid: number; next: string | null }> {
-    const q = new URLSearchParams();
-    if (query.statuses) q.set('statuses', query.statuses);
-    if (query.ids) q.set('ids', query.ids);
-    if (query.cursor) q.set('cursor', query.cursor);
-    q.set('page_size', String(query.pageSize ?? 100));
-    const res = await this.call('GET', `/assessment/orders?${q.toString().replace(/%2C/g, ',')}`);
-    if (res.status < 200 || res.status > 299) throw failureFor(res, `Kombo GET /assessment/orders (${kombosMessage(res)})`);
-    const page = v.safeParse(OrdersPageSchema, res.json());
-    if (!page.success) throw new PermanentError('Kombo GET /assessment/orders answered a body we cannot read');
+    const page = await this.run('GET /assessment/orders', async () =>
+      (await this.sdk()).assessment.getAssessmentOrders({
+        statuses: query.statuses ? query.statuses.split(',') : undefined,
+        ids: query.ids ? query.ids.split(',') : undefined,
+        cursor: query.cursor ?? undefined,
+        page_size: query.pageSize ?? 100,
+      }),
+    );
+    const data = page.result.data;
     const orders: KomboOrder[] = [];
     let invalid = 0;
-    for (const item of page.output.data.results) {
-      const o = v.safeParse(KomboOrderSchema, item);
+    for (const item of data.results) {
+      // The SDK's models use Date objects; ours keep Kombo's JSON (ISO strings) as the webhook carries it.
+      const o = v.safeParse(KomboOrderSchema, JSON.parse(JSON.stringify(item)));
       if (o.success) orders.push(o.output);
       else invalid++;
     }
-    return { orders, invalid, next: page.output.data.next };
-  }
-
-  /** Writes a result; returns the raw answer so the caller can tell "retry" from "no longer OPEN". */
-  putResult(orderId: string, body: ResultBody): Promise<VendorResponse> {
-    return this.call('PUT', `/assessment/orders/${encodeURIComponent(orderId)}/result`, body);
+    return { orders, invalid, next: data.next ?? null };
   }
 
   /**
-   * POST /connect/create-link. UNCONFIRMED: Kombo Connect is outside the contract; field names follow
-   * Kombo's SDK docs. MAGIC_LINK links are valid for a year and EMBEDDED ones for an hour by Kombo's
+   * Writes a result; returns the answer (a 2xx, or Kombo's error status and body) so the caller can tell "retry"
+   * from "no longer OPEN". Timeouts and network errors are thrown as RetryableError.
+   */
+  async putResult(orderId: string, body: ResultBody): Promise<VendorResponse> {
+    if (!this.opts.integrationId) throw new PermanentError('this Kombo connection has no integration id yet (the customer has not finished Kombo Connect)');
+    try {
+      const res = await (await this.sdk()).assessment.updateOrderResult({
+        assessment_order_id: orderId,
+        body: { ...body, completed_at: new Date(body.completed_at) },
+      });
+      return sdkResponse(200, JSON.stringify(res), new Headers({ 'content-type': 'application/json' }));
+    } catch (err) {
+      const e = err as { statusCode?: unknown; body?: unknown; headers?: unknown; name?: string };
+      if (typeof e.statusCode === 'number' && (e.statusCode < 200 || e.statusCode > 299)) {
+        return sdkResponse(e.statusCode, typeof e.body === 'string' ? e.body : '', e.headers instanceof Headers ? e.headers : new Headers());
+      }
+      throw failureForSdk(err, 'Kombo PUT result');
+    }
+  }
+
+  /**
+   * POST /connect/create-link. MAGIC_LINK links are valid for a year and EMBEDDED ones for an hour by Kombo's
    * defaults, so no validity is sent.
    */
   async createLink(body: {
@@ -97,20 +132,32 @@ export class KomboClient {
     link_type: 'MAGIC_LINK' | 'EMBEDDED';
     language?: string;
   }): Promise<string> {
-    const res = await this.call('POST', '/connect/create-link', body, false);
-    if (res.status < 200 || res.status > 299) throw failureFor(res, `Kombo POST /connect/create-link (${kombosMessage(res)})`);
-    const ok = v.safeParse(CreateLinkSchema, res.json());
+    const res = await this.run('POST /connect/create-link', async () => (await this.sdk()).connect.createConnectionLink(body as Parameters<Kombo['connect']['createConnectionLink']>[0]), false);
+    const ok = v.safeParse(CreateLinkSchema, { status: 'success', data: { link: res.data?.link } });
     if (!ok.success) throw new PermanentError('Kombo POST /connect/create-link answered without a link');
     return ok.output.data.link;
   }
 
   /** GET /connect/integration-by-token/<token>: the integration a Connect flow just created; null when unknown. */
   async integrationByToken(token: string): Promise<{ id: string; tool: string; end_user_origin_id: string | null } | null> {
-    const res = await this.call('GET', `/connect/integration-by-token/${encodeURIComponent(token)}`, undefined, false);
-    if (res.status === 404) return null;
-    if (res.status < 200 || res.status > 299) throw failureFor(res, `Kombo GET /connect/integration-by-token (${kombosMessage(res)})`);
-    const ok = v.safeParse(IntegrationByTokenSchema, res.json());
-    if (!ok.success) throw new PermanentError('Kombo GET /connect/integration-by-token answered a body we cannot read');
-    return ok.output.data;
+    try {
+      const res = await (await this.sdk()).connect.getIntegrationByToken({ token });
+      // The SDK checked the shape; the id is still held to Kombo's documented form before we store it.
+      const ok = v.safeParse(IntegrationByTokenSchema, { status: 'success', data: { id: res.data.id, tool: res.data.tool, end_user_origin_id: res.data.end_user_origin_id } });
+      if (!ok.success) throw new PermanentError('Kombo GET /connect/integration-by-token answered a body we cannot read');
+      return ok.output.data;
+    } catch (err) {
+      if ((err as { statusCode?: unknown; name?: string }).statusCode === 404 && (err as { name?: string }).name !== 'ResponseValidationError') return null;
+      if (err instanceof PermanentError) throw err;
+      throw failureForSdk(err, `Kombo GET /connect/integration-by-token${sdkMessage(err)}`);
+    }
   }
+}
+
+/** Kombo's error message from an SDK error's body, for the reason we store (redacted by failureFor). */
+function sdkMessage(err: unknown): string {
+  const body = (err as { body?: unknown }).body;
+  if (typeof body !== 'string' || !body) return '';
+  const env = v.safeParse(ErrorEnvelopeSchema, (() => { try { return JSON.parse(body); } catch { return null; } })());
+  return env.success ? ` (${env.output.error.code ?? 'error'}: ${env.output.error.message})` : '';
 }

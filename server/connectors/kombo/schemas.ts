@@ -1,6 +1,6 @@
-// What Kombo sends us and answers, validated at the edge (contracts/unified-apis.md §1.2–§1.5).
-// UNCONFIRMED: written from Kombo's SDK models as summarised in the contract; the official SDK
-// (@kombo-api/sdk) is not installed here, so its own schemas cannot be used yet.
+// What Kombo sends us (webhooks, contracts/unified-apis.md §1.2–§1.5), validated at the edge; the answers to
+// our calls are checked by @kombo-api/sdk (client.ts), and KomboOrderSchema then holds orders from either
+// path to the same shape.
 import * as v from 'valibot';
 
 const Str = v.pipe(v.string(), v.maxLength(2000));
@@ -56,11 +56,6 @@ export const IntegrationCreatedSchema = v.object({
   ),
 });
 
-export const OrdersPageSchema = v.object({
-  status: v.literal('success'),
-  data: v.object({ next: v.nullable(v.string()), results: v.array(v.unknown()) }),
-});
-
 export const CreateLinkSchema = v.object({
   status: v.literal('success'),
   data: v.object({ link: v.pipe(v.string(), v.url()) }),
@@ -73,11 +68,6 @@ export const IntegrationByTokenSchema = v.object({
     tool: v.string(),
     end_user_origin_id: v.nullable(v.string()),
   }),
-});
-
-export const SuccessSchema = v.object({
-  status: v.literal('success'),
-  warnings: v.optional(v.array(v.object({ message: v.string() })), []),
 });
 
 /** Kombo's error envelope (§1.3): branch on `code`, never on the message. */

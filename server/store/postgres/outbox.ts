@@ -73,5 +73,21 @@ export function outboxRepo(q: Queryable): OutboxRepo {
     async erasePayloads(orderId) {
       await q.query(`UPDATE outbox SET payload = '{"erased":true}', last_error = NULL WHERE order_id = $1`, [orderId]);
     },
+    async erasePayloadsMentioning(accountId, ids) {
+      let n = 0;
+      for (const id of ids) {
+        if (!id) continue;
+        // payload is jsonb: its text form separates keys and values with ": " (and ", " between members).
+        const r = await q.query(
+          `UPDATE outbox SET payload = '{"erased":true}', last_error = NULL
+            WHERE account_id = $1 AND status IN ('done','dead')
+              AND (strpos(payload::text, '"' || $2 || '"') > 0 OR strpos(payload::text, ': ' || $2 || ',') > 0 OR strpos(payload::text, ': ' || $2 || '}') > 0
+                   OR (length($2) >= 6 AND strpos(coalesce(last_error, ''), $2) > 0))`,
+          [accountId, id],
+        );
+        n += r.rowCount ?? 0;
+      }
+      return n;
+    },
   };
 }

@@ -24,6 +24,12 @@ export function outboxRepo(db: DB): OutboxRepo {
   const get = db.prepare('SELECT * FROM outbox WHERE id = ?');
   const nextDue = db.prepare(`SELECT MIN(next_attempt_at) FROM outbox WHERE status IN ('pending','running')`).pluck();
   const erase = db.prepare(`UPDATE outbox SET payload = '{"erased":true}', last_error = NULL WHERE order_id = ?`);
+  const eraseMentioning = db.prepare(
+    `UPDATE outbox SET payload = '{"erased":true}', last_error = NULL
+      WHERE account_id = @account AND status IN ('done','dead')
+        AND (instr(payload, '"' || @id || '"') > 0 OR instr(payload, ':' || @id || ',') > 0 OR instr(payload, ':' || @id || '}') > 0
+             OR (length(@id) >= 6 AND instr(coalesce(last_error, ''), @id) > 0))`,
+  );
   return {
     async enqueue(j) {
       const now = nowIso();
@@ -86,6 +92,11 @@ export function outboxRepo(db: DB): OutboxRepo {
     },
     async erasePayloads(orderId) {
       erase.run(orderId);
+    },
+    async erasePayloadsMentioning(accountId, ids) {
+      let n = 0;
+      for (const id of ids) if (id) n += eraseMentioning.run({ account: accountId, id }).changes;
+      return n;
     },
   };
 }
