@@ -40,8 +40,12 @@ export function compress(opts: { threshold?: number; brotliQuality?: number } = 
     // Already negotiated (sendDist: built files and answers made once) or not to be transformed: left alone.
     if (res.headers.has('content-encoding') || /\baccept-encoding\b/i.test(res.headers.get('vary') ?? '') || /\bno-transform\b/i.test(res.headers.get('cache-control') ?? '')) return;
     const cacheable = c.req.method === 'GET' && res.status === 200 && !/\bno-store\b/i.test(res.headers.get('cache-control') ?? '');
-    // Small answers (most of the widget API) are sent as they are: only their ETag is added, in place.
-    if (given !== undefined && (typeof given === 'string' ? given.length * 3 <= threshold || Buffer.byteLength(given) <= threshold : given.byteLength <= threshold)) {
+    // Answers that stay as they are (small ones, most of the widget API, and any for a client that takes
+    // no coding we make) are not rebuilt: their ETag (and Vary, when size made it depend on the coding)
+    // are added in place.
+    const small = given !== undefined && (typeof given === 'string' ? given.length * 3 <= threshold || Buffer.byteLength(given) <= threshold : given.byteLength <= threshold);
+    if (given !== undefined && (small || acceptedCodings(c.req.header('accept-encoding')).length === 0)) {
+      if (!small) res.headers.append('Vary', 'Accept-Encoding');
       if (!cacheable) return;
       if (!res.headers.has('etag')) res.headers.set('ETag', `W/"${createHash('sha1').update(given).digest('base64url')}"`);
       const etag = res.headers.get('etag')!;
@@ -74,7 +78,7 @@ export function compress(opts: { threshold?: number; brotliQuality?: number } = 
       if (etag && !etag.startsWith('W/')) headers.set('ETag', etag.replace(/"$/, `-${coding}"`));
     }
     headers.set('Content-Length', String(body.length));
-    replace(c, new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), { status: res.status, statusText: res.statusText, headers }));
+    replace(c, new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), { status: res.status, headers }));
   };
 }
 
