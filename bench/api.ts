@@ -6,8 +6,12 @@ import { startAssay, call, mintContext, openSession, person, type Assay } from '
 import { BENCH_DIR, fmt, log, mb, median, percentile, rssOf, sleep, startListening, table, type BenchOptions, type BenchResult, type Figure } from './lib/common.ts';
 import { runLoad, type LoadResult, type LoadSpec } from './lib/load.ts';
 import { latestProfile, profileMarkdown, summarise } from './lib/profile.ts';
+import { cpuMsOf } from './lib/cpu.ts';
 
-const RATIO_GOAL = 0.5;
+/** Issue 19: GET /api/packages at ≥ 50 % of the bare server's requests/s, GET /api/orders at ≥ 25 % (what a
+ * minimal Hono + HMAC session + indexed query reaches); minting a session has no goal of its own. */
+const GOALS: Record<string, number | undefined> = { packages: 0.5, orders: 0.25 };
+const goalText = (g: number) => `≥ ${Math.round(g * 100)} % of bare`;
 const osLoad = () => loadavg()[0]!;
 const RSS_GOAL = 120 * 1024 * 1024;
 /** Every request comes from 127.0.0.1: lift the per-address session limit (the limiter still runs). */
@@ -47,7 +51,19 @@ export async function runApiAndMemory(opts: BenchOptions & { profile?: 'auto' | 
   const rounds = tiny ? 1 : 3;
   const durationS = tiny ? 1 : 4;
   const warmupS = tiny ? 0 : 1;
-  const load = (url: string, mode: LoadSpec['mode']) => runLoad({ url, connections, durationS, warmupS, mode, samples: true });
+  const cpu = new Map<string, { ms: number; requests: number }>();
+  /** Warm-up, then the measured run with the server's CPU time (user + system) taken around it. */
+  const load = async (key: string, pid: number, url: string, mode: LoadSpec['mode']) => {
+    if (warmupS) await runLoad({ url, connections, durationS: warmupS, mode });
+    const before = cpuMsOf(pid);
+    const r = await runLoad({ url, connections, durationS, mode, samples: true });
+    const after = cpuMsOf(pid);
+    if (before !== null && after !== null) {
+      const c = cpu.get(key) ?? { ms: 0, requests: 0 };
+      cpu.set(key, { ms: c.ms + after - before, requests: c.requests + r.ok + r.non2xx });
+    }
+    return r;
+  };
 
   log(`api: starting the real server and a bare Hono server (${connections} connections; ${rounds} interleaved rounds of ${warmupS} s warm-up + ${durationS} s per target)`);
   const [bare, server] = await Promise.all([startListening(join(BENCH_DIR, 'bare-server.ts'), {}), startAssay({ env: SESSION_ENV })]);
@@ -70,13 +86,13 @@ export async function runApiAndMemory(opts: BenchOptions & { profile?: 'auto' | 
     // each endpoint's share is taken against the bare figure of its own round.
     for (let round = 1; round <= rounds; round++) {
       log(`api: round ${round}/${rounds}: bare Hono hello-world`);
-      const b = await load(bare.url, { kind: 'plain', path: '/' });
+      const b = await load('bare', bare.child.pid!, bare.url, { kind: 'plain', path: '/' });
       runs.set('bare', [...(runs.get('bare') ?? []), b]);
       for (const t of list) {
         log(`api: round ${round}/${rounds}: ${t.label}`);
         const sampler = setInterval(() => (maxDuring = Math.max(maxDuring, rssOf(server.child.pid!)?.rss ?? 0)), 250);
         try {
-          const r = await load(server.url, t.spec(server.url));
+          const r = await load(t.key, server.child.pid!, server.url, t.spec(server.url));
           runs.set(t.key, [...(runs.get(t.key) ?? []), r]);
           ratios.set(t.key, [...(ratios.get(t.key) ?? []), r.rps / b.rps]);
         } finally {
@@ -91,9 +107,15 @@ export async function runApiAndMemory(opts: BenchOptions & { profile?: 'auto' | 
     await Promise.all([bare.stop(), server.close()]);
   }
   const labels: Record<string, string> = { bare: 'bare Hono hello-world, GET /', ...Object.fromEntries(targets('', '').map((t) => [t.key, t.label])) };
+  const cpuPerRequest = (key: string) => {
+    const c = cpu.get(key);
+    return c && c.requests > 0 ? (c.ms * 1000) / c.requests : NaN; // µs
+  };
   const rows = [...runs.entries()].map(([key, rs]) => {
     const pooled = rs.flatMap((r) => r.samples ?? []);
     return {
+      cpuUs: cpuPerRequest(key),
+      cpuShare: cpuPerRequest('bare') / cpuPerRequest(key),
       key,
       label: labels[key]!,
       rps: median(rs.map((r) => r.rps)),
@@ -107,16 +129,28 @@ export async function runApiAndMemory(opts: BenchOptions & { profile?: 'auto' | 
   });
   const figures: Figure[] = [{ key: 'api.bare.rps', label: 'Bare Hono hello-world, requests/s', value: rows[0]!.rps, unit: 'req/s' }];
   for (const row of rows.slice(1)) {
+    const goal = GOALS[row.key];
     figures.push({
       key: `api.${row.key}.ratio`,
       label: `${row.label}: requests/s, share of the bare server's`,
       value: row.ratio,
       unit: 'ratio',
       text: `${fmt(row.rps, 0)} req/s = ${(row.ratio * 100).toFixed(0)} % (p50 ${row.p50.toFixed(2)} ms, p99 ${row.p99.toFixed(2)} ms)`,
-      goal: { op: '>=', value: RATIO_GOAL, text: '≥ 50 % of bare' },
+      ...(goal ? { goal: { op: '>=' as const, value: goal, text: goalText(goal) } } : {}),
     });
   }
-  const missed = rows.slice(1).filter((r) => r.ratio < RATIO_GOAL);
+  // The same comparison by server CPU time per request: what the share would be if each server had the
+  // cores to itself. It moves far less than requests/s when other work shares the machine.
+  for (const row of rows.slice(1)) {
+    figures.push({
+      key: `api.${row.key}.cpu`,
+      label: `${row.label}: server CPU per request, bare's as a share of it`,
+      value: Number.isFinite(row.cpuShare) ? row.cpuShare : null,
+      unit: 'ratio',
+      text: Number.isFinite(row.cpuShare) ? `${row.cpuUs.toFixed(0)} µs vs ${rows[0]!.cpuUs.toFixed(0)} µs = ${(row.cpuShare * 100).toFixed(0)} %` : 'n/a',
+    });
+  }
+  const missed = rows.slice(1).filter((r) => GOALS[r.key] !== undefined && r.ratio < GOALS[r.key]!);
 
   // Where the time goes, when a figure misses its goal (or on request): a second, profiled server.
   let profileText = '';
@@ -147,10 +181,10 @@ export async function runApiAndMemory(opts: BenchOptions & { profile?: 'auto' | 
 
   const ranAt = new Date().toISOString();
   const apiBody = [
-    `Load from a separate process (autocannon, ${connections} connections, no pipelining), ${rounds} interleaved round${rounds > 1 ? 's' : ''} of ${warmupS} s warm-up + ${durationS} s measured per target; requests/s is the median over rounds, the share is the median of each round's endpoint ÷ bare, latencies are pooled over rounds (2xx only, full resolution). Load average (1 min) before/after: ${loadAvg.map((l) => l.toFixed(1)).join(' / ')} on ${cpus().length} cores. Servers on 127.0.0.1, started the same way (\`node --import tsx\`, PORT=0). The client shares the cores with the server. The session under load has ${setup!.orders} orders on its application; all load comes from one address, so the per-address session limit is lifted for the run (\`ASSAY_SESSION_RATE_PER_MIN\`); the limiter itself still runs.`,
+    `Load from a separate process (autocannon, ${connections} connections, no pipelining), ${rounds} interleaved round${rounds > 1 ? 's' : ''} of ${warmupS} s warm-up + ${durationS} s measured per target; requests/s is the median over rounds, the share is the median of each round's endpoint ÷ bare, latencies are pooled over rounds (2xx only, full resolution). Load average (1 min) before/after: ${loadAvg.map((l) => l.toFixed(1)).join(' / ')} on ${cpus().length} cores. Servers on 127.0.0.1, PORT=0: Assay compiled (dist/server/main.js under plain node, as \`npm start\` runs it), the bare server under \`node --import tsx\` (the loader thread idles once it has started). Server CPU per request is user + system time of the server process over the measured seconds (/proc), divided by the answers it gave: unlike requests/s it hardly depends on what else runs on the machine, so read it beside the share when the load average is high. Clients send no Accept-Encoding (the bare server compresses nothing either). The client shares the cores with the server. The session under load has ${setup!.orders} orders on its application; all load comes from one address, so the per-address session limit is lifted for the run (\`ASSAY_SESSION_RATE_PER_MIN\`); the limiter itself still runs.`,
     '',
     table(
-      ['target', 'requests/s (2xx)', 'p50', 'p99', 'non-2xx', 'errors', 'share of bare', 'goal'],
+      ['target', 'requests/s (2xx)', 'p50', 'p99', 'non-2xx', 'errors', 'share of bare', 'goal', 'server CPU per request', 'bare CPU ÷ this'],
       rows.map((row, i) => [
         row.label,
         fmt(row.rps, 0),
@@ -159,7 +193,9 @@ export async function runApiAndMemory(opts: BenchOptions & { profile?: 'auto' | 
         row.non2xx,
         row.errors,
         `${(row.ratio * 100).toFixed(0)} %`,
-        i === 0 ? '' : `≥ 50 % ${row.ratio >= RATIO_GOAL ? '✅' : '❌'}`,
+        i === 0 || GOALS[row.key] === undefined ? '' : `${goalText(GOALS[row.key]!)} ${row.ratio >= GOALS[row.key]! ? '✅' : '❌'}`,
+        Number.isFinite(row.cpuUs) ? `${row.cpuUs.toFixed(0)} µs` : 'n/a',
+        i === 0 || !Number.isFinite(row.cpuShare) ? '' : `${(row.cpuShare * 100).toFixed(0)} %`,
       ]),
     ),
     ...rows.filter((r) => r.firstError).map((r) => `\nFirst refusal on ${r.label}: \`${r.firstError}\``),

@@ -57,6 +57,8 @@ function render(files: Map<string, FigureFile>): string {
       ['deliveries tried (vendor-style retries included)', (f) => f.attempts],
       ['answered non-2xx / connection failed (then retried)', (f) => `${n(f.non2xx)} / ${n(f.connectionErrors)}`],
       ['invitations sent after the last restart / orders', (f) => `${n(f.invitationsDone)} / ${n(f.orders)}`],
+      ['offered rate, webhooks/s', (f) => f.offered_per_s],
+      ['reached in the 250 ms before each SIGKILL: sent/s, acknowledged/s (in flight)', (f) => (f.at_kills ?? []).map((k: any) => `${n(k.sent_per_s)}, ${n(k.acknowledged_per_s)} (${n(k.in_flight)})`).join('; ') || '—'],
       ['concurrent senders', (f) => f.concurrency],
       ['wall time, s (of which the burst, s)', (f) => `${n(f.seconds)} (${n(f.burst_seconds)})`],
     ];

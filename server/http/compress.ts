@@ -7,6 +7,20 @@ import { acceptedCodings, etagMatches } from './static.ts';
 const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
+/**
+ * The body a response was made with, when it can be had without reading the response: @hono/node-server's
+ * Response (what `c.json`, `c.body` and `c.html` make when served by it) keeps the string or bytes it was
+ * given under a private symbol described "cache" ([status, body, headers]), and sends them from there.
+ * Reading it through `arrayBuffer()` would build a full web Response and stream: several times the cost of
+ * a small JSON answer. Anything else (another runtime, a stream) returns undefined and is read normally.
+ */
+function bodyAsGiven(res: Response): string | Uint8Array | null | undefined {
+  const key = Object.getOwnPropertySymbols(res).find((k) => k.description === 'cache');
+  const cached = key ? (res as unknown as Record<symbol, unknown>)[key] : undefined;
+  const body = Array.isArray(cached) ? cached[1] : undefined;
+  return body === null || typeof body === 'string' || body instanceof Uint8Array ? body : undefined;
+}
+
 const COMPRESSIBLE = /^(text\/(html|plain|css|javascript)|application\/([a-z.+-]*\+)?json|image\/svg\+xml)\b/i;
 
 /**
@@ -21,11 +35,30 @@ export function compress(opts: { threshold?: number; brotliQuality?: number } = 
     await next();
     const res = c.res;
     const type = res.headers.get('content-type');
-    if (!res.body || res.status < 200 || res.status === 204 || res.status === 206 || !type || !COMPRESSIBLE.test(type)) return;
-    if (res.headers.has('content-encoding') || /\bno-transform\b/i.test(res.headers.get('cache-control') ?? '')) return;
-    const raw = Buffer.from(await res.arrayBuffer());
+    const given = bodyAsGiven(res); // before anything reads res.body, which would turn it into a stream
+    if (given === null || (given === undefined && !res.body) || res.status < 200 || res.status === 204 || res.status === 206 || !type || !COMPRESSIBLE.test(type)) return;
+    // Already negotiated (sendDist: built files and answers made once) or not to be transformed: left alone.
+    if (res.headers.has('content-encoding') || /\baccept-encoding\b/i.test(res.headers.get('vary') ?? '') || /\bno-transform\b/i.test(res.headers.get('cache-control') ?? '')) return;
+    const cacheable = c.req.method === 'GET' && res.status === 200 && !/\bno-store\b/i.test(res.headers.get('cache-control') ?? '');
+    // Answers that stay as they are (small ones, most of the widget API, and any for a client that takes
+    // no coding we make) are not rebuilt: their ETag (and Vary, when size made it depend on the coding)
+    // are added in place.
+    const small = given !== undefined && (typeof given === 'string' ? given.length * 3 <= threshold || Buffer.byteLength(given) <= threshold : given.byteLength <= threshold);
+    if (given !== undefined && (small || acceptedCodings(c.req.header('accept-encoding')).length === 0)) {
+      if (!small) res.headers.append('Vary', 'Accept-Encoding');
+      if (!cacheable) return;
+      if (!res.headers.has('etag')) res.headers.set('ETag', `W/"${createHash('sha1').update(given).digest('base64url')}"`);
+      const etag = res.headers.get('etag')!;
+      if (etagMatches(c.req.header('if-none-match'), etag)) {
+        const headers = new Headers(res.headers);
+        headers.delete('content-type');
+        headers.delete('content-length');
+        replace(c, new Response(null, { status: 304, headers }));
+      }
+      return;
+    }
+    const raw = given === undefined ? Buffer.from(await res.arrayBuffer()) : typeof given === 'string' ? Buffer.from(given) : Buffer.from(given.buffer, given.byteOffset, given.byteLength);
     const headers = new Headers(res.headers);
-    const cacheable = c.req.method === 'GET' && res.status === 200 && !/\bno-store\b/i.test(headers.get('cache-control') ?? '');
     if (cacheable && !headers.has('etag')) headers.set('ETag', `W/"${createHash('sha1').update(raw).digest('base64url')}"`);
     const etag = headers.get('etag');
     if (cacheable && etag && etagMatches(c.req.header('if-none-match'), etag)) {
@@ -45,7 +78,7 @@ export function compress(opts: { threshold?: number; brotliQuality?: number } = 
       if (etag && !etag.startsWith('W/')) headers.set('ETag', etag.replace(/"$/, `-${coding}"`));
     }
     headers.set('Content-Length', String(body.length));
-    replace(c, new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), { status: res.status, statusText: res.statusText, headers }));
+    replace(c, new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), { status: res.status, headers }));
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
@@ -29,6 +30,24 @@ export interface DistFile {
   encoded: Partial<Record<Coding, Buffer>>;
 }
 
+const strongEtag = (body: Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+
+/**
+ * An answer made in memory once and then sent many times like a built file (sendDist: brotli or gzip by
+ * Accept-Encoding, strong ETag per coding, 304), so no request pays for compressing or hashing it again.
+ */
+export function memoryFile(body: Buffer, type: string): DistFile {
+  return {
+    body,
+    type,
+    etag: strongEtag(body),
+    encoded: {
+      br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+      gzip: gzipSync(body, { level: 9 }),
+    },
+  };
+}
+
 const cache = new Map<string, DistFile | null>();
 /** Misses remembered in production, at most MAX_MISSES (the oldest is forgotten first), so unique 404 paths cannot grow memory. */
 const MAX_MISSES = 1024;
@@ -52,7 +71,7 @@ export async function readDist(rel: string): Promise<DistFile | null> {
       const encoded: DistFile['encoded'] = {};
       if (br) encoded.br = br;
       if (gzip) encoded.gzip = gzip;
-      file = { body, type: TYPES[extname(path)] ?? 'application/octet-stream', etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, encoded };
+      file = { body, type: TYPES[extname(path)] ?? 'application/octet-stream', etag: strongEtag(body), encoded };
     }
     if (file) cache.set(path, file); // only files that exist: bounded by the build itself
     else if (process.env.NODE_ENV === 'production') rememberMiss(path);

@@ -27,8 +27,18 @@ export function escapeHtml(s: string): string {
 // Subjects and plain text must stay on one line per field: a newline in a name could forge headers or layout.
 const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, ' ').trim();
 
+/** Formatters by locale and time zone: building one costs far more than formatting (one per invitation sent). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function formatExpiry(locale: 'en' | 'nl', date: Date, timeZone: string): string {
-  const formatted = new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date);
+  const key = `${locale} ${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone });
+    if (formatters.size >= 500) formatters.clear(); // time zones come from account settings: bounded anyway
+    formatters.set(key, f);
+  }
+  const formatted = f.format(date);
   return timeZone === 'UTC' ? `${formatted} (UTC)` : formatted;
 }
 

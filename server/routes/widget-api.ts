@@ -20,6 +20,7 @@ import { ApiError, notFound } from '../errors.ts';
 import { jsonBodyGuard } from '../http/middleware.ts';
 import { raises, SESSION_ERRORS } from '../http/error-codes.ts';
 import { errorResponses as errors } from '../http/openapi.ts';
+import { memoryFile, sendDist, type DistFile } from '../http/static.ts';
 import { valid } from '../http/validate.ts';
 import { EMAIL_MISSING, placeOrder, REFUSAL_CODES, reissueInvitation } from '../orders/place-order.ts';
 import { actor, undoCancel, transition, UNDO_CANCEL_WINDOW_MS } from '../orders/transition.ts';
@@ -71,7 +72,7 @@ const canOrder = (s: WidgetSession) => {
 
 export function widgetApi(svc: Services) {
   const api = new Hono<Env>();
-  const packageLists = new Map<string, { version: number; body: string }>();
+  const packageLists = new Map<string, { version: number; file: DistFile }>();
   api.use('*', jsonBodyGuard(16 * 1024));
 
   api.post(
@@ -133,17 +134,20 @@ export function widgetApi(svc: Services) {
     describeRoute({ summary: "The account's active packages", tags: ['widget'], security: bearer, responses: { 200: { description: 'Packages', content: json(PackageListSchema) } } }),
     async (c) => {
       const s = c.get('session');
-      // Cached per account as the JSON sent, beside the list's version (one point read; any write to the
+      // Cached per account as the bytes sent, beside the list's version (one point read; any write to the
       // account's packages, by any process or instance, changes it).
       const version = await svc.store.packages.listVersion(s.accountId);
       let hit = packageLists.get(s.accountId);
       if (!hit || hit.version !== version) {
         const rows = await svc.store.packages.list(s.accountId, { activeOnly: true });
-        hit = { version, body: JSON.stringify({ packages: rows.map((p) => ({ id: p.id, name: p.name, description: p.description, type: p.type, duration_minutes: p.duration_minutes })) }) };
+        const body = JSON.stringify({ packages: rows.map((p) => ({ id: p.id, name: p.name, description: p.description, type: p.type, duration_minutes: p.duration_minutes })) });
+        // Compressed and given its ETag once per version, not on every request.
+        hit = { version, file: memoryFile(Buffer.from(body), 'application/json') };
         if (packageLists.size >= 10_000) packageLists.clear();
         packageLists.set(s.accountId, hit);
       }
-      return c.body(hit.body, 200, { 'Content-Type': 'application/json' });
+      // Private: the list is the account's, fetched with its session (no shared cache may keep it).
+      return sendDist(c, hit.file, { 'Cache-Control': 'private, no-cache' });
     },
   );
 

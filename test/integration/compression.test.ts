@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
 import { getWire } from '../helpers/wire.ts';
+import { sessionToken } from '../helpers/tokens.ts';
 
 const DIST = join(ROOT, 'dist');
 let srv: RunningServer;
@@ -90,6 +91,31 @@ describe('dynamic answers', () => {
     const cached = await getWire(`${srv.url}/openapi.json`, { 'accept-encoding': 'br', 'if-none-match': etag });
     expect(cached.status).toBe(304);
     expect(cached.wire.length).toBe(0);
+  });
+
+  it("sends the widget's package list compressed, revalidated by ETag, and the same JSON with or without a coding", async () => {
+    const auth = { authorization: `Bearer ${await sessionToken(srv.url, srv.demo)}` };
+    const br = await getWire(`${srv.url}/api/packages`, { ...auth, 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.status).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(br.headers['cache-control']).toMatch(/private/);
+    const list = JSON.parse(br.decoded().toString('utf8'));
+    expect(list.packages.length).toBeGreaterThan(0);
+    expect(br.wire.length).toBeLessThan(br.decoded().length);
+
+    const gz = await getWire(`${srv.url}/api/packages`, { ...auth, 'accept-encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gz.decoded().toString('utf8'))).toEqual(list);
+    const plain = await getWire(`${srv.url}/api/packages`, auth);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(plain.wire.toString('utf8'))).toEqual(list);
+
+    const again = await getWire(`${srv.url}/api/packages`, { ...auth, 'accept-encoding': 'br', 'if-none-match': br.headers.etag as string });
+    expect(again.status).toBe(304);
+    expect(again.wire.length).toBe(0);
+    // Without a session there is nothing to revalidate: the ETag alone opens nothing.
+    expect((await getWire(`${srv.url}/api/packages`, { 'accept-encoding': 'br', 'if-none-match': br.headers.etag as string })).status).toBe(401);
   });
 
   it('leaves small answers and clients without Accept-Encoding uncompressed', async () => {

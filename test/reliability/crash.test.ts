@@ -17,14 +17,38 @@ import { writeFigures } from './figures.ts';
 const TOTAL = Number(process.env.CRASH_WEBHOOKS ?? 5000);
 const KILLS = Number(process.env.CRASH_KILLS ?? 3);
 // Offered at the ingest goal (issue 19: 3,000 webhooks/s, group-committed), paced so each webhook leaves at
-// its slot in the burst; deliveries overlap up to CONCURRENCY as a vendor's parallel senders do.
+// its slot in the burst; deliveries overlap up to CONCURRENCY as a vendor's parallel senders do. At 3,000/s
+// and the goal's p99 of 50 ms about 150 are in flight; more senders (CRASH_CONCURRENCY=384) swamped a loaded
+// 2-core machine with reconnects (12–20/s reached, 600 s timeout), so the default stays 128.
 const RATE = Number(process.env.CRASH_RATE ?? 3000);
-const CONCURRENCY = 128;
+const CONCURRENCY = Number(process.env.CRASH_CONCURRENCY ?? 128);
+/** The window before each SIGKILL over which the rate actually reached is measured. */
+const WINDOW_MS = 250;
 
 let passed = false;
 let startedAt = 0;
 let burstSeconds = 0;
-export const crashFigures = { offered_per_s: RATE, acknowledged_per_s: 0, sent: 0, acknowledged: 0, attempts: 0, non2xx: 0, connectionErrors: 0, kills: 0, orders: 0, duplicates: 0, lost: 0, invitationsDone: 0 };
+export const crashFigures = {
+  offered_per_s: RATE,
+  acknowledged_per_s: 0,
+  sent: 0,
+  acknowledged: 0,
+  attempts: 0,
+  non2xx: 0,
+  connectionErrors: 0,
+  kills: 0,
+  orders: 0,
+  duplicates: 0,
+  lost: 0,
+  invitationsDone: 0,
+  /** Per SIGKILL: webhooks sent and acknowledged per second over the WINDOW_MS before it, and deliveries in flight at it. */
+  at_kills: [] as { sent_per_s: number; acknowledged_per_s: number; in_flight: number }[],
+};
+/** When each first delivery left and each acknowledgement arrived (ms, performance.now()). */
+const sentAt: number[] = [];
+const ackedAt: number[] = [];
+let inFlight = 0;
+const perSecond = (times: number[], end: number) => Math.round((times.filter((t) => t > end - WINDOW_MS && t <= end).length * 1000) / WINDOW_MS);
 
 let srv: RunningServer;
 let sim: Awaited<ReturnType<typeof startSimulator>>;
@@ -62,16 +86,20 @@ async function deliver(i: number): Promise<void> {
   const sig = createHmac('sha256', secret).update(raw).digest('base64url');
   for (let attempt = 0; attempt < 200; attempt++) {
     crashFigures.attempts++;
+    inFlight++;
     try {
       const res = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-kombo-signature': sig }, body: raw, signal: AbortSignal.timeout(10_000) });
       await res.arrayBuffer();
       if (res.status >= 200 && res.status < 300) {
         crashFigures.acknowledged++;
+        ackedAt.push(performance.now());
         return;
       }
       crashFigures.non2xx++;
     } catch {
       crashFigures.connectionErrors++;
+    } finally {
+      inFlight--;
     }
     await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
   }
@@ -88,13 +116,17 @@ describe('crash safety', () => {
         const slot = startedAt + (i * 1000) / RATE;
         if (slot > Date.now()) await new Promise((r) => setTimeout(r, slot - Date.now()));
         crashFigures.sent++;
+        sentAt.push(performance.now());
         await deliver(i);
       }
     });
     // Kill the server at evenly spaced points of the burst, restarting it on the same port and data.
     const killer = (async () => {
       for (let k = 1; k <= KILLS; k++) {
-        while (crashFigures.acknowledged < (TOTAL * k) / (KILLS + 1)) await new Promise((r) => setTimeout(r, 20));
+        while (crashFigures.acknowledged < (TOTAL * k) / (KILLS + 1)) await new Promise((r) => setTimeout(r, 5));
+        // What the server was taking when it died: the rate reached, not the rate asked for.
+        const now = performance.now();
+        crashFigures.at_kills.push({ sent_per_s: perSecond(sentAt, now), acknowledged_per_s: perSecond(ackedAt, now), in_flight: inFlight });
         srv = await srv.restart({ KOMBO_RECONCILE_MS: '3600000' });
         crashFigures.kills++;
       }
@@ -103,6 +135,9 @@ describe('crash safety', () => {
     burstSeconds = (Date.now() - startedAt) / 1000;
     crashFigures.acknowledged_per_s = Math.round(TOTAL / burstSeconds);
     expect(crashFigures.acknowledged).toBe(TOTAL);
+    // Each SIGKILL hit a server in the middle of the burst: deliveries were in flight when it died (the
+    // rates reached are reported, not asserted: they depend on the machine).
+    expect(crashFigures.at_kills.map((k) => k.in_flight > 0)).toEqual(Array(KILLS).fill(true));
 
     const rows = query<{ source_order_id: string; n: number }>(srv.dataDir, "SELECT source_order_id, COUNT(*) AS n FROM orders WHERE source = 'kombo' GROUP BY source_order_id");
     crashFigures.orders = rows.length;

@@ -57,3 +57,32 @@ describe('sqlite group commit', () => {
     }
   });
 });
+
+describe('sqlite query plans without statistics', () => {
+  // The store never runs ANALYZE, so SQLite plans from the schema alone. GET /api/orders must go straight to
+  // the application's rows (orders_application), not walk every order of the account in date order.
+  it("lists one application's orders through orders_application on a busy account", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assay-plan-'));
+    dirs.push(dir);
+    const store = openSqliteStore(dir);
+    try {
+      const db = store.db;
+      const one = (app: string, i: number) => ({ id: `o${i}`, account_id: 'acc', source: 'widget', source_order_id: `s${i}`, package_id: 'p', package_version: 1, candidate_id: 'c', application_id: app, status: 'pending', meta: '{}', created_at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(), updated_at: '2026-01-01T00:00:00.000Z' });
+      const ins = db.prepare(`INSERT INTO orders (id, account_id, source, source_order_id, package_id, package_version, candidate_id, application_id, status, meta, created_at, updated_at)
+        VALUES (@id, @account_id, @source, @source_order_id, @package_id, @package_version, @candidate_id, @application_id, @status, @meta, @created_at, @updated_at)`);
+      db.pragma('foreign_keys = OFF'); // bare order rows: the plan is what is under test
+      db.transaction(() => {
+        for (let i = 0; i < 3000; i++) ins.run(one(`app${i % 1000}`, i));
+      })();
+      db.pragma('foreign_keys = ON');
+      const { FOR_APPLICATION } = await import('../../server/store/sqlite/orders.ts');
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${FOR_APPLICATION}`).all('acc', 'app7') as { detail: string }[]).map((r) => r.detail);
+      expect(plan.find((d) => /^SEARCH o /.test(d))).toMatch(/USING INDEX orders_application \(account_id=\? AND application_id=\?\)/);
+      // And the answer is the application's orders, newest first.
+      const rows = await store.orders.listForApplication('acc', 'app7');
+      expect(rows.map((r) => r.id)).toEqual(['o2007', 'o1007', 'o7']);
+    } finally {
+      await store.close();
+    }
+  });
+});

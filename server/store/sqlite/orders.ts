@@ -18,6 +18,14 @@ const toView = (r: ViewRaw): OrderView => {
 const VIEW = `SELECT o.*, p.name AS package_name, r.score AS r_score, r.max_score AS r_max_score, r.details AS r_details, r.completed_at AS r_completed_at
   FROM orders o LEFT JOIN packages p ON p.account_id = o.account_id AND p.id = o.package_id LEFT JOIN results r ON r.order_id = o.id`;
 
+/**
+ * One application's orders (GET /api/orders on every widget load). The index is named: without ANALYZE
+ * statistics (the store never runs it) SQLite prefers orders_account_recent for its ORDER BY and walks
+ * every order of the account to find the application's few, e.g. 19 ms instead of 0.07 ms per call at
+ * 50,000 orders on one account.
+ */
+export const FOR_APPLICATION = `${VIEW.replace('FROM orders o', 'FROM orders o INDEXED BY orders_application')} WHERE o.account_id = ? AND o.application_id = ? ORDER BY o.created_at DESC, o.id DESC LIMIT 200`;
+
 const COLS = ['id', 'account_id', 'source', 'source_order_id', 'connection_id', 'package_id', 'package_version', 'candidate_id', 'application_id', 'job_id', 'job_name',
   'status', 'reason', 'invite_token_hash', 'invited_at', 'expires_at', 'started_at', 'deadline_at', 'completed_at', 'created_by', 'meta', 'created_at', 'updated_at', 'extra_time_percent'];
 
@@ -30,8 +38,8 @@ export function ordersRepo(db: DB): OrdersRepo {
   const byInvite = db.prepare('SELECT * FROM orders WHERE invite_token_hash = ?');
   const active = db.prepare(`SELECT * FROM orders WHERE account_id = ? AND candidate_id = ? AND application_id IS ? AND package_id = ?
     AND status IN ('pending','in_progress') LIMIT 1`);
-  const forApp = db.prepare(`${VIEW} WHERE o.account_id = ? AND o.application_id = ? ORDER BY o.created_at DESC, o.id DESC LIMIT 200`);
-  const forAppCand = db.prepare(`${VIEW} WHERE o.account_id = ? AND o.application_id = ? AND o.candidate_id = ? ORDER BY o.created_at DESC, o.id DESC LIMIT 200`);
+  const forApp = db.prepare(FOR_APPLICATION);
+  const forAppCand = db.prepare(FOR_APPLICATION.replace('AND o.application_id = ?', 'AND o.application_id = ? AND o.candidate_id = ?'));
   const byCandidate = db.prepare('SELECT * FROM orders WHERE account_id = ? AND candidate_id = ?');
   const lapsed = db.prepare(`SELECT * FROM orders WHERE status IN ('pending','in_progress')
     AND ((status = 'pending' AND expires_at < @now) OR (status = 'in_progress' AND deadline_at < @now)) LIMIT @limit`);
