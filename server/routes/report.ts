@@ -1,6 +1,7 @@
 // The provider's side: /login, /logout and the full report at /report/<order-id>, server-rendered.
 // Only a logged-in user of the order's own account sees a report; anyone else gets a 404.
 import { isCurrent, NAV } from '../../dashboard/app/nav.ts';
+import { roleOf } from '../dashboard/roles.ts';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { DUMMY_HASH, verifyPassword } from '../accounts/passwords.ts';
@@ -119,7 +120,8 @@ export async function sessionUser(svc: Services, c: Context, cookie = sessionCoo
  */
 export function dashboardHeader(user: UserRow, o: { insights?: boolean; back?: string; current?: string } = {}): string {
   const current = o.current ?? (o.insights ? '/insights' : '');
-  const items = NAV.map((n) => {
+  // Admin pages (Team, Settings) are listed for admins only, as the app's Shell does.
+  const items = NAV.filter((n) => !n.admin || roleOf(user) === 'admin').map((n) => {
     const href = n.href === '/insights' && o.back && !o.insights ? `/insights?back=${encodeURIComponent(o.back)}` : n.href;
     return `<li><a href="${esc(href)}"${isCurrent(n.href, current) ? ' aria-current="page"' : ''}>${esc(n.label)}</a></li>`;
   }).join('');
