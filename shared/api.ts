@@ -120,3 +120,13 @@ export const CreateOrderSchema = v.strictObject({
 });
 
 export const IdempotencyKeySchema = v.pipe(v.string(), v.minLength(1, 'Idempotency-Key must not be empty.'), v.maxLength(255, 'Idempotency-Key must be at most 255 characters.'), v.regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1–255 visible ASCII characters.'));
+
+/** How people name each order source (the dashboard's labels, the server's sentences). */
+export const SOURCE_LABEL: Record<string, string> = {
+  widget: 'Widget',
+  kombo: 'Kombo',
+  stackone: 'StackOne',
+  lever: 'Lever',
+  greenhouse: 'Greenhouse',
+  recruitee: 'Recruitee',
+};

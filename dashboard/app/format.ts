@@ -11,14 +11,7 @@ export const STATUS_LABEL: Record<OrderStatus, string> = {
   failed: 'Failed',
 };
 
-export const SOURCE_LABEL: Record<string, string> = {
-  widget: 'Widget',
-  kombo: 'Kombo',
-  stackone: 'StackOne',
-  lever: 'Lever',
-  greenhouse: 'Greenhouse',
-  recruitee: 'Recruitee',
-};
+export { SOURCE_LABEL } from '../../shared/api.ts';
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 export const when = (iso: string | null) => (iso ? dateTime.format(new Date(iso)) : '—');

@@ -2,7 +2,8 @@
 // Settings page: company name and logo, frame origins, retention, invitation validity, score bands and
 // (the operator's alone) the plan's features.
 import * as v from 'valibot';
-import { UsageError } from '../errors.ts';
+import { SOURCE_LABEL } from '../../shared/api.ts';
+import { ApiError, UsageError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { AccountRow, AccountSettings } from '../store/types.ts';
 
@@ -74,6 +75,17 @@ export function settingsView(account: AccountRow) {
 
 /** Whether the account's plan includes a connector. */
 export const hasFeature = (account: Pick<AccountRow, 'settings'>, feature: string): boolean => !account.settings.features || account.settings.features.includes(feature);
+
+/** The customer's own connect flows (dashboard, Connect your ATS) refuse a connector outside the account's plan. */
+export function requireInPlan(account: Pick<AccountRow, 'settings'>, provider: string): void {
+  if (!hasFeature(account, provider)) throw new ApiError(403, 'not_in_plan', `Your plan does not include ${SOURCE_LABEL[provider] ?? provider}. Ask your assessment provider to add it.`);
+}
+
+/** requireInPlan for an account known by its id. */
+export async function requireInPlanOf(svc: Services, accountId: string, provider: string): Promise<void> {
+  const account = await svc.store.accounts.get(accountId);
+  if (account) requireInPlan(account, provider);
+}
 
 /**
  * Validates and stores a change of settings (only the fields given) with its audit entry, in one transaction.

@@ -1,5 +1,6 @@
 // Adding a connection: the one function behind `assay connections:add` and the dashboard's connect
 // forms, so neither can skip the other's validation (known settings, required ones, the connector's rules).
+import { requireInPlanOf } from '../accounts/settings.ts';
 import { UsageError } from '../errors.ts';
 import { newId, randomToken } from '../ids.ts';
 import { PROVIDERS } from '../connectors/index.ts';
@@ -60,6 +61,7 @@ export interface GreenhouseSetup {
  * the partner API key, and show them with the endpoint URL and the events to tick.
  */
 export async function connectGreenhouse(svc: Services, accountId: string, harvestApiKey: string, actor: string): Promise<GreenhouseSetup> {
+  await requireInPlanOf(svc, accountId, 'greenhouse');
   const key = harvestApiKey.trim();
   if (!/^[\x21-\x7e]{8,200}$/.test(key)) throw new UsageError('invalid_setting', 'Paste the Harvest API key as Greenhouse shows it (8 to 200 characters, no spaces).');
   const settings: Record<string, string> = { harvest_api_key: key, partner_api_key: randomToken(24), webhook_secret: randomToken(24) };

@@ -1,6 +1,7 @@
 // The dashboard's Integrations: one card per provider the build knows (the connector registry), its
 // state, the last webhook and write-back, the outbox jobs that are failing or dead (with Retry), and the
 // connection's checks — the same `check` that `assay connections:check` prints.
+import { hasFeature } from '../accounts/settings.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { CheckFinding } from '../connectors/types.ts';
@@ -27,8 +28,8 @@ export interface JobSummary {
  * partner settings form — each when the provider has set up its side — else unavailable (ask the provider)
  * or, for a provider the dashboard cannot connect, by the provider's operator.
  */
-export type ConnectHow = 'kombo_connect' | 'kombo_unavailable' | 'greenhouse_form' | 'lever_oauth' | 'partner_form' | 'unavailable' | 'operator';
-export const CONNECT_HOW: ConnectHow[] = ['kombo_connect', 'kombo_unavailable', 'greenhouse_form', 'lever_oauth', 'partner_form', 'unavailable', 'operator'];
+export type ConnectHow = 'kombo_connect' | 'kombo_unavailable' | 'greenhouse_form' | 'lever_oauth' | 'partner_form' | 'unavailable' | 'operator' | 'not_in_plan';
+export const CONNECT_HOW: ConnectHow[] = ['kombo_connect', 'kombo_unavailable', 'greenhouse_form', 'lever_oauth', 'partner_form', 'unavailable', 'operator', 'not_in_plan'];
 
 export interface IntegrationCard {
   provider: string;
@@ -60,7 +61,8 @@ const summary = (j: OutboxJob): JobSummary => ({
 });
 
 export async function listIntegrations(svc: Services, accountId: string): Promise<IntegrationCard[]> {
-  const [connections, dead, pending, done] = await Promise.all([
+  const [account, connections, dead, pending, done] = await Promise.all([
+    svc.store.accounts.get(accountId),
     svc.store.connections.listByAccount(accountId),
     svc.store.outbox.list({ accountId, status: 'dead', limit: RECENT }),
     svc.store.outbox.list({ accountId, status: 'pending', limit: RECENT }),
@@ -81,7 +83,7 @@ export async function listIntegrations(svc: Services, accountId: string): Promis
       })),
     );
     const state: IntegrationState = rows.length === 0 ? 'not_connected' : rows.some((r) => r.status !== 'active' || r.jobs.length > 0) ? 'needs_attention' : 'connected';
-    cards.push({ provider, state, connect: connectHow(svc, provider), connections: rows });
+    cards.push({ provider, state, connect: account && !hasFeature(account, provider) ? 'not_in_plan' : connectHow(svc, provider), connections: rows });
   }
   return cards;
 }

@@ -2,6 +2,7 @@
 // seed 002) and the StackOne / Recruitee partner settings form (codename, name, description, logo, static
 // package id; seed 001). Every connection is made by addConnection, the function `assay connections:add` uses,
 // with the provider-wide credentials from server/config.ts — never asked of the customer.
+import { requireInPlanOf } from '../accounts/settings.ts';
 import { ApiError } from '../errors.ts';
 import { newId, randomToken } from '../ids.ts';
 import { startAuthorization } from '../connectors/lever/oauth.ts';
@@ -42,6 +43,7 @@ export const logoUrl = (svc: Services, connectionId: string) => `${svc.config.pu
 
 /** Lever: a pending connection with the provider's Lever app, and the consent URL that comes back to the mapping page. */
 export async function connectLever(svc: Services, accountId: string, actor: string, adminEmail: string): Promise<{ connection_id: string; authorize_url: string }> {
+  await requireInPlanOf(svc, accountId, 'lever');
   const app = svc.config.leverApp;
   if (!app) throw new ApiError(409, 'lever_unavailable', 'Connecting Lever is not available yet: your assessment provider has not set it up. Ask them to enable it.');
   const lever = (await svc.store.connections.listByAccount(accountId)).filter((c) => c.provider === 'lever' && c.status !== 'revoked');
@@ -85,6 +87,7 @@ export interface PartnerSetup {
 
 /** StackOne or Recruitee through the partner settings form; the rules are the connectors' own (validateSettings). */
 export async function connectPartner(svc: Services, accountId: string, provider: 'stackone' | 'recruitee', form: PartnerForm, actor: string): Promise<PartnerSetup> {
+  await requireInPlanOf(svc, accountId, provider);
   const id = newId('con');
   const logo = form.logo ? checkLogo(form.logo) : null;
   const profile: Record<string, string> = { codename: form.codename, partner_name: form.name, partner_description: form.description };

@@ -218,7 +218,7 @@ export function dashboardApi(svc: Services) {
       summary: 'Connect Greenhouse with a Harvest API key; answers, once, the webhook URL and secret, the events to create and the partner API key',
       tags: ['dashboard'],
       security: cookie,
-      responses: { 201: { description: 'Connected', content: json(GreenhouseSetupSchema) }, ...errors({ 400: ['invalid_setting'] }) },
+      responses: { 201: { description: 'Connected', content: json(GreenhouseSetupSchema) }, ...errors({ 400: ['invalid_setting'], 403: ['not_in_plan'] }) },
     }),
     valid('json', v.strictObject({ harvest_api_key: v.pipe(v.string(), v.maxLength(200, 'The key is at most 200 characters.')) })),
     async (c) => {

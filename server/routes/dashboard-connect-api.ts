@@ -61,7 +61,7 @@ export function dashboardConnectRoutes(svc: Services, api: Hono<{ Variables: { u
       summary: "Configure Lever: a pending connection and the consent URL (Lever's authorize page); after Accept, Lever sends the admin back to the mapping page",
       tags: ['dashboard'],
       security: cookie,
-      responses: { 201: { description: 'Pending', content: json(v.object({ connection_id: v.string(), authorize_url: v.string() })) }, ...errors({ 400: ['invalid_setting', 'missing_setting', 'missing_option'], 409: ['lever_unavailable', 'lever_connected'] }) },
+      responses: { 201: { description: 'Pending', content: json(v.object({ connection_id: v.string(), authorize_url: v.string() })) }, ...errors({ 400: ['invalid_setting', 'missing_setting', 'missing_option'], 403: ['not_in_plan'], 409: ['lever_unavailable', 'lever_connected'] }) },
     }),
     async (c) => c.json(await asInput(() => connectLever(svc, c.get('user').account_id, actor(c.get('user')), c.get('user').email)), 201),
   );
@@ -75,6 +75,7 @@ export function dashboardConnectRoutes(svc: Services, api: Hono<{ Variables: { u
         security: cookie,
         responses: { 201: { description: 'Connected', content: json(PartnerSetupSchema) }, ...errors({
           400: ['logo_empty', 'logo_too_large', 'logo_wrong_type', 'missing_setting', 'unknown_package', 'invalid_setting', 'missing_option'],
+          403: ['not_in_plan'],
           409: [provider === 'stackone' ? 'stackone_unavailable' : 'recruitee_unavailable'],
         }) },
       }),

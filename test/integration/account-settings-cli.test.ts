@@ -48,6 +48,23 @@ describe('accounts:update and the dashboard settings', () => {
     expect(all.json.settings.features).toEqual(['kombo', 'stackone', 'lever', 'greenhouse', 'recruitee']);
   }, 120_000);
 
+  it('a connector outside the plan is shown as not in the plan and cannot be connected from the dashboard', async () => {
+    const env = { DATA_DIR: srv.dataDir };
+    expect((await assay(['accounts:update', '--account', 'demo', '--features', 'greenhouse', '--json'], env)).code).toBe(0);
+    try {
+      const cards = (await api('GET', '/integrations')).body.integrations as Array<{ provider: string; connect: string }>;
+      const how = Object.fromEntries(cards.map((c) => [c.provider, c.connect]));
+      expect(how).toMatchObject({ greenhouse: 'greenhouse_form', lever: 'not_in_plan', stackone: 'not_in_plan', recruitee: 'not_in_plan', kombo: 'not_in_plan' });
+      const lever = await api('POST', '/connections/lever');
+      expect(lever.status).toBe(403);
+      expect(lever.body.error).toEqual({ code: 'not_in_plan', message: 'Your plan does not include Lever. Ask your assessment provider to add it.' });
+      const form = { codename: 'acme-tests', name: 'Acme', description: 'Assessments by Acme.' };
+      expect((await api('POST', '/connections/recruitee', form)).body.error?.code).toBe('not_in_plan');
+    } finally {
+      expect((await assay(['accounts:update', '--account', 'demo', '--features', 'all', '--json'], env)).code).toBe(0);
+    }
+  }, 120_000);
+
   it('bad input is refused by both with the same code and sentence; features are the operator’s', async () => {
     const env = { DATA_DIR: srv.dataDir };
     const cli = await assay(['accounts:update', '--account', 'demo', '--score-band', '0-40:Low', '--score-band', '60-100:High', '--json'], env);

@@ -71,6 +71,18 @@ it('the session exchange validates its body before its rate limit: a malformed b
   expectDocumented(op, 400, body);
 });
 
+it('"Connect your ATS" validates its body before its rate limit: a malformed body is a 400 even when the limit is spent', async () => {
+  const op = doc.paths['/partner/kombo/connect/embedded']!.post!;
+  const send = (body: string) => fetch(`${srv.url}/partner/kombo/connect/embedded`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  let last = 0;
+  for (let i = 0; i < 32 && last !== 429; i++) last = (await send('{}')).status;
+  expect(last).toBe(429);
+  const res = await send(JSON.stringify({ tool: 'NOT A SLUG' }));
+  const body = await res.json();
+  expect(res.status).toBe(400);
+  expectDocumented(op, 400, body);
+});
+
 it('an empty Idempotency-Key is refused by the document and by the server alike (400 invalid_idempotency_key)', async () => {
   const op = doc.paths['/api/orders']!.post!;
   const param = op.parameters!.find((p) => p.name.toLowerCase() === 'idempotency-key')!;

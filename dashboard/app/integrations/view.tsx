@@ -352,6 +352,7 @@ function Card({ card, model }: { card: IntegrationCard; model: IntegrationsModel
       {card.connections.length === 0 && card.connect === 'unavailable' && (
         <p class="notice">Connecting {name} is not available yet: your assessment provider has not set it up. Ask them to enable it, or to connect {name} for you.</p>
       )}
+      {card.connections.length === 0 && card.connect === 'not_in_plan' && <p class="notice">{name} is not in your plan. Ask your assessment provider to add it.</p>}
       {card.connections.length === 0 && card.connect === 'operator' && <p class="notice">To connect {name}, ask your assessment provider: they set it up for your account.</p>}
       {card.connections.map((c) => (
         <div class="connection" key={c.id}>

@@ -5,6 +5,7 @@
 // Both act for the logged-in provider user's own account only.
 //
 // Login: the provider dashboard's own session (the cookie set by POST /login, server/routes/report.ts).
+import { requireInPlan } from '../../accounts/settings.ts';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
@@ -60,18 +61,16 @@ const ActivateRequest = v.strictObject({ token: v.pipe(v.string(), v.minLength(8
 export function komboRoutes(svc: Services) {
   const app = new Hono<Env>();
   app.use('/connect/*', jsonBodyGuard(4096));
-  // Keyed by the socket's peer: X-Forwarded-For is whatever the client sends, so keying on it let anyone
-  // skip the limit with a new value each time (test/reliability/abuse.test.ts).
-  app.use('/connect/*', rateLimit(svc.store.limits, { name: 'kombo-connect', limit: 30, windowMs: 60_000, key: (c) => clientAddress(c) }));
-  app.use(
-    '/connect/*',
-    raises<MiddlewareHandler<Env>>(
-      async (c, next) => {
-        await providerUser(svc, c);
-        await next();
-      },
-      { 401: ['login_required'], 403: ['cross_origin'] },
-    ),
+  // Per route, after the body's validation (a malformed body is a 400, never a 429) and before the login: keyed
+  // by the socket's peer, as X-Forwarded-For is whatever the client sends, so keying on it let anyone skip the
+  // limit with a new value each time (test/reliability/abuse.test.ts).
+  const limit = rateLimit(svc.store.limits, { name: 'kombo-connect', limit: 30, windowMs: 60_000, key: (c) => clientAddress(c) });
+  const login = raises<MiddlewareHandler<Env>>(
+    async (c, next) => {
+      await providerUser(svc, c);
+      await next();
+    },
+    { 401: ['login_required'], 403: ['cross_origin'] },
   );
 
   app.post(
@@ -80,11 +79,14 @@ export function komboRoutes(svc: Services) {
       summary: 'Start "Connect your ATS" (Kombo Connect, embedded) for the logged-in provider user\'s account',
       description: 'Returns a Kombo Connect link for Kombo\'s Connect SDK. Auth: the provider dashboard session cookie (POST /login).',
       tags: ['kombo'],
-      responses: { 200: { description: 'Link', content: json(v.object({ link: v.string(), connection_id: v.string() })) }, ...errors({ 409: ['invalid_setting', 'invalid_tool'], 502: ['kombo_unavailable'], 503: ['kombo_not_configured'] }) },
+      responses: { 200: { description: 'Link', content: json(v.object({ link: v.string(), connection_id: v.string() })) }, ...errors({ 403: ['not_in_plan'], 409: ['invalid_setting', 'invalid_tool'], 502: ['kombo_unavailable'], 503: ['kombo_not_configured'] }) },
     }),
     valid('json', EmbeddedRequest),
+    limit,
+    login,
     async (c) => {
       const account = c.get('account');
+      requireInPlan(account, 'kombo');
       try {
         const { link, connection } = await createConnectLink(svc, {
           account,
@@ -111,6 +113,8 @@ export function komboRoutes(svc: Services) {
       responses: { 200: { description: 'Bound', content: json(v.object({ connection_id: v.string(), integration_id: v.string(), status: v.string() })) }, ...errors({ 403: ['integration_not_yours'], 404: ['token_invalid'], 409: ['no_invitation', 'not_bound', 'invalid_setting'], 502: ['kombo_unavailable'], 503: ['kombo_not_configured'] }) },
     }),
     valid('json', ActivateRequest),
+    limit,
+    login,
     async (c) => {
       const account = c.get('account');
       try {
