@@ -194,7 +194,10 @@ describe('Integrations: connecting Lever, StackOne and Recruitee from the dashbo
     const app = await navOf();
     expect(app.map(([label, href]) => [label, href])).toEqual([
       ['Candidates', '/dashboard/candidates'],
+      ['Jobs', '/dashboard/jobs'],
       ['Integrations', '/dashboard/integrations'],
+      ['Team', '/dashboard/team'],
+      ['Settings', '/dashboard/settings'],
       ['Insights', '/insights'],
       ['Connect your ATS', '/connect'],
     ]);
