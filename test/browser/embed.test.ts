@@ -501,13 +501,30 @@ parent.postMessage({ assay: 1, id: q.get('instance'), type: 'hello', payload: { 
       );
       host.script('/theft.js', `document.addEventListener('assay:ready', function (e) { events.push({ who: e.target.id, type: 'ready', payload: e.detail }); });`);
       const page = await open('/profile.html');
-      // The element mounts the real widget from the loader's own origin…
-      await waitForEvent(page, 'ready', 'planted');
-      const src = await page.evaluate(() => document.querySelector('#planted iframe')!.getAttribute('src')!);
-      expect(new URL(src).origin).toBe(server.url);
-      // …and the attacker's origin was never asked for anything, let alone given a context.
+      // Whichever comes first: the real widget's ready, or a request for the attacker's widget page (bounded).
+      let settled = false;
+      const ready = waitForEvent(page, 'ready', 'planted').then(
+        () => 'ready',
+        () => 'no ready event',
+      );
+      const framed = (async () => {
+        for (const end = Date.now() + 20_000; !settled && Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+          if (evil.requests.includes('/widget/')) return 'the attacker framed';
+        }
+        return 'nothing';
+      })();
+      const first = await Promise.race([ready, framed]);
+      settled = true;
+      // The attacker's origin was never asked for anything, let alone given a context…
       expect(evil.requests).not.toContain('/widget/');
       expect(stolen).toEqual([]);
+      // …and the element mounts the real widget from the loader's own origin.
+      expect(first).toBe('ready');
+      const src = await page.evaluate(() => document.querySelector('#planted iframe')!.getAttribute('src')!);
+      expect(new URL(src).origin).toBe(server.url);
+      expect(evil.requests).not.toContain('/widget/');
+      expect(stolen).toEqual([]);
+      await framed;
       await page.close();
     });
   });
