@@ -5,7 +5,7 @@
 // our RetryableError/PermanentError (failureForSdk). Basic auth is the SDK's: base64(api key + ":") (§2.1).
 import type { StackOneCore } from '@stackone/stackone-client-ts/core.js';
 import type { AtsUpdateCandidatesAssessmentsResultsRequestDtoValueOpen as SdkResultValue } from '@stackone/stackone-client-ts/sdk/models/shared/atsupdatecandidatesassessmentsresultsrequestdto.js';
-import { assertNoDotSegments, failureForSdk, PermanentError, vendorFetch } from '../../http/client.ts';
+import { failureForSdk, PermanentError, sdkPathId, vendorFetch } from '../../http/client.ts';
 import type { StackOneSettings } from './settings.ts';
 
 export type ResultValue = 'initiated' | 'in_progress' | 'cancelled' | 'completed' | 'expired' | 'failed' | 'passed';
@@ -52,12 +52,6 @@ function sdk(): Promise<Sdk> {
   return loaded;
 }
 
-/** The SDK resolves the path against the base URL before our fetch sees it, so ids are checked first. */
-function pathId(id: string): string {
-  assertNoDotSegments(`/${encodeURIComponent(id)}`);
-  return id;
-}
-
 function needsCredentials(s: StackOneSettings): void {
   if (!s.apiKey || !s.accountId) throw new PermanentError('the StackOne connection has no api_key or account_id; set them and replay the job');
 }
@@ -68,7 +62,7 @@ function needsCredentials(s: StackOneSettings): void {
  */
 export async function updateResult(s: StackOneSettings, recordId: string, body: UpdateResultBody): Promise<void> {
   needsCredentials(s);
-  const id = pathId(recordId);
+  const id = sdkPathId(recordId);
   const { core, patchResult } = await sdk();
   const res = await patchResult(core(s, 15_000), {
     id,
