@@ -41,6 +41,15 @@ export function assertNoDotSegments(url: string): void {
   }
 }
 
+/**
+ * An id for one path segment of an SDK call, refused when it is `.` or `..`: vendor SDKs resolve their path
+ * against the base URL (`new URL(path, base)`) before vendorFetch sees it, so the check above comes too late.
+ */
+export function sdkPathId(id: string): string {
+  assertNoDotSegments(`/${encodeURIComponent(id)}`);
+  return id;
+}
+
 export async function callVendor(url: string, opts: CallOptions = {}): Promise<VendorResponse> {
   assertNoDotSegments(url);
   let res: Response;

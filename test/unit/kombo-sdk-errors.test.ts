@@ -55,3 +55,15 @@ it('a 2xx answer of the wrong shape is permanent, and a 4xx result write is retu
   expect(res.status).toBe(400);
   expect(res.json()).toMatchObject({ error: { code: 'PLATFORM.INPUT_INVALID' } });
 });
+
+it('an order id of . or .. is refused before the SDK builds a path with it: nothing is sent', async () => {
+  // Kombo's SDK resolves dot segments before its fetch sees the URL: PUT /assessment/orders/../result would
+  // reach another resource (PUT /assessment/result).
+  answer = { status: 200, body: '{}' };
+  hits = 0;
+  for (const id of ['..', '.']) {
+    const err = await client().putResult(id, { status: 'COMPLETED', result_url: 'https://x.example/r', completed_at: new Date().toISOString(), attributes: [] }).then(() => null, (e: unknown) => e);
+    expect(err, id).toBeInstanceOf(PermanentError);
+  }
+  expect(hits).toBe(0);
+});

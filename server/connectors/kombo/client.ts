@@ -4,7 +4,7 @@
 // answers against Kombo's OpenAPI models; schemas.ts still reads the webhook bodies Kombo sends us.
 import * as v from 'valibot';
 import type { Kombo } from '@kombo-api/sdk';
-import { failureForSdk, PermanentError, sdkResponse, vendorFetch, type VendorResponse } from '../../http/client.ts';
+import { failureForSdk, PermanentError, sdkResponse, vendorFetch, type VendorResponse, sdkPathId } from '../../http/client.ts';
 import { CreateLinkSchema, ErrorEnvelopeSchema, IntegrationByTokenSchema, KomboOrderSchema, type KomboOrder } from './schemas.ts';
 
 export interface KomboPackage {
@@ -103,6 +103,8 @@ export class KomboClient {
    * from "no longer OPEN". Timeouts and network errors are thrown as RetryableError.
    */
   async putResult(orderId: string, body: ResultBody): Promise<VendorResponse> {
+    // The SDK resolves dot segments before vendorFetch sees the URL: the id is checked first.
+    sdkPathId(orderId);
     if (!this.opts.integrationId) throw new PermanentError('this Kombo connection has no integration id yet (the customer has not finished Kombo Connect)');
     try {
       const res = await (await this.sdk()).assessment.updateOrderResult({

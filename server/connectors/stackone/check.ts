@@ -8,7 +8,8 @@ import type { ConnectionRow } from '../../store/types.ts';
 import { codenameProblem, DESCRIPTION_MAX, NAME_MAX, suggestCodename } from '../recruitee/codename.ts';
 import type { CheckFinding, VendorSetupSection } from '../types.ts';
 import { PackageListAnswerSchema } from './package-list.ts';
-import { PROVIDER, settingsOf } from './settings.ts';
+import { probePackages } from './client.ts';
+import { DEFAULT_BASE_URL, PROVIDER, settingsOf } from './settings.ts';
 import { ORDER_EVENT } from './webhook.ts';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
@@ -150,16 +151,15 @@ export async function checkStackOne(svc: Services, c: ConnectionRow): Promise<Ch
   else if (hookRes.status !== 401) add(false, 'webhook_url', `The webhook URL ${hook} answers HTTP ${hookRes.status} to an unsigned call instead of refusing it.`, 'Verify the webhook URL in StackOne → Webhooks.');
   else add(true, 'webhook_url', `The webhook URL answers and verifies signatures; enable the Assessments Order event (${ORDER_EVENT}) for it in StackOne.`);
 
-  // The vendor (or simulator) itself, with our API key and linked account.
+  // The vendor (or simulator) itself, with our API key and linked account, through StackOne's SDK.
   if (s.apiKey && s.accountId) {
-    const res = await call(`${s.baseUrl}/unified/ats/assessments/packages?page_size=1`, {
-      headers: { Authorization: `Basic ${Buffer.from(`${s.apiKey}:`).toString('base64')}`, 'x-account-id': s.accountId, Accept: 'application/json' },
-    });
-    if (typeof res === 'string') add(false, 'stackone_api', `StackOne at ${s.baseUrl} is not reachable (${res}).`, 'Check base_url and the network; results wait in the outbox until it answers.');
+    const res = await probePackages(s);
+    if (res.status === null) add(false, 'stackone_api', `StackOne at ${s.baseUrl} is not reachable (${res.message}).`, 'Check base_url and the network; results wait in the outbox until it answers.');
     else if (res.status === 401 || res.status === 403) add(false, 'stackone_api', `StackOne refused the API key (HTTP ${res.status}): results cannot be updated.`, `Create a new API key in StackOne. ${reAdd('api_key')}.`);
     else if (res.status === 404 || res.status === 400) add(false, 'stackone_api', `StackOne does not know linked account ${s.accountId} (HTTP ${res.status}).`, `Copy the account id from StackOne's Accounts page. ${reAdd('account_id')}.`);
-    else if (res.status >= 200 && res.status < 300) add(true, 'stackone_api', `StackOne at ${s.baseUrl} accepts the API key for account ${s.accountId}.`);
-    else add(false, 'stackone_api', `StackOne answered HTTP ${res.status}: ${res.text.slice(0, 200)}`, 'Try again later; contact StackOne support with this message if it persists.');
+    else if (res.status >= 200 && res.status < 300 && res.ok) add(true, 'stackone_api', `StackOne at ${s.baseUrl} accepts the API key for account ${s.accountId}.`);
+    else if (res.status >= 200 && res.status < 300) add(false, 'stackone_api', `StackOne at ${s.baseUrl} answered HTTP ${res.status}, but not with the documented package list: is base_url StackOne's API?`, `Set base_url to ${DEFAULT_BASE_URL} (or remove it). ${reAdd('base_url')}.`);
+    else add(false, 'stackone_api', `StackOne answered HTTP ${res.status}: ${res.message}`, 'Try again later; contact StackOne support with this message if it persists.');
   }
   return out;
 }

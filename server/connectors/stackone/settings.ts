@@ -63,8 +63,3 @@ export function settingsOf(svc: Services, connection: ConnectionRow): StackOneSe
     staticPackageId: str(c.static_package_id),
   };
 }
-
-/** StackOne's Basic auth: API key as the username, empty password (`curl -u "$API_KEY:"`). */
-export function stackOneAuth(apiKey: string): Record<string, string> {
-  return { Authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}` };
-}

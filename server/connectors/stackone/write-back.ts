@@ -1,23 +1,14 @@
-// Results back to StackOne: PATCH /unified/ats/assessments/orders/{record_id}/result (unified-apis.md §2.3).
+// Results back to StackOne: PATCH /unified/ats/assessments/orders/{record_id}/result (unified-apis.md §2.3), sent by
+// StackOne's SDK (client.ts).
 // Recruitee shows result_url as an "Open" link, score.value as a percentage beside the package name, and the
 // result status in the score's tooltip (StackOne's Recruitee guide).
 import { storedSummary } from '../../scoring/result-summary.ts';
-import { callVendor, failureFor, PermanentError } from '../../http/client.ts';
+import { PermanentError } from '../../http/client.ts';
 import { reportUrl } from '../../orders/order-json.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, OrderRow, OutboxJob } from '../../store/types.ts';
-import { settingsOf, stackOneAuth, type StackOneSettings } from './settings.ts';
-
-export type ResultValue = 'initiated' | 'in_progress' | 'cancelled' | 'completed' | 'expired' | 'failed' | 'passed';
-
-export interface UpdateResultBody {
-  result_url?: string;
-  score?: { label: string; value: string; min: string; max: string };
-  result: { value: ResultValue; source_value?: string };
-  summary?: string;
-  start_date?: string;
-  submission_date?: string;
-}
+import { updateResult, type ResultValue, type UpdateResultBody } from './client.ts';
+import { settingsOf } from './settings.ts';
 
 /** The body for one write-back event; every score field is a string, as StackOne's DTO wants. */
 export async function resultBodyFor(svc: Services, order: OrderRow, event: string): Promise<UpdateResultBody> {
@@ -43,21 +34,10 @@ export async function resultBodyFor(svc: Services, order: OrderRow, event: strin
   return { result: { value, source_value: event }, summary: order.reason ?? fallback, ...(order.started_at ? { start_date: order.started_at } : {}) };
 }
 
-export async function patchResult(s: StackOneSettings, recordId: string, body: UpdateResultBody): Promise<void> {
-  if (!s.apiKey || !s.accountId) throw new PermanentError('the StackOne connection has no api_key or account_id; set them and replay the job');
-  const res = await callVendor(`${s.baseUrl}/unified/ats/assessments/orders/${encodeURIComponent(recordId)}/result`, {
-    method: 'PATCH',
-    headers: { ...stackOneAuth(s.apiKey), 'x-account-id': s.accountId, 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify(body),
-    timeoutMs: 15_000,
-  });
-  if (res.status < 200 || res.status >= 300) throw failureFor(res, 'StackOne update result');
-}
-
 export async function stackOneWriteBack(svc: Services, job: OutboxJob, order: OrderRow, connection: ConnectionRow): Promise<void> {
   const event = String(job.payload.event ?? '');
   const body = await resultBodyFor(svc, order, event);
-  await patchResult(settingsOf(svc, connection), order.source_order_id, body);
+  await updateResult(settingsOf(svc, connection), order.source_order_id, body);
 }
 
 /** A refusal with no stored order (no package at all): the recruiter still sees why in Recruitee. */
@@ -66,5 +46,5 @@ export async function refusalJob(svc: Services, job: OutboxJob): Promise<void> {
   const recordId = String(job.payload.record_id ?? '');
   const connection = await svc.store.connections.getById(connectionId);
   if (!connection || connection.status === 'revoked') throw new PermanentError('the StackOne connection of this refusal is gone');
-  await patchResult(settingsOf(svc, connection), recordId, { result: { value: 'cancelled', source_value: 'rejected' }, summary: String(job.payload.reason ?? 'The order was refused.') });
+  await updateResult(settingsOf(svc, connection), recordId, { result: { value: 'cancelled', source_value: 'rejected' }, summary: String(job.payload.reason ?? 'The order was refused.') });
 }
