@@ -18,7 +18,7 @@ import { DEFAULT_IDS as LEVER_IDS, startSimulator as startLever, TRIGGER_STAGE_N
 import { startSimulator as startRecruitee, type RecruiteeSimHandle } from '../simulators/recruitee/index.ts';
 import { startSimulator as startStackOne, type StackOneSimHandle } from '../simulators/stackone/index.ts';
 import { assay } from '../helpers/cli.ts';
-import { expectAccessible, launchChromium } from './helpers.ts';
+import { apiCall, apiSession, expectAccessible, launchChromium, mintContext } from './helpers.ts';
 
 const SO_PARTNER_KEY = 'so-partner-key-sources-0123456789';
 let server: RunningServer;
@@ -149,5 +149,61 @@ describe('Candidates: one candidate ordered from each ATS', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await expectAccessible(page, 'candidates from every ATS, dark');
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+});
+
+describe('Candidates: the other filters and keyset pagination', () => {
+  const names = () => page.locator('table.candidates tbody th .who').allTextContents();
+  const apply = () => page.getByRole('button', { name: 'Apply' }).click();
+  const isoDay = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+  test('by job, by assessment and by period the list narrows, and the address keeps the filters', async () => {
+    await page.getByLabel('Job').selectOption({ label: 'Flight Research' });
+    await apply();
+    await until(names, (n) => n.join() === 'Katherine Johnson', 10_000, 'only the Flight Research candidate');
+    expect(new URL(page.url()).searchParams.get('job_id')).toBe('src-job-1');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByLabel('Assessment').selectOption({ label: 'Logical Reasoning' });
+    await apply();
+    await until(names, (n) => [...n].sort().join() === 'Dorothy Vaughan,Margaret Hamilton', 10_000, 'the two Logical Reasoning candidates');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    // Period: ordered from two days ahead finds none; from two days back finds all four.
+    await page.getByLabel('Ordered from').fill(isoDay(2));
+    await apply();
+    await page.getByText('No candidates match these filters.').waitFor();
+    await page.getByLabel('Ordered from').fill(isoDay(-2));
+    await page.getByLabel('Ordered until').fill(isoDay(2));
+    await apply();
+    await until(names, (n) => n.length === ordered.length, 10_000, 'all four in the period');
+    // The filters survive a reload (they are in the address).
+    await page.reload();
+    expect(await page.getByLabel('Ordered from').inputValue()).toBe(isoDay(-2));
+    await until(names, (n) => n.length === ordered.length, 10_000, 'all four after a reload');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await until(names, (n) => n.length === ordered.length, 10_000, 'the unfiltered list');
+  });
+
+  test('more orders than one page: Show more (by keyboard) brings the next page, none repeated or skipped', async () => {
+    // 24 more orders from the widget, one candidate each: 28 in all, more than one page.
+    for (let i = 0; i < 24; i++) {
+      const token = await apiSession(
+        server.url,
+        await mintContext(server.demo, { candidate: { id: `cand-page-${i}`, email: `page${i}@example.test`, first_name: 'Paged', last_name: `Candidate ${String(i).padStart(2, '0')}` }, application: { id: `app-page-${i}` }, job: { id: 'job-page', name: 'Paging' } }),
+      );
+      await apiCall(server.url, token, 'POST', '/api/orders', { package_id: 'work-style' });
+    }
+    await page.reload();
+    await page.getByRole('rowheader', { name: /Paged Candidate 23/ }).waitFor({ timeout: 20_000 });
+    const first = await names();
+    expect(first.length).toBeLessThan(28);
+    expect(first).not.toContain('Katherine Johnson'); // the oldest is not on the first page
+    const more = page.getByRole('button', { name: 'Show more' });
+    await more.focus();
+    await page.keyboard.press('Enter');
+    const all = await until(names, (n) => n.length === 28, 15_000, 'the second page');
+    expect(new Set(all).size).toBe(28);
+    expect(all.slice(0, first.length)).toEqual(first);
+    for (const o of ordered) expect(all).toContain(o.name);
+    expect(await more.count()).toBe(0); // nothing left to show
   });
 });
