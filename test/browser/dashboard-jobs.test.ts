@@ -1,7 +1,7 @@
 // Dashboard Jobs, as the customer's admin uses it (issue 20 part 2; seed 000): Jobs → Create a job, pick the
 // job Greenhouse synced, pick an assessment with its invitation validity and extra time, Publish — and the
 // ATSs see it over real HTTP: the Kombo simulator's pushed package list, StackOne's package-list answer
-// (the simulator's picker) and Greenhouse's list_tests all name it "<job> — <package>"; Greenhouse orders it
+// (the simulator's picker), Greenhouse's list_tests and Recruitee's tests endpoint all name it "<job> — <package>"; Greenhouse orders it
 // and the order carries the package and the defaults. Unpublish (after a confirmation, by keyboard) withdraws
 // it everywhere and a new order for it is refused. A member sees no admin action and the API refuses one.
 import type { Browser, Page } from 'playwright-core';
@@ -13,6 +13,7 @@ import { startServer, type RunningServer } from '../helpers/server.ts';
 import { DEFAULT_IDS, startSimulator as startGreenhouse, type GreenhouseSimHandle } from '../simulators/greenhouse/index.ts';
 import { startSimulator as startKombo, type KomboSimHandle } from '../simulators/kombo/index.ts';
 import { startSimulator as startStackOne, type StackOneSimHandle } from '../simulators/stackone/index.ts';
+import { startSimulator as startRecruitee, type RecruiteeSimHandle } from '../simulators/recruitee/index.ts';
 import { freePort } from '../integration/stackone-recruitee-helpers.ts';
 import { expectAccessible, launchChromium } from './helpers.ts';
 
@@ -23,6 +24,7 @@ let server: RunningServer;
 let gh: GreenhouseSimHandle;
 let kombo: KomboSimHandle;
 let so: StackOneSimHandle;
+let rc: RecruiteeSimHandle;
 let browser: Browser;
 let page: Page;
 let asmId: string;
@@ -34,10 +36,11 @@ async function cli(args: string[]) {
 }
 
 beforeAll(async () => {
-  [gh, kombo, so, browser] = await Promise.all([
+  [gh, kombo, so, rc, browser] = await Promise.all([
     startGreenhouse({ partnerApiKey: GH_PARTNER_KEY, webhookSecret: 'gh-webhook-secret', harvestApiKey: 'gh-harvest-key', retryDelaysMs: [50, 50] }),
     startKombo(),
     startStackOne({ partnerApiKey: SO_PARTNER_KEY }),
+    startRecruitee(),
     launchChromium(),
   ]);
   const port = await freePort();
@@ -51,11 +54,14 @@ beforeAll(async () => {
   const s = so.credentials;
   const soCon = (await cli(['connections:add', '--account', server.demo.account_id, '--provider', 'stackone', '--set', `api_key=${s.api_key}`, '--set', `account_id=${s.account_id}`, '--set', `webhook_secret=${s.webhook_secret}`, '--set', `base_url=${s.base_url}`, '--set', `partner_api_key=${SO_PARTNER_KEY}`])).connection_id as string;
   so.config({ package_list_url: `${server.url}/partner/stackone/${soCon}/packages` });
+  const r = rc.credentials;
+  const rcCon = (await cli(['connections:add', '--account', server.demo.account_id, '--provider', 'recruitee', '--set', `customer_token=${r.customer_token}`, '--set', `partner_secret=${r.partner_secret}`, '--set', `codename=${r.codename}`, '--set', `webhook_secret=${r.webhook_secret}`, '--set', `company_id=${r.company_id}`, '--set', `base_url=${r.base_url}`])).connection_id as string;
+  rc.config({ partner_urls_base: `${server.url}/partner/recruitee/${rcCon}` });
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([gh?.close(), kombo?.close(), so?.close()]);
+  await Promise.all([gh?.close(), kombo?.close(), so?.close(), rc?.close()]);
   await server?.stop();
 });
 
@@ -66,6 +72,12 @@ const greenhouseTests = async () => {
   expect(r.status).toBe(200);
   expect(r.violations).toEqual([]);
   return (r.body as Array<{ partner_test_id: string; partner_test_name: string }>).map((t) => [t.partner_test_id, t.partner_test_name]);
+};
+/** Recruitee's tests endpoint (the partner URL Recruitee calls to fill its "Send test" list). */
+const recruiteeTests = async () => {
+  const r = await rc.fetchTests();
+  expect(r).toMatchObject({ status: 200, shape_valid: true });
+  return r.tests!.map((t: { id: string | number; name: string }) => [String(t.id), t.name]);
 };
 const assessmentRow = (p: Page) => p.getByRole('region', { name: 'Data Analyst' }).locator('tbody tr', { has: p.getByRole('rowheader', { name: 'Numerical Reasoning' }) });
 
@@ -99,6 +111,7 @@ describe('dashboard Jobs: create, publish, unpublish', () => {
     expect(asmId).toMatch(/^asm_[0-9a-z]+$/);
     // A draft is not orderable anywhere yet.
     expect((await greenhouseTests()).map(([id]) => id)).not.toContain(asmId);
+    expect((await recruiteeTests()).map(([id]) => id)).not.toContain(asmId);
 
     // Publish, by keyboard.
     await row.getByRole('button', { name: `Publish ${NAME}` }).focus();
@@ -113,6 +126,8 @@ describe('dashboard Jobs: create, publish, unpublish', () => {
     expect(await pickerNames()).toContainEqual([asmId, NAME]);
     // Greenhouse: list_tests.
     expect(await greenhouseTests()).toContainEqual([asmId, NAME]);
+    // Recruitee: its tests endpoint.
+    expect(await recruiteeTests()).toContainEqual([asmId, NAME]);
 
     await expectAccessible(page, 'jobs with a published assessment, light');
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -159,6 +174,7 @@ describe('dashboard Jobs: create, publish, unpublish', () => {
     expect(komboNames().length).toBeGreaterThan(0); // the packages themselves stay
     expect((await pickerNames()).map(([id]) => id)).not.toContain(asmId);
     expect((await greenhouseTests()).map(([id]) => id)).not.toContain(asmId);
+    expect((await recruiteeTests()).map(([id]) => id)).not.toContain(asmId);
     // Greenhouse documents 401/404 only: a refused Send Test is a 404 with our reason.
     const refused = await gh.sendTest({ partner_test_id: asmId, application_id: DEFAULT_IDS.application });
     expect(refused.status).toBe(404);

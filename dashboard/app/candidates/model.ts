@@ -52,6 +52,7 @@ export class CandidatesModel {
   readonly filtered = computed(() => Object.keys(this.query.value).length > 0);
   #timer: ReturnType<typeof setInterval> | null = null;
   #generation = 0;
+  readonly #jobsAsked = new Set<string>();
 
   constructor(
     private readonly fetchFn: Fetch,
@@ -61,9 +62,13 @@ export class CandidatesModel {
 
   async start(search: string): Promise<void> {
     this.query.value = queryFromSearch(search);
-    void call<Filters>(this.fetchFn, 'GET', '/candidates/filters').then((f) => (this.filters.value = f), () => undefined);
+    this.#loadFilters();
     await this.load();
     this.#timer = setInterval(() => void this.refresh(), POLL_MS);
+  }
+
+  #loadFilters(): void {
+    void call<Filters>(this.fetchFn, 'GET', '/candidates/filters').then((f) => (this.filters.value = f), () => undefined);
   }
 
   stop(): void {
@@ -130,6 +135,14 @@ export class CandidatesModel {
       const rest = last ? this.orders.value.filter((o) => !fresh.has(o.id) && (o.created_at < last.created_at || (o.created_at === last.created_at && o.id < last.id))) : [];
       this.orders.value = [...page.orders, ...rest];
       if (rest.length === 0) this.nextCursor.value = page.next_cursor;
+      // A job first named by an order that arrived while the page is open joins the Job filter.
+      // (Asked once per job: the filter lists at most the server's first 500 jobs.)
+      const known = new Set((this.filters.value?.jobs ?? []).map((j) => j.id));
+      const unseen = page.orders.filter((o) => o.job.id && !known.has(o.job.id) && !this.#jobsAsked.has(o.job.id)).map((o) => o.job.id!);
+      if (this.filters.value && unseen.length) {
+        for (const id of unseen) this.#jobsAsked.add(id);
+        this.#loadFilters();
+      }
     } catch {
       /* the next poll tries again; a lasting problem shows on the next user action */
     }
