@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { startAssay, type Assay } from './lib/assay.ts';
 import { BENCH_DIR, fmt, log, ROOT, sleep, startListening, table, type BenchOptions, type BenchResult, type Figure } from './lib/common.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';
+import { latestProfile, profileMarkdown, summarise, type ProfileSummary } from './lib/profile.ts';
 
 const RATE_GOAL = 3000;
 const P99_LIMIT_MS = 50;
@@ -54,6 +55,94 @@ interface Step {
   why: string;
 }
 
+type Credentials = { api_key?: string; integration_id?: string; webhook_secret?: string; base_url?: string };
+
+/** A Kombo connection on a started server (made by `assay connections:add`), checked with one signed order. */
+async function withConnection(server: Assay, c: Credentials): Promise<{ server: Assay; path: string } | { server: Assay; unavailable: string }> {
+  const template = existsSync(FIXTURE) ? (JSON.parse(readFileSync(FIXTURE, 'utf8')) as typeof FALLBACK) : FALLBACK;
+  const cli = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin/assay.mjs'), 'connections:add', '--account', 'demo', '--provider', 'kombo', '--set', `api_key=${c.api_key}`, '--set', `integration_id=${c.integration_id}`, '--set', `webhook_secret=${c.webhook_secret}`, '--set', `base_url=${c.base_url}`, '--json'],
+    { cwd: ROOT, env: { ...process.env, DATA_DIR: server.dataDir, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 60_000 },
+  );
+  let connectionId: string | undefined;
+  try {
+    connectionId = (JSON.parse(cli.stdout) as { connection_id: string }).connection_id;
+  } catch {
+    /* reported below */
+  }
+  if (cli.status !== 0 || !connectionId) return { server, unavailable: `connections:add failed (${cli.status}): ${(cli.stderr || cli.stdout).trim().split('\n').at(-1)}` };
+  const path = `/webhooks/kombo/${connectionId}`;
+  // One webhook first: if the receiver does not take a correctly signed order, say why and stop.
+  const probe = JSON.stringify({ ...template, id: 'evtprobe', data: { ...template.data, id: 'probe-order', integration_id: c.integration_id, package_id: PACKAGE_ID } });
+  const res = await fetch(server.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-kombo-signature': createHmac('sha256', c.webhook_secret!).update(probe).digest('base64url') },
+    body: probe,
+  });
+  const probeText = await res.text();
+  if (!res.ok) return { server, unavailable: `a correctly signed order webhook was answered ${res.status}: ${probeText.slice(0, 200)}` };
+  return { server, path };
+}
+
+/** Rate and length of the profiled run made when the goal is missed (`BENCH_INGEST_PROFILE_RATE` to change the rate). */
+const PROFILE_RATE = Number(process.env.BENCH_INGEST_PROFILE_RATE) || 200;
+const PROFILE_S = 10;
+
+/**
+ * Where an ingest server's time goes: a second server under `--cpu-prof`, the same signed webhooks at
+ * PROFILE_RATE for PROFILE_S seconds; self and inclusive time by function, and the store's statements and
+ * commits per webhook (ASSAY_STORE_STATS, reported by the server on SIGTERM).
+ */
+export async function profileIngest(c: Credentials, template: typeof FALLBACK, rate = PROFILE_RATE, seconds = PROFILE_S): Promise<{ markdown: string; summary: ProfileSummary; stats: StoreStats | null }> {
+  const profDir = mkdtempSync(join(tmpdir(), 'assay-ingest-prof-'));
+  const work = mkdtempSync(join(tmpdir(), 'assay-ingest-prof-acks-'));
+  try {
+    const made = await withConnection(await startAssay({ nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`], env: { ASSAY_STORE_STATS: '1' } }), c);
+    const server = made.server;
+    try {
+      if ('unavailable' in made) throw new Error(made.unavailable);
+      const r = await runLoad({
+        url: server.url,
+        connections: 64,
+        durationS: seconds,
+        rate,
+        mode: { kind: 'kombo', path: made.path, secret: c.webhook_secret!, template, integrationId: c.integration_id!, packageId: PACKAGE_ID, ackFile: join(work, 'acked.txt'), idPrefix: 'prof-' },
+      });
+      await server.stop();
+      const stats = storeStatsOf(server.logs.join(''));
+      const file = latestProfile(profDir);
+      if (!file) throw new Error('the profiled server wrote no .cpuprofile');
+      const summary = summarise(file);
+      const perHook = stats && r.ok ? ` Store, per acknowledged webhook: ${(stats.statements / (r.ok + 1)).toFixed(1)} statements, ${(stats.units / (r.ok + 1)).toFixed(1)} units of work; ${(stats.units / Math.max(1, stats.commits)).toFixed(1)} units per commit.` : '';
+      const heading = `Kombo webhooks at ${fmt(rate)}/s for ${seconds} s (${fmt(r.ok / seconds, 0)}/s acknowledged, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms)`;
+      return { markdown: profileMarkdown(summary, heading, perHook, true), summary, stats };
+    } finally {
+      await server.close().catch(() => undefined);
+    }
+  } finally {
+    rmSync(profDir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export interface StoreStats {
+  statements: number;
+  units: number;
+  commits: number;
+}
+/** The line the server logs on shutdown when ASSAY_STORE_STATS=1. */
+function storeStatsOf(logs: string): StoreStats | null {
+  const line = logs.split('\n').find((l) => l.includes('"store stats"'));
+  if (!line) return null;
+  try {
+    const j = JSON.parse(line) as { statements: number; units: number; commits: number };
+    return { statements: j.statements, units: j.units, commits: j.commits };
+  } catch {
+    return null;
+  }
+}
+
 export async function runIngest(opts: BenchOptions): Promise<BenchResult> {
   const t0 = Date.now();
   const tiny = opts.size === 'tiny';
@@ -66,31 +155,11 @@ export async function runIngest(opts: BenchOptions): Promise<BenchResult> {
   let server: Assay | null = null;
   const work = mkdtempSync(join(tmpdir(), 'assay-ingest-'));
   try {
-    server = await startAssay();
+    const made = await withConnection(await startAssay(), kombo.credentials);
+    server = made.server;
+    if ('unavailable' in made) return unavailable(made.unavailable, t0, opts.size);
     const c = kombo.credentials;
-    const cli = spawnSync(
-      process.execPath,
-      [join(ROOT, 'bin/assay.mjs'), 'connections:add', '--account', 'demo', '--provider', 'kombo', '--set', `api_key=${c.api_key}`, '--set', `integration_id=${c.integration_id}`, '--set', `webhook_secret=${c.webhook_secret}`, '--set', `base_url=${c.base_url}`, '--json'],
-      { cwd: ROOT, env: { ...process.env, DATA_DIR: server.dataDir, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 60_000 },
-    );
-    let connectionId: string | undefined;
-    try {
-      connectionId = (JSON.parse(cli.stdout) as { connection_id: string }).connection_id;
-    } catch {
-      /* reported below */
-    }
-    if (cli.status !== 0 || !connectionId) return unavailable(`connections:add failed (${cli.status}): ${(cli.stderr || cli.stdout).trim().split('\n').at(-1)}`, t0, opts.size);
-    const path = `/webhooks/kombo/${connectionId}`;
-
-    // One webhook first: if the receiver does not take a correctly signed order, say why and stop.
-    const probe = JSON.stringify({ ...template, id: 'evtprobe', data: { ...template.data, id: 'probe-order', integration_id: c.integration_id, package_id: PACKAGE_ID } });
-    const res = await fetch(server.url + path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-kombo-signature': createHmac('sha256', c.webhook_secret!).update(probe).digest('base64url') },
-      body: probe,
-    });
-    const probeText = await res.text();
-    if (!res.ok) return unavailable(`a correctly signed order webhook was answered ${res.status}: ${probeText.slice(0, 200)}`, t0, opts.size);
+    const path = made.path;
 
     const rates = tiny ? [20] : [25, 50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 4000];
     const stepS = tiny ? 1 : 5;

@@ -90,6 +90,10 @@ async function main() {
     server.close();
     await stopBackground();
     await svc.store.close();
+    const store = svc.store as { statements?: { statements: number } | null; units?: number; commits?: { count: number; units: number } };
+    if (config.storeStats && store.statements) {
+      process.stderr.write(JSON.stringify({ msg: 'store stats', statements: store.statements.statements, units: store.units, commits: store.commits?.count, committed_units: store.commits?.units }) + '\n');
+    }
     process.exit(0);
   };
   process.on('SIGINT', shutdown);

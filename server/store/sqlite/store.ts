@@ -41,6 +41,10 @@ export class SqliteStore implements Store {
   readonly #changes: { get(): unknown };
   /** Commits made and units of work they held (the ingest benchmark reports units per commit). */
   readonly commits = { count: 0, units: 0 };
+  /** Every unit of work run (transaction()), with or without changes. */
+  units = 0;
+  /** Statements run, counted only when the store was opened with countStatements (ASSAY_STORE_STATS=1). */
+  statements: { statements: number } | null = null;
 
   accounts!: Repos['accounts'];
   connections!: Repos['connections'];
@@ -98,6 +102,7 @@ export class SqliteStore implements Store {
   }
 
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    this.units++;
     return this.#work(() => fn(this.#repos), true);
   }
 
@@ -167,6 +172,9 @@ export class SqliteStore implements Store {
   }
 }
 
-export function openSqliteStore(dataDir: string, file = 'assay.db'): SqliteStore {
-  return new SqliteStore(openDatabase(file === ':memory:' ? file : join(dataDir, file)));
+export function openSqliteStore(dataDir: string, file = 'assay.db', opts: { countStatements?: boolean } = {}): SqliteStore {
+  const stats = { statements: 0 };
+  const store = new SqliteStore(openDatabase(file === ':memory:' ? file : join(dataDir, file), opts.countStatements ? () => void stats.statements++ : undefined));
+  if (opts.countStatements) store.statements = stats;
+  return store;
 }
