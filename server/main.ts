@@ -90,9 +90,10 @@ async function main() {
     server.close();
     await stopBackground();
     await svc.store.close();
-    const store = svc.store as { statements?: { statements: number } | null; units?: number; commits?: { count: number; units: number } };
+    const store = svc.store as { statements?: { statements: number; bySql: Map<string, number> } | null; units?: number; commits?: { count: number; units: number } };
     if (config.storeStats && store.statements) {
-      process.stderr.write(JSON.stringify({ msg: 'store stats', statements: store.statements.statements, units: store.units, commits: store.commits?.count, committed_units: store.commits?.units }) + '\n');
+      const top = [...store.statements.bySql].sort((a, b) => b[1] - a[1]).slice(0, 40);
+      process.stderr.write(JSON.stringify({ msg: 'store stats', statements: store.statements.statements, units: store.units, commits: store.commits?.count, committed_units: store.commits?.units, top }) + '\n');
     }
     process.exit(0);
   };

@@ -44,7 +44,7 @@ export class SqliteStore implements Store {
   /** Every unit of work run (transaction()), with or without changes. */
   units = 0;
   /** Statements run, counted only when the store was opened with countStatements (ASSAY_STORE_STATS=1). */
-  statements: { statements: number } | null = null;
+  statements: { statements: number; bySql: Map<string, number> } | null = null;
 
   accounts!: Repos['accounts'];
   connections!: Repos['connections'];
@@ -173,8 +173,14 @@ export class SqliteStore implements Store {
 }
 
 export function openSqliteStore(dataDir: string, file = 'assay.db', opts: { countStatements?: boolean } = {}): SqliteStore {
-  const stats = { statements: 0 };
-  const store = new SqliteStore(openDatabase(file === ':memory:' ? file : join(dataDir, file), opts.countStatements ? () => void stats.statements++ : undefined));
+  const stats = { statements: 0, bySql: new Map<string, number>() };
+  const count = (sql: unknown) => {
+    stats.statements++;
+    // The statement's text without its bound values (verbose passes the expanded SQL).
+    const key = String(sql).slice(0, 160).replace(/'(?:[^']|'')*'|\b\d+\b/g, '?').replace(/\s+/g, ' ').slice(0, 90);
+    stats.bySql.set(key, (stats.bySql.get(key) ?? 0) + 1);
+  };
+  const store = new SqliteStore(openDatabase(file === ':memory:' ? file : join(dataDir, file), opts.countStatements ? count : undefined));
   if (opts.countStatements) store.statements = stats;
   return store;
 }
