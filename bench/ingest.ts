@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { startAssay, type Assay } from './lib/assay.ts';
 import { BENCH_DIR, fmt, log, ROOT, sleep, startListening, table, type BenchOptions, type BenchResult, type Figure } from './lib/common.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';
+import { cpuMsOf } from './lib/cpu.ts';
 import { latestProfile, profileMarkdown, summarise, type ProfileSummary } from './lib/profile.ts';
 
 const RATE_GOAL = 3000;
@@ -53,6 +54,17 @@ interface Step {
   r: LoadResult;
   pass: boolean;
   why: string;
+  /** Server CPU (user + system) over the step, ms; null off Linux. */
+  cpuMs: number | null;
+}
+
+const perHookText = (s: Step) => (s.cpuMs === null || !s.r.ok ? 'n/a' : `${((s.cpuMs * 1000) / s.r.ok).toFixed(0)} µs`);
+
+/** Server CPU per acknowledged webhook over the steps, µs: steadier than the rate when other work shares the cores. */
+function cpuPerHook(steps: Step[]): number | null {
+  const ok = steps.reduce((a, s) => a + s.r.ok, 0);
+  if (!ok || steps.some((s) => s.cpuMs === null)) return null;
+  return (steps.reduce((a, s) => a + s.cpuMs!, 0) * 1000) / ok;
 }
 
 type Credentials = { api_key?: string; integration_id?: string; webhook_secret?: string; base_url?: string };
@@ -180,12 +192,13 @@ export async function runIngest(opts: BenchOptions & { profile?: 'auto' | 'alway
       await sleep(1000);
     }
     /** Rising rates against one receiver until a step fails; the same schedule for Assay and the reference. */
-    const climb = async (url: string, tag: string, acks: string[] | null): Promise<Step[]> => {
+    const climb = async (url: string, pid: number, tag: string, acks: string[] | null): Promise<Step[]> => {
       const out: Step[] = [];
       for (const [i, rate] of rates.entries()) {
         const ackFile = join(work, `${tag}-acked-${i}.txt`);
         acks?.push(ackFile);
         log(`ingest (${tag}): ${rate} webhooks/s for ${stepS} s`);
+        const cpu0 = cpuMsOf(pid);
         const r = await runLoad({
           url,
           connections,
@@ -193,6 +206,8 @@ export async function runIngest(opts: BenchOptions & { profile?: 'auto' | 'alway
           rate,
           mode: { kind: 'kombo', path, secret: c.webhook_secret!, template, integrationId: c.integration_id!, packageId: PACKAGE_ID, ackFile, idPrefix: `${tag}${i}-` },
         });
+        const cpu1 = cpuMsOf(pid);
+        const cpuMs = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
         const achieved = r.ok / stepS;
         const why =
           r.non2xx + r.errors + r.timeouts > 0
@@ -202,14 +217,14 @@ export async function runIngest(opts: BenchOptions & { profile?: 'auto' | 'alway
               : r.durationS > stepS * 1.1
                 ? `fell behind: ${stepS} s of webhooks took ${r.durationS.toFixed(1)} s`
                 : '';
-        out.push({ target: rate, r, pass: !why, why });
+        out.push({ target: rate, r, pass: !why, why, cpuMs });
         log(`ingest (${tag}): ${rate}/s → ${fmt(achieved, 0)}/s acknowledged, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms${why ? ` — stop: ${why}` : ''}`);
         if (why) break;
         await sleep(tiny ? 100 : 1000);
       }
       return out;
     };
-    steps.push(...(await climb(server.url, 'b', ackFiles)));
+    steps.push(...(await climb(server.url, server.child.pid!, 'b', ackFiles)));
 
     // Crash the server, then look for every acknowledged order in the database file.
     await server.kill();
@@ -229,7 +244,7 @@ export async function runIngest(opts: BenchOptions & { profile?: 'auto' | 'alway
     const ref = await startListening(join(BENCH_DIR, 'ref-receiver.ts'), { DATA_DIR: work, REF_SECRET: c.webhook_secret! });
     let refSteps: Step[] = [];
     try {
-      refSteps = await climb(ref.url, 'ref', null);
+      refSteps = await climb(ref.url, ref.child.pid!, 'ref', null);
     } finally {
       await ref.stop();
     }
@@ -239,6 +254,8 @@ export async function runIngest(opts: BenchOptions & { profile?: 'auto' | 'alway
     const best = [...steps].reverse().find((s) => s.pass);
     const sustained = best ? best.r.ok / stepS : 0;
     const allDurable = durable === acked.length;
+    const cpuAssay = cpuPerHook(steps);
+    const cpuRef = cpuPerHook(refSteps);
     const figures: Figure[] = [
       {
         key: 'ingest.rate',
@@ -255,21 +272,28 @@ export async function runIngest(opts: BenchOptions & { profile?: 'auto' | 'alway
         unit: 'webhooks/s',
         text: refBest ? `${fmt(refRate, 0)}/s (p50 ${refBest.r.p50.toFixed(1)} ms, p99 ${refBest.r.p99.toFixed(1)} ms); Assay at ${refRate ? fmt((100 * sustained) / refRate, 0) : '—'} % of it` : 'below the first step',
       },
+      {
+        key: 'ingest.cpu',
+        label: "Server CPU per acknowledged webhook (all steps), the reference's as a share of it",
+        value: cpuAssay && cpuRef ? cpuRef / cpuAssay : null,
+        unit: 'ratio',
+        text: cpuAssay && cpuRef ? `${cpuAssay.toFixed(0)} µs vs ${cpuRef.toFixed(0)} µs = ${((100 * cpuRef) / cpuAssay).toFixed(0)} %` : 'n/a',
+      },
       { key: 'ingest.durable', label: 'Acknowledged orders found in SQLite after SIGKILL', value: acked.length ? durable / acked.length : null, unit: 'ratio', text: `${fmt(durable)} of ${fmt(acked.length)}`, goal: { op: '>=', value: 1, text: 'all' } },
     ];
     const body = [
       `A real server (synchronous=FULL SQLite on the real disk) with a Kombo connection made by \`assay connections:add\` against the Kombo simulator. A separate process sends correctly signed \`assessment:order-received\` webhooks (the shared fixture, \`data.id\`, event id, candidate and application unique per request, package \`${PACKAGE_ID}\`, \`X-Kombo-Signature\` = HMAC-SHA256 base64url) at a steady rate over up to ${connections} keep-alive connections, ${stepS} s per step, after a 3 s warm-up at 20/s (not judged; its orders are checked for durability too), rising until a step fails (p99 > ${P99_LIMIT_MS} ms, a webhook not acknowledged, or the server falling behind the schedule). Latency counts from each webhook's scheduled send time. Afterwards the server is killed with SIGKILL and each acknowledged (2xx) order is looked up in the database file.`,
       '',
       table(
-        ['target rate', 'acknowledged/s', 'p50', 'p90', 'p99', 'max', 'not acknowledged', 'result'],
-        steps.map((s) => [`${fmt(s.target)}/s`, fmt(s.r.ok / stepS, 0), `${s.r.p50.toFixed(1)} ms`, `${s.r.p90.toFixed(1)} ms`, `${s.r.p99.toFixed(1)} ms`, `${s.r.max.toFixed(1)} ms`, s.r.non2xx + s.r.errors + s.r.timeouts, s.pass ? 'pass' : `stop: ${s.why}`]),
+        ['target rate', 'acknowledged/s', 'p50', 'p90', 'p99', 'max', 'not acknowledged', 'server CPU per webhook', 'result'],
+        steps.map((s) => [`${fmt(s.target)}/s`, fmt(s.r.ok / stepS, 0), `${s.r.p50.toFixed(1)} ms`, `${s.r.p90.toFixed(1)} ms`, `${s.r.p99.toFixed(1)} ms`, `${s.r.max.toFixed(1)} ms`, s.r.non2xx + s.r.errors + s.r.timeouts, perHookText(s), s.pass ? 'pass' : `stop: ${s.why}`]),
       ),
       '',
       'The reference in the same run (bench/ref-receiver.ts: HMAC on the raw body, WAL, synchronous=FULL, group commit, one row per order):',
       '',
       table(
-        ['target rate', 'acknowledged/s', 'p50', 'p99', 'result'],
-        refSteps.map((s) => [`${fmt(s.target)}/s`, fmt(s.r.ok / stepS, 0), `${s.r.p50.toFixed(1)} ms`, `${s.r.p99.toFixed(1)} ms`, s.pass ? 'pass' : `stop: ${s.why}`]),
+        ['target rate', 'acknowledged/s', 'p50', 'p99', 'server CPU per webhook', 'result'],
+        refSteps.map((s) => [`${fmt(s.target)}/s`, fmt(s.r.ok / stepS, 0), `${s.r.p50.toFixed(1)} ms`, `${s.r.p99.toFixed(1)} ms`, perHookText(s), s.pass ? 'pass' : `stop: ${s.why}`]),
       ),
       '',
       `Durability: ${fmt(durable)} of ${fmt(acked.length)} acknowledged orders were in SQLite after the SIGKILL${allDurable ? ' (all)' : ' — MISSING ORDERS'}.`,

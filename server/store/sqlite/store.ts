@@ -176,11 +176,21 @@ export function openSqliteStore(dataDir: string, file = 'assay.db', opts: { coun
   const stats = { statements: 0, bySql: new Map<string, number>() };
   const count = (sql: unknown) => {
     stats.statements++;
-    // The statement's text without its bound values (verbose passes the expanded SQL).
-    const key = String(sql).slice(0, 160).replace(/'(?:[^']|'')*'|\b\d+\b/g, '?').replace(/\s+/g, ' ').slice(0, 90);
+    // Kept cheap while profiled: the expanded SQL's start; bound values are folded out when reported (statementCounts).
+    const key = String(sql).slice(0, 160);
     stats.bySql.set(key, (stats.bySql.get(key) ?? 0) + 1);
   };
   const store = new SqliteStore(openDatabase(file === ':memory:' ? file : join(dataDir, file), opts.countStatements ? count : undefined));
   if (opts.countStatements) store.statements = stats;
   return store;
+}
+
+/** The counted statements by text, bound values folded out (verbose passes the expanded SQL), most run first. */
+export function statementCounts(bySql: Map<string, number>, top = 40): [string, number][] {
+  const folded = new Map<string, number>();
+  for (const [sql, n] of bySql) {
+    const key = sql.replace(/'(?:[^']|'')*'?|\b\d+\b/g, '?').replace(/\s+/g, ' ').slice(0, 90);
+    folded.set(key, (folded.get(key) ?? 0) + n);
+  }
+  return [...folded].sort((a, b) => b[1] - a[1]).slice(0, top);
 }
