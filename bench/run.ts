@@ -55,7 +55,7 @@ for (const name of ORDER) {
   log(`── ${TITLES[name]} (load average ${loadBefore.toFixed(1)})`);
   try {
     if (name === 'api') store(await runApiAndMemory({ ...opts, profile }));
-    else if (name === 'ingest') store([await runIngest(opts)]);
+    else if (name === 'ingest') store([await runIngest({ ...opts, profile })]);
     else if (name === 'storage') store([await runStorage(opts)]);
     else if (name === 'weight') store([await runWeight(opts)]);
     else if (name === 'scale') store([await runScale(opts)]);

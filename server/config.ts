@@ -16,6 +16,8 @@ export interface Config {
   /** Why demo mode is on or off, for the startup log. */
   demoReason?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** ASSAY_STORE_STATS=1: the SQLite store counts its statements, units of work and commits and prints them on shutdown (the ingest benchmark's profile). */
+  storeStats?: boolean;
   /** Context exchanges allowed per client address per minute (brute force on /api/session gets 429). */
   sessionRatePerMin: number;
   /** DATABASE_URL=postgres://…: PostgreSQL shared by several instances; unset: the embedded SQLite file in DATA_DIR. */
@@ -179,6 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
     workers: env.ASSAY_WORKERS !== 'off',
     demo,
     logLevel,
+    storeStats: env.ASSAY_STORE_STATS === '1',
   };
 }
 

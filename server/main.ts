@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { statementCounts } from './store/sqlite/store.ts';
 import { UsageError } from './errors.ts';
 import { createServices } from './services.ts';
 import { seedDemo } from './accounts/create-account.ts';
@@ -90,6 +91,11 @@ async function main() {
     server.close();
     await stopBackground();
     await svc.store.close();
+    const store = svc.store as { statements?: { statements: number; bySql: Map<string, number> } | null; units?: number; commits?: { count: number; units: number } };
+    if (config.storeStats && store.statements) {
+      const top = statementCounts(store.statements.bySql);
+      process.stderr.write(JSON.stringify({ msg: 'store stats', statements: store.statements.statements, units: store.units, commits: store.commits?.count, committed_units: store.commits?.units, top }) + '\n');
+    }
     process.exit(0);
   };
   process.on('SIGINT', shutdown);

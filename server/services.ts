@@ -28,7 +28,7 @@ export async function createServices(config: Config, overrides: Partial<Services
     overrides.store ??
     (config.databaseUrl
       ? await openPostgresStore(config.databaseUrl, { onError: (err) => log.warn('database connection lost', { error: err.message }) })
-      : openSqliteStore(config.dataDir));
+      : openSqliteStore(config.dataDir, 'assay.db', { countStatements: config.storeStats }));
   return {
     config,
     store,

@@ -40,6 +40,8 @@ export interface BenchResult {
   unavailable?: string;
   /** 1-minute load average before and after (other work on the machine skews every figure). */
   load?: [number, number];
+  /** Markdown shown under “Where a goal is missed” while one of this result's goals is missed: the profile taken then. */
+  missProfile?: string;
 }
 
 export const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);

@@ -21,6 +21,8 @@ export interface ProfileSummary {
   idlePct: number;
   byModule: { name: string; ms: number; pct: number }[];
   byFunction: { name: string; ms: number; pct: number }[];
+  /** Time with the function anywhere on the stack (counted once per sample, recursion included). */
+  inclusive: { name: string; ms: number; pct: number }[];
 }
 
 function moduleOf(url: string, fn: string): string {
@@ -45,10 +47,29 @@ export function summarise(file: string, top = 12): ProfileSummary {
   const totalMs = (p.endTime - p.startTime) / 1000;
   const mods = new Map<string, number>();
   const fns = new Map<string, number>();
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const keyOf = (n: Node) => {
+    const fn = n.callFrame.functionName || '(anonymous)';
+    const mod = moduleOf(n.callFrame.url, fn);
+    return `${fn} (${n.callFrame.url ? `${mod}:${n.callFrame.lineNumber + 1}` : mod})`;
+  };
+  const incl = new Map<string, number>();
   let idle = 0;
   for (const [id, ms] of self) {
     const n = byId.get(id)!;
     const fn = n.callFrame.functionName || '(anonymous)';
+    if (fn !== '(idle)' && fn !== '(program)') {
+      const seen = new Set<string>();
+      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+        const a = byId.get(at)!;
+        if (a.callFrame.functionName === '(root)') break;
+        const k = keyOf(a);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        incl.set(k, (incl.get(k) ?? 0) + ms);
+      }
+    }
     if (fn === '(idle)' || fn === '(program)') {
       if (fn === '(idle)') idle += ms;
       else mods.set('(program)', (mods.get('(program)') ?? 0) + ms);
@@ -61,12 +82,12 @@ export function summarise(file: string, top = 12): ProfileSummary {
     fns.set(key, (fns.get(key) ?? 0) + ms);
   }
   const busy = totalMs - idle;
-  const rank = (m: Map<string, number>) =>
+  const rank = (m: Map<string, number>, n = top) =>
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
+      .slice(0, n)
       .map(([name, ms]) => ({ name, ms, pct: (ms / busy) * 100 }));
-  return { totalMs, idlePct: (idle / totalMs) * 100, byModule: rank(mods), byFunction: rank(fns) };
+  return { totalMs, idlePct: (idle / totalMs) * 100, byModule: rank(mods), byFunction: rank(fns), inclusive: rank(incl, top * 2) };
 }
 
 /** The main thread's profile (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, thread 0); with
@@ -78,14 +99,16 @@ export function latestProfile(dir: string): string | null {
   return pick ? join(dir, pick) : null;
 }
 
-export function profileMarkdown(s: ProfileSummary, heading: string): string {
+export function profileMarkdown(s: ProfileSummary, heading: string, note = '', withInclusive = false): string {
   return [
     `<details><summary>${heading}: CPU profile of the server (${(s.totalMs / 1000).toFixed(1)} s, ${s.idlePct.toFixed(0)} % idle; share of busy time)</summary>`,
     '',
+    ...(note ? [note.trim(), ''] : []),
     table(['module', 'self time', 'share'], s.byModule.map((m) => [m.name, `${m.ms.toFixed(0)} ms`, `${m.pct.toFixed(1)} %`])),
     '',
     table(['function', 'self time', 'share'], s.byFunction.map((m) => [m.name, `${m.ms.toFixed(0)} ms`, `${m.pct.toFixed(1)} %`])),
     '',
+    ...(withInclusive ? [table(['function (with what it calls)', 'inclusive time', 'share'], s.inclusive.map((m) => [m.name, `${m.ms.toFixed(0)} ms`, `${m.pct.toFixed(1)} %`])), ''] : []),
     '</details>',
   ].join('\n');
 }

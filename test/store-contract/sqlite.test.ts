@@ -85,4 +85,33 @@ describe('sqlite query plans without statistics', () => {
       await store.close();
     }
   });
+  // Issue 19's ingest profile: every webhook of one account and package asks "is this package already open
+  // for this candidate?" (placeOrder's order_already_active check). Planned from the schema alone, SQLite
+  // took orders_account_package and walked every order of that package (7 % of the server's time at 200/s,
+  // growing with the table); a candidate has a handful of orders, so orders_candidate answers it.
+  it("finds a candidate's open order through orders_candidate, not every order of the package", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assay-plan-'));
+    dirs.push(dir);
+    const store = openSqliteStore(dir);
+    try {
+      const db = store.db;
+      const ins = db.prepare(`INSERT INTO orders (id, account_id, source, source_order_id, package_id, package_version, candidate_id, application_id, status, meta, created_at, updated_at)
+        VALUES (?, 'acc', 'kombo', ?, 'work-style', 1, ?, ?, ?, '{}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`);
+      db.pragma('foreign_keys = OFF'); // bare order rows: the plan is what is under test
+      db.transaction(() => {
+        for (let i = 0; i < 3000; i++) ins.run(`o${i}`, `s${i}`, `cand${i}`, `app${i}`, i === 42 ? 'in_progress' : 'pending');
+        ins.run('done42', 'sdone42', 'cand42', 'app42', 'completed');
+      })();
+      db.pragma('foreign_keys = ON');
+      const { ACTIVE } = await import('../../server/store/sqlite/orders.ts');
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${ACTIVE}`).all('acc', 'cand42', 'app42', 'work-style') as { detail: string }[]).map((r) => r.detail);
+      expect(plan.find((d) => /^SEARCH orders /.test(d))).toMatch(/USING INDEX orders_candidate \(account_id=\? AND candidate_id=\?\)/);
+      // And the answer is the candidate's open order for that application and package, nobody else's.
+      expect((await store.orders.findActive('acc', 'cand42', 'app42', 'work-style'))?.id).toBe('o42');
+      expect(await store.orders.findActive('acc', 'cand42', 'app43', 'work-style')).toBeNull();
+      expect(await store.orders.findActive('acc', 'cand42', 'app42', 'other')).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -370,4 +370,12 @@ CREATE UNLOGGED TABLE rate_limits (
 CREATE INDEX rate_limits_expiry ON rate_limits(expires_at);
 `,
   },
+  {
+    // orders_account_created (account_id, created_at) is a prefix of orders_account_recent (account_id,
+    // created_at, id): every query it served is served by the longer one, and each order inserted paid for
+    // both (issue 19, the ingest profile).
+    version: 290,
+    name: 'drop_orders_account_created',
+    sql: `DROP INDEX IF EXISTS orders_account_created;`,
+  },
 ];

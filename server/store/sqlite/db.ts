@@ -9,8 +9,8 @@ export type DB = Database.Database;
  * a process crash (WAL + NORMAL may roll back the last commits on power loss); the cost is one fsync
  * per commit, which the ingest benchmark measures.
  */
-export function openDatabase(file: string): DB {
-  const db = new Database(file, { timeout: 15_000 });
+export function openDatabase(file: string, onStatement?: (sql: unknown) => void): DB {
+  const db = new Database(file, { timeout: 15_000, ...(onStatement ? { verbose: onStatement } : {}) });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

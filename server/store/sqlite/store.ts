@@ -41,6 +41,10 @@ export class SqliteStore implements Store {
   readonly #changes: { get(): unknown };
   /** Commits made and units of work they held (the ingest benchmark reports units per commit). */
   readonly commits = { count: 0, units: 0 };
+  /** Every unit of work run (transaction()), with or without changes. */
+  units = 0;
+  /** Statements run, counted only when the store was opened with countStatements (ASSAY_STORE_STATS=1). */
+  statements: { statements: number; bySql: Map<string, number> } | null = null;
 
   accounts!: Repos['accounts'];
   connections!: Repos['connections'];
@@ -98,6 +102,7 @@ export class SqliteStore implements Store {
   }
 
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    this.units++;
     return this.#work(() => fn(this.#repos), true);
   }
 
@@ -167,6 +172,25 @@ export class SqliteStore implements Store {
   }
 }
 
-export function openSqliteStore(dataDir: string, file = 'assay.db'): SqliteStore {
-  return new SqliteStore(openDatabase(file === ':memory:' ? file : join(dataDir, file)));
+export function openSqliteStore(dataDir: string, file = 'assay.db', opts: { countStatements?: boolean } = {}): SqliteStore {
+  const stats = { statements: 0, bySql: new Map<string, number>() };
+  const count = (sql: unknown) => {
+    stats.statements++;
+    // Kept cheap while profiled: the expanded SQL's start; bound values are folded out when reported (statementCounts).
+    const key = String(sql).slice(0, 160);
+    stats.bySql.set(key, (stats.bySql.get(key) ?? 0) + 1);
+  };
+  const store = new SqliteStore(openDatabase(file === ':memory:' ? file : join(dataDir, file), opts.countStatements ? count : undefined));
+  if (opts.countStatements) store.statements = stats;
+  return store;
+}
+
+/** The counted statements by text, bound values folded out (verbose passes the expanded SQL), most run first. */
+export function statementCounts(bySql: Map<string, number>, top = 40): [string, number][] {
+  const folded = new Map<string, number>();
+  for (const [sql, n] of bySql) {
+    const key = sql.replace(/'(?:[^']|'')*'?|\b\d+\b/g, '?').replace(/\s+/g, ' ').slice(0, 90);
+    folded.set(key, (folded.get(key) ?? 0) + n);
+  }
+  return [...folded].sort((a, b) => b[1] - a[1]).slice(0, top);
 }
