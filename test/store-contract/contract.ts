@@ -443,6 +443,18 @@ export function storeContract(factory: StoreFactory): void {
         expect(await store.outbox.replay(a.id, now + 7000)).toMatchObject({ id: a.id, status: 'pending' });
 
         expect(await store.outbox.get(b.id, 'other-account')).toBeNull();
+
+        // Erasure of a person's ids in finished jobs that belong to no order (a webhook's follow-up job).
+        const hook = await store.outbox.enqueue({ account_id: w.account.id, kind: 'lever.stage', payload: { opportunity_id: 'opp-erase-1', contact: 4711, stage: 's' }, run_at: now - 1 });
+        const other = await store.outbox.enqueue({ account_id: w.account.id, kind: 'lever.stage', payload: { opportunity_id: 'opp-keep-2' }, run_at: now - 1 });
+        const open = await store.outbox.enqueue({ account_id: w.account.id, kind: 'lever.stage', payload: { opportunity_id: 'opp-erase-1' }, run_at: now + 60_000 });
+        await store.outbox.kill(hook.id, 'HTTP 404: no opportunity opp-erase-1');
+        await store.outbox.complete(other.id);
+        expect(await store.outbox.erasePayloadsMentioning('other-account', ['opp-erase-1'])).toBe(0);
+        expect(await store.outbox.erasePayloadsMentioning(w.account.id, ['opp-erase-1', '4711', ''])).toBe(1);
+        expect(await store.outbox.get(hook.id)).toMatchObject({ payload: { erased: true }, last_error: null, status: 'dead' });
+        expect((await store.outbox.get(other.id))!.payload).toEqual({ opportunity_id: 'opp-keep-2' }); // another person's job
+        expect((await store.outbox.get(open.id))!.payload).toEqual({ opportunity_id: 'opp-erase-1' }); // not finished yet: it still has to run
         expect(await store.outbox.get(b.id, w.account.id)).toMatchObject({ id: b.id });
         expect(await store.outbox.get('nope')).toBeNull();
         expect(await store.outbox.nextDueAt()).toBe(now + 7000);
