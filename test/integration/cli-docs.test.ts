@@ -91,8 +91,8 @@ describe('the CLI as the docs write it', () => {
         expect(r.stdout.trim(), where).not.toBe('');
         if (cmd === 'token') expect(r.stdout.trim(), where).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
         if (cmd === '--help' || ex.text.endsWith('--help')) expect(r.stdout, where).toMatch(/^Usage: assay/);
-      } else if (cmd.startsWith('<') || cmd.startsWith('-') || cmd === '') {
-        // A placeholder, a global flag (`npx assay --help` named in prose) or the bare command: the main usage.
+      } else if (cmd.startsWith('<') || cmd.startsWith('-') || cmd === '…' || cmd === '') {
+        // A placeholder (`<command>`, `…`), a global flag (`npx assay --help` named in prose) or the bare command: the main usage.
         expect(help, where).toMatch(/^Usage: assay <command>/);
       } else {
         const r = await sh(`npx assay ${cmd} --help`);
