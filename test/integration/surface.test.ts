@@ -80,22 +80,33 @@ describe('the assay CLI', () => {
     expect(one.stdout).toMatch(/Usage: assay token/);
   });
 
-  it('refuses bad flags and values with a code and a sentence, exit 2', async () => {
-    const unknown = await assay(['nope']);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown_command/);
-    const badFlag = await assay(['token', '--account', 'demo', '--bogus'], env());
-    expect(badFlag.code).toBe(2);
-    expect(badFlag.stderr).toMatch(/invalid_arguments/);
-    const ttl = await assay(['token', '--account', 'demo', '--ttl', '3600'], env());
-    expect(ttl.code).toBe(2);
-    expect(ttl.stderr).toMatch(/invalid_ttl: .*15 minutes/);
-    const json = await assay(['token', '--account', 'missing', '--json'], env());
-    expect(json.code).toBe(2);
-    expect(JSON.parse(json.stderr).error.code).toBe('unknown_account');
-    const key = await assay(['outbox:list'], { DATA_DIR: srv.dataDir, ASSAY_MASTER_KEY: 'short' });
-    expect(key.code).toBe(2);
-    expect(key.stderr).toMatch(/invalid_master_key/);
+  // One CLI run per test: each `assay` run starts its own Node process, slow on a loaded machine.
+  describe('refuses bad flags and values with a code and a sentence, exit 2', () => {
+    it('an unknown command', async () => {
+      const unknown = await assay(['nope']);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/unknown_command/);
+    });
+    it('an unknown flag', async () => {
+      const badFlag = await assay(['token', '--account', 'demo', '--bogus'], env());
+      expect(badFlag.code).toBe(2);
+      expect(badFlag.stderr).toMatch(/invalid_arguments/);
+    });
+    it('a token lifetime over 15 minutes', async () => {
+      const ttl = await assay(['token', '--account', 'demo', '--ttl', '3600'], env());
+      expect(ttl.code).toBe(2);
+      expect(ttl.stderr).toMatch(/invalid_ttl: .*15 minutes/);
+    });
+    it('an unknown account, as JSON with --json', async () => {
+      const json = await assay(['token', '--account', 'missing', '--json'], env());
+      expect(json.code).toBe(2);
+      expect(JSON.parse(json.stderr).error.code).toBe('unknown_account');
+    });
+    it('a master key that is too short', async () => {
+      const key = await assay(['outbox:list'], { DATA_DIR: srv.dataDir, ASSAY_MASTER_KEY: 'short' });
+      expect(key.code).toBe(2);
+      expect(key.stderr).toMatch(/invalid_master_key/);
+    });
   });
 
   it('mints a context token the server accepts', async () => {
