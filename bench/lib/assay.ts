@@ -20,7 +20,7 @@ export interface Assay extends Child {
 }
 
 /** The node options `npm start` gives the compiled server (package.json's start script, their one place), so
- * the benchmarks run it as deployed: e.g. `--max-semi-space-size=2`, which caps V8's young generation (RSS). */
+ * the benchmarks run it as deployed (the V8 heap limits that keep its RSS down, issue 19). */
 export function startNodeArgs(): string[] {
   const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
   const m = /\bnode((?:\s+--\S+)*)\s+dist\/server\/main\.js\b/.exec(start);
