@@ -35,6 +35,10 @@ export interface StartOptions {
   dataDir?: string;
   port?: number;
   keepData?: boolean;
+  /** Run this compiled entry (e.g. dist/server/main.js) under plain node instead of server/main.ts under tsx. */
+  script?: string;
+  /** Node options before the script (e.g. --import of a probe). */
+  nodeArgs?: string[];
 }
 
 /** Servers of this test process still running: killed if the process exits without stopping them. */
@@ -59,7 +63,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     ASSAY_SWEEP_MS: '500',
     ...opts.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const entry = opts.script ? [opts.script] : ['--import', 'tsx', join(ROOT, 'server/main.ts')];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   child.once('exit', () => live.delete(child));
   track(child.pid, `assay server (${dataDir})`);
