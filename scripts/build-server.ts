@@ -29,7 +29,8 @@ const sourceLocation = (outdir: string): Plugin => ({
 export async function buildServer(outdir = dirname(SERVER_OUT)): Promise<void> {
   await rm(outdir, { recursive: true, force: true }); // no chunks of an earlier build left behind
   await build({
-    entryPoints: { main: join(ROOT, 'server/main.ts') },
+    // main.js for `npm start`; cli.js for `npx assay` (bin/assay.mjs runs it when it is newer than the sources).
+    entryPoints: { main: join(ROOT, 'server/main.ts'), cli: join(ROOT, 'server/cli/main.ts') },
     outdir,
     splitting: true,
     chunkNames: '[name]-[hash]', // beside main.js: the relative source locations hold for every chunk
