@@ -10,7 +10,8 @@ import { loadConfig } from '../../server/config.ts';
 import { ROOT, type RunningServer } from '../helpers/server.ts';
 import { startSimulator as startRecruitee, type RecruiteeSimHandle } from '../simulators/recruitee/index.ts';
 import { startSimulator as startStackOne, type StackOneSimHandle } from '../simulators/stackone/index.ts';
-import { addConnection, assayAsync, freePort, startPublicServer } from './stackone-recruitee-helpers.ts';
+import { freePort } from '../helpers/net.ts';
+import { addConnection, assayAsync, startPublicServer } from './stackone-recruitee-helpers.ts';
 
 type Finding = { ok: boolean; check: string; message: string; fix?: string };
 const PARTNER_KEY = 'partner-key-0123456789abcdef';
