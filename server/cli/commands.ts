@@ -11,12 +11,14 @@ import type { PackageContent } from '../../shared/content/schema.ts';
 import { UsageError } from '../errors.ts';
 import { isDashboardRole } from '../dashboard/roles.ts';
 import { newId } from '../ids.ts';
-import type { Command, CommandContext } from './main.ts';
-import { connectionCommands } from './connection-commands.ts';
 import { greenhouseCommands } from './greenhouse-commands.ts';
-import { diagnosticsCommands } from './diagnostics-commands.ts';
 import { komboCommands } from './kombo-commands.ts';
 import { leverCommands } from './lever-commands.ts';
+import '../connectors/register.ts';
+import { connectors } from '../connectors/index.ts';
+import type { Command, CommandContext } from './main.ts';
+import { connectionCommands } from './connection-commands.ts';
+import { diagnosticsCommands } from './diagnostics-commands.ts';
 import { dbCommands } from './db-commands.ts';
 import { candidateCommands } from './candidate-commands.ts';
 
@@ -210,9 +212,11 @@ export const commands: Record<string, Command> = {
 
   ...connectionCommands,
   ...diagnosticsCommands,
+  // Each connector's own commands (its cli.ts), in registration order (server/connectors/register.ts).
+  ...Object.assign({}, ...Object.values(connectors).map((c) => c.cli ?? {})),
   ...komboCommands,
   ...leverCommands,
-  ...dbCommands,
   ...greenhouseCommands,
+  ...dbCommands,
   ...candidateCommands,
 };

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import { listPostings, mapPosting } from '../connectors/lever/postings.ts';
-import { DESCRIPTION_MAX, NAME_MAX } from '../connectors/recruitee/codename.ts';
+import { DESCRIPTION_MAX, NAME_MAX } from '../connectors/recruitee/settings.ts';
 import { connectLever, connectPartner, LOGO_KEY, LOGO_MAX_BYTES, type StoredLogo } from '../dashboard/partner-connect.ts';
 import { ApiError, UsageError } from '../errors.ts';
 import { errorResponses as errors } from '../http/openapi.ts';

@@ -66,3 +66,23 @@ export function partner(svc: Services) {
   }
   return app;
 }
+
+/** Every connector's admin API at /<provider>/* (mounted at /api: /api/lever/…). */
+export function connectorAdmin(svc: Services) {
+  const app = new Hono();
+  for (const c of Object.values(svc.connectors)) {
+    const routes = c.adminRoutes?.(svc);
+    if (routes) app.route(`/${c.provider}`, routes);
+  }
+  return app;
+}
+
+/** Every connector's connect-flow pages at the site root (Kombo's /connect). */
+export function connectorPages(svc: Services) {
+  const app = new Hono();
+  for (const c of Object.values(svc.connectors)) {
+    const routes = c.pageRoutes?.(svc);
+    if (routes) app.route('/', routes);
+  }
+  return app;
+}
