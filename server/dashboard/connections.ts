@@ -4,7 +4,7 @@ import { requireInPlanOf } from '../accounts/settings.ts';
 import { UsageError } from '../errors.ts';
 import { newId, randomToken } from '../ids.ts';
 import { PROVIDERS } from '../connectors/index.ts';
-import { forgetTokens } from '../connectors/lever/oauth.ts';
+import { forgetTokens } from '../connectors/lever/client.ts';
 import type { ConnectedOutput, VendorSetupSection } from '../connectors/types.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow } from '../store/types.ts';

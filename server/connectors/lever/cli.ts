@@ -1,13 +1,12 @@
-// Lever commands (OAuth, posting ↔ package mapping, settings) and connections:revoke for every provider.
-import { startAuthorization } from '../connectors/lever/oauth.ts';
-import { revokeConnection } from '../dashboard/connections.ts';
-import { listPostings, mapPosting } from '../connectors/lever/postings.ts';
-import { PROVIDER } from '../connectors/lever/settings.ts';
-import { ApiError, UsageError } from '../errors.ts';
-import type { Services } from '../services.ts';
-import type { ConnectionRow } from '../store/types.ts';
-import { describeConnection, loadConnection } from './connection-commands.ts';
-import type { Command, CommandContext } from './main.ts';
+// Lever's `assay` commands: OAuth, posting ↔ package mapping, settings.
+import { startAuthorization } from './client.ts';
+import { listPostings, mapPosting } from './sync.ts';
+import { PROVIDER } from './settings.ts';
+import { ApiError, UsageError } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import type { ConnectionRow } from '../../store/types.ts';
+import { describeConnection, loadConnection } from '../../cli/connection-commands.ts';
+import type { Command, CommandContext } from '../../cli/main.ts';
 
 const opt = (ctx: CommandContext, name: string, required = false): string | undefined => {
   const v = ctx.args[name];
@@ -35,21 +34,7 @@ async function asCli<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export const leverCommands: Record<string, Command> = {
-  'connections:revoke': {
-    summary: 'Revoke a connection: nothing more is processed or written, its OAuth tokens are deleted, later webhooks are acknowledged and ignored.',
-    usage: '<connection-id>',
-    options: {},
-    async run(ctx) {
-      const svc = await ctx.svc();
-      const c = await loadConnection(ctx, svc);
-      // The same function as the dashboard's Disconnect (server/dashboard/connections.ts).
-      await revokeConnection(svc, c.account_id, c.id, 'cli');
-      // UNCONFIRMED: Lever (Auth0) may offer token revocation at {auth_url}/oauth/revoke; we only forget our copy.
-      ctx.out(`Revoked ${c.id} (${c.provider}). Its tokens are deleted; webhooks for it are acknowledged and ignored.`, { connection_id: c.id, provider: c.provider, status: 'revoked' });
-    },
-  },
-
+export const cli: Record<string, Command> = {
   'lever:authorize': {
     summary: 'Print a new Lever authorize URL for a connection (first consent, or to reconnect after Lever refused our tokens).',
     usage: '<connection-id>',
