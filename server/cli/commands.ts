@@ -11,7 +11,6 @@ import type { PackageContent } from '../../shared/content/schema.ts';
 import { UsageError } from '../errors.ts';
 import { isDashboardRole } from '../dashboard/roles.ts';
 import { newId } from '../ids.ts';
-import { greenhouseCommands } from './greenhouse-commands.ts';
 import '../connectors/register.ts';
 import { connectors } from '../connectors/index.ts';
 import type { Command, CommandContext } from './main.ts';
@@ -212,7 +211,6 @@ export const commands: Record<string, Command> = {
   ...diagnosticsCommands,
   // Each connector's own commands (its cli.ts), in registration order (server/connectors/register.ts).
   ...Object.assign({}, ...Object.values(connectors).map((c) => c.cli ?? {})),
-  ...greenhouseCommands,
   ...dbCommands,
   ...candidateCommands,
 };

@@ -1,13 +1,13 @@
-// Greenhouse commands: which job stage orders which package, and the Harvest sync.
-import { KIND, PROVIDER, STAGE_MAPPING, type JobObject, type StageObject } from '../connectors/greenhouse/common.ts';
-import { HarvestError } from '../connectors/greenhouse/harvest.ts';
-import { runHarvestSync } from '../connectors/greenhouse/sync.ts';
-import { PermanentError, RetryableError } from '../http/client.ts';
-import { UsageError } from '../errors.ts';
-import type { Services } from '../services.ts';
-import type { ConnectionRow } from '../store/types.ts';
-import { loadConnection } from './connection-commands.ts';
-import type { Command, CommandContext } from './main.ts';
+// Greenhouse's `assay` commands: which job stage orders which package, and the Harvest sync.
+import { KIND, STAGE_MAPPING, type JobObject, type StageObject, HarvestError } from './client.ts';
+import { PROVIDER } from './settings.ts';
+import { runHarvestSync } from './sync.ts';
+import { PermanentError, RetryableError } from '../../http/client.ts';
+import { UsageError } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import type { ConnectionRow } from '../../store/types.ts';
+import { loadConnection } from '../../cli/connection-commands.ts';
+import type { Command, CommandContext } from '../../cli/main.ts';
 
 const opt = (ctx: CommandContext, name: string, required = false): string | undefined => {
   const v = ctx.args[name];
@@ -29,7 +29,7 @@ const stageId = (ctx: CommandContext): string => {
   return s;
 };
 
-export const greenhouseCommands: Record<string, Command> = {
+export const cli: Record<string, Command> = {
   'greenhouse:stages': {
     summary: 'List the Greenhouse jobs and stages we know (from the Harvest sync and job webhooks) and which package each stage orders.',
     usage: '<connection-id>',
