@@ -14,17 +14,11 @@ import { newId } from '../ids.ts';
 import '../connectors/register.ts';
 import { connectors } from '../connectors/index.ts';
 import type { Command, CommandContext } from './main.ts';
-import { connectionCommands } from './connection-commands.ts';
+import { connectionCommands, str } from './connection-commands.ts';
 import { diagnosticsCommands } from './diagnostics-commands.ts';
 import { dbCommands } from './db-commands.ts';
 import { candidateCommands } from './candidate-commands.ts';
 
-export const str = (ctx: CommandContext, name: string, required = false): string | undefined => {
-  const val = ctx.args[name];
-  if (typeof val === 'string' && val.trim() !== '') return val.trim();
-  if (required) throw new UsageError('missing_option', `--${name} is required.`);
-  return undefined;
-};
 const list = (ctx: CommandContext, name: string): string[] => {
   const val = ctx.args[name];
   return Array.isArray(val) ? val : typeof val === 'string' ? [val] : [];

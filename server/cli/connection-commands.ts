@@ -5,6 +5,14 @@ import type { Command, CommandContext } from './main.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow } from '../store/types.ts';
 
+/** A string option's trimmed value; a usage error when `required` and absent. */
+export const str = (ctx: CommandContext, name: string, required = false): string | undefined => {
+  const val = ctx.args[name];
+  if (typeof val === 'string' && val.trim() !== '') return val.trim();
+  if (required) throw new UsageError('missing_option', `--${name} is required.`);
+  return undefined;
+};
+
 export const parseSettings = (ctx: CommandContext): Record<string, string> => {
   const raw = ctx.args.set;
   const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];

@@ -5,15 +5,8 @@ import { PROVIDER } from './settings.ts';
 import { ApiError, UsageError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
-import { describeConnection, loadConnection } from '../../cli/connection-commands.ts';
+import { describeConnection, loadConnection, str } from '../../cli/connection-commands.ts';
 import type { Command, CommandContext } from '../../cli/main.ts';
-
-const opt = (ctx: CommandContext, name: string, required = false): string | undefined => {
-  const v = ctx.args[name];
-  if (typeof v === 'string' && v.trim() !== '') return v.trim();
-  if (required) throw new UsageError('missing_option', `--${name} is required.`);
-  return undefined;
-};
 
 async function leverConnection(ctx: CommandContext, svc: Services): Promise<ConnectionRow> {
   const c = await loadConnection(ctx, svc);
@@ -95,7 +88,7 @@ export const cli: Record<string, Command> = {
     async run(ctx) {
       const svc = await ctx.svc();
       const c = await leverConnection(ctx, svc);
-      const state = opt(ctx, 'state');
+      const state = str(ctx, 'state');
       if (state && !['published', 'internal', 'closed', 'draft', 'pending', 'rejected'].includes(state)) throw new UsageError('invalid_state', '--state must be published, internal, closed, draft, pending or rejected.');
       const postings = await asCli(() => listPostings(svc, c, { state }));
       const human = postings.length
@@ -112,8 +105,8 @@ export const cli: Record<string, Command> = {
     async run(ctx) {
       const svc = await ctx.svc();
       const c = await leverConnection(ctx, svc);
-      const posting = opt(ctx, 'posting', true)!;
-      const pkg = opt(ctx, 'package', true)!;
+      const posting = str(ctx, 'posting', true)!;
+      const pkg = str(ctx, 'package', true)!;
       const p = await asCli(() => mapPosting(svc, c, posting, pkg, 'cli'));
       ctx.out(`Mapped posting ${p.id} (${p.text}) to ${pkg}. Tags: ${p.tags.join(', ')}`, { connection_id: c.id, posting: p });
     },
@@ -126,7 +119,7 @@ export const cli: Record<string, Command> = {
     async run(ctx) {
       const svc = await ctx.svc();
       const c = await leverConnection(ctx, svc);
-      const posting = opt(ctx, 'posting', true)!;
+      const posting = str(ctx, 'posting', true)!;
       const p = await asCli(() => mapPosting(svc, c, posting, null, 'cli'));
       ctx.out(`Posting ${p.id} (${p.text}) has no package now. Tags: ${p.tags.join(', ') || '(none)'}`, { connection_id: c.id, posting: p });
     },
