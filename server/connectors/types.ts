@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { Command } from '../cli/main.ts';
+import type { ConnectHow } from '../dashboard/integrations.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow, OrderRow, OutboxJob } from '../store/types.ts';
 
@@ -58,6 +59,8 @@ export interface Connector {
   /** Pages of this vendor's connect flow at the site root (e.g. /connect), mounted at /. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each connector types its own env
   pageRoutes?(svc: Services): Hono<any, any, any>;
+  /** How a customer connects this vendor from the dashboard's Integrations (absent: by the provider's operator). */
+  dashboardConnect?(svc: Services): ConnectHow;
   /** The provider's `assay` commands, merged into the CLI's command table (server/cli/commands.ts). */
   cli?: Record<string, Command>;
   /** Writes an order's state change back to the ATS (job kind `writeback`). */

@@ -5,7 +5,7 @@ import { registerConnector } from '../index.ts';
 import type { Connector } from '../types.ts';
 import { check, vendorSetup } from './check.ts';
 import { cli } from './cli.ts';
-import { onConnected, partnerRoutes } from './routes.ts';
+import { dashboardConnect, onConnected, partnerRoutes } from './routes.ts';
 import { PROVIDER, validateGreenhouseSettings } from './settings.ts';
 import { jobs, periodic } from './sync.ts';
 import { greenhouseWebhook } from './webhook.ts';
@@ -25,6 +25,7 @@ export const greenhouse: Connector = {
   jobs,
   periodic,
   cli,
+  dashboardConnect,
   check,
   vendorSetup,
   onConnected,

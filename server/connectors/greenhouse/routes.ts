@@ -22,6 +22,7 @@ import { ghMeta, idsFromProfileUrl, trackCandidate, withGhMeta } from './client.
 import { PROVIDER, settingsOf } from './settings.ts';
 import { orderablePackages } from '../../orders/assessments.ts';
 import type { ConnectedOutput } from '../types.ts';
+import type { ConnectHow } from '../../dashboard/integrations.ts';
 
 type Env = { Variables: { connection: ConnectionRow; account: AccountRow } };
 
@@ -270,3 +271,6 @@ export const partnerUrls = (svc: Services, c: ConnectionRow) =>
 export async function onConnected(svc: Services, connection: ConnectionRow): Promise<ConnectedOutput> {
   return { message: `Greenhouse partner URLs: ${Object.values(partnerUrls(svc, connection)).join(' ')}`, output: { partner_urls: partnerUrls(svc, connection) } };
 }
+
+/** The dashboard's Greenhouse form (the customer's own keys). */
+export const dashboardConnect = (): ConnectHow => 'greenhouse_form';

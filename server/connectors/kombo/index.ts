@@ -4,7 +4,7 @@ import { registerConnector } from '../index.ts';
 import type { Connector } from '../types.ts';
 import { check, vendorSetup } from './check.ts';
 import { cli } from './cli.ts';
-import { connectPage, komboRoutes } from './routes.ts';
+import { connectPage, dashboardConnect, komboRoutes } from './routes.ts';
 import { SETTINGS, PROVIDER, validateSettings } from './settings.ts';
 import { onConnected, onPackagesChanged, PUSH_JOB, RECONCILE_MS, reconcileAll, runPushJob } from './sync.ts';
 import { handleWebhook } from './webhook.ts';
@@ -23,6 +23,7 @@ export const komboConnector: Connector = {
   onPackagesChanged,
   periodic: { everyMs: RECONCILE_MS, run: reconcileAll },
   cli,
+  dashboardConnect,
   check,
   vendorSetup,
 };

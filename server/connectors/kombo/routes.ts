@@ -27,6 +27,7 @@ import { KomboClient } from './client.ts';
 import { enqueuePush } from './sync.ts';
 import { readFileSync } from 'node:fs';
 import { layout, PAGE_CSP, PAGE_CSS } from '../../routes/page-layout.ts';
+import type { ConnectHow } from '../../dashboard/integrations.ts';
 
 type Env = { Variables: { user: UserRow; account: AccountRow } };
 
@@ -332,4 +333,10 @@ export function connectPage(svc: Services) {
   });
 
   return app;
+}
+
+/** The dashboard offers Kombo Connect once the provider has set up its Kombo environment (api key and webhook secret). */
+export function dashboardConnect(): ConnectHow {
+  const env = environmentSettings();
+  return env.api_key && env.webhook_secret ? 'kombo_connect' : 'kombo_unavailable';
 }

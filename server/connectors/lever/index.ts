@@ -6,7 +6,7 @@ import type { Connector } from '../types.ts';
 import { check, vendorSetup } from './check.ts';
 import { cli } from './cli.ts';
 import { refreshExpiring } from './client.ts';
-import { leverAdminApi, leverPartnerRoutes, onConnected } from './routes.ts';
+import { dashboardConnect, leverAdminApi, leverPartnerRoutes, onConnected } from './routes.ts';
 import { PROVIDER, validateLeverSettings } from './settings.ts';
 import { leverWebhook, NOTE_JOB, runNote, runStageChange, STAGE_CHANGE_JOB } from './webhook.ts';
 import { leverWriteBack } from './write-back.ts';
@@ -28,6 +28,7 @@ export const leverConnector: Connector = {
   onConnected,
   periodic: { everyMs: 60_000, run: refreshExpiring },
   cli,
+  dashboardConnect,
   check,
   vendorSetup,
 };

@@ -18,6 +18,7 @@ import { jsonBodyGuard } from '../../http/middleware.ts';
 import { raises, SESSION_ERRORS } from '../../http/error-codes.ts';
 import type { ConnectionRow } from '../../store/types.ts';
 import type { ConnectedOutput } from '../types.ts';
+import type { ConnectHow } from '../../dashboard/integrations.ts';
 
 const Query = v.object({
   state: v.pipe(v.string(), v.minLength(10), v.maxLength(300)),
@@ -176,3 +177,6 @@ export async function onConnected(svc: Services, connection: ConnectionRow): Pro
     output: { status: 'pending', authorize_url: url, redirect_uri: redirectUri(svc) },
   };
 }
+
+/** The dashboard's Configure (OAuth consent in Lever), once the provider's Lever app is configured. */
+export const dashboardConnect = (svc: Services): ConnectHow => (svc.config.leverApp ? 'lever_oauth' : 'unavailable');

@@ -3,7 +3,7 @@ import { registerConnector } from '../index.ts';
 import type { Connector } from '../types.ts';
 import { checkRecruitee, recruiteeSetup } from './check.ts';
 import { cli } from './cli.ts';
-import { recruiteePartnerRoutes } from './routes.ts';
+import { dashboardConnect, recruiteePartnerRoutes } from './routes.ts';
 import { PROVIDER, SETTINGS, validateSettings } from './settings.ts';
 import { periodic } from './sync.ts';
 import { recruiteeWebhook } from './webhook.ts';
@@ -18,6 +18,7 @@ export const recruitee: Connector = {
   writeBack: recruiteeWriteBack,
   periodic,
   cli,
+  dashboardConnect,
   check: checkRecruitee,
   vendorSetup: recruiteeSetup,
 };

@@ -3,7 +3,7 @@ import { registerConnector } from '../index.ts';
 import type { Connector } from '../types.ts';
 import { checkStackOne, stackOneSetup } from './check.ts';
 import { cli } from './cli.ts';
-import { stackOnePartnerRoutes } from './routes.ts';
+import { dashboardConnect, stackOnePartnerRoutes } from './routes.ts';
 import { PROVIDER, SETTINGS, validateSettings } from './settings.ts';
 import { periodic } from './sync.ts';
 import { REFUSAL_JOB, stackOneWebhook } from './webhook.ts';
@@ -19,6 +19,7 @@ export const stackone: Connector = {
   jobs: { [REFUSAL_JOB]: refusalJob },
   periodic,
   cli,
+  dashboardConnect,
   check: checkStackOne,
   vendorSetup: stackOneSetup,
 };
