@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.ts';
 import { ConnectError, createConnectLink } from './routes.ts';
 import { canPush, pushPackages, reconcile } from './sync.ts';
 import { environmentSettings, PROVIDER } from './settings.ts';
-import type { Command, CommandContext } from '../../cli/main.ts';
+import type { Command } from '../../cli/main.ts';
 import { describeConnection, loadConnection, parseSettings } from '../../cli/connection-commands.ts';
 
 const EMAIL = v.pipe(v.string(), v.email());
