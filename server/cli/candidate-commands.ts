@@ -3,7 +3,7 @@ import { eraseCandidate } from '../candidates/erase-candidate.ts';
 import { sweepRetention } from '../candidates/retention.ts';
 import { PLAN_FEATURES, updateAccountSettings } from '../accounts/settings.ts';
 import type { Command } from './main.ts';
-import { str } from './commands.ts';
+import { str } from './connection-commands.ts';
 
 export const candidateCommands: Record<string, Command> = {
   'candidates:erase': {

@@ -3,6 +3,7 @@ import { describeRoute } from 'hono-openapi';
 import { ApiError } from '../errors.ts';
 import { refuseOversized } from '../http/middleware.ts';
 import { errorResponses } from '../http/openapi.ts';
+import type { Connector } from '../connectors/types.ts';
 import type { Services } from '../services.ts';
 
 const MAX_WEBHOOK_BYTES = 256 * 1024;
@@ -58,11 +59,20 @@ export function webhooks(svc: Services) {
   return app;
 }
 
-export function partner(svc: Services) {
+/** One Hono holding one kind of routes of every connector, each mounted at `at(provider)`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each connector types its own env
+function eachConnector(svc: Services, routesOf: (c: Connector) => Hono<any, any, any> | undefined, at: (provider: string) => string) {
   const app = new Hono();
   for (const c of Object.values(svc.connectors)) {
-    const routes = c.partnerRoutes?.(svc);
-    if (routes) app.route(`/${c.provider}`, routes);
+    const routes = routesOf(c);
+    if (routes) app.route(at(c.provider), routes);
   }
   return app;
 }
+
+/** Every connector's partner routes at /<provider>/* (mounted at /partner). */
+export const partner = (svc: Services) => eachConnector(svc, (c) => c.partnerRoutes?.(svc), (p) => `/${p}`);
+/** Every connector's admin API at /<provider>/* (mounted at /api: /api/lever/…). */
+export const connectorAdmin = (svc: Services) => eachConnector(svc, (c) => c.adminRoutes?.(svc), (p) => `/${p}`);
+/** Every connector's connect-flow pages at the site root (Kombo's /connect). */
+export const connectorPages = (svc: Services) => eachConnector(svc, (c) => c.pageRoutes?.(svc), () => '/');

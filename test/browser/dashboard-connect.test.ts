@@ -5,7 +5,7 @@
 // the External Trigger Token working on Recruitee's partner URL), keyboard alone, axe light and dark, 360 px.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { codenameProblem } from '../../server/connectors/recruitee/codename.ts';
+import { codenameProblem } from '../../server/connectors/recruitee/settings.ts';
 import { until } from '../helpers/candidate.ts';
 import { query } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';

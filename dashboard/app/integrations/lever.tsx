@@ -2,7 +2,7 @@
 // a package select and Map; saving calls the same mapPosting as `assay lever:map`, which tags the posting.
 import { signal } from '@preact/signals';
 import { useRef } from 'preact/hooks';
-import type { PostingView } from '../../../server/connectors/lever/postings.ts';
+import type { PostingView } from '../../../server/connectors/lever/sync.ts';
 import { failureText } from '../api.ts';
 import { PageModel } from '../page-model.ts';
 import { LoadFailed } from '../load-failed.tsx';

@@ -10,10 +10,8 @@ import type { Services } from '../../services.ts';
 import type { ConnectionRow, InboxRow, Json, Repos } from '../../store/types.ts';
 import type { WebhookRequest, WebhookResponse } from '../types.ts';
 import { hmacMatches, recordDelivery } from '../shared.ts';
-import {
-  applicationObject, arr, dropStages, idOf, isObj, jobObject, KIND, obj, outcomeOfStatus, pickEmail, PROVIDER, recordOutcome, replaceJobStages,
-  settingsOf, STAGE_MAPPING, stageObject, strOf, trackCandidate, type Outcome, type StageObject,
-} from './common.ts';
+import { applicationObject, arr, dropStages, idOf, isObj, jobObject, KIND, obj, outcomeOfStatus, pickEmail, recordOutcome, replaceJobStages, STAGE_MAPPING, stageObject, strOf, trackCandidate, type Outcome, type StageObject } from './client.ts';
+import { PROVIDER, settingsOf } from './settings.ts';
 
 const err = (status: number, code: string, message: string): WebhookResponse => ({ status, body: { error: { code, message } } });
 const OK: WebhookResponse = { status: 200, body: { ok: true } };

@@ -5,9 +5,9 @@ import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
 import { hmacMatches } from '../shared.ts';
 import type { WebhookRequest, WebhookResponse } from '../types.ts';
-import { bindIntegration } from './connect.ts';
-import { ingestOrder } from './orders.ts';
-import { EnvelopeSchema, IntegrationCreatedSchema, KomboOrderSchema } from './schemas.ts';
+import { EnvelopeSchema, IntegrationCreatedSchema, KomboOrderSchema } from './client.ts';
+import { bindIntegration } from './routes.ts';
+import { ingestOrder } from './sync.ts';
 import { PROVIDER, settingsOf } from './settings.ts';
 
 const err = (status: number, code: string, message: string): WebhookResponse => ({ status, body: { error: { code, message } } });

@@ -1,5 +1,5 @@
 // StackOne connection settings (API.md "Connections"), in StackOne's words; secrets sealed at rest.
-import { partnerProfileProblems } from '../recruitee/codename.ts';
+import { partnerProfileProblems } from '../recruitee/settings.ts';
 import { secretsOf } from '../shared.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
