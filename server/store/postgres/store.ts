@@ -1,17 +1,21 @@
 import pg from 'pg';
 import type { LimitsRepo, Repos, Store } from '../types.ts';
 import { createPool, migrate, withCleanParams, type PoolOptions, type Queryable } from './db.ts';
-import { accountsRepo } from './accounts.ts';
-import { connectionsRepo } from './connections.ts';
-import { packagesRepo } from './packages.ts';
-import { assessmentsRepo } from './assessments.ts';
-import { candidatesRepo } from './candidates.ts';
-import { ordersRepo, resultsRepo } from './orders.ts';
-import { outboxRepo } from './outbox.ts';
-import { connectorStateRepo, mappingsRepo } from './connector-state.ts';
-import { insightsRepo } from './insights.ts';
-import { limitsRepo } from './limits.ts';
-import { attemptsRepo, auditRepo, idempotencyRepo, inboxRepo, usersRepo } from './misc.ts';
+import { accountsRepo } from '../accounts/postgres.ts';
+import { connectionsRepo } from '../connections/postgres.ts';
+import { packagesRepo } from '../packages/postgres.ts';
+import { assessmentsRepo } from '../assessments/postgres.ts';
+import { candidatesRepo } from '../candidates/postgres.ts';
+import { ordersRepo, resultsRepo } from '../orders/postgres.ts';
+import { outboxRepo } from '../outbox/postgres.ts';
+import { connectorStateRepo, mappingsRepo } from '../connector-state/postgres.ts';
+import { insightsRepo } from '../insights/postgres.ts';
+import { limitsRepo } from '../limits/postgres.ts';
+import { attemptsRepo } from '../attempts/postgres.ts';
+import { auditRepo } from '../audit/postgres.ts';
+import { idempotencyRepo } from '../idempotency/postgres.ts';
+import { inboxRepo } from '../inbox/postgres.ts';
+import { usersRepo } from '../users/postgres.ts';
 
 export function reposOn(q: Queryable, inUnitOfWork = false): Repos {
   return {

@@ -1,0 +1,16 @@
+import type { Json } from '../types.ts';
+
+export interface AuditRow {
+  id: string;
+  account_id: string | null;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: Json;
+  at: string;
+}
+
+export interface AuditRepo {
+  add(a: Omit<AuditRow, 'id' | 'at'>): Promise<void>;
+  list(accountId: string | null, limit?: number): Promise<AuditRow[]>;
+}

@@ -1,0 +1,4 @@
+export interface IdempotencyRepo {
+  get(accountId: string, key: string): Promise<{ request_hash: string; order_id: string } | null>;
+  put(accountId: string, key: string, requestHash: string, orderId: string): Promise<void>;
+}

@@ -1,0 +1,19 @@
+import type { Json } from '../types.ts';
+
+export interface InboxRow {
+  id: string;
+  provider: string;
+  connection_id: string;
+  delivery_id: string;
+  status: 'received' | 'processed' | 'ignored' | 'failed';
+  result: Json | null;
+  received_at: string;
+}
+
+export interface InboxRepo {
+  /** Records a delivery once per (provider, connection, delivery id). */
+  record(r: { provider: string; connection_id: string; delivery_id: string }): Promise<{ row: InboxRow; duplicate: boolean }>;
+  finish(id: string, status: InboxRow['status'], result: Json | null): Promise<void>;
+  /** When the connection's latest delivery arrived (the dashboard's "last webhook"), or null. */
+  lastReceived(provider: string, connectionId: string): Promise<string | null>;
+}
