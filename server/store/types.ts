@@ -1,20 +1,20 @@
 // The async store interface: routes, connectors and the outbox reach storage only through this.
 // SQLite (embedded default) and PostgreSQL (scale-out) implement it; nothing above may know which.
 import type { Role } from '../../shared/api.ts';
-import type { AccountsRepo } from './accounts/types.ts';
-import type { ConnectionsRepo } from './connections/types.ts';
-import type { PackagesRepo } from './packages/types.ts';
-import type { CandidatesRepo } from './candidates/types.ts';
-import type { OrdersRepo, ResultsRepo } from './orders/types.ts';
-import type { OutboxRepo } from './outbox/types.ts';
-import type { InboxRepo } from './inbox/types.ts';
-import type { UsersRepo } from './users/types.ts';
-import type { AuditRepo } from './audit/types.ts';
-import type { AttemptsRepo } from './attempts/types.ts';
-import type { IdempotencyRepo } from './idempotency/types.ts';
-import type { ConnectorStateRepo, MappingsRepo } from './connector-state/types.ts';
-import type { AssessmentsRepo } from './assessments/types.ts';
-import type { InsightsRepo } from './insights/types.ts';
+import type { AccountsRepo, AccountsReads } from './accounts/types.ts';
+import type { ConnectionsRepo, ConnectionsReads } from './connections/types.ts';
+import type { PackagesRepo, PackagesReads } from './packages/types.ts';
+import type { CandidatesRepo, CandidatesReads } from './candidates/types.ts';
+import type { OrdersRepo, ResultsRepo, OrdersReads, ResultsReads } from './orders/types.ts';
+import type { OutboxRepo, OutboxReads } from './outbox/types.ts';
+import type { InboxRepo, InboxReads } from './inbox/types.ts';
+import type { UsersRepo, UsersReads } from './users/types.ts';
+import type { AuditRepo, AuditReads } from './audit/types.ts';
+import type { AttemptsRepo, AttemptsReads } from './attempts/types.ts';
+import type { IdempotencyRepo, IdempotencyReads } from './idempotency/types.ts';
+import type { ConnectorStateRepo, MappingsRepo, ConnectorStateReads, MappingsReads } from './connector-state/types.ts';
+import type { AssessmentsRepo, AssessmentsReads } from './assessments/types.ts';
+import type { InsightsRepo, InsightsReads } from './insights/types.ts';
 import type { LimitsRepo } from './limits/types.ts';
 export type * from './accounts/types.ts';
 export type * from './connections/types.ts';
@@ -34,6 +34,7 @@ export type * from './limits/types.ts';
 
 export type Json = Record<string, unknown>;
 
+/** Every repo with its writes: what a unit of work's `tx` holds. */
 export interface Repos {
   assessments: AssessmentsRepo;
   insights: InsightsRepo;
@@ -53,11 +54,60 @@ export interface Repos {
   idempotency: IdempotencyRepo;
 }
 
-export interface Store extends Repos {
+/**
+ * The repos reachable outside a unit of work: reads only. Every write goes through `store.transaction(tx => …)`,
+ * so a change and what it causes (an audit entry, an outbox job) cannot be written half, and a write cannot
+ * slip in outside the contract below. The type enforces it: `store.orders.update(…)` does not compile.
+ */
+export interface ReadRepos {
+  assessments: AssessmentsReads;
+  insights: InsightsReads;
+  connectorState: ConnectorStateReads;
+  mappings: MappingsReads;
+  accounts: AccountsReads;
+  connections: ConnectionsReads;
+  packages: PackagesReads;
+  candidates: CandidatesReads;
+  orders: OrdersReads;
+  results: ResultsReads;
+  attempts: AttemptsReads;
+  outbox: OutboxReads;
+  inbox: InboxReads;
+  users: UsersReads;
+  audit: AuditReads;
+  idempotency: IdempotencyReads;
+}
+
+/**
+ * The store. Reads outside a unit of work (ReadRepos) each see what is committed when they run. Writes happen
+ * only inside `transaction(fn)`, a unit of work, whose contract holds on both backends:
+ *
+ * - **All or nothing.** Everything `fn` does through `tx` commits together, or nothing does when `fn` throws.
+ *   The promise resolves only once the commit is durable.
+ * - **A unit of work may run more than once (PostgreSQL).** On a serialisation failure or deadlock
+ *   (40001, 40P01) PostgreSQL rolls it back and runs `fn` again from the start, up to 12 times; on a unique
+ *   violation (23505: a concurrent twin inserted the same key first) up to twice more, and the rerun sees the
+ *   twin's row. So `fn` must be safe to re-run: no outside effects inside it (no network I/O, no e-mail, no
+ *   change to process memory that a rollback would not undo). Outside effects are queued as outbox jobs in
+ *   the same unit of work, or done after it returns.
+ * - **Reads inside see the unit's own writes, and lock what they decide on.** PostgreSQL runs READ COMMITTED
+ *   on one pooled client: each statement sees what was committed before it plus this unit's writes (no
+ *   snapshot across statements). An order read through `tx.orders` is locked (FOR UPDATE) until commit, so
+ *   two units changing the same order take turns and the second sees what the first did; "is it there yet?"
+ *   questions that decide an insert (`orders.findBySource`, `orders.findActive`, `idempotency.get`) first take a
+ *   transaction-level advisory lock on their key; `attempts.addProctoringEvents` locks its order. Other reads
+ *   (packages, candidates, connections…) do not lock.
+ * - **SQLite serialises writers.** One connection serves the process and every store call, in or out of a
+ *   unit of work, runs under one async mutex, so a unit of work never interleaves with another and reads
+ *   inside it see a state nobody else changes until it ends. Units arriving together share one transaction
+ *   (group commit), each in its own savepoint: a failing unit rolls back alone. SQLite never re-runs `fn`.
+ *   Because everything else waits while `fn` runs, `fn` must not wait on anything slow either.
+ */
+export interface Store extends ReadRepos {
   readonly kind: 'sqlite' | 'postgres';
-  /** Rate-limit and login-protection counters (see LimitsRepo). */
+  /** Rate-limit and login-protection counters (see LimitsRepo): never part of a unit of work. */
   readonly limits: LimitsRepo;
-  /** Unit of work: everything `fn` does through `tx` commits together or not at all. No network I/O inside. */
+  /** Runs `fn` as one unit of work (see the contract above); `tx` holds every repo, writes included. */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

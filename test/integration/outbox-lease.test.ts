@@ -34,7 +34,7 @@ it('does not hand a slow job to a second instance while the first still runs it'
   const b = new OutboxWorker(storeB, log, { leaseMs: LEASE, now }).register('slow', async () => {
     runs.push('b');
   });
-  const job = await storeA.outbox.enqueue({ account_id: null, kind: 'slow', payload: {}, run_at: t });
+  const job = await storeA.transaction((tx) => tx.outbox.enqueue({ account_id: null, kind: 'slow', payload: {}, run_at: t }));
   const leaseUntil = async () => (await storeA.outbox.get(job.id))!.lease_until;
 
   const passA = a.tick(); // a claims the job; its handler waits for `release`

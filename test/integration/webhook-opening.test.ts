@@ -51,7 +51,7 @@ beforeAll(async () => {
       for (const v of VENDORS) {
         const id = newId('con');
         const s = SETTINGS[v](vector(v).secret);
-        await store.connections.create({ id, account_id: srv.demo.account_id, provider: v, status: state, config: s.config, secrets_enc: box.sealJson(s.secrets) });
+        await store.transaction((tx) => tx.connections.create({ id, account_id: srv.demo.account_id, provider: v, status: state, config: s.config, secrets_enc: box.sealJson(s.secrets) }));
         connections[state]![v] = id;
       }
     }

@@ -34,3 +34,6 @@ export interface AccountsRepo {
   list(): Promise<AccountRow[]>;
   update(id: string, patch: Partial<Omit<AccountRow, 'id' | 'created_at'>>): Promise<void>;
 }
+
+/** What AccountsRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
+export type AccountsReads = Pick<AccountsRepo, 'get' | 'getByIssuer' | 'list'>;

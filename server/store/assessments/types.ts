@@ -29,3 +29,6 @@ export interface AssessmentsRepo {
   /** Publish / unpublish; false when there is no such assessment on the account. */
   setStatus(accountId: string, id: string, status: AssessmentStatus): Promise<boolean>;
 }
+
+/** What AssessmentsRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
+export type AssessmentsReads = Pick<AssessmentsRepo, 'get' | 'list'>;

@@ -35,3 +35,6 @@ export interface AttemptsRepo {
   /** Erases the answers and the proctoring events of an order. */
   eraseAnswers(orderId: string): Promise<void>;
 }
+
+/** What AttemptsRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
+export type AttemptsReads = Pick<AttemptsRepo, 'proctoringEvents' | 'answers' | 'testSessions'>;

@@ -14,3 +14,6 @@ export interface AuditRepo {
   add(a: Omit<AuditRow, 'id' | 'at'>): Promise<void>;
   list(accountId: string | null, limit?: number): Promise<AuditRow[]>;
 }
+
+/** What AuditRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
+export type AuditReads = Pick<AuditRepo, 'list'>;

@@ -20,3 +20,6 @@ export interface CandidatesRepo {
   /** Candidates (not yet erased) with no open order and no order change since `beforeIso`: due for retention erasure. */
   listRetentionDue(accountId: string, beforeIso: string, limit: number): Promise<CandidateRow[]>;
 }
+
+/** What CandidatesRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
+export type CandidatesReads = Pick<CandidatesRepo, 'get' | 'findByExternal' | 'listRetentionDue'>;

@@ -22,3 +22,6 @@ export interface ConnectionsRepo {
   listByProvider(provider: string, status?: ConnectionRow['status']): Promise<ConnectionRow[]>;
   update(accountId: string, id: string, patch: Partial<Pick<ConnectionRow, 'status' | 'config' | 'secrets_enc'>>): Promise<void>;
 }
+
+/** What ConnectionsRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
+export type ConnectionsReads = Pick<ConnectionsRepo, 'getById' | 'get' | 'listByAccount' | 'listByProvider'>;

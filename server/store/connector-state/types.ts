@@ -26,3 +26,9 @@ export interface MappingsRepo {
   list(connectionId: string, kind?: string): Promise<MappingRow[]>;
   delete(connectionId: string, kind: string, externalId: string): Promise<boolean>;
 }
+
+/** What ConnectorStateRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
+export type ConnectorStateReads = Pick<ConnectorStateRepo, 'get' | 'getObject' | 'listObjects'>;
+
+/** What MappingsRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
+export type MappingsReads = Pick<MappingsRepo, 'get' | 'list'>;

@@ -17,3 +17,6 @@ export interface InboxRepo {
   /** When the connection's latest delivery arrived (the dashboard's "last webhook"), or null. */
   lastReceived(provider: string, connectionId: string): Promise<string | null>;
 }
+
+/** What InboxRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
+export type InboxReads = Pick<InboxRepo, 'lastReceived'>;

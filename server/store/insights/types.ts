@@ -22,3 +22,6 @@ export interface InsightsAggregates {
 export interface InsightsRepo {
   aggregates(accountId: string, filter: InsightsFilter, bands: readonly { min: number; max: number }[]): Promise<InsightsAggregates>;
 }
+
+/** What InsightsRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
+export type InsightsReads = Pick<InsightsRepo, 'aggregates'>;

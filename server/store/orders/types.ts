@@ -108,3 +108,9 @@ export interface ResultsRepo {
   /** How a percent compares with every result of one package on one account: group size, scores below and equal. */
   standing(accountId: string, packageId: string, percent: number): Promise<{ size: number; below: number; equal: number }>;
 }
+
+/** What OrdersRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
+export type OrdersReads = Pick<OrdersRepo, 'get' | 'getById' | 'view' | 'findBySource' | 'findByInviteHash' | 'findActive' | 'listForApplication' | 'listByCandidate' | 'listLapsed' | 'listPage' | 'listJobs'>;
+
+/** What ResultsRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
+export type ResultsReads = Pick<ResultsRepo, 'get' | 'standing'>;

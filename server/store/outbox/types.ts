@@ -52,3 +52,6 @@ export interface OutboxRepo {
    */
   erasePayloadsMentioning(accountId: string, ids: readonly string[]): Promise<number>;
 }
+
+/** What OutboxRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
+export type OutboxReads = Pick<OutboxRepo, 'get' | 'list' | 'nextDueAt'>;

@@ -25,3 +25,6 @@ export interface PackagesRepo {
   /** Changes with every write to the account's packages, from any process or instance (0: none yet). */
   listVersion(accountId: string): Promise<number>;
 }
+
+/** What PackagesRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
+export type PackagesReads = Pick<PackagesRepo, 'list' | 'get' | 'content' | 'listVersion'>;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { LimitsRepo, Repos, Store } from '../types.ts';
+import type { LimitsRepo, ReadRepos, Repos, Store } from '../types.ts';
 import { createPool, migrate, withCleanParams, type PoolOptions, type Queryable } from './db.ts';
 import { accountsRepo } from '../accounts/postgres.ts';
 import { connectionsRepo } from '../connections/postgres.ts';
@@ -70,22 +70,22 @@ export class PostgresStore implements Store {
   /** Units of work run again after a lost race (serialization failure, deadlock, concurrent duplicate). */
   retries = 0;
 
-  accounts: Repos['accounts'];
-  connections: Repos['connections'];
-  packages: Repos['packages'];
-  assessments: Repos['assessments'];
-  candidates: Repos['candidates'];
-  orders: Repos['orders'];
-  results: Repos['results'];
-  attempts: Repos['attempts'];
-  outbox: Repos['outbox'];
-  inbox: Repos['inbox'];
-  users: Repos['users'];
-  audit: Repos['audit'];
-  idempotency: Repos['idempotency'];
-  connectorState: Repos['connectorState'];
-  mappings: Repos['mappings'];
-  insights: Repos['insights'];
+  accounts: ReadRepos['accounts'];
+  connections: ReadRepos['connections'];
+  packages: ReadRepos['packages'];
+  assessments: ReadRepos['assessments'];
+  candidates: ReadRepos['candidates'];
+  orders: ReadRepos['orders'];
+  results: ReadRepos['results'];
+  attempts: ReadRepos['attempts'];
+  outbox: ReadRepos['outbox'];
+  inbox: ReadRepos['inbox'];
+  users: ReadRepos['users'];
+  audit: ReadRepos['audit'];
+  idempotency: ReadRepos['idempotency'];
+  connectorState: ReadRepos['connectorState'];
+  mappings: ReadRepos['mappings'];
+  insights: ReadRepos['insights'];
   readonly limits: LimitsRepo;
 
   constructor(pool: pg.Pool) {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { LimitsRepo, Repos, Store } from '../types.ts';
+import type { LimitsRepo, ReadRepos, Repos, Store } from '../types.ts';
 import { openDatabase, type DB } from './db.ts';
 import { accountsRepo } from '../accounts/sqlite.ts';
 import { connectionsRepo } from '../connections/sqlite.ts';
@@ -50,22 +50,22 @@ export class SqliteStore implements Store {
   /** Statements run, counted only when the store was opened with countStatements (ASSAY_STORE_STATS=1). */
   statements: { statements: number; bySql: Map<string, number> } | null = null;
 
-  accounts!: Repos['accounts'];
-  connections!: Repos['connections'];
-  packages!: Repos['packages'];
-  assessments!: Repos['assessments'];
-  candidates!: Repos['candidates'];
-  orders!: Repos['orders'];
-  results!: Repos['results'];
-  attempts!: Repos['attempts'];
-  outbox!: Repos['outbox'];
-  inbox!: Repos['inbox'];
-  users!: Repos['users'];
-  audit!: Repos['audit'];
-  idempotency!: Repos['idempotency'];
-  connectorState!: Repos['connectorState'];
-  insights!: Repos['insights'];
-  mappings!: Repos['mappings'];
+  accounts!: ReadRepos['accounts'];
+  connections!: ReadRepos['connections'];
+  packages!: ReadRepos['packages'];
+  assessments!: ReadRepos['assessments'];
+  candidates!: ReadRepos['candidates'];
+  orders!: ReadRepos['orders'];
+  results!: ReadRepos['results'];
+  attempts!: ReadRepos['attempts'];
+  outbox!: ReadRepos['outbox'];
+  inbox!: ReadRepos['inbox'];
+  users!: ReadRepos['users'];
+  audit!: ReadRepos['audit'];
+  idempotency!: ReadRepos['idempotency'];
+  connectorState!: ReadRepos['connectorState'];
+  insights!: ReadRepos['insights'];
+  mappings!: ReadRepos['mappings'];
   /** One instance per SQLite file: the counters live in this process (see ../limits/sqlite.ts). */
   readonly limits: LimitsRepo = memoryLimits();
 

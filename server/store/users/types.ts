@@ -48,3 +48,6 @@ export interface UsersRepo {
   /** Whether the link is still stored (not used, not replaced), for the mail job. */
   hasPasswordToken(tokenHash: string): Promise<boolean>;
 }
+
+/** What UsersRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
+export type UsersReads = Pick<UsersRepo, 'getByEmail' | 'get' | 'getSession' | 'listByAccount' | 'hasPasswordToken'>;
