@@ -83,11 +83,11 @@ export interface ReadRepos {
  * only inside `transaction(fn)`, a unit of work, whose contract holds on both backends:
  *
  * - **All or nothing.** Everything `fn` does through `tx` commits together, or nothing does when `fn` throws.
- *   The promise resolves only once the commit is durable.
+ *   A unit that changed something resolves only once its commit is durable.
  * - **A unit of work may run more than once (PostgreSQL).** On a serialisation failure or deadlock
- *   (40001, 40P01) PostgreSQL rolls it back and runs `fn` again from the start, up to 12 times; on a unique
- *   violation (23505: a concurrent twin inserted the same key first) up to twice more, and the rerun sees the
- *   twin's row. So `fn` must be safe to re-run: no outside effects inside it (no network I/O, no e-mail, no
+ *   (40001, 40P01) PostgreSQL rolls it back and runs `fn` again from the start (at most 12 runs in all); on a
+ *   unique violation (23505: a concurrent twin inserted the same key first) at most twice again, and the rerun
+ *   sees the twin's row. So `fn` must be safe to re-run: no outside effects inside it (no network I/O, no e-mail, no
  *   change to process memory that a rollback would not undo). Outside effects are queued as outbox jobs in
  *   the same unit of work, or done after it returns.
  * - **Reads inside see the unit's own writes, and lock what they decide on.** PostgreSQL runs READ COMMITTED
@@ -100,7 +100,8 @@ export interface ReadRepos {
  * - **SQLite serialises writers.** One connection serves the process and every store call, in or out of a
  *   unit of work, runs under one async mutex, so a unit of work never interleaves with another and reads
  *   inside it see a state nobody else changes until it ends. Units arriving together share one transaction
- *   (group commit), each in its own savepoint: a failing unit rolls back alone. SQLite never re-runs `fn`.
+ *   (group commit, BEGIN IMMEDIATE: another process writing the file, such as the CLI, waits for the write
+ *   lock), each in its own savepoint: a failing unit rolls back alone. SQLite never re-runs `fn`.
  *   Because everything else waits while `fn` runs, `fn` must not wait on anything slow either.
  */
 export interface Store extends ReadRepos {
