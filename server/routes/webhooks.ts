@@ -1,9 +1,13 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { ApiError } from '../errors.ts';
+import type { Context } from 'hono';
+import { WebhookRefusal } from '../connectors/shared.ts';
+import type { WebhookHandled, WebhookResponse } from '../connectors/types.ts';
+import { ApiError, errorBody } from '../errors.ts';
 import { refuseOversized } from '../http/middleware.ts';
 import { errorResponses } from '../http/openapi.ts';
 import type { Services } from '../services.ts';
+import type { InboxRow } from '../store/types.ts';
 
 const MAX_WEBHOOK_BYTES = 256 * 1024;
 
@@ -49,13 +53,48 @@ export function webhooks(svc: Services) {
     if (connection.status === 'revoked') {
       throw new ApiError(410, 'connection_revoked', `This ${provider} connection was revoked in Assay; remove this webhook from ${provider}.`);
     }
-    const res = await connector.webhook(svc, connection, { raw, text: new TextDecoder().decode(raw), headers: c.req.raw.headers });
+    const req = { raw, text: new TextDecoder().decode(raw), headers: c.req.raw.headers };
+    const receiver = connector.webhook;
+    const verdict = receiver.verify(svc, connection, req);
+    if ('ping' in verdict) return answer(c, verdict.ping);
+    // One refusal for every vendor: 401 `invalid_signature` in the one error shape (a vendor whose signature
+    // covers a timestamp may say `stale_webhook`, or 400 when its signed fields cannot be read).
+    if ('refused' in verdict) return answer(c, { status: verdict.status ?? 401, body: errorBody(verdict.code ?? 'invalid_signature', verdict.refused) });
+    let outcome: { duplicate: InboxRow } | { handled: WebhookHandled };
+    try {
+      // Recording the delivery and acting on it are one unit of work: a crash or a failing handler leaves
+      // neither, so the vendor's retry is handled as a first delivery.
+      outcome = await svc.store.transaction(async (tx) => {
+        const rec = await tx.inbox.record({ provider, connection_id: connection.id, delivery_id: verdict.key.slice(0, 300) });
+        if (rec.duplicate) return { duplicate: rec.row };
+        const handled = await receiver.handle(svc, tx, connection, req, rec.row.id);
+        const { status, body, headers } = handled.response;
+        await tx.inbox.finish(rec.row.id, handled.status, handled.result, { status, body, ...(headers ? { headers } : {}) });
+        return { handled };
+      });
+    } catch (e) {
+      if (e instanceof WebhookRefusal) return answer(c, e.response);
+      throw e;
+    }
+    if ('duplicate' in outcome) return answer(c, duplicateAnswer(outcome.duplicate));
+    outcome.handled.afterCommit?.();
     svc.outbox.wake();
-    for (const [k, v] of Object.entries(res.headers ?? {})) c.header(k, v);
-    return c.json(res.body as object, res.status as 200);
+    return answer(c, outcome.handled.response);
   },
   );
   return app;
+}
+
+function answer(c: Context, res: WebhookResponse): Response {
+  for (const [k, v] of Object.entries(res.headers ?? {})) c.header(k, v);
+  return c.json(res.body as object, res.status as 200);
+}
+
+/** A re-delivery is answered as the first delivery was (its stored answer), marked `duplicate`, and does nothing. */
+function duplicateAnswer(row: InboxRow): WebhookResponse {
+  const first = row.answer ?? { status: 200, body: { ok: true } };
+  const body = first.body && typeof first.body === 'object' && !Array.isArray(first.body) ? { ...first.body, duplicate: true } : first.body;
+  return { status: first.status, body, ...(first.headers ? { headers: first.headers } : {}) };
 }
 
 export function partner(svc: Services) {
