@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import type { Provider } from '../../shared/providers.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow, InboxRow, Json, OrderRow, OutboxJob, Repos } from '../store/types.ts';
 
@@ -73,11 +74,12 @@ export interface ConnectedOutput {
 }
 
 /**
- * One interface for every ATS / vendor. A new ATS is a new folder in server/connectors/ that exports one
- * of these, registered in connectors/index.ts, plus a simulator in test/simulators/.
+ * One interface for every ATS / vendor. A new ATS is an entry in shared/providers.ts, a new folder in
+ * server/connectors/ that exports one of these, registered in connectors/register.ts, plus a simulator in test/simulators/.
  */
 export interface Connector {
-  provider: string;
+  /** One of shared/providers.ts (connectors/register.ts checks the registry holds each exactly once). */
+  provider: Provider;
   /** Setting names in the vendor's words (API.md); `secret` ones are sealed at rest and never printed. */
   settings: { secret: readonly string[]; public: readonly string[]; required: readonly string[] };
   /** Extra validation of settings; returns sentences for what is wrong. */

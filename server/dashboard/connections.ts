@@ -3,7 +3,7 @@
 import { requireInPlanOf } from '../accounts/settings.ts';
 import { UsageError } from '../errors.ts';
 import { newId, randomToken } from '../ids.ts';
-import { PROVIDERS } from '../connectors/index.ts';
+import { PROVIDERS } from '../../shared/providers.ts';
 import { forgetTokens } from '../connectors/lever/oauth.ts';
 import type { ConnectedOutput, VendorSetupSection } from '../connectors/types.ts';
 import type { Services } from '../services.ts';

@@ -3,6 +3,7 @@ import { describeRoute } from 'hono-openapi';
 import type { Context } from 'hono';
 import { WebhookRefusal } from '../connectors/shared.ts';
 import type { WebhookHandled, WebhookResponse } from '../connectors/types.ts';
+import { PROVIDERS } from '../../shared/providers.ts';
 import { ApiError, errorBody } from '../errors.ts';
 import { refuseOversized } from '../http/middleware.ts';
 import { errorResponses } from '../http/openapi.ts';
@@ -20,11 +21,11 @@ export function webhooks(svc: Services) {
   app.post(
     '/:provider/:connectionId',
     describeRoute({
-      summary: 'Inbound webhook of an ATS or unified-API vendor (kombo, stackone, lever, greenhouse, recruitee)',
+      summary: `Inbound webhook of an ATS or unified-API vendor (${PROVIDERS.join(', ')})`,
       description: "The connection id picks the secret before the body is parsed; the signature is checked on the raw bytes as the vendor signs them. Answers follow the vendor's contract (e.g. Kombo: 422 with a message to refuse an order; Greenhouse and Recruitee: exactly 200 once stored).",
       tags: ['webhooks'],
       parameters: [
-        { name: 'provider', in: 'path', required: true, schema: { type: 'string', enum: ['kombo', 'stackone', 'lever', 'greenhouse', 'recruitee'] } },
+        { name: 'provider', in: 'path', required: true, schema: { type: 'string', enum: [...PROVIDERS] } },
         { name: 'connectionId', in: 'path', required: true, schema: { type: 'string', pattern: '^con_[0-9a-z]{8,40}$' } },
       ],
       requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
