@@ -1,6 +1,7 @@
 // Greenhouse: the Assessment Partner API (Greenhouse orders through send_test and pulls test_status when
 // we PATCH its take-home-test URL), Recruiting webhooks (stage triggers, outcomes, erasure, merges,
 // job changes) and a read-only Harvest sync. Contract: ../shared/contracts/ats-native.md §1.
+import { connectorConfig } from '../../config.ts';
 import { callVendor, failureFor, PermanentError, RetryableError } from '../../http/client.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, OrderRow, OutboxJob } from '../../store/types.ts';
@@ -143,7 +144,7 @@ export const greenhouse: Connector = {
   },
   periodic: {
     // The incremental sync resumes where the last one stopped; each pass spends at most one minute.
-    everyMs: Number(process.env.ASSAY_GREENHOUSE_SYNC_MS ?? 15 * 60_000),
+    everyMs: connectorConfig().greenhouseSyncMs,
     async run(svc) {
       for (const c of await svc.store.connections.listByProvider(PROVIDER, 'active')) {
         if (!settingsOf(svc, c).harvestApiKey) continue;

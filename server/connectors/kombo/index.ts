@@ -1,5 +1,6 @@
 // Kombo's unified ATS-assessment API (contracts/unified-apis.md §1): packages pushed, orders by webhook
 // and by reconciliation, results written back through the outbox, customers onboarded with Kombo Connect.
+import { connectorConfig } from '../../config.ts';
 import { registerConnector } from '../index.ts';
 import type { CheckFinding, Connector } from '../types.ts';
 import type { Services } from '../../services.ts';
@@ -12,7 +13,7 @@ import { handleWebhook } from './webhook.ts';
 import { writeBack } from './writeback.ts';
 
 /** How often open orders are reconciled (ms); KOMBO_RECONCILE_MS makes it fast in tests. */
-export const RECONCILE_MS = Math.max(200, Number(process.env.KOMBO_RECONCILE_MS ?? 5 * 60_000) || 5 * 60_000);
+export const RECONCILE_MS = connectorConfig().komboReconcileMs;
 
 export async function reconcileAll(svc: Services): Promise<void> {
   for (const c of await svc.store.connections.listByProvider(PROVIDER, 'active')) {

@@ -1,4 +1,5 @@
 // Kombo connection settings (API.md "Connections"): names in Kombo's words, secrets sealed at rest.
+import { connectorConfig, type ConnectorConfig } from '../../config.ts';
 import { secretsOf } from '../shared.ts';
 import type { MacEncoding } from '../shared.ts';
 import type { Services } from '../../services.ts';
@@ -82,21 +83,21 @@ export function settingsOf(svc: Services, connection: ConnectionRow): KomboSetti
  * The provider's own Kombo environment (one API key and webhook secret for all its customers), used to
  * invite customers with Kombo Connect: from the environment, overridable per call (CLI --set).
  */
-export function environmentSettings(overrides: Record<string, string> = {}, env: Record<string, string | undefined> = process.env) {
+export function environmentSettings(overrides: Record<string, string> = {}, env: ConnectorConfig['komboEnvironment'] = connectorConfig().komboEnvironment) {
   const values: Record<string, string> = {};
-  const pick = (name: string, envName: string) => {
-    const v = overrides[name] ?? env[envName];
+  const pick = (name: keyof typeof env) => {
+    const v = overrides[name] ?? env[name];
     if (v !== undefined && v !== '') values[name] = v;
   };
-  pick('api_key', 'KOMBO_API_KEY');
-  pick('webhook_secret', 'KOMBO_WEBHOOK_SECRET');
-  pick('signature_encoding', 'KOMBO_SIGNATURE_ENCODING');
+  pick('api_key');
+  pick('webhook_secret');
+  pick('signature_encoding');
   if (overrides.base_url ?? overrides.region) {
     if (overrides.base_url) values.base_url = overrides.base_url;
     if (overrides.region) values.region = overrides.region;
   } else {
-    pick('base_url', 'KOMBO_BASE_URL');
-    if (!values.base_url) pick('region', 'KOMBO_REGION');
+    pick('base_url');
+    if (!values.base_url) pick('region');
   }
   return values;
 }

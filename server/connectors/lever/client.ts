@@ -1,5 +1,6 @@
 // Calls to Lever's API for one connection: Bearer token (refreshed on expiry or a 401), the client-side
 // rate limiter, backoff on 429, Lever's `{ data, hasNext, next }` lists, and errors the outbox understands.
+import { connectorConfig } from '../../config.ts';
 import { assertNoDotSegments, callVendor, failureFor, parseRetryAfter, PermanentError, RetryableError, type VendorResponse } from '../../http/client.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
@@ -7,7 +8,6 @@ import { accessToken } from './oauth.ts';
 import { bucketFor, sleep } from './rate-limiter.ts';
 import { leverSettings } from './settings.ts';
 
-const num = (raw: string | undefined, fallback: number) => (raw && Number(raw) > 0 ? Number(raw) : fallback);
 /** 429s are retried in place this many times before the outbox takes over with its own backoff. */
 const INLINE_429_RETRIES = 4;
 
@@ -36,7 +36,7 @@ export class LeverClient {
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const what = `Lever ${method} ${path.replace(/[0-9a-f-]{20,}/gi, ':id')}`;
     const bucket = bucketFor(this.connection.id);
-    const backoffMs = num(process.env.ASSAY_LEVER_BACKOFF_MS, 1000);
+    const backoffMs = connectorConfig().leverBackoffMs;
     let token = await accessToken(this.svc, this.connection);
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {

@@ -2,10 +2,7 @@
 // under Lever's documented default (10 requests/s steady, bursts of 20) so we rarely see a 429.
 // In process memory: several BFF instances each apply it, so size it per instance.
 
-const num = (raw: string | undefined, fallback: number) => {
-  const n = Number(raw);
-  return raw !== undefined && raw !== '' && Number.isFinite(n) && n > 0 ? n : fallback;
-};
+import { connectorConfig } from '../../config.ts';
 
 export interface LimiterOptions {
   ratePerSecond: number;
@@ -13,8 +10,9 @@ export interface LimiterOptions {
 }
 
 /** Defaults under Lever's bucket; tests compress them with ASSAY_LEVER_RATE_PER_SECOND / ASSAY_LEVER_BURST. */
-export function limiterOptions(env: Record<string, string | undefined> = process.env): LimiterOptions {
-  return { ratePerSecond: num(env.ASSAY_LEVER_RATE_PER_SECOND, 8), burst: Math.max(1, Math.floor(num(env.ASSAY_LEVER_BURST, 10))) };
+export function limiterOptions(): LimiterOptions {
+  const c = connectorConfig();
+  return { ratePerSecond: c.leverRatePerSecond, burst: c.leverBurst };
 }
 
 export class TokenBucket {
