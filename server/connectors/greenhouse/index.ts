@@ -8,6 +8,7 @@ import type { ConnectionRow, OrderRow, OutboxJob } from '../../store/types.ts';
 import { registerConnector } from '../index.ts';
 import type { CheckFinding, Connector, VendorSetupSection } from '../types.ts';
 import { ghMeta, PROVIDER, settingsOf, validateGreenhouseSettings } from './common.ts';
+import { SETTINGS } from './settings.ts';
 import { BudgetExhausted, HarvestError } from './harvest.ts';
 import { partnerRoutes } from './partner.ts';
 import { harvestClientFor, linkOrder, refreshJobStages, runHarvestSync } from './sync.ts';
@@ -125,11 +126,7 @@ async function vendorSetup(svc: Services, c: ConnectionRow): Promise<VendorSetup
 
 export const greenhouse: Connector = {
   provider: PROVIDER,
-  settings: {
-    secret: ['partner_api_key', 'webhook_secret', 'harvest_api_key'],
-    public: ['on_behalf_of', 'base_url'],
-    required: ['partner_api_key'],
-  },
+  settings: SETTINGS,
   validateSettings: validateGreenhouseSettings,
   webhook: greenhouseWebhook,
   partnerRoutes,

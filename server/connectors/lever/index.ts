@@ -7,19 +7,14 @@ import { LeverClient } from './client.ts';
 import { feedbackTemplate, performAsUser, type Stage } from './lookups.ts';
 import { accessToken, redirectUri, refreshExpiring, startAuthorization } from './oauth.ts';
 import { leverPartnerRoutes } from './routes.ts';
-import { leverSettings, PROVIDER, validateLeverSettings } from './settings.ts';
+import { leverSettings, PROVIDER, SETTINGS, validateLeverSettings } from './settings.ts';
 import { NOTE_JOB, runNote, runStageChange } from './stage-change.ts';
 import { leverWebhook, STAGE_CHANGE_JOB } from './webhook.ts';
 import { leverWriteBack } from './write-back.ts';
 
 export const leverConnector: Connector = {
   provider: PROVIDER,
-  settings: {
-    secret: ['client_secret', 'signature_token'],
-    public: ['client_id', 'trigger_stage', 'perform_as', 'base_url', 'auth_url'],
-    // The webhook's signature token exists only once the webhook URL (which names this connection) is saved in Lever.
-    required: ['client_id', 'client_secret'],
-  },
+  settings: SETTINGS,
   validateSettings: validateLeverSettings,
   webhook: leverWebhook,
   partnerRoutes: leverPartnerRoutes,
