@@ -30,8 +30,15 @@ export function webhooks(svc: Services) {
       ],
       requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
       responses: {
-        200: { description: 'Stored (or a duplicate, acknowledged)' },
-        ...errorResponses({ 401: ['invalid_signature'], 404: ['unknown_provider', 'unknown_connection'], 410: ['connection_revoked'], 413: ['body_too_large'] }),
+        200: { description: 'Stored and handled; a re-delivery gets the first answer again, marked duplicate: true' },
+        ...errorResponses({
+          400: ['malformed_json', 'invalid_body', 'invalid_payload'],
+          401: ['invalid_signature', 'stale_webhook'],
+          403: ['connection_inactive'],
+          404: ['unknown_provider', 'unknown_connection', 'unknown_integration'],
+          410: ['connection_revoked'],
+          413: ['body_too_large'],
+        }),
         422: { description: 'Refused, in the vendor’s shape', content: { 'application/json': { schema: { type: 'object' } } } },
       },
     }),
@@ -59,7 +66,11 @@ export function webhooks(svc: Services) {
     const verdict = receiver.verify(svc, connection, req);
     if ('ping' in verdict) return answer(c, verdict.ping);
     // One refusal for every vendor: 401 `invalid_signature` in the one error shape (a vendor whose signature
-    // covers a timestamp may say `stale_webhook`, or 400 when its signed fields cannot be read).
+    // covers a timestamp may say `stale_webhook`, or 400 when its signed fields cannot be read). Vendor shapes
+    // are kept only where a vendor shows our text: Kombo's 422 order refusal (kombo/webhook.ts refusalBody,
+    // ../shared/contracts/unified-apis.md §1.5). Recruitee's `{"error": "<string>"}` is for its partner API
+    // calls (recruitee/partner-routes.ts, ../shared/contracts/ats-native.md "Recruitee partner errors"), not
+    // for webhooks: Recruitee shows no webhook answer and treats anything but 200 as a failure to retry.
     if ('refused' in verdict) return answer(c, { status: verdict.status ?? 401, body: errorBody(verdict.code ?? 'invalid_signature', verdict.refused) });
     let outcome: { duplicate: InboxRow } | { handled: WebhookHandled };
     try {
