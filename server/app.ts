@@ -6,17 +6,15 @@ import { baselineHeaders, bodyLimit, methodNotAllowed, onError } from './http/mi
 import { clientAddressMiddleware } from './http/rate-limit.ts';
 import { compress } from './http/compress.ts';
 import { pages } from './routes/pages.ts';
-import { partner, webhooks } from './routes/webhooks.ts';
+import { connectorAdmin, connectorPages, partner, webhooks } from './routes/webhooks.ts';
 import { widgetApi } from './routes/widget-api.ts';
 import { insightsApi } from './routes/insights-api.ts';
-import { leverAdminApi } from './routes/lever-admin.ts';
 import { candidateApi } from './routes/candidate-api.ts';
 import { candidatePages } from './routes/candidate-pages.ts';
 import { proctoringApi } from './routes/proctoring-api.ts';
 import { reportPages } from './routes/report.ts';
 import { passwordPages } from './routes/password-pages.ts';
 import { insightsPages } from './routes/insights-page.ts';
-import { connectPage } from './routes/connect-page.ts';
 import { dashboardApi } from './routes/dashboard-api.ts';
 import { partnerLogos } from './routes/dashboard-connect-api.ts';
 import { dashboardPages } from './dashboard/pages.ts';
@@ -37,7 +35,7 @@ export function createApp(svc: Services) {
   // Before the widget API: its 16 KB body guard covers /api/*; the dashboard's partner form (a logo) has its own limit.
   app.route('/api/dashboard', dashboardApi(svc)); // the provider dashboard (dashboard/), behind the login
   app.route('/api', widgetApi(svc));
-  app.route('/api/lever', leverAdminApi(svc));
+  app.route('/api', connectorAdmin(svc)); // each connector's adminRoutes at /api/<provider> (Lever's postings)
   app.route('/api/insights', insightsApi(svc));
   // Candidate mode (API + /t/<token>) and the provider's login and full report.
   app.route('/api/candidate/proctoring', proctoringApi(svc));
@@ -46,7 +44,7 @@ export function createApp(svc: Services) {
   app.route('/', reportPages(svc));
   app.route('/', passwordPages(svc)); // set a password from an e-mailed link, ask for a reset
   app.route('/', insightsPages(svc));
-  app.route('/', connectPage(svc)); // "Connect your ATS" (Kombo Connect, embedded)
+  app.route('/', connectorPages(svc)); // each connector's pageRoutes: "Connect your ATS" (Kombo Connect, embedded)
   app.route('/', dashboardPages(svc));
   app.route('/webhooks', webhooks(svc));
   app.route('/partner/logos', partnerLogos(svc)); // the logos uploaded in the dashboard's partner form

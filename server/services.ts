@@ -5,7 +5,6 @@ import { createMailer, type Mailer } from './mail/mailer.ts';
 import { OutboxWorker } from './outbox/worker.ts';
 import type { Store } from './store/types.ts';
 import { openSqliteStore } from './store/sqlite/store.ts';
-import { openPostgresStore } from './store/postgres/store.ts';
 import { connectors } from './connectors/index.ts';
 import type { Connector } from './connectors/types.ts';
 
@@ -24,10 +23,11 @@ export interface Services {
 export async function createServices(config: Config, overrides: Partial<Services> = {}): Promise<Services> {
   const log = overrides.log ?? createLogger(config.logLevel);
   // DATABASE_URL: PostgreSQL, shared by any number of instances; otherwise the embedded SQLite file.
+  // The PostgreSQL store (and its driver, pg) is loaded only when configured: SQLite deployments never carry it.
   const store =
     overrides.store ??
     (config.databaseUrl
-      ? await openPostgresStore(config.databaseUrl, { onError: (err) => log.warn('database connection lost', { error: err.message }) })
+      ? await (await import('./store/postgres/store.ts')).openPostgresStore(config.databaseUrl, { onError: (err) => log.warn('database connection lost', { error: err.message }) })
       : openSqliteStore(config.dataDir, 'assay.db', { countStatements: config.storeStats }));
   return {
     config,

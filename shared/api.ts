@@ -5,6 +5,7 @@ import { PROVIDER_LABELS, PROVIDERS } from './providers.ts';
 
 export const ORDER_STATUSES = ['pending', 'in_progress', 'completed', 'expired', 'cancelled', 'rejected', 'failed'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+/** Statuses an order can still leave: the candidate may take it, a recruiter may cancel or resend it. */
 export const ACTIVE_STATUSES: readonly OrderStatus[] = ['pending', 'in_progress'];
 
 export const ROLES = ['recruiter', 'admin', 'viewer'] as const;
@@ -15,11 +16,6 @@ export const PACKAGE_TYPES = ['BEHAVIORAL', 'SKILLS_TEST', 'VIDEO_INTERVIEW', 'B
 /** Where an order came from: the recruiter widget, or one of the providers (shared/providers.ts). */
 export const ORDER_SOURCES = ['widget', ...PROVIDERS] as const;
 export type OrderSource = (typeof ORDER_SOURCES)[number];
-
-export const ErrorSchema = v.object({
-  error: v.object({ code: v.string(), message: v.string() }),
-});
-export type ErrorBody = v.InferOutput<typeof ErrorSchema>;
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 const Email = v.pipe(v.string(), v.trim(), v.maxLength(254), v.email());

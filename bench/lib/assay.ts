@@ -19,6 +19,15 @@ export interface Assay extends Child {
   close(): Promise<void>;
 }
 
+/** The node options `npm start` gives the compiled server (package.json's start script, their one place), so
+ * the benchmarks run it as deployed (the V8 heap limits that keep its RSS down, issue 19). */
+export function startNodeArgs(): string[] {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const m = /\bnode((?:\s+--\S+)*)\s+dist\/server\/main\.js\b/.exec(start);
+  if (!m) throw new Error(`package.json's start script does not run dist/server/main.js with node: ${start}`);
+  return m[1]!.trim().split(/\s+/).filter(Boolean);
+}
+
 /** A fresh data folder on the real disk (not tmpfs, where fsync would be free), demo account seeded. */
 export async function startAssay(opts: { env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string } = {}): Promise<Assay> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'assay-bench-'));
@@ -26,7 +35,8 @@ export async function startAssay(opts: { env?: Record<string, string>; nodeArgs?
   const fromSources = process.env.ASSAY_BENCH_TSX === '1';
   if (!fromSources) await ensureBuilt();
   const script = join(ROOT, fromSources ? 'server/main.ts' : 'dist/server/main.js');
-  const child = await startListening(script, { DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...opts.env }, opts.nodeArgs);
+  const nodeArgs = [...(fromSources ? [] : startNodeArgs()), ...(opts.nodeArgs ?? [])];
+  const child = await startListening(script, { DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...opts.env }, nodeArgs);
   const demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as Demo;
   return {
     ...child,

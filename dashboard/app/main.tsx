@@ -37,35 +37,18 @@ function Candidates() {
   return <CandidatesView model={model} />;
 }
 
-function Integrations() {
-  const model = useMemo(() => new IntegrationsModel(fetchFn), []);
-  useEffect(() => void Promise.all([model.load(), model.loadPackages()]), [model]);
-  return <IntegrationsView model={model} />;
+/** A page's model, made once, loaded when the page opens. */
+function usePage<M extends { load(): Promise<void> }>(make: () => M, load: (m: M) => Promise<unknown> = (m) => m.load()): M {
+  const model = useMemo(make, []);
+  useEffect(() => void load(model), [model]);
+  return model;
 }
 
-function Jobs() {
-  const model = useMemo(() => new JobsModel(fetchFn), []);
-  useEffect(() => void model.load(), [model]);
-  return <JobsView model={model} />;
-}
-
-function LeverMapping() {
-  const model = useMemo(() => new LeverMappingModel(fetchFn), []);
-  useEffect(() => void model.load(), [model]);
-  return <LeverMappingView model={model} />;
-}
-
-function Team() {
-  const model = useMemo(() => new TeamModel(fetchFn), []);
-  useEffect(() => void model.load(), [model]);
-  return <TeamView model={model} />;
-}
-
-function Settings() {
-  const model = useMemo(() => new SettingsModel(fetchFn), []);
-  useEffect(() => void model.load(), [model]);
-  return <SettingsView model={model} />;
-}
+const Integrations = () => <IntegrationsView model={usePage(() => new IntegrationsModel(fetchFn), (m) => Promise.all([m.load(), m.loadPackages()]))} />;
+const Jobs = () => <JobsView model={usePage(() => new JobsModel(fetchFn))} />;
+const LeverMapping = () => <LeverMappingView model={usePage(() => new LeverMappingModel(fetchFn))} />;
+const Team = () => <TeamView model={usePage(() => new TeamModel(fetchFn))} />;
+const Settings = () => <SettingsView model={usePage(() => new SettingsModel(fetchFn))} />;
 
 /** Admin pages: a member who types the address is told, not shown a form the API would refuse. */
 function AdminOnly({ children }: { children: ComponentChildren }) {

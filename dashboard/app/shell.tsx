@@ -2,10 +2,8 @@
 // the server-rendered Insights and Connect pages, which keep their URLs), Log out.
 import type { ComponentChildren } from 'preact';
 import { isAdmin } from './me.ts';
-import { isCurrent, NAV } from './nav.ts';
+import { isCurrent, NAV } from '../../shared/dashboard-nav.ts';
 import { onLinkClick } from './router.ts';
-
-export { NAV, type NavItem } from './nav.ts';
 
 export function Shell({ current, who, children }: { current: string; who: string | null; children: ComponentChildren }) {
   return (

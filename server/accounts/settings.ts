@@ -27,6 +27,13 @@ const Band = v.strictObject({
 const coversAllScores = (bands: { min: number; max: number; label: string }[]) =>
   bands.every((b, i) => b.min <= b.max && (i === 0 ? b.min === 0 : b.min === bands[i - 1]!.max + 1)) && bands[bands.length - 1]!.max === 100;
 
+/** The sentence for a body that is not one object of settings. */
+export const SETTINGS_OBJECT = 'Send the settings to change as one JSON object, like {"company_name": "Acme"}.';
+
+/** The sentence for a key that is not one of `names`, or for a body that is not an object. */
+const notASetting = (names: string) => (issue: v.BaseIssue<unknown>) => (issue.expected === 'never' ? `"${String(issue.input)}" is not a setting; the settings are ${names}.` : SETTINGS_OBJECT);
+const DASHBOARD_SETTINGS = 'company_name, logo_url, frame_origins, retention_days, invitation_days and score_bands';
+
 /** What the dashboard's admins may change. */
 export const SettingsSchema = v.strictObject({
   company_name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, 'The company name cannot be empty.'), v.maxLength(200, 'The company name is at most 200 characters.'))),
@@ -52,12 +59,12 @@ export const SettingsSchema = v.strictObject({
       v.check(coversAllScores, 'Score bands must run from 0 to 100 in order, each starting one above the previous one’s highest score.'),
     ),
   ),
-});
+}, notASetting(DASHBOARD_SETTINGS));
 /** What the provider's operator may change as well (the CLI): the plan. */
 export const OperatorSettingsSchema = v.strictObject({
   ...SettingsSchema.entries,
   features: v.optional(v.pipe(v.array(v.picklist(PLAN_FEATURES, `Features are some of ${PLAN_FEATURES.join(', ')}.`)), v.transform((f) => [...new Set(f)]))),
-});
+}, notASetting(`${DASHBOARD_SETTINGS} and features`));
 export type SettingsInput = v.InferOutput<typeof OperatorSettingsSchema>;
 
 /** The settings as the dashboard shows them (defaults filled in). */
@@ -93,13 +100,15 @@ export async function requireInPlanOf(svc: Services, accountId: string, provider
  * `operator` (the CLI) may also set the plan's features; the dashboard may not. Bad input: UsageError.
  */
 export async function updateAccountSettings(svc: Services, accountId: string, input: unknown, by: { actor: string; operator: boolean }): Promise<AccountRow> {
+  // A list is an object to valibot (and names no setting): refused here, before anything is written.
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new UsageError('invalid_settings', SETTINGS_OBJECT);
   const parsed = v.safeParse(by.operator ? OperatorSettingsSchema : SettingsSchema, input);
   if (!parsed.success) {
     const issue = parsed.issues[0];
     const key = issue.path?.[0]?.key;
     if (!by.operator && key === 'features') throw new UsageError('operator_only', 'The plan’s features are set by your assessment provider.');
     // One code per setting; an unknown key (or a problem with the whole body) is invalid_settings.
-    throw new UsageError(typeof key === 'string' && key in OperatorSettingsSchema.entries ? `invalid_${key}` : 'invalid_settings', issue.message);
+    throw new UsageError(typeof key === 'string' && Object.hasOwn(OperatorSettingsSchema.entries, key) ? `invalid_${key}` : 'invalid_settings', issue.message);
   }
   const { frame_origins, ...rest } = parsed.output as SettingsInput;
   return svc.store.transaction(async (tx) => {

@@ -4,7 +4,7 @@ import { sweepRetention } from '../candidates/retention.ts';
 import { PLAN_FEATURES, updateAccountSettings } from '../accounts/settings.ts';
 import { PROVIDERS } from '../../shared/providers.ts';
 import type { Command } from './main.ts';
-import { str } from './commands.ts';
+import { str } from './connection-commands.ts';
 
 export const candidateCommands: Record<string, Command> = {
   'candidates:erase': {

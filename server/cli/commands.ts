@@ -11,21 +11,14 @@ import type { PackageContent } from '../../shared/content/schema.ts';
 import { UsageError } from '../errors.ts';
 import { isDashboardRole } from '../dashboard/roles.ts';
 import { newId } from '../ids.ts';
+import '../connectors/register.ts';
+import { connectors } from '../connectors/index.ts';
 import type { Command, CommandContext } from './main.ts';
-import { connectionCommands } from './connection-commands.ts';
-import { greenhouseCommands } from './greenhouse-commands.ts';
+import { connectionCommands, str } from './connection-commands.ts';
 import { diagnosticsCommands } from './diagnostics-commands.ts';
-import { komboCommands } from './kombo-commands.ts';
-import { leverCommands } from './lever-commands.ts';
 import { dbCommands } from './db-commands.ts';
 import { candidateCommands } from './candidate-commands.ts';
 
-export const str = (ctx: CommandContext, name: string, required = false): string | undefined => {
-  const val = ctx.args[name];
-  if (typeof val === 'string' && val.trim() !== '') return val.trim();
-  if (required) throw new UsageError('missing_option', `--${name} is required.`);
-  return undefined;
-};
 const list = (ctx: CommandContext, name: string): string[] => {
   const val = ctx.args[name];
   return Array.isArray(val) ? val : typeof val === 'string' ? [val] : [];
@@ -210,9 +203,8 @@ export const commands: Record<string, Command> = {
 
   ...connectionCommands,
   ...diagnosticsCommands,
-  ...komboCommands,
-  ...leverCommands,
+  // Each connector's own commands (its cli.ts), in registration order (server/connectors/register.ts).
+  ...Object.assign({}, ...Object.values(connectors).map((c) => c.cli ?? {})),
   ...dbCommands,
-  ...greenhouseCommands,
   ...candidateCommands,
 };

@@ -1,9 +1,17 @@
 import { UsageError } from '../errors.ts';
-import { addConnection } from '../dashboard/connections.ts';
+import { addConnection, revokeConnection } from '../dashboard/connections.ts';
 import { PROVIDERS } from '../../shared/providers.ts';
 import type { Command, CommandContext } from './main.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow } from '../store/types.ts';
+
+/** A string option's trimmed value; a usage error when `required` and absent. */
+export const str = (ctx: CommandContext, name: string, required = false): string | undefined => {
+  const val = ctx.args[name];
+  if (typeof val === 'string' && val.trim() !== '') return val.trim();
+  if (required) throw new UsageError('missing_option', `--${name} is required.`);
+  return undefined;
+};
 
 export const parseSettings = (ctx: CommandContext): Record<string, string> => {
   const raw = ctx.args.set;
@@ -72,6 +80,20 @@ export const connectionCommands: Record<string, Command> = {
         : (await Promise.all(PROVIDERS.map((p) => svc.store.connections.listByProvider(p)))).flat();
       const out = rows.map((c) => describeConnection(svc, c));
       ctx.out(out.map((c) => `${c.connection_id}  ${c.provider.padEnd(10)} ${c.status.padEnd(8)} ${c.account_id}`).join('\n') || 'No connections.', { connections: out });
+    },
+  },
+
+  'connections:revoke': {
+    summary: 'Revoke a connection: nothing more is processed or written, its OAuth tokens are deleted, later webhooks are acknowledged and ignored.',
+    usage: '<connection-id>',
+    options: {},
+    async run(ctx) {
+      const svc = await ctx.svc();
+      const c = await loadConnection(ctx, svc);
+      // The same function as the dashboard's Disconnect (server/dashboard/connections.ts).
+      await revokeConnection(svc, c.account_id, c.id, 'cli');
+      // UNCONFIRMED: Lever (Auth0) may offer token revocation at {auth_url}/oauth/revoke; we only forget our copy.
+      ctx.out(`Revoked ${c.id} (${c.provider}). Its tokens are deleted; webhooks for it are acknowledged and ignored.`, { connection_id: c.id, provider: c.provider, status: 'revoked' });
     },
   },
 };

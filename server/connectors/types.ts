@@ -1,5 +1,7 @@
 import type { Hono } from 'hono';
 import type { Provider } from '../../shared/providers.ts';
+import type { Command } from '../cli/main.ts';
+import type { ConnectHow } from '../dashboard/integrations.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow, InboxRow, Json, OrderRow, OutboxJob, Repos } from '../store/types.ts';
 
@@ -75,7 +77,8 @@ export interface ConnectedOutput {
 
 /**
  * One interface for every ATS / vendor. A new ATS is an entry in shared/providers.ts, a new folder in
- * server/connectors/ that exports one of these, registered in connectors/register.ts, plus a simulator in test/simulators/.
+ * server/connectors/ with the same files as the others (docs/connectors.md), whose index.ts exports one of these,
+ * one line in connectors/register.ts, plus a simulator in test/simulators/.
  */
 export interface Connector {
   /** One of shared/providers.ts (connectors/register.ts checks the registry holds each exactly once). */
@@ -89,6 +92,16 @@ export interface Connector {
   /** Partner endpoints the vendor calls, mounted at /partner/<provider>/:connectionId/*. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each connector types its own env
   partnerRoutes?(svc: Services): Hono<any, any, any>;
+  /** Admin endpoints (the provider's own API for this vendor), mounted at /api/<provider>/*. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each connector types its own env
+  adminRoutes?(svc: Services): Hono<any, any, any>;
+  /** Pages of this vendor's connect flow at the site root (e.g. /connect), mounted at /. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each connector types its own env
+  pageRoutes?(svc: Services): Hono<any, any, any>;
+  /** How a customer connects this vendor from the dashboard's Integrations (absent: by the provider's operator). */
+  dashboardConnect?(svc: Services): ConnectHow;
+  /** The provider's `assay` commands, merged into the CLI's command table (server/cli/commands.ts). */
+  cli?: Record<string, Command>;
   /** Writes an order's state change back to the ATS (job kind `writeback`). */
   writeBack?(svc: Services, job: OutboxJob, order: OrderRow, connection: ConnectionRow): Promise<void>;
   /** Connector-specific outbox job kinds. */

@@ -1,7 +1,7 @@
 // The provider dashboard's Candidates: every order of one account from every source, newest first,
 // keyset-paginated, and the two actions on an open order (Resend, Cancel). The dashboard API calls
 // these; they call the same order functions the widget's routes call (place-order.ts).
-import { ORDER_SOURCES, ORDER_STATUSES, type OrderSource, type OrderStatus } from '../../shared/api.ts';
+import { ACTIVE_STATUSES, ORDER_SOURCES, ORDER_STATUSES, type OrderSource, type OrderStatus } from '../../shared/api.ts';
 import { readResultSummary } from '../../shared/result/summary.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { enqueueWriteBack, reissueInvitation } from '../orders/place-order.ts';
@@ -72,7 +72,6 @@ function toPageQuery(f: CandidateFilter): OrderPageQuery {
   return q;
 }
 
-const OPEN: readonly OrderStatus[] = ['pending', 'in_progress'];
 
 function toCandidateOrder(o: OrderListItem, publicUrl: string): CandidateOrder {
   const erased = !!o.candidate_erased_at;
@@ -93,8 +92,8 @@ function toCandidateOrder(o: OrderListItem, publicUrl: string): CandidateOrder {
     completed_at: o.completed_at,
     created_at: o.created_at,
     report_url: `${publicUrl}/report/${o.id}`,
-    can_resend: OPEN.includes(o.status) && !erased,
-    can_cancel: OPEN.includes(o.status),
+    can_resend: ACTIVE_STATUSES.includes(o.status) && !erased,
+    can_cancel: ACTIVE_STATUSES.includes(o.status),
   };
 }
 
@@ -143,7 +142,7 @@ export async function cancelOrder(svc: Services, accountId: string, id: string, 
     const o = await tx.orders.get(accountId, id);
     if (!o) throw notFound('order');
     if (o.status === 'cancelled') return;
-    if (!OPEN.includes(o.status)) throw new ApiError(409, 'order_not_cancellable', `This order is ${o.status.replace('_', ' ')} and can no longer be cancelled.`);
+    if (!ACTIVE_STATUSES.includes(o.status)) throw new ApiError(409, 'order_not_cancellable', `This order is ${o.status.replace('_', ' ')} and can no longer be cancelled.`);
     await tx.orders.update(accountId, id, { status: 'cancelled', reason: 'Cancelled from the dashboard.' });
     await enqueueWriteBack(tx, { ...o, status: 'cancelled' }, 'cancelled');
     await tx.audit.add({ account_id: accountId, actor, action: 'order.cancelled', target: id, details: {} });
@@ -157,7 +156,7 @@ export async function resendOrder(svc: Services, accountId: string, id: string, 
   await svc.store.transaction(async (tx) => {
     const o = await tx.orders.get(accountId, id);
     if (!o) throw notFound('order');
-    if (!OPEN.includes(o.status)) throw new ApiError(409, 'order_not_resendable', `This order is ${o.status.replace('_', ' ')}; send a new test instead.`);
+    if (!ACTIVE_STATUSES.includes(o.status)) throw new ApiError(409, 'order_not_resendable', `This order is ${o.status.replace('_', ' ')}; send a new test instead.`);
     const account = await tx.accounts.get(accountId);
     if (!account) throw notFound('account');
     await reissueInvitation(tx, svc.box, account, o);

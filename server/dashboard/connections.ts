@@ -4,7 +4,8 @@ import { requireInPlanOf } from '../accounts/settings.ts';
 import { UsageError } from '../errors.ts';
 import { newId, randomToken } from '../ids.ts';
 import { PROVIDERS } from '../../shared/providers.ts';
-import { forgetTokens } from '../connectors/lever/oauth.ts';
+import { partnerUrls } from '../connectors/greenhouse/routes.ts';
+import { forgetTokens } from '../connectors/lever/client.ts';
 import type { ConnectedOutput, VendorSetupSection } from '../connectors/types.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow } from '../store/types.ts';
@@ -69,7 +70,7 @@ export async function connectGreenhouse(svc: Services, accountId: string, harves
   const { connection } = await addConnection(svc, { accountId, provider: 'greenhouse', settings, actor });
   const setup = (await svc.connectors.greenhouse!.vendorSetup?.(svc, connection)) ?? [];
   const events = setup.flatMap((s) => s.fields).find((f) => f.label === 'When')?.value?.split(', ') ?? [];
-  const partner_urls = Object.fromEntries(['list_tests', 'send_test', 'test_status', 'response_error'].map((api) => [api, `${svc.config.publicUrl}/partner/greenhouse/${connection.id}/${api}`]));
+  const partner_urls = partnerUrls(svc, connection);
   return {
     connection_id: connection.id,
     webhook_url: `${svc.config.publicUrl}/webhooks/greenhouse/${connection.id}`,

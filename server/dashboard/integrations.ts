@@ -5,7 +5,6 @@ import { hasFeature } from '../accounts/settings.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { CheckFinding } from '../connectors/types.ts';
-import { environmentSettings } from '../connectors/kombo/settings.ts';
 import type { ConnectionRow, OutboxJob } from '../store/types.ts';
 
 export type IntegrationState = 'not_connected' | 'connected' | 'needs_attention';
@@ -83,20 +82,11 @@ export async function listIntegrations(svc: Services, accountId: string): Promis
       })),
     );
     const state: IntegrationState = rows.length === 0 ? 'not_connected' : rows.some((r) => r.status !== 'active' || r.jobs.length > 0) ? 'needs_attention' : 'connected';
-    cards.push({ provider, state, connect: account && !hasFeature(account, provider) ? 'not_in_plan' : connectHow(svc, provider), connections: rows });
+    cards.push({ provider, state, connect: account && !hasFeature(account, provider) ? 'not_in_plan' : (svc.connectors[provider]?.dashboardConnect?.(svc) ?? 'operator'), connections: rows });
   }
   return cards;
 }
 
-function connectHow(svc: Services, provider: string): ConnectHow {
-  if (provider === 'greenhouse') return 'greenhouse_form';
-  if (provider === 'lever') return svc.config.leverApp ? 'lever_oauth' : 'unavailable';
-  if (provider === 'stackone') return svc.config.stackoneApp ? 'partner_form' : 'unavailable';
-  if (provider === 'recruitee') return svc.config.recruiteePartner ? 'partner_form' : 'unavailable';
-  if (provider !== 'kombo') return 'operator';
-  const env = environmentSettings();
-  return env.api_key && env.webhook_secret ? 'kombo_connect' : 'kombo_unavailable';
-}
 
 async function ownConnection(svc: Services, accountId: string, id: string): Promise<ConnectionRow> {
   const c = await svc.store.connections.get(accountId, id);

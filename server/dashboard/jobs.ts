@@ -5,7 +5,7 @@
 // through mapPosting, the function `assay lever:map` calls.
 import { packagesChanged } from '../accounts/import-package.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { MAPPING_KIND, mapPosting } from '../connectors/lever/postings.ts';
+import { MAPPING_KIND, mapPosting } from '../connectors/lever/sync.ts';
 import { newId } from '../ids.ts';
 import { assessmentName, ASSESSMENT_PREFIX } from '../orders/assessments.ts';
 import { DEFAULT_INVITATION_DAYS } from '../orders/place-order.ts';

@@ -5,7 +5,7 @@
 import { requireInPlanOf } from '../accounts/settings.ts';
 import { ApiError } from '../errors.ts';
 import { newId, randomToken } from '../ids.ts';
-import { startAuthorization } from '../connectors/lever/oauth.ts';
+import { startAuthorization } from '../connectors/lever/client.ts';
 import type { VendorSetupSection } from '../connectors/types.ts';
 import type { Services } from '../services.ts';
 import { addConnection } from './connections.ts';

@@ -1,5 +1,6 @@
 // The one outbound HTTP helper: timeouts, no redirects followed, bounded bodies, Retry-After parsing.
 import { redact } from '../log.ts';
+import { readUpTo } from './read-up-to.ts';
 
 export class RetryableError extends Error {
   constructor(message: string, readonly retryAfterMs: number | null = null) {
@@ -65,19 +66,7 @@ export async function callVendor(url: string, opts: CallOptions = {}): Promise<V
     const e = err as Error;
     throw new RetryableError(e.name === 'TimeoutError' ? `timed out calling ${new URL(url).host}` : redact(`network error calling ${new URL(url).host}: ${e.message}`));
   }
-  const text = await readCapped(res, opts.maxBytes ?? 1_000_000);
-  return {
-    status: res.status,
-    headers: res.headers,
-    text,
-    json<T>() {
-      try {
-        return JSON.parse(text) as T;
-      } catch {
-        return null;
-      }
-    },
-  };
+  return sdkResponse(res.status, await readCapped(res, opts.maxBytes ?? 1_000_000), res.headers);
 }
 
 /**
@@ -87,22 +76,14 @@ export async function callVendor(url: string, opts: CallOptions = {}): Promise<V
 export async function readCapped(res: Response, maxBytes: number): Promise<string> {
   if (!res.body) return '';
   const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
-    while (size < maxBytes) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value.byteLength > maxBytes - size ? value.subarray(0, maxBytes - size) : value);
-      size += value.byteLength;
-    }
+    return Buffer.from((await readUpTo(reader, maxBytes)).bytes).toString('utf8');
   } catch (err) {
     const e = err as Error;
     throw new RetryableError(e.name === 'TimeoutError' ? `timed out reading the answer from ${new URL(res.url || 'http://vendor').host}` : `network error reading the answer: ${e.message}`);
   } finally {
     await reader.cancel().catch(() => undefined);
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Retry-After as delay-seconds or an HTTP date, in ms; null when absent or unreadable. */
@@ -173,7 +154,7 @@ export function failureForSdk(err: unknown, what: string): RetryableError | Perm
   return new PermanentError(redact(`${what}: ${e?.message ?? String(err)}`).slice(0, 300));
 }
 
-/** A VendorResponse from what an SDK error kept of the answer. */
+/** A VendorResponse from an answer's status, text and headers: callVendor's (read bounded), or what an SDK error kept of one. */
 export function sdkResponse(status: number, text: string, headers: Headers): VendorResponse {
   return {
     status,

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { ApiError, errorBody } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { raises } from './error-codes.ts';
+import { readUpTo } from './read-up-to.ts';
 
 /** Baseline headers on every answer; widget pages replace the CSP with their account's frame-ancestors. */
 export function baselineHeaders(opts: { https: boolean }): MiddlewareHandler {
@@ -50,23 +51,10 @@ export async function readBounded(c: Context, maxBytes: number): Promise<Uint8Ar
   const stream = c.req.raw.body;
   if (!stream) return new Uint8Array(0);
   const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      reader.releaseLock();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const ch of chunks) {
-    body.set(ch, at);
-    at += ch.byteLength;
+  const { bytes: body, over } = await readUpTo(reader, maxBytes);
+  if (over) {
+    reader.releaseLock();
+    throw tooLarge(maxBytes);
   }
   c.req.raw = new Request(c.req.url, { method: c.req.method, headers: c.req.raw.headers, body });
   bodiesRead.set(c.req.raw, body);

@@ -44,7 +44,7 @@ export function errorResponses(codes: ErrorCodes): Record<number, Response> {
   return Object.fromEntries(Object.entries(codes).map(([s, c]) => [s, errorResponse(Number(s), c ?? [])]));
 }
 
-/** True for a response body in the house shape (as hono-openapi renders ErrorSchema), not a vendor's own. */
+/** True for a response body in the house shape (ERROR_SCHEMA, or a validator's default rendered by hono-openapi), not a vendor's own. */
 const isHouseError = (r: Response) => {
   const schema = r.content?.['application/json']?.schema as { $ref?: string; allOf?: unknown; properties?: { success?: unknown; error?: { properties?: { code?: unknown } } } } | undefined;
   return !r.content || !!schema?.properties?.error?.properties?.code || schema?.$ref === ERROR_REF.$ref || !!schema?.allOf || isValidatorDefault(schema);

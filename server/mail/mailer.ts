@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { PermanentError, RetryableError } from '../http/client.ts';
 import { redact } from '../log.ts';
 
@@ -23,14 +23,19 @@ export interface Mailer {
 export function createMailer(opts: { smtpUrl: string | null; dataDir: string; from?: string }): Mailer {
   const from = opts.from ?? 'Assay <no-reply@assay.localhost>';
   const dir = join(opts.dataDir, 'mail');
-  const transport = opts.smtpUrl
-    ? nodemailer.createTransport(opts.smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 })
-    : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  // nodemailer is loaded with the first mail, not at start: a process that sends none never carries it.
+  let transport: Promise<Transporter> | null = null;
+  const transporter = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      opts.smtpUrl
+        ? nodemailer.createTransport(opts.smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 })
+        : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
+    ));
   return {
     from,
     async send(mail) {
       try {
-        const info = await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+        const info = await (await transporter()).sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
         if (!opts.smtpUrl) {
           mkdirSync(dir, { recursive: true });
           const name = `${Date.now()}-${mail.tag}.eml`;

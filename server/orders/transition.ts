@@ -1,6 +1,7 @@
 // The order lifecycle after placeOrder: the only way an order's status changes. One table says which
 // moves exist; transition() owns what each move means besides the status — the candidate link's fate,
 // the write-back to the order's source and the audit entry (one actor format, see `actor`).
+import { ACTIVE_STATUSES } from '../../shared/api.ts';
 import { ApiError } from '../errors.ts';
 import type { Json, OrderRow, Repos } from '../store/types.ts';
 import { enqueueWriteBack } from './place-order.ts';
@@ -33,7 +34,6 @@ const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   failed: [],
 };
 
-const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'in_progress'];
 /** How long a recruiter's cancel can be undone; the candidate link is revoked for good once it passes. */
 export const UNDO_CANCEL_WINDOW_MS = 10_000;
 
@@ -112,7 +112,7 @@ export async function undoCancel(tx: Repos, order: OrderRow, opts: { actor: stri
   const meta = order.meta as { cancelled_from?: OrderStatus; cancelled_at?: string; undoable?: boolean };
   const from = meta.cancelled_from;
   const age = meta.cancelled_at ? now.getTime() - Date.parse(meta.cancelled_at) : Infinity;
-  if (order.status !== 'cancelled' || !meta.undoable || !from || !OPEN_STATUSES.includes(from) || !order.invite_token_hash || !(age >= 0 && age <= UNDO_CANCEL_WINDOW_MS)) {
+  if (order.status !== 'cancelled' || !meta.undoable || !from || !ACTIVE_STATUSES.includes(from) || !order.invite_token_hash || !(age >= 0 && age <= UNDO_CANCEL_WINDOW_MS)) {
     throw new ApiError(409, 'undo_not_possible', 'This cancellation can no longer be undone; order the test again instead.');
   }
   return transition(tx, order, from, { reason: null, actor: opts.actor, now, details: { undo: true } });

@@ -4,15 +4,15 @@
 import { Hono } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
-import { listPostings, mapPosting } from '../connectors/lever/postings.ts';
-import { DESCRIPTION_MAX, NAME_MAX } from '../connectors/recruitee/codename.ts';
+import { listPostings, mapPosting } from '../connectors/lever/sync.ts';
+import { DESCRIPTION_MAX, NAME_MAX } from '../connectors/recruitee/settings.ts';
 import { connectLever, connectPartner, LOGO_KEY, LOGO_MAX_BYTES, type StoredLogo } from '../dashboard/partner-connect.ts';
 import { ApiError, UsageError } from '../errors.ts';
 import { errorResponses as errors } from '../http/openapi.ts';
 import { valid } from '../http/validate.ts';
 import type { Services } from '../services.ts';
 import type { UserRow } from '../store/types.ts';
-import { connectionFor, PackageId, PostingId, PostingSchema } from './lever-admin.ts';
+import { connectionFor, PackageId, PostingId, PostingSchema } from '../connectors/lever/routes.ts';
 
 /** The partner form's body limit: the logo (base64, a third larger) and the text fields. */
 export const CONNECT_FORM_MAX = Math.ceil((LOGO_MAX_BYTES * 4) / 3) + 16 * 1024;

@@ -86,7 +86,7 @@ export function jobRoutes(api: Hono<Env>, svc: Services): void {
         responses: { 200: { description: 'Assessment', content: json(v.object({ assessment: AssessmentSchema })) }, ...errors({
           404: ['not_found', 'posting_unknown'],
           409: ['package_inactive', 'connection_pending', 'connection_revoked'],
-          // Lever's refusal of the posting's mapping (server/connectors/lever/postings.ts), passed on.
+          // Lever's refusal of the posting's mapping (server/connectors/lever/sync.ts), passed on.
           422: ['package_unknown', 'package_inactive', 'assessment_unpublished'],
           502: ['lever_unavailable'],
         }) },

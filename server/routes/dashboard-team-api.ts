@@ -5,7 +5,7 @@
 import type { Hono } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
-import { PLAN_FEATURES, settingsView, updateAccountSettings } from '../accounts/settings.ts';
+import { PLAN_FEATURES, SETTINGS_OBJECT, settingsView, updateAccountSettings } from '../accounts/settings.ts';
 import { requireAdmin, DASHBOARD_ROLES } from '../dashboard/roles.ts';
 import { changeRole, InviteSchema, inviteUser, listTeam, reinviteUser, removeUser, RoleSchema } from '../dashboard/team.ts';
 import { ApiError, UsageError } from '../errors.ts';
@@ -32,8 +32,12 @@ const SettingsViewSchema = v.object({
   score_bands: v.nullable(v.array(v.object({ min: v.number(), max: v.number(), label: v.string() }))),
   features: v.array(v.picklist(PLAN_FEATURES)),
 });
-/** The body of PUT /settings: any of the fields, validated again (with its sentences) by updateAccountSettings. */
-const SettingsBody = v.record(v.string(), v.unknown());
+/**
+ * The body of PUT /settings: a JSON object (documented here); the handler hands the body as sent to
+ * updateAccountSettings, whose strict schema refuses a list or a key that is not a setting with its sentence
+ * (a parsed copy would have dropped keys like "constructor" and let the request pass as a change of nothing).
+ */
+const SettingsBody = v.looseObject({}, SETTINGS_OBJECT);
 
 export function registerTeamAndSettings(api: Hono<Env>, svc: Services): void {
   // Team and Settings are admins' also to read.
@@ -118,7 +122,9 @@ export function registerTeamAndSettings(api: Hono<Env>, svc: Services): void {
     async (c) => {
       const user = c.get('user');
       try {
-        const account = await updateAccountSettings(svc, user.account_id, c.req.valid('json'), { actor: `user:${user.id}`, operator: false });
+        // The body as sent (valid() above has answered for malformed JSON or a non-object); an empty body changes nothing.
+        const sent: unknown = (await c.req.text()) ? await c.req.json() : {};
+        const account = await updateAccountSettings(svc, user.account_id, sent, { actor: `user:${user.id}`, operator: false });
         return c.json({ settings: settingsView(account) });
       } catch (err) {
         if (err instanceof UsageError) throw new ApiError(err.code === 'operator_only' ? 403 : 400, err.code, err.message);

@@ -1,6 +1,6 @@
 // The provider's side: /login, /logout and the full report at /report/<order-id>, server-rendered.
 // Only a logged-in user of the order's own account sees a report; anyone else gets a 404.
-import { isCurrent, NAV } from '../../dashboard/app/nav.ts';
+import { isCurrent, NAV } from '../../shared/dashboard-nav.ts';
 import { roleOf } from '../dashboard/roles.ts';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -115,7 +115,7 @@ export async function sessionUser(svc: Services, c: Context, cookie = sessionCoo
 
 /**
  * The dashboard's top bar on its server-rendered pages (report, Insights, Connect your ATS): the same skip link,
- * navigation (dashboard/app/nav.ts, the app's own list) and Log out as the app's Shell, so they are one app.
+ * navigation (shared/dashboard-nav.ts, the app's own list) and Log out as the app's Shell, so they are one app.
  * `current` marks the page; Insights keeps a way back to `back`.
  */
 export function dashboardHeader(user: UserRow, o: { insights?: boolean; back?: string; current?: string } = {}): string {

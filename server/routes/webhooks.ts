@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import type { Context } from 'hono';
 import { WebhookRefusal } from '../connectors/shared.ts';
-import type { WebhookHandled, WebhookResponse } from '../connectors/types.ts';
+import type { Connector, WebhookHandled, WebhookResponse } from '../connectors/types.ts';
 import { PROVIDERS } from '../../shared/providers.ts';
 import { ApiError, errorBody } from '../errors.ts';
 import { refuseOversized } from '../http/middleware.ts';
@@ -69,7 +69,7 @@ export function webhooks(svc: Services) {
     // covers a timestamp may say `stale_webhook`, or 400 when its signed fields cannot be read). Vendor shapes
     // are kept only where a vendor shows our text: Kombo's 422 order refusal (kombo/webhook.ts refusalBody,
     // ../shared/contracts/unified-apis.md §1.5). Recruitee's `{"error": "<string>"}` is for its partner API
-    // calls (recruitee/partner-routes.ts, ../shared/contracts/ats-native.md "Recruitee partner errors"), not
+    // calls (recruitee/routes.ts, ../shared/contracts/ats-native.md "Recruitee partner errors"), not
     // for webhooks: Recruitee shows no webhook answer and treats anything but 200 as a failure to retry.
     if ('refused' in verdict) return answer(c, { status: verdict.status ?? 401, body: errorBody(verdict.code ?? 'invalid_signature', verdict.refused) });
     let outcome: { duplicate: InboxRow } | { handled: WebhookHandled };
@@ -109,11 +109,20 @@ function duplicateAnswer(row: InboxRow): WebhookResponse {
   return { status: first.status, body, ...(first.headers ? { headers: first.headers } : {}) };
 }
 
-export function partner(svc: Services) {
+/** One Hono holding one kind of routes of every connector, each mounted at `at(provider)`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each connector types its own env
+function eachConnector(svc: Services, routesOf: (c: Connector) => Hono<any, any, any> | undefined, at: (provider: string) => string) {
   const app = new Hono();
   for (const c of Object.values(svc.connectors)) {
-    const routes = c.partnerRoutes?.(svc);
-    if (routes) app.route(`/${c.provider}`, routes);
+    const routes = routesOf(c);
+    if (routes) app.route(at(c.provider), routes);
   }
   return app;
 }
+
+/** Every connector's partner routes at /<provider>/* (mounted at /partner). */
+export const partner = (svc: Services) => eachConnector(svc, (c) => c.partnerRoutes?.(svc), (p) => `/${p}`);
+/** Every connector's admin API at /<provider>/* (mounted at /api: /api/lever/…). */
+export const connectorAdmin = (svc: Services) => eachConnector(svc, (c) => c.adminRoutes?.(svc), (p) => `/${p}`);
+/** Every connector's connect-flow pages at the site root (Kombo's /connect). */
+export const connectorPages = (svc: Services) => eachConnector(svc, (c) => c.pageRoutes?.(svc), () => '/');

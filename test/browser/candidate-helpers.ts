@@ -72,7 +72,6 @@ export async function answerShownQuestion(page: Page, typed = '42'): Promise<'ch
 
 /** What the candidate gives for one question: an option, a set of options, typed text, a likert point. */
 export type GivenAnswer = { choose: string } | { pick: string[] } | { type: string } | { likert: number };
-export type AnswerKey = Record<string, GivenAnswer>;
 
 /** The id of the question on screen, from the name (choices) or id (typed fields) the page gives its inputs. */
 export async function shownQuestionId(page: Page): Promise<string> {

@@ -5,13 +5,13 @@
 // the External Trigger Token working on Recruitee's partner URL), keyboard alone, axe light and dark, 360 px.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { codenameProblem } from '../../server/connectors/recruitee/codename.ts';
+import { codenameProblem } from '../../server/connectors/recruitee/settings.ts';
 import { until } from '../helpers/candidate.ts';
 import { query } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { DEFAULT_IDS, startSimulator, type LeverSimHandle } from '../simulators/lever/index.ts';
-import { freePort } from '../integration/lever-helpers.ts';
-import { expectAccessible, launchChromium } from './helpers.ts';
+import { freePort } from '../helpers/net.ts';
+import { ADMIN_NAV, expectAccessible, launchChromium } from './helpers.ts';
 
 const LEVER_CLIENT = { id: 'assay-lever-app', secret: 'lever-app-secret-0123456789abcdef' };
 // A real 1×1 PNG.
@@ -192,15 +192,7 @@ describe('Integrations: connecting Lever, StackOne and Recruitee from the dashbo
     await page.goto(`${server.url}/dashboard/integrations`);
     await page.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
     const app = await navOf();
-    expect(app.map(([label, href]) => [label, href])).toEqual([
-      ['Candidates', '/dashboard/candidates'],
-      ['Jobs', '/dashboard/jobs'],
-      ['Integrations', '/dashboard/integrations'],
-      ['Team', '/dashboard/team'],
-      ['Settings', '/dashboard/settings'],
-      ['Insights', '/insights'],
-      ['Connect your ATS', '/connect'],
-    ]);
+    expect(app.map(([label, href]) => [label, href])).toEqual(ADMIN_NAV);
     for (const [label, path] of [['Insights', '/insights'], ['Connect your ATS', '/connect']] as const) {
       await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: label }).click();
       await until(() => new URL(page.url()).pathname, (p) => p === path, 15_000, `the ${label} page`);

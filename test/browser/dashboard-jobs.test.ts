@@ -14,7 +14,7 @@ import { DEFAULT_IDS, startSimulator as startGreenhouse, type GreenhouseSimHandl
 import { startSimulator as startKombo, type KomboSimHandle } from '../simulators/kombo/index.ts';
 import { startSimulator as startStackOne, type StackOneSimHandle } from '../simulators/stackone/index.ts';
 import { startSimulator as startRecruitee, type RecruiteeSimHandle } from '../simulators/recruitee/index.ts';
-import { freePort } from '../integration/stackone-recruitee-helpers.ts';
+import { freePort } from '../helpers/net.ts';
 import { expectAccessible, launchChromium } from './helpers.ts';
 
 const GH_PARTNER_KEY = 'gh-partner-key-jobs-0123456789';

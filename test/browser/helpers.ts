@@ -10,6 +10,17 @@ import type { DemoFile } from '../helpers/server.ts';
 
 const require = createRequire(import.meta.url);
 
+/** The dashboard's navigation as an admin sees it, in order, as [link text, href]: the one list the tests compare the page with. */
+export const ADMIN_NAV: [string, string][] = [
+  ['Candidates', '/dashboard/candidates'],
+  ['Jobs', '/dashboard/jobs'],
+  ['Integrations', '/dashboard/integrations'],
+  ['Team', '/dashboard/team'],
+  ['Settings', '/dashboard/settings'],
+  ['Insights', '/insights'],
+  ['Connect your ATS', '/connect'],
+];
+
 /** One headless Chromium per test file; Playwright gives each launch a fresh, temporary user-data-dir. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

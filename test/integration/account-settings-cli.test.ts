@@ -4,6 +4,7 @@
 // dashboard cannot set features. The server and the CLI run as processes over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assay } from '../helpers/cli.ts';
+import { countRows } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 
 let srv: RunningServer;
@@ -82,6 +83,29 @@ describe('accounts:update and the dashboard settings', () => {
     expect(origins.code).toBe(2);
     expect(origins.stderr).toMatch(/invalid_frame_origins/);
   }, 120_000);
+
+  it('a body that is not an object of settings, or names no setting, is a 400 invalid_settings and writes nothing', async () => {
+    const before = { settings: (await api('GET', '/settings')).body.settings, audit: countRows(srv.dataDir, ['audit_log']).audit_log };
+    // As sent by a script, byte for byte: not an object at all (the body's shape: invalid_body), a list, and keys
+    // that are not settings, some of them names every JavaScript object has (invalid_settings).
+    const cases: [string, string][] = [
+      ['"Acme"', 'invalid_body'],
+      ['null', 'invalid_body'],
+      ['[]', 'invalid_settings'],
+      ['[{"company_name":"Listed"}]', 'invalid_settings'],
+      ['{"constructor":{"company_name":"Proto"}}', 'invalid_settings'],
+      ['{"__proto__":{"company_name":"Proto"}}', 'invalid_settings'],
+      ['{"toString":1}', 'invalid_settings'],
+      ['{"colour":"red"}', 'invalid_settings'],
+    ];
+    for (const [raw, code] of cases) {
+      const r = await fetch(`${srv.url}/api/dashboard/settings`, { method: 'PUT', headers: { cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' }, body: raw });
+      expect(r.status, raw).toBe(400);
+      expect(await r.json(), raw).toEqual({ error: { code, message: expect.stringMatching(/\.$/) } });
+    }
+    expect((await api('GET', '/settings')).body.settings).toEqual(before.settings);
+    expect(countRows(srv.dataDir, ['audit_log']).audit_log).toBe(before.audit);
+  });
 
   it('/openapi.json describes the Team and Settings endpoints with the dashboard cookie', async () => {
     const doc = (await (await fetch(`${srv.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { security?: unknown[] }>> };

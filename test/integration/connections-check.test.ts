@@ -10,7 +10,8 @@ import { loadConfig } from '../../server/config.ts';
 import { ROOT, type RunningServer } from '../helpers/server.ts';
 import { startSimulator as startRecruitee, type RecruiteeSimHandle } from '../simulators/recruitee/index.ts';
 import { startSimulator as startStackOne, type StackOneSimHandle } from '../simulators/stackone/index.ts';
-import { addConnection, assayAsync, freePort, startPublicServer } from './stackone-recruitee-helpers.ts';
+import { freePort } from '../helpers/net.ts';
+import { addConnection, assayAsync, startPublicServer } from './stackone-recruitee-helpers.ts';
 
 type Finding = { ok: boolean; check: string; message: string; fix?: string };
 const PARTNER_KEY = 'partner-key-0123456789abcdef';
@@ -146,14 +147,29 @@ describe('assay connections:check', () => {
     expect(w.by('recruitee_api').message).toMatch(/does not know the partner "someone-else"/);
   });
 
-  it('names our own endpoints as unreachable when the server is down, in the guide’s words, and prints fixes for people', async () => {
-    await server.kill();
-    try {
-      const [s, r] = await Promise.all([check(healthy), check(healthyRc)]);
+  // One CLI run per test (each starts its own Node process, slow on a loaded machine); the server stays down
+  // for the three and is started again after them.
+  describe('names our own endpoints as unreachable when the server is down', () => {
+    beforeAll(async () => {
+      await server.kill();
+    });
+    afterAll(async () => {
+      server = await server.restart();
+    });
+
+    it("StackOne's package list endpoint and webhook URL, in the guide's words", async () => {
+      const s = await check(healthy);
       expect(s.failed).toEqual(['package_list_endpoint', 'webhook_url']);
       expect(s.by('package_list_endpoint').message).toMatch(/^Invalid Package's List Endpoint URL: .* does not answer/);
       expect(s.by('webhook_url').message).toMatch(/^Test notification is not received/);
+    });
+
+    it("Recruitee's candidate, tests and webhook URLs", async () => {
+      const r = await check(healthyRc);
       expect(r.failed).toEqual(['send_candidate_url', 'tests_url', 'webhook_url']);
+    });
+
+    it('prints the findings and fixes for people, exit 1', async () => {
       const human = await new Promise<{ code: number; out: string }>((resolve) =>
         execFile(process.execPath, [join(ROOT, 'bin/assay.mjs'), 'connections:check', healthy], { cwd: ROOT, env: { ...process.env, DATA_DIR: server.dataDir, PUBLIC_URL: server.url } }, (e, out) =>
           resolve({ code: e ? Number((e as { code?: number }).code) : 0, out }),
@@ -163,8 +179,6 @@ describe('assay connections:check', () => {
       expect(human.out).toMatch(/FAIL {2}package_list_endpoint: Invalid Package's List Endpoint URL/);
       expect(human.out).toMatch(/Fix: Check the Package's List Endpoint URL implementation at your end/);
       expect(human.out).toMatch(/2 of 12 checks failed\./);
-    } finally {
-      server = await server.restart();
-    }
+    });
   });
 });

@@ -6,7 +6,7 @@ import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import '../../server/connectors/register.ts';
-import { codenameProblem } from '../../server/connectors/recruitee/codename.ts';
+import { codenameProblem } from '../../server/connectors/recruitee/settings.ts';
 import { candidateFixture, PUBLIC_URL, type Fixture } from './candidate-fixture.ts';
 
 let fx: Fixture;

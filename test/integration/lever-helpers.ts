@@ -3,35 +3,16 @@
 // simulator's authorize step, and completions written exactly the way candidate submission writes them.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { SecretBox } from '../../server/crypto/secrets.ts';
 import { enqueueWriteBack, placeOrder } from '../../server/orders/place-order.ts';
 import { openSqliteStore, type SqliteStore } from '../../server/store/sqlite/store.ts';
 import type { OrderRow } from '../../server/store/types.ts';
+import { freePort } from '../helpers/net.ts';
 import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
 import { startSimulator, type LeverSimHandle, type LeverStartOptions } from '../simulators/lever/index.ts';
 
-export async function until<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, ms = 15_000, what = 'condition'): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(v)?.slice(0, 600)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { until } from '../helpers/candidate.ts';
 
 /**
  * `assay <args> --json` in a child process, without blocking this process: the simulator lives here and

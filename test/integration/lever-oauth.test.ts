@@ -8,7 +8,8 @@ import { query } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
 import { DEFAULT_IDS, startSimulator, type LeverSimHandle } from '../simulators/lever/index.ts';
-import { addConnection, assay, cliEnv, completeWithScore, consent, freePort, openStore, placeLeverOrder, startLever, until, type LeverWorld } from './lever-helpers.ts';
+import { freePort } from '../helpers/net.ts';
+import { addConnection, assay, cliEnv, completeWithScore, consent, openStore, placeLeverOrder, startLever, until, type LeverWorld } from './lever-helpers.ts';
 
 const statusOf = (dataDir: string, id: string) => query<{ status: string }>(dataDir, 'SELECT status FROM connections WHERE id = ?', id)[0]?.status;
 

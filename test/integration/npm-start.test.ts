@@ -1,6 +1,6 @@
 // `npm start` as a newcomer runs it, in a fresh clone (no dist/): it builds the widget and the server once,
 // then serves /healthz and /demo with demo.json written, running the compiled server under plain node
-// (no tsx process while it serves).
+// (no tsx process while it serves) with the node options the start script gives it.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +54,11 @@ it('npm start in a fresh clone builds, serves /healthz and /demo, writes demo.js
 
     expect(existsSync(join(clone, 'dist/server/main.js'))).toBe(true);
     const procs = groupCommands(child.pid!);
-    expect(procs.some((p) => /^\S*node\S* dist\/server\/main\.js$/.test(p)), procs.join('\n')).toBe(true);
+    // With the node options of package.json's start script: among them the young-generation cap (server RSS, issue 19).
+    const start = (JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    const options = /\bnode((?:\s+--\S+)*)\s+dist\/server\/main\.js\b/.exec(start)?.[1]?.trim() ?? '';
+    expect(options).toMatch(/(^| )--max-semi-space-size=\d+( |$)/);
+    expect(procs.some((p) => p.replace(/^\S*node\S*/, 'node') === `node ${options} dist/server/main.js`), procs.join('\n')).toBe(true);
     expect(procs.filter((p) => /tsx|esbuild/.test(p)), procs.join('\n')).toEqual([]);
   } finally {
     try {

@@ -14,7 +14,7 @@ import { startSimulator as startKombo, type KomboSimHandle } from '../simulators
 import { startSimulator as startLever, DEFAULT_IDS as LV, type LeverSimHandle } from '../simulators/lever/index.ts';
 import { startSimulator as startRecruitee, type RecruiteeSimHandle } from '../simulators/recruitee/index.ts';
 import { startSimulator as startStackOne, type StackOneSimHandle } from '../simulators/stackone/index.ts';
-import { freePort } from './stackone-recruitee-helpers.ts';
+import { freePort } from '../helpers/net.ts';
 
 const PACKAGE = 'logical-reasoning';
 const content = packageContent(PACKAGE);

@@ -3,22 +3,13 @@
 // of an application, and a candidate who takes the test through the candidate API.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../helpers/net.ts';
 import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
 import { inviteToken, mails, takeTest, until } from '../helpers/candidate.ts';
 
 export { inviteToken, mails, takeTest, until };
-
-
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** The real server on a known port, with PUBLIC_URL set to where it listens. */
 export async function startPublicServer(): Promise<RunningServer> {

@@ -1,7 +1,7 @@
 // Every write-back maps from the one stored result summary: the proctoring sentence reaches Kombo's TEXT
 // attribute and the Lever note, and the percent is the summary's, whatever else is stored beside it.
 import { describe, expect, it } from 'vitest';
-import { completedBody } from '../../server/connectors/kombo/writeback.ts';
+import { completedBody } from '../../server/connectors/kombo/write-back.ts';
 import { summarise } from '../../server/connectors/lever/write-back.ts';
 import type { OrderRow, ResultRow } from '../../server/store/types.ts';
 import { DEFAULT_SCORE_BANDS } from '../../shared/score-bands.ts';

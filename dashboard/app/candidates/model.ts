@@ -2,7 +2,8 @@
 // fresh by polling the first page while the tab is visible; Resend and Cancel after a confirmation.
 import { computed, signal } from '@preact/signals';
 import type { CandidateOrder } from '../../../server/dashboard/candidates.ts';
-import { call, failureText, type Fetch } from '../api.ts';
+import { failureText, type Fetch } from '../api.ts';
+import { PageModel } from '../page-model.ts';
 
 export type { CandidateOrder };
 export const FILTER_KEYS = ['q', 'status', 'job_id', 'package_id', 'source', 'from', 'to'] as const;
@@ -36,16 +37,12 @@ export const searchFromQuery = (q: Query, extra: Record<string, string> = {}) =>
   return s ? `?${s}` : '';
 };
 
-export class CandidatesModel {
+export class CandidatesModel extends PageModel {
   readonly filters = signal<Filters | null>(null);
   readonly query = signal<Query>({});
   readonly orders = signal<CandidateOrder[]>([]);
   readonly nextCursor = signal<string | null>(null);
-  readonly state = signal<'loading' | 'ready' | 'error'>('loading');
-  readonly error = signal<string | null>(null);
   readonly loadingMore = signal(false);
-  /** Said politely to screen readers: results loaded, an action done. */
-  readonly notice = signal('');
   readonly confirming = signal<{ action: Action; order: CandidateOrder } | null>(null);
   readonly busy = signal(false);
   readonly actionError = signal<string | null>(null);
@@ -55,10 +52,12 @@ export class CandidatesModel {
   readonly #jobsAsked = new Set<string>();
 
   constructor(
-    private readonly fetchFn: Fetch,
+    fetchFn: Fetch,
     private readonly hidden: { value: boolean },
     private readonly replaceUrl: (search: string) => void,
-  ) {}
+  ) {
+    super(fetchFn);
+  }
 
   async start(search: string): Promise<void> {
     this.query.value = queryFromSearch(search);
@@ -68,7 +67,7 @@ export class CandidatesModel {
   }
 
   #loadFilters(): void {
-    void call<Filters>(this.fetchFn, 'GET', '/candidates/filters').then((f) => (this.filters.value = f), () => undefined);
+    void this.call<Filters>('GET', '/candidates/filters').then((f) => (this.filters.value = f), () => undefined);
   }
 
   stop(): void {
@@ -89,7 +88,7 @@ export class CandidatesModel {
     this.state.value = 'loading';
     this.error.value = null;
     try {
-      const page = await call<Page>(this.fetchFn, 'GET', `/candidates${searchFromQuery(this.query.value)}`);
+      const page = await this.call<Page>('GET', `/candidates${searchFromQuery(this.query.value)}`);
       if (gen !== this.#generation) return;
       this.orders.value = page.orders;
       this.nextCursor.value = page.next_cursor;
@@ -109,7 +108,7 @@ export class CandidatesModel {
     this.loadingMore.value = true;
     const gen = this.#generation;
     try {
-      const page = await call<Page>(this.fetchFn, 'GET', `/candidates${searchFromQuery(this.query.value, { cursor })}`);
+      const page = await this.call<Page>('GET', `/candidates${searchFromQuery(this.query.value, { cursor })}`);
       if (gen !== this.#generation) return;
       const seen = new Set(this.orders.value.map((o) => o.id));
       this.orders.value = [...this.orders.value, ...page.orders.filter((o) => !seen.has(o.id))];
@@ -127,7 +126,7 @@ export class CandidatesModel {
     if (this.hidden.value || this.state.value !== 'ready' || this.busy.value) return;
     const gen = this.#generation;
     try {
-      const page = await call<Page>(this.fetchFn, 'GET', `/candidates${searchFromQuery(this.query.value)}`);
+      const page = await this.call<Page>('GET', `/candidates${searchFromQuery(this.query.value)}`);
       if (gen !== this.#generation) return;
       const fresh = new Set(page.orders.map((o) => o.id));
       const last = page.orders[page.orders.length - 1];
@@ -161,20 +160,12 @@ export class CandidatesModel {
   async confirm(): Promise<boolean> {
     const c = this.confirming.value;
     if (!c || this.busy.value) return false;
-    this.busy.value = true;
-    this.actionError.value = null;
-    try {
-      const { order } = await call<{ order: CandidateOrder }>(this.fetchFn, 'POST', `/orders/${c.order.id}/${c.action}`);
+    return this.attempt({ busy: this.busy, error: this.actionError, fallback: 'That did not work. Try again.' }, async () => {
+      const { order } = await this.call<{ order: CandidateOrder }>('POST', `/orders/${c.order.id}/${c.action}`);
       this.orders.value = this.orders.value.map((o) => (o.id === order.id ? order : o));
       this.confirming.value = null;
       const who = order.candidate.name ?? order.candidate.email ?? 'the candidate';
       this.notice.value = c.action === 'cancel' ? `Cancelled ${order.package.name} for ${who}.` : `A new invitation to ${order.package.name} was sent to ${who}.`;
-      return true;
-    } catch (err) {
-      this.actionError.value = failureText(err, 'That did not work. Try again.');
-      return false;
-    } finally {
-      this.busy.value = false;
-    }
+    });
   }
 }

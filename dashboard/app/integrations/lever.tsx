@@ -2,35 +2,25 @@
 // a package select and Map; saving calls the same mapPosting as `assay lever:map`, which tags the posting.
 import { signal } from '@preact/signals';
 import { useRef } from 'preact/hooks';
-import type { PostingView } from '../../../server/connectors/lever/postings.ts';
-import { call, failureText, type Fetch } from '../api.ts';
+import type { PostingView } from '../../../server/connectors/lever/sync.ts';
+import { failureText } from '../api.ts';
+import { PageModel } from '../page-model.ts';
 import { LoadFailed } from '../load-failed.tsx';
 import { isAdmin } from '../me.ts';
 import { onLinkClick } from '../router.ts';
 
-export class LeverMappingModel {
-  readonly state = signal<'loading' | 'ready' | 'error'>('loading');
-  readonly error = signal<string | null>(null);
+export class LeverMappingModel extends PageModel {
   readonly postings = signal<PostingView[]>([]);
   readonly packages = signal<{ id: string; name: string }[]>([]);
   readonly saving = signal<string | null>(null);
   /** Per posting: why its mapping could not be saved. */
   readonly rowError = signal<Record<string, string>>({});
-  readonly notice = signal('');
 
-  constructor(private readonly fetchFn: Fetch) {}
-
-  async load(): Promise<void> {
-    this.state.value = 'loading';
-    try {
-      const r = await call<{ postings: PostingView[]; packages: { id: string; name: string }[] }>(this.fetchFn, 'GET', '/lever/postings');
+  load(): Promise<void> {
+    return this.loadPage<{ postings: PostingView[]; packages: { id: string; name: string }[] }>('/lever/postings', 'The Lever postings could not be loaded.', (r) => {
       this.postings.value = r.postings;
       this.packages.value = r.packages;
-      this.state.value = 'ready';
-    } catch (err) {
-      this.error.value = failureText(err, 'The Lever postings could not be loaded.');
-      this.state.value = 'error';
-    }
+    });
   }
 
   async map(postingId: string, packageId: string | null): Promise<void> {
@@ -38,7 +28,7 @@ export class LeverMappingModel {
     const { [postingId]: _, ...rest } = this.rowError.value;
     this.rowError.value = rest;
     try {
-      const r = await call<{ posting: PostingView }>(this.fetchFn, 'PUT', `/lever/postings/${encodeURIComponent(postingId)}/mapping`, { package_id: packageId });
+      const r = await this.call<{ posting: PostingView }>('PUT', `/lever/postings/${encodeURIComponent(postingId)}/mapping`, { package_id: packageId });
       this.postings.value = this.postings.value.map((p) => (p.id === postingId ? r.posting : p));
       this.notice.value = packageId ? `Mapped ${r.posting.text} to ${r.posting.mapping?.package_name ?? packageId}.` : `${r.posting.text} is no longer mapped.`;
     } catch (err) {

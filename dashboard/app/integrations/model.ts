@@ -5,7 +5,8 @@ import type { IntegrationCard } from '../../../server/dashboard/integrations.ts'
 import type { GreenhouseSetup } from '../../../server/dashboard/connections.ts';
 import type { PartnerSetup } from '../../../server/dashboard/partner-connect.ts';
 import type { CheckFinding } from '../../../server/connectors/types.ts';
-import { call, failureText, type Fetch } from '../api.ts';
+import { failureText } from '../api.ts';
+import { PageModel } from '../page-model.ts';
 
 export type { IntegrationCard, CheckFinding, GreenhouseSetup, PartnerSetup };
 
@@ -38,11 +39,8 @@ async function base64(f: File): Promise<string> {
   return btoa(bin);
 }
 
-export class IntegrationsModel {
+export class IntegrationsModel extends PageModel {
   readonly cards = signal<IntegrationCard[]>([]);
-  readonly state = signal<'loading' | 'ready' | 'error'>('loading');
-  readonly error = signal<string | null>(null);
-  readonly notice = signal('');
   /** Per connection: its checks while running ('running'), their findings, or why they could not run. */
   readonly checks = signal<Record<string, 'running' | { ok: boolean; findings: CheckFinding[] } | { error: string }>>({});
   readonly retrying = signal<string | null>(null);
@@ -51,23 +49,14 @@ export class IntegrationsModel {
   readonly ghError = signal<string | null>(null);
   readonly ghSetup = signal<GreenhouseSetup | null>(null);
 
-  constructor(private readonly fetchFn: Fetch) {}
-
-  async load(): Promise<void> {
-    this.state.value = this.cards.value.length ? 'ready' : 'loading';
-    try {
-      this.cards.value = (await call<{ integrations: IntegrationCard[] }>(this.fetchFn, 'GET', '/integrations')).integrations;
-      this.state.value = 'ready';
-    } catch (err) {
-      this.state.value = 'error';
-      this.error.value = failureText(err, 'The integrations could not be loaded.');
-    }
+  load(): Promise<void> {
+    return this.loadPage<{ integrations: IntegrationCard[] }>('/integrations', 'The integrations could not be loaded.', (r) => (this.cards.value = r.integrations));
   }
 
   async check(connectionId: string): Promise<void> {
     this.checks.value = { ...this.checks.value, [connectionId]: 'running' };
     try {
-      const r = await call<{ ok: boolean; findings: CheckFinding[] }>(this.fetchFn, 'POST', `/connections/${connectionId}/check`);
+      const r = await this.call<{ ok: boolean; findings: CheckFinding[] }>('POST', `/connections/${connectionId}/check`);
       this.checks.value = { ...this.checks.value, [connectionId]: r };
       const failed = r.findings.filter((f) => !f.ok).length;
       this.notice.value = failed ? `${failed} of ${r.findings.length} checks failed.` : `All ${r.findings.length} checks passed.`;
@@ -79,7 +68,7 @@ export class IntegrationsModel {
   async retry(jobId: string): Promise<void> {
     this.retrying.value = jobId;
     try {
-      await call(this.fetchFn, 'POST', `/jobs/${jobId}/retry`);
+      await this.call('POST', `/jobs/${jobId}/retry`);
       this.notice.value = 'The job will be tried again now.';
       await this.load();
     } catch (err) {
@@ -94,17 +83,11 @@ export class IntegrationsModel {
       this.ghError.value = 'Paste the Harvest API key first.';
       return;
     }
-    this.ghBusy.value = true;
-    this.ghError.value = null;
-    try {
-      this.ghSetup.value = await call<GreenhouseSetup>(this.fetchFn, 'POST', '/connections/greenhouse', { harvest_api_key: harvestApiKey });
+    await this.attempt({ busy: this.ghBusy, error: this.ghError, fallback: 'Greenhouse could not be connected. Try again.' }, async () => {
+      this.ghSetup.value = await this.call<GreenhouseSetup>('POST', '/connections/greenhouse', { harvest_api_key: harvestApiKey });
       this.notice.value = 'Greenhouse is connected. Copy the webhook and partner settings into Greenhouse now.';
       await this.load();
-    } catch (err) {
-      this.ghError.value = failureText(err, 'Greenhouse could not be connected. Try again.');
-    } finally {
-      this.ghBusy.value = false;
-    }
+    });
   }
 
   /** Lever's Configure: on its way to Lever's consent page, or why it could not start. */
@@ -115,7 +98,7 @@ export class IntegrationsModel {
     this.leverBusy.value = true;
     this.leverError.value = null;
     try {
-      const r = await call<{ authorize_url: string }>(this.fetchFn, 'POST', '/connections/lever');
+      const r = await this.call<{ authorize_url: string }>('POST', '/connections/lever');
       this.notice.value = 'Opening Lever to review the permissions…';
       go(r.authorize_url);
     } catch (err) {
@@ -151,7 +134,7 @@ export class IntegrationsModel {
         ...(f.logo ? { logo: { type: f.logo.type, data_base64: await base64(f.logo) } } : {}),
         ...(provider === 'stackone' ? { account_id: f.account_id.trim(), static_package_id: f.static_package_id } : { company_id: f.company_id.trim() }),
       };
-      this.partnerSetup.value = await call<PartnerSetup>(this.fetchFn, 'POST', `/connections/${provider}`, body);
+      this.partnerSetup.value = await this.call<PartnerSetup>('POST', `/connections/${provider}`, body);
       this.notice.value = `${provider === 'stackone' ? 'StackOne' : 'Recruitee'} is connected. Copy the settings shown now.`;
       await this.load();
     } catch (err) {
@@ -167,7 +150,7 @@ export class IntegrationsModel {
   readonly packages = signal<{ id: string; name: string }[]>([]);
   async loadPackages(): Promise<void> {
     try {
-      this.packages.value = (await call<{ packages: { id: string; name: string }[] }>(this.fetchFn, 'GET', '/candidates/filters')).packages;
+      this.packages.value = (await this.call<{ packages: { id: string; name: string }[] }>('GET', '/candidates/filters')).packages;
     } catch {
       this.packages.value = [];
     }
@@ -190,14 +173,11 @@ export class IntegrationsModel {
   async disconnect(): Promise<void> {
     const d = this.disconnecting.value;
     if (!d) return;
-    this.disconnectError.value = null;
-    try {
-      await call(this.fetchFn, 'POST', `/connections/${d.id}/revoke`);
+    await this.attempt({ error: this.disconnectError, fallback: 'The connection could not be disconnected. Try again.' }, async () => {
+      await this.call('POST', `/connections/${d.id}/revoke`);
       this.disconnecting.value = null;
       this.notice.value = 'Disconnected. Nothing more is read from or written to that ATS.';
       await this.load();
-    } catch (err) {
-      this.disconnectError.value = failureText(err, 'The connection could not be disconnected. Try again.');
-    }
+    });
   }
 }

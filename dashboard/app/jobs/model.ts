@@ -2,7 +2,8 @@
 // or type one, pick packages, invitation validity, extra time), Publish, and Unpublish after a confirmation.
 import { signal } from '@preact/signals';
 import type { AssessmentView, AtsJob, JobView } from '../../../server/dashboard/jobs.ts';
-import { call, failureText, type Fetch } from '../api.ts';
+import { failureText } from '../api.ts';
+import { PageModel } from '../page-model.ts';
 
 export type { AssessmentView, AtsJob, JobView };
 export interface JobsData {
@@ -20,11 +21,8 @@ export interface CreateInput {
   extraTimePercent: number;
 }
 
-export class JobsModel {
+export class JobsModel extends PageModel {
   readonly data = signal<JobsData | null>(null);
-  readonly state = signal<'loading' | 'ready' | 'error'>('loading');
-  readonly error = signal<string | null>(null);
-  readonly notice = signal('');
   readonly creating = signal(false);
   readonly createBusy = signal(false);
   readonly createError = signal<string | null>(null);
@@ -35,17 +33,8 @@ export class JobsModel {
   readonly unpublishing = signal<AssessmentView | null>(null);
   readonly unpublishError = signal<string | null>(null);
 
-  constructor(private readonly fetchFn: Fetch) {}
-
-  async load(): Promise<void> {
-    if (!this.data.value) this.state.value = 'loading';
-    try {
-      this.data.value = await call<JobsData>(this.fetchFn, 'GET', '/jobs');
-      this.state.value = 'ready';
-    } catch (err) {
-      this.state.value = 'error';
-      this.error.value = failureText(err, 'The jobs could not be loaded.');
-    }
+  load(): Promise<void> {
+    return this.loadPage<JobsData>('/jobs', 'The jobs could not be loaded.', (d) => (this.data.value = d));
   }
 
   async create(input: CreateInput): Promise<boolean> {
@@ -59,10 +48,8 @@ export class JobsModel {
       this.createError.value = 'Pick at least one assessment.';
       return false;
     }
-    this.createBusy.value = true;
-    this.createError.value = null;
-    try {
-      const r = await call<{ assessments: AssessmentView[] }>(this.fetchFn, 'POST', '/assessments', {
+    return this.attempt({ busy: this.createBusy, error: this.createError, fallback: 'The assessment could not be created. Try again.' }, async () => {
+      const r = await this.call<{ assessments: AssessmentView[] }>('POST', '/assessments', {
         ...job,
         package_ids: input.packageIds,
         invitation_days: input.invitationDays,
@@ -71,20 +58,14 @@ export class JobsModel {
       this.creating.value = false;
       this.notice.value = `${r.assessments.length === 1 ? 'The assessment was' : `${r.assessments.length} assessments were`} created. Publish to make it visible in your ATS.`;
       await this.load();
-      return true;
-    } catch (err) {
-      this.createError.value = failureText(err, 'The assessment could not be created. Try again.');
-      return false;
-    } finally {
-      this.createBusy.value = false;
-    }
+    });
   }
 
   async publish(a: AssessmentView): Promise<void> {
     this.busy.value = a.id;
     this.rowError.value = null;
     try {
-      await call(this.fetchFn, 'POST', `/assessments/${a.id}/publish`);
+      await this.call('POST', `/assessments/${a.id}/publish`);
       this.notice.value = `Published: "${a.name}" is now visible in your ATS.`;
       await this.load();
     } catch (err) {
@@ -108,16 +89,12 @@ export class JobsModel {
     const a = this.unpublishing.value;
     if (!a) return;
     this.busy.value = a.id;
-    this.unpublishError.value = null;
-    try {
-      await call(this.fetchFn, 'POST', `/assessments/${a.id}/unpublish`);
+    await this.attempt({ error: this.unpublishError, fallback: 'The assessment could not be unpublished. Try again.' }, async () => {
+      await this.call('POST', `/assessments/${a.id}/unpublish`);
       this.unpublishing.value = null;
       this.notice.value = `Unpublished: "${a.name}" can no longer be ordered from your ATS.`;
       await this.load();
-    } catch (err) {
-      this.unpublishError.value = failureText(err, 'The assessment could not be unpublished. Try again.');
-    } finally {
-      this.busy.value = null;
-    }
+    });
+    this.busy.value = null;
   }
 }

@@ -1,7 +1,7 @@
 // Settings: the account's company name and logo, frame origins, retention, invitation validity and score
 // bands, saved through the validation `assay accounts:update` uses; the plan's features, read only.
 import { signal } from '@preact/signals';
-import { call, failureText, type Fetch } from '../api.ts';
+import { PageModel } from '../page-model.ts';
 
 export interface Settings {
   company_name: string;
@@ -25,24 +25,13 @@ export interface SettingsForm {
 
 export const bandsText = (b: Settings['score_bands']) => (b ?? []).map((x) => `${x.min}-${x.max}: ${x.label}`).join('\n');
 
-export class SettingsModel {
+export class SettingsModel extends PageModel {
   readonly settings = signal<Settings | null>(null);
-  readonly state = signal<'loading' | 'ready' | 'error'>('loading');
-  readonly error = signal<string | null>(null);
   readonly saving = signal(false);
   readonly saveError = signal<string | null>(null);
-  readonly notice = signal('');
 
-  constructor(private readonly fetchFn: Fetch) {}
-
-  async load(): Promise<void> {
-    try {
-      this.settings.value = (await call<{ settings: Settings }>(this.fetchFn, 'GET', '/settings')).settings;
-      this.state.value = 'ready';
-    } catch (err) {
-      this.state.value = 'error';
-      this.error.value = failureText(err, 'The settings could not be loaded.');
-    }
+  load(): Promise<void> {
+    return this.loadPage<{ settings: Settings }>('/settings', 'The settings could not be loaded.', (r) => (this.settings.value = r.settings));
   }
 
   async save(f: SettingsForm): Promise<void> {
@@ -73,14 +62,9 @@ export class SettingsModel {
         return;
       }
     }
-    this.saving.value = true;
-    try {
-      this.settings.value = (await call<{ settings: Settings }>(this.fetchFn, 'PUT', '/settings', body)).settings;
+    await this.attempt({ busy: this.saving, error: this.saveError, fallback: 'The settings could not be saved. Try again.' }, async () => {
+      this.settings.value = (await this.call<{ settings: Settings }>('PUT', '/settings', body)).settings;
       this.notice.value = 'Settings saved.';
-    } catch (err) {
-      this.saveError.value = failureText(err, 'The settings could not be saved. Try again.');
-    } finally {
-      this.saving.value = false;
-    }
+    });
   }
 }

@@ -1,32 +1,21 @@
 // Team: the account's users, inviting one by e-mail, changing a role, removing one (with a confirmation).
 import { signal } from '@preact/signals';
 import type { TeamMember } from '../../../server/dashboard/team.ts';
-import { call, failureText, type Fetch } from '../api.ts';
+import { failureText } from '../api.ts';
+import { PageModel } from '../page-model.ts';
 
 export type { TeamMember };
 
-export class TeamModel {
+export class TeamModel extends PageModel {
   readonly users = signal<TeamMember[]>([]);
-  readonly state = signal<'loading' | 'ready' | 'error'>('loading');
-  readonly error = signal<string | null>(null);
-  /** Said by the live region after an action. */
-  readonly notice = signal('');
   readonly inviteBusy = signal(false);
   readonly inviteError = signal<string | null>(null);
   readonly removing = signal<TeamMember | null>(null);
   readonly removeError = signal<string | null>(null);
   readonly rowError = signal<{ id: string; message: string } | null>(null);
 
-  constructor(private readonly fetchFn: Fetch) {}
-
-  async load(): Promise<void> {
-    try {
-      this.users.value = (await call<{ users: TeamMember[] }>(this.fetchFn, 'GET', '/team')).users;
-      this.state.value = 'ready';
-    } catch (err) {
-      this.state.value = 'error';
-      this.error.value = failureText(err, 'The team could not be loaded.');
-    }
+  load(): Promise<void> {
+    return this.loadPage<{ users: TeamMember[] }>('/team', 'The team could not be loaded.', (r) => (this.users.value = r.users));
   }
 
   async invite(email: string, name: string, role: 'admin' | 'member'): Promise<boolean> {
@@ -34,25 +23,17 @@ export class TeamModel {
       this.inviteError.value = 'Enter the e-mail address to invite.';
       return false;
     }
-    this.inviteBusy.value = true;
-    this.inviteError.value = null;
-    try {
-      const { user } = await call<{ user: TeamMember }>(this.fetchFn, 'POST', '/team', { email, role, ...(name.trim() ? { name } : {}) });
+    return this.attempt({ busy: this.inviteBusy, error: this.inviteError, fallback: 'The invitation could not be sent. Try again.' }, async () => {
+      const { user } = await this.call<{ user: TeamMember }>('POST', '/team', { email, role, ...(name.trim() ? { name } : {}) });
       this.notice.value = `Invitation sent to ${user.email}.`;
       await this.load();
-      return true;
-    } catch (err) {
-      this.inviteError.value = failureText(err, 'The invitation could not be sent. Try again.');
-      return false;
-    } finally {
-      this.inviteBusy.value = false;
-    }
+    });
   }
 
   async setRole(u: TeamMember, role: 'admin' | 'member'): Promise<void> {
     this.rowError.value = null;
     try {
-      await call(this.fetchFn, 'PUT', `/team/${u.id}/role`, { role });
+      await this.call('PUT', `/team/${u.id}/role`, { role });
       this.notice.value = `${u.email} is now ${role === 'admin' ? 'an admin' : 'a member'}.`;
     } catch (err) {
       this.rowError.value = { id: u.id, message: failureText(err, 'The role could not be changed.') };
@@ -63,7 +44,7 @@ export class TeamModel {
   async reinvite(u: TeamMember): Promise<void> {
     this.rowError.value = null;
     try {
-      await call(this.fetchFn, 'POST', `/team/${u.id}/reinvite`);
+      await this.call('POST', `/team/${u.id}/reinvite`);
       this.notice.value = `A new invitation was sent to ${u.email}.`;
     } catch (err) {
       this.rowError.value = { id: u.id, message: failureText(err, 'The invitation could not be sent again.') };
@@ -83,13 +64,11 @@ export class TeamModel {
   async remove(): Promise<void> {
     const u = this.removing.value;
     if (!u) return;
-    try {
-      await call(this.fetchFn, 'DELETE', `/team/${u.id}`);
+    await this.attempt({ error: this.removeError, fallback: 'The user could not be removed.' }, async () => {
+      await this.call('DELETE', `/team/${u.id}`);
       this.removing.value = null;
       this.notice.value = `${u.email} was removed.`;
       await this.load();
-    } catch (err) {
-      this.removeError.value = failureText(err, 'The user could not be removed.');
-    }
+    });
   }
 }

@@ -4,6 +4,7 @@ import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
 import { checkedText, isHttpUrl, readSettings, setting, settingNames, settingsProblems } from '../shared.ts';
 
+export const PROVIDER = 'greenhouse';
 export const DEFAULT_HARVEST_URL = 'https://harvest.greenhouse.io/v1';
 
 const notEmpty = (name: string) => checkedText((s) => s.trim() !== '', `${name} must not be empty.`);

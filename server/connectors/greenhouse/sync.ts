@@ -5,13 +5,13 @@
 //      their application and job, outcomes reconciled, contact data refreshed on our candidate rows
 // Each page is stored together with the cursor (the next Link URL and the work still queued) in one
 // transaction, so an interrupted run continues where it stopped and never stores anything twice.
+import { connectorConfig } from '../../config.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, Repos } from '../../store/types.ts';
-import {
-  applicationObject, arr, idOf, jobObject, KIND, obj, ordersOfGhCandidate, outcomeOfStatus, pickEmail, PROVIDER, recordOutcome, replaceJobStages, settingsOf,
-  stageObject, strOf, dropStages, type ApplicationObject, type CandidateObject, type StageObject,
-} from './common.ts';
-import { BudgetExhausted, HarvestClient, HarvestError } from './harvest.ts';
+import { applicationObject, arr, idOf, jobObject, KIND, obj, ordersOfGhCandidate, outcomeOfStatus, pickEmail, recordOutcome, replaceJobStages, stageObject, strOf, dropStages, type ApplicationObject, type CandidateObject, type StageObject, BudgetExhausted, HarvestClient, HarvestError } from './client.ts';
+import { PROVIDER, settingsOf } from './settings.ts';
+import { PermanentError, RetryableError } from '../../http/client.ts';
+import type { Connector } from '../types.ts';
 
 export const SYNC_STATE_KEY = 'harvest.sync';
 export const LAST_SYNC_KEY = 'harvest.last_sync';
@@ -264,3 +264,39 @@ export async function refreshJobStages(svc: Services, connectionId: string, jobI
   }
   await svc.store.transaction((tx) => replaceJobStages(tx, connection.id, jobId, stages));
 }
+
+/** A Harvest wait longer than a job may hold its lease becomes a retry at the time Greenhouse named. */
+async function rateLimitedJob(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof BudgetExhausted) throw new RetryableError(`Greenhouse Harvest: ${err.message}`, err.waitMs);
+    throw err;
+  }
+}
+
+/** The connector's outbox jobs: link an order to its application, refresh a job's stages. */
+export const jobs: Connector['jobs'] = {
+  'greenhouse.link_order': (svc, job) => rateLimitedJob(() => linkOrder(svc, String(job.payload.order_id ?? ''))),
+  'greenhouse.job_stages': (svc, job) =>
+    rateLimitedJob(async () => {
+      if (!job.connection_id) throw new PermanentError('the job names no connection');
+      await refreshJobStages(svc, job.connection_id, String(job.payload.job_id ?? ''));
+    }),
+};
+
+export const periodic: Connector['periodic'] = {
+  // The incremental sync resumes where the last one stopped; each pass spends at most one minute.
+  everyMs: connectorConfig().greenhouseSyncMs,
+  async run(svc) {
+    for (const c of await svc.store.connections.listByProvider(PROVIDER, 'active')) {
+      if (!settingsOf(svc, c).harvestApiKey) continue;
+      try {
+        const r = await runHarvestSync(svc, c, { budgetMs: 60_000 });
+        svc.log.info('greenhouse harvest sync', { connection: c.id, done: r.done, pages: r.pages, rate_limited: r.rate_limited });
+      } catch (err) {
+        svc.log.warn('greenhouse harvest sync failed', { connection: c.id, error: err instanceof HarvestError || err instanceof Error ? err.message : String(err) });
+      }
+    }
+  },
+};

@@ -10,9 +10,10 @@ import type { ConnectionRow, InboxRow, Json, Repos } from '../../store/types.ts'
 import type { WebhookHandled, WebhookReceiver, WebhookRequest, WebhookResponse, WebhookVerdict } from '../types.ts';
 import { hmacMatches, recordDelivery, refuseWebhook, signedBytesKey, WebhookRefusal, webhookJson } from '../shared.ts';
 import {
-  applicationObject, arr, dropStages, idOf, isObj, jobObject, KIND, obj, outcomeOfStatus, pickEmail, PROVIDER, recordOutcome, replaceJobStages,
-  settingsOf, STAGE_MAPPING, stageObject, strOf, trackCandidate, type Outcome, type StageObject,
-} from './common.ts';
+  applicationObject, arr, dropStages, idOf, isObj, jobObject, KIND, obj, outcomeOfStatus, pickEmail, recordOutcome, replaceJobStages,
+  STAGE_MAPPING, stageObject, strOf, trackCandidate, type Outcome, type StageObject,
+} from './client.ts';
+import { PROVIDER, settingsOf } from './settings.ts';
 
 const OK: WebhookResponse = { status: 200, body: { ok: true } };
 

@@ -10,8 +10,8 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import { getCookie } from 'hono/cookie';
-import { sha256Hex } from '../../crypto/secrets.ts';
-import { sessionCookieName } from '../../routes/report.ts';
+import { sha256Hex, safeEqual } from '../../crypto/secrets.ts';
+import { sessionCookieName, dashboardHeader, sessionUser } from '../../routes/report.ts';
 import { ApiError } from '../../errors.ts';
 import { PermanentError, RetryableError } from '../../http/client.ts';
 import { jsonBodyGuard } from '../../http/middleware.ts';
@@ -20,9 +20,14 @@ import { valid } from '../../http/validate.ts';
 import { raises } from '../../http/error-codes.ts';
 import { errorResponses as errors } from '../../http/openapi.ts';
 import type { Services } from '../../services.ts';
-import type { AccountRow, UserRow } from '../../store/types.ts';
-import { activateEmbedded, ConnectError, createConnectLink } from './connect.ts';
-import { environmentSettings } from './settings.ts';
+import type { AccountRow, UserRow, ConnectionRow, Repos } from '../../store/types.ts';
+import { environmentSettings, baseUrlFrom, PROVIDER, settingsOf, validateSettings } from './settings.ts';
+import { newId } from '../../ids.ts';
+import { KomboClient } from './client.ts';
+import { enqueuePush } from './sync.ts';
+import { readFileSync } from 'node:fs';
+import { layout, PAGE_CSP, PAGE_CSS } from '../../routes/page-layout.ts';
+import type { ConnectHow } from '../../dashboard/integrations.ts';
 
 type Env = { Variables: { user: UserRow; account: AccountRow } };
 
@@ -127,4 +132,218 @@ export function komboRoutes(svc: Services) {
     },
   );
   return new Hono().route('/', app);
+}
+
+// Kombo Connect: a customer connects their ATS through a link we ask Kombo for; the integration Kombo
+// creates is then bound to the account that asked (by our account id, sent as end_user_origin_id).
+
+export class ConnectError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'ConnectError';
+  }
+}
+
+/**
+ * Asks Kombo for a setup link for `account` and keeps a `pending` connection holding our Kombo
+ * environment's key and secret; the integration is bound to it when Kombo reports it.
+ */
+export async function createConnectLink(
+  svc: Services,
+  input: { account: AccountRow; env: Record<string, string>; email: string; tool?: string | null; linkType: 'MAGIC_LINK' | 'EMBEDDED'; actor: string; language?: string },
+): Promise<{ link: string; connection: ConnectionRow }> {
+  const env = input.env;
+  if (!env.api_key || !env.webhook_secret) {
+    throw new ConnectError('kombo_not_configured', 'Kombo Connect needs our Kombo API key and webhook secret: set KOMBO_API_KEY and KOMBO_WEBHOOK_SECRET (and KOMBO_BASE_URL or KOMBO_REGION), or pass them with --set.');
+  }
+  const problems = validateSettings(env);
+  if (problems.length) throw new ConnectError('invalid_setting', problems.join(' '));
+  if (input.tool !== undefined && input.tool !== null && !/^[a-z0-9_]{2,50}$/.test(input.tool)) throw new ConnectError('invalid_tool', 'The ATS is given by its Kombo tool slug, e.g. recruitee or greenhouse.');
+  const client = new KomboClient({ baseUrl: baseUrlFrom(env), apiKey: env.api_key });
+  // Network first, then storage: never call out inside a transaction.
+  const link = await client.createLink({
+    end_user_email: input.email,
+    end_user_organization_name: input.account.settings.company_name ?? input.account.name,
+    end_user_origin_id: input.account.id,
+    integration_category: 'ASSESSMENT',
+    ...(input.tool ? { integration_tool: input.tool } : {}),
+    link_type: input.linkType,
+    ...(input.language ? { language: input.language } : {}),
+  });
+  const config: Record<string, unknown> = { tool: input.tool ?? null, invited: { email: input.email, link_type: input.linkType, at: new Date().toISOString() } };
+  if (env.base_url) config.base_url = env.base_url;
+  if (env.region) config.region = env.region;
+  if (env.signature_encoding) config.signature_encoding = env.signature_encoding;
+  const connection = await svc.store.transaction(async (tx) => {
+    const c = await tx.connections.create({
+      id: newId('con'),
+      account_id: input.account.id,
+      provider: PROVIDER,
+      status: 'pending',
+      config,
+      secrets_enc: svc.box.sealJson({ api_key: env.api_key, webhook_secret: env.webhook_secret }),
+    });
+    await tx.audit.add({ account_id: input.account.id, actor: input.actor, action: 'connection.invited', target: c.id, details: { provider: PROVIDER, tool: input.tool ?? null, link_type: input.linkType } });
+    return c;
+  });
+  return { link, connection };
+}
+
+export type BindResult =
+  | { kind: 'bound'; connection: ConnectionRow }
+  | { kind: 'already'; connection: ConnectionRow }
+  | { kind: 'ignored'; reason: string };
+
+/**
+ * Binds a Kombo integration to the account whose id Kombo echoes as origin id, on that account's own
+ * pending invitation, never by an organisation name. `sameEnvironmentAs` (the connection whose secret
+ * verified the webhook) must share the pending connection's webhook secret, so one Kombo environment
+ * can never bind into another's invitation. Queues the package push in the same transaction.
+ */
+export async function bindIntegration(
+  svc: Services,
+  input: { originId: string | null | undefined; integrationId: string; tool: string | null; via: string; sameEnvironmentAs?: ConnectionRow },
+): Promise<BindResult> {
+  const result = await svc.store.transaction((tx) => bindIntegrationInTx(svc, tx, input));
+  if (result.kind === 'bound') svc.outbox.wake();
+  return result;
+}
+
+/** bindIntegration inside the caller's transaction (the webhook's, which records the delivery in the same unit). */
+export async function bindIntegrationInTx(
+  svc: Services,
+  tx: Repos,
+  input: { originId: string | null | undefined; integrationId: string; tool: string | null; via: string; sameEnvironmentAs?: ConnectionRow },
+): Promise<BindResult> {
+  const originId = input.originId;
+  if (!originId) return { kind: 'ignored', reason: 'the integration has no origin id, so it belongs to no account of ours' };
+  const envSecret = input.sameEnvironmentAs ? settingsOf(svc, input.sameEnvironmentAs).webhookSecret : null;
+  const all = await tx.connections.listByProvider(PROVIDER);
+  const existing = all.find((c) => c.config.integration_id === input.integrationId && c.status !== 'revoked');
+  if (existing) {
+    if (existing.account_id !== originId) return { kind: 'ignored', reason: 'this integration is bound to another account already' };
+    return { kind: 'already', connection: existing };
+  }
+  const account = await tx.accounts.get(originId);
+  if (!account) return { kind: 'ignored', reason: 'no account has this origin id' };
+  const pending = (await tx.connections.listByAccount(account.id))
+    .filter((c) => c.provider === PROVIDER && c.status === 'pending' && !c.config.integration_id)
+    .filter((c) => !c.config.tool || !input.tool || c.config.tool === input.tool)
+    .filter((c) => envSecret === null || safeEqual(settingsOf(svc, c).webhookSecret, envSecret))
+    .sort((a, b) => b.created_at.localeCompare(a.created_at));
+  const target = pending[0];
+  if (!target) return { kind: 'ignored', reason: 'the account has no open Kombo invitation from this Kombo environment' };
+  const config = { ...target.config, integration_id: input.integrationId, tool: input.tool ?? target.config.tool ?? input.integrationId.split(':')[0], bound: { at: new Date().toISOString(), via: input.via } };
+  await tx.connections.update(account.id, target.id, { status: 'active', config });
+  const bound: ConnectionRow = { ...target, status: 'active', config };
+  await tx.audit.add({ account_id: account.id, actor: `kombo:${input.via}`, action: 'connection.bound', target: target.id, details: { provider: PROVIDER, integration_id: input.integrationId } });
+  await enqueuePush(tx, bound);
+  return { kind: 'bound', connection: bound };
+}
+
+/**
+ * The embedded flow: Kombo's Connect SDK hands the browser a short-lived token; we ask Kombo which
+ * integration it created and bind it only if Kombo says it was made for this very account.
+ */
+export async function activateEmbedded(svc: Services, account: AccountRow, token: string): Promise<BindResult & { integration_id?: string }> {
+  const pending = (await svc.store.connections.listByAccount(account.id)).filter((c) => c.provider === PROVIDER && c.status !== 'revoked');
+  const creds = pending.find((c) => c.status === 'pending') ?? pending[0];
+  if (!creds) throw new ConnectError('no_invitation', 'Start with "Connect your ATS" first: there is no Kombo connection link for this account.');
+  const s = settingsOf(svc, creds);
+  const integ = await new KomboClient({ baseUrl: s.baseUrl, apiKey: s.apiKey }).integrationByToken(token);
+  if (!integ) throw new ConnectError('token_invalid', 'Kombo does not know this setup token, or it has expired; run "Connect your ATS" again.');
+  if (integ.end_user_origin_id !== account.id) throw new ConnectError('integration_not_yours', 'This integration was set up for another company, so it was not connected to yours.');
+  const r = await bindIntegration(svc, { originId: account.id, integrationId: integ.id, tool: integ.tool, via: 'embedded', sameEnvironmentAs: creds });
+  return { ...r, integration_id: integ.id };
+}
+
+// The provider dashboard's "Connect your ATS" page at /connect: a tool choice and a button that starts
+// Kombo Connect (embedded link) for the logged-in user's own account. The work happens in an external
+// script (server/routes/connect-page.client.js) calling the JSON routes at the top of this file:
+//   POST /partner/kombo/connect/embedded → { link }, opened in a popup; Kombo's setup gives a token;
+//   POST /partner/kombo/connect/embedded/activate { token } binds by GET /connect/integration-by-token,
+// so a customer can never attach someone else's integration.
+
+const CSS_PATH = '/connect/connect.css';
+const JS_PATH = '/connect/connect.js';
+const SCRIPT = readFileSync(new URL('../../routes/connect-page.client.js', import.meta.url), 'utf8');
+
+/** Kombo tool slugs offered here; "" lets the customer pick the ATS on Kombo's own page. */
+export const TOOLS: [slug: string, name: string][] = [
+  ['recruitee', 'Recruitee'],
+  ['greenhouse', 'Greenhouse'],
+  ['workable', 'Workable'],
+  ['personio', 'Personio'],
+  ['teamtailor', 'Teamtailor'],
+  ['smartrecruiters', 'SmartRecruiters'],
+  ['', 'Another ATS (choose in Kombo)'],
+];
+
+// The page's own script and fetches to ourselves; nothing inline. Kombo opens in a popup window, which
+// CSP does not govern.
+const CONNECT_CSP = PAGE_CSP.replace("default-src 'none';", "default-src 'none'; script-src 'self'; connect-src 'self';");
+
+const CONNECT_CSS =
+  PAGE_CSS +
+  `.top nav{margin-left:auto;display:flex;gap:1rem}
+.top nav a{font-weight:600}
+select{display:block;width:100%;max-width:24rem;padding:.5rem .6rem;border:1px solid var(--border);border-radius:6px;background:var(--card);color:var(--fg);font:inherit}
+.steps{margin:0 0 .75rem;padding-left:1.25rem}
+.ok{border-left:4px solid var(--ok);padding:.5rem .75rem;background:var(--card)}
+[hidden]{display:none!important}
+`;
+
+function body(): string {
+  const options = TOOLS.map(([slug, name]) => `<option value="${slug}">${name}</option>`).join('');
+  return `<section class="card" aria-labelledby="title">
+<h1 id="title">Connect your ATS</h1>
+<p>Connect your applicant tracking system through Kombo, so recruiters can send our assessments from inside it and see the scores there.</p>
+<ol class="steps">
+<li>Choose your ATS and press <strong>Connect your ATS</strong>. Kombo opens in a new window.</li>
+<li>Follow Kombo’s steps there. When Kombo shows an activation token, paste it below (or it arrives here by itself).</li>
+</ol>
+<noscript><p class="error">This page needs JavaScript to open Kombo Connect.</p></noscript>
+<form id="connect-form" novalidate>
+<label for="tool">Your ATS</label>
+<select id="tool" name="tool">${options}</select>
+<button type="submit" id="connect">Connect your ATS</button>
+</form>
+<p id="popup-fallback" hidden>Your browser blocked the Kombo window. <a id="popup-link" href="#" target="_blank" rel="noopener">Open Kombo Connect</a> in a new tab instead.</p>
+<form id="activate-form" hidden novalidate>
+<label for="token">Activation token from Kombo</label>
+<input id="token" name="token" type="text" autocomplete="off" spellcheck="false" aria-describedby="token-help">
+<p id="token-help" class="muted">Shown by Kombo when the setup is done.</p>
+<button type="submit" id="activate">Finish connecting</button>
+</form>
+<div id="connect-status" role="status" aria-live="polite"></div>
+<div id="connect-alert" role="alert"></div>
+</section>`;
+}
+
+export function connectPage(svc: Services) {
+  const app = new Hono();
+
+  const loginFirst = (c: Context) => c.redirect(`/login?next=${encodeURIComponent('/connect')}`, 302);
+
+  app.get(CSS_PATH, (c) => c.body(CONNECT_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=300' }));
+  app.get(JS_PATH, (c) => c.body(SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' }));
+
+  app.get('/connect', async (c) => {
+    const me = await sessionUser(svc, c);
+    if (!me) return loginFirst(c);
+    c.header('Content-Security-Policy', CONNECT_CSP);
+    c.header('Cache-Control', 'no-store');
+    // Lets Kombo's window (a popup we open) post the activation token back; everything else stays isolated.
+    c.header('Cross-Origin-Opener-Policy', 'same-origin-allow-popups');
+    const html = layout({ lang: 'en', title: 'Connect your ATS — Assay', css: CSS_PATH, header: dashboardHeader(me.user, { current: '/connect' }), body: body() });
+    return c.html(html.replace('</head>', `<script src="${JS_PATH}" defer></script>\n</head>`));
+  });
+
+  return app;
+}
+
+/** The dashboard offers Kombo Connect once the provider has set up its Kombo environment (api key and webhook secret). */
+export function dashboardConnect(): ConnectHow {
+  const env = environmentSettings();
+  return env.api_key && env.webhook_secret ? 'kombo_connect' : 'kombo_unavailable';
 }

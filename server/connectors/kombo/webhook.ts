@@ -6,9 +6,9 @@ import type { Services } from '../../services.ts';
 import type { ConnectionRow, Repos } from '../../store/types.ts';
 import { hmacMatches, refuseWebhook, signedBytesKey, webhookJson } from '../shared.ts';
 import type { WebhookHandled, WebhookReceiver, WebhookRequest, WebhookVerdict } from '../types.ts';
-import { bindIntegrationInTx } from './connect.ts';
-import { ingestOrderInTx } from './orders.ts';
-import { EnvelopeSchema, IntegrationCreatedSchema, KomboOrderSchema } from './schemas.ts';
+import { EnvelopeSchema, IntegrationCreatedSchema, KomboOrderSchema } from './client.ts';
+import { bindIntegrationInTx } from './routes.ts';
+import { ingestOrderInTx } from './sync.ts';
 import { PROVIDER, settingsOf } from './settings.ts';
 
 /**

@@ -9,7 +9,7 @@ import { reportUrl } from '../../orders/order-json.ts';
 import type { Services } from '../../services.ts';
 import type { AccountRow, ConnectionRow, OrderRow, OutboxJob, ResultRow } from '../../store/types.ts';
 import { LeverClient } from './client.ts';
-import { feedbackTemplate, performAsUser, ratingField, type FeedbackTemplate } from './lookups.ts';
+import { feedbackTemplate, performAsUser, ratingField, type FeedbackTemplate } from './client.ts';
 
 /** The account's bands when they are well formed, else Lever's default four-point scale. */
 export const bandsFor = (account: Pick<AccountRow, 'settings'>): readonly ScoreBand[] => bandsOrDefault(account.settings.score_bands);

@@ -3,8 +3,8 @@ import { callVendor, type VendorResponse } from '../../http/client.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
 import type { CheckFinding, VendorSetupSection } from '../types.ts';
-import { codenameProblem } from './codename.ts';
-import { settingsOf } from './settings.ts';
+import { readNoReports } from './client.ts';
+import { codenameProblem, settingsOf } from './settings.ts';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 const isLoopback = (url: string) => {
@@ -101,8 +101,7 @@ export async function checkRecruitee(svc: Services, c: ConnectionRow): Promise<C
   if (s.partnerSecret && s.codename) {
     // A read that needs the partner secret and codename and changes nothing: candidate 0 has no reports.
     // UNCONFIRMED: that Recruitee answers 401/404 here for a wrong secret/codename follows §3.3 but is not documented.
-    const url = `${s.baseUrl}/p/${encodeURIComponent(s.codename)}/c/${encodeURIComponent(s.companyId ?? '0')}/candidates/0/reports`;
-    const r = await call(url, { headers: { 'RT-PARTNER-SECRET': s.partnerSecret, Accept: 'application/json' } });
+    const r = await readNoReports({ baseUrl: s.baseUrl, partnerSecret: s.partnerSecret, codename: s.codename, companyId: s.companyId }).catch((err: Error) => err.message);
     if (typeof r === 'string') add(false, 'recruitee_api', `Recruitee at ${s.baseUrl} is not reachable (${r}).`, 'Check base_url and the network; report updates wait in the outbox until it answers.');
     else if (r.status === 401 || r.status === 403) add(false, 'recruitee_api', `Recruitee refused the partner secret (HTTP ${r.status}): reports cannot be updated.`, `Copy the current partner.secret (it changes when regenerated). ${reAdd('partner_secret')}.`);
     else if (r.status === 404) add(false, 'recruitee_api', `Recruitee does not know the partner "${s.codename}" (HTTP 404).`, `Use your partner's codename exactly. ${reAdd('codename')}.`);

@@ -2,8 +2,10 @@
 import { registerConnector } from '../index.ts';
 import type { Connector } from '../types.ts';
 import { checkRecruitee, recruiteeSetup } from './check.ts';
-import { recruiteePartnerRoutes } from './partner-routes.ts';
+import { cli } from './cli.ts';
+import { dashboardConnect, recruiteePartnerRoutes } from './routes.ts';
 import { PROVIDER, SETTINGS, validateSettings } from './settings.ts';
+import { periodic } from './sync.ts';
 import { recruiteeWebhook } from './webhook.ts';
 import { recruiteeWriteBack } from './write-back.ts';
 
@@ -14,6 +16,9 @@ export const recruitee: Connector = {
   webhook: recruiteeWebhook,
   partnerRoutes: recruiteePartnerRoutes,
   writeBack: recruiteeWriteBack,
+  periodic,
+  cli,
+  dashboardConnect,
   check: checkRecruitee,
   vendorSetup: recruiteeSetup,
 };

@@ -1,5 +1,4 @@
 // Recruitee connection settings (API.md "Connections"), in Recruitee's words; secrets sealed at rest.
-import { partnerProfileProblems } from './codename.ts';
 import * as v from 'valibot';
 import { checkedText, readSettings, setting, settingNames, settingsProblems } from '../shared.ts';
 import type { Services } from '../../services.ts';
@@ -55,4 +54,54 @@ export function settingsOf(svc: Services, connection: ConnectionRow): RecruiteeS
     companyId: s.company_id ?? null,
     baseUrl: (s.base_url ?? DEFAULT_BASE_URL).replace(/\/+$/, ''),
   };
+}
+
+// A Recruitee marketplace partner codename: asked for by Recruitee's partner definition and by StackOne's
+// Recruitee configuration form ("Partner Codename").
+
+/** "It must consist of lowercase letters and dashes (-) and be globally unique" (StackOne's Recruitee guide). */
+export const CODENAME_PATTERN = /^[a-z]+(?:-[a-z]+)*$/;
+// UNCONFIRMED: no length limit is documented; 64 keeps it a sane URL segment (/p/<codename>/…).
+export const CODENAME_MAX = 64;
+
+/** A sentence saying what is wrong with a codename, or null when it is valid. */
+export function codenameProblem(value: string, setting = 'codename'): string | null {
+  if (value.length > CODENAME_MAX) return `${setting} may have at most ${CODENAME_MAX} characters.`;
+  if (!CODENAME_PATTERN.test(value))
+    return `${setting} "${value}" must consist of lowercase letters and dashes (e.g. "assay-tests"), starting and ending with a letter.`;
+  return null;
+}
+
+/** Suggests a codename from a company name ("Assay Demo" → "assay-demo"). */
+export function suggestCodename(name: string): string {
+  const s = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, CODENAME_MAX)
+    .replace(/-+$/, '');
+  return s || 'assessments';
+}
+
+// UNCONFIRMED: StackOne's form documents no limits; these keep the values displayable on Recruitee's dashboard.
+export const NAME_MAX = 80;
+export const DESCRIPTION_MAX = 500;
+
+/**
+ * The marketplace partner profile Recruitee shows (StackOne's "Recruitee - Configuration" form, seed 001): codename,
+ * name, description, logo URL. Sentences for what is wrong; settings that are absent are not checked.
+ */
+export function partnerProfileProblems(values: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (values.codename !== undefined) {
+    const p = codenameProblem(values.codename);
+    if (p) problems.push(p);
+  }
+  if (values.partner_name !== undefined && (values.partner_name.trim() === '' || values.partner_name.length > NAME_MAX)) problems.push(`partner_name must be 1–${NAME_MAX} characters.`);
+  if (values.partner_description !== undefined && (values.partner_description.trim() === '' || values.partner_description.length > DESCRIPTION_MAX))
+    problems.push(`partner_description must be 1–${DESCRIPTION_MAX} characters.`);
+  if (values.partner_logo_url !== undefined && !/^https:\/\//.test(values.partner_logo_url) && !/^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//.test(values.partner_logo_url))
+    problems.push('partner_logo_url must be an https URL of an image (e.g. https://example.com/logo.png).');
+  return problems;
 }

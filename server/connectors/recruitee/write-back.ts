@@ -1,17 +1,10 @@
 // Report updates to Recruitee: PATCH {base}/p/{codename}/reports/{report_id} with RT-PARTNER-SECRET (§3.3).
 import { storedSummary } from '../../scoring/result-summary.ts';
-import { callVendor, failureFor, PermanentError } from '../../http/client.ts';
+import { failureFor, PermanentError } from '../../http/client.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, OrderRow, OutboxJob } from '../../store/types.ts';
+import { patchReport, type ReportPatch } from './client.ts';
 import { settingsOf } from './settings.ts';
-
-export type ReportStatus = 'sent' | 'completed' | 'failed' | 'canceled';
-export interface ReportPatch {
-  status: ReportStatus;
-  /** Free text on Recruitee's side: we send a percentage such as "76%". */
-  score?: string;
-  completed_at?: string;
-}
 
 export async function reportPatchFor(svc: Services, order: OrderRow, event: string): Promise<ReportPatch> {
   if (event === 'completed') {
@@ -29,11 +22,6 @@ export async function recruiteeWriteBack(svc: Services, job: OutboxJob, order: O
   const s = settingsOf(svc, connection);
   if (!s.partnerSecret || !s.codename) throw new PermanentError('the Recruitee connection has no partner_secret or codename');
   const patch = await reportPatchFor(svc, order, String(job.payload.event ?? ''));
-  const res = await callVendor(`${s.baseUrl}/p/${encodeURIComponent(s.codename)}/reports/${encodeURIComponent(order.source_order_id)}`, {
-    method: 'PATCH',
-    headers: { 'RT-PARTNER-SECRET': s.partnerSecret, 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify(patch),
-    timeoutMs: 15_000,
-  });
+  const res = await patchReport({ baseUrl: s.baseUrl, partnerSecret: s.partnerSecret, codename: s.codename }, order.source_order_id, patch);
   if (res.status < 200 || res.status >= 300) throw failureFor(res, 'Recruitee report update');
 }

@@ -2,8 +2,10 @@
 import { registerConnector } from '../index.ts';
 import type { Connector } from '../types.ts';
 import { checkStackOne, stackOneSetup } from './check.ts';
-import { stackOnePartnerRoutes } from './package-list.ts';
+import { cli } from './cli.ts';
+import { dashboardConnect, stackOnePartnerRoutes } from './routes.ts';
 import { PROVIDER, SETTINGS, validateSettings } from './settings.ts';
+import { periodic } from './sync.ts';
 import { REFUSAL_JOB, stackOneWebhook } from './webhook.ts';
 import { refusalJob, stackOneWriteBack } from './write-back.ts';
 
@@ -15,6 +17,9 @@ export const stackone: Connector = {
   partnerRoutes: stackOnePartnerRoutes,
   writeBack: stackOneWriteBack,
   jobs: { [REFUSAL_JOB]: refusalJob },
+  periodic,
+  cli,
+  dashboardConnect,
   check: checkStackOne,
   vendorSetup: stackOneSetup,
 };

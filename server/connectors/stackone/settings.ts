@@ -1,5 +1,5 @@
 // StackOne connection settings (API.md "Connections"), in StackOne's words; secrets sealed at rest.
-import { partnerProfileProblems } from '../recruitee/codename.ts';
+import { partnerProfileProblems } from '../recruitee/settings.ts';
 import * as v from 'valibot';
 import { checkedText, isHttpUrl, readSettings, setting, settingNames, settingsProblems } from '../shared.ts';
 import type { Services } from '../../services.ts';

@@ -1,20 +1,13 @@
-// Greenhouse commands: which job stage orders which package, and the Harvest sync.
-import { KIND, PROVIDER, STAGE_MAPPING, type JobObject, type StageObject } from '../connectors/greenhouse/common.ts';
-import { HarvestError } from '../connectors/greenhouse/harvest.ts';
-import { runHarvestSync } from '../connectors/greenhouse/sync.ts';
-import { PermanentError, RetryableError } from '../http/client.ts';
-import { UsageError } from '../errors.ts';
-import type { Services } from '../services.ts';
-import type { ConnectionRow } from '../store/types.ts';
-import { loadConnection } from './connection-commands.ts';
-import type { Command, CommandContext } from './main.ts';
-
-const opt = (ctx: CommandContext, name: string, required = false): string | undefined => {
-  const v = ctx.args[name];
-  if (typeof v === 'string' && v.trim() !== '') return v.trim();
-  if (required) throw new UsageError('missing_option', `--${name} is required.`);
-  return undefined;
-};
+// Greenhouse's `assay` commands: which job stage orders which package, and the Harvest sync.
+import { KIND, STAGE_MAPPING, type JobObject, type StageObject, HarvestError } from './client.ts';
+import { PROVIDER } from './settings.ts';
+import { runHarvestSync } from './sync.ts';
+import { PermanentError, RetryableError } from '../../http/client.ts';
+import { UsageError } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import type { ConnectionRow } from '../../store/types.ts';
+import { loadConnection, str } from '../../cli/connection-commands.ts';
+import type { Command, CommandContext } from '../../cli/main.ts';
 
 async function ghConnection(ctx: CommandContext, svc: Services): Promise<ConnectionRow> {
   const c = await loadConnection(ctx, svc);
@@ -24,12 +17,12 @@ async function ghConnection(ctx: CommandContext, svc: Services): Promise<Connect
 }
 
 const stageId = (ctx: CommandContext): string => {
-  const s = opt(ctx, 'stage', true)!;
+  const s = str(ctx, 'stage', true)!;
   if (!/^\d{1,20}$/.test(s)) throw new UsageError('invalid_stage', `--stage takes the numeric id of a Greenhouse job stage (see greenhouse:stages), not "${s}".`);
   return s;
 };
 
-export const greenhouseCommands: Record<string, Command> = {
+export const cli: Record<string, Command> = {
   'greenhouse:stages': {
     summary: 'List the Greenhouse jobs and stages we know (from the Harvest sync and job webhooks) and which package each stage orders.',
     usage: '<connection-id>',
@@ -70,7 +63,7 @@ export const greenhouseCommands: Record<string, Command> = {
       const svc = await ctx.svc();
       const c = await ghConnection(ctx, svc);
       const stage = stageId(ctx);
-      const pkgId = opt(ctx, 'package', true)!;
+      const pkgId = str(ctx, 'package', true)!;
       const pkg = await svc.store.packages.get(c.account_id, pkgId);
       if (!pkg) throw new UsageError('unknown_package', `There is no package "${pkgId}" in account ${c.account_id}.`);
       if (!pkg.active) throw new UsageError('package_inactive', `The package "${pkg.name}" is not active.`);
@@ -110,9 +103,9 @@ export const greenhouseCommands: Record<string, Command> = {
     async run(ctx) {
       const svc = await ctx.svc();
       const c = await ghConnection(ctx, svc);
-      const pp = opt(ctx, 'per-page');
+      const pp = str(ctx, 'per-page');
       if (pp !== undefined && (!/^\d+$/.test(pp) || Number(pp) < 1 || Number(pp) > 500)) throw new UsageError('invalid_per_page', '--per-page must be a whole number from 1 to 500.');
-      const budget = opt(ctx, 'budget-seconds');
+      const budget = str(ctx, 'budget-seconds');
       if (budget !== undefined && (!/^\d+$/.test(budget) || Number(budget) < 1)) throw new UsageError('invalid_budget', '--budget-seconds must be a whole number of seconds, at least 1.');
       let r;
       try {

@@ -1,20 +1,12 @@
-// Lever commands (OAuth, posting ↔ package mapping, settings) and connections:revoke for every provider.
-import { startAuthorization } from '../connectors/lever/oauth.ts';
-import { revokeConnection } from '../dashboard/connections.ts';
-import { listPostings, mapPosting } from '../connectors/lever/postings.ts';
-import { PROVIDER } from '../connectors/lever/settings.ts';
-import { ApiError, UsageError } from '../errors.ts';
-import type { Services } from '../services.ts';
-import type { ConnectionRow } from '../store/types.ts';
-import { describeConnection, loadConnection } from './connection-commands.ts';
-import type { Command, CommandContext } from './main.ts';
-
-const opt = (ctx: CommandContext, name: string, required = false): string | undefined => {
-  const v = ctx.args[name];
-  if (typeof v === 'string' && v.trim() !== '') return v.trim();
-  if (required) throw new UsageError('missing_option', `--${name} is required.`);
-  return undefined;
-};
+// Lever's `assay` commands: OAuth, posting ↔ package mapping, settings.
+import { startAuthorization } from './client.ts';
+import { listPostings, mapPosting } from './sync.ts';
+import { PROVIDER } from './settings.ts';
+import { ApiError, UsageError } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import type { ConnectionRow } from '../../store/types.ts';
+import { describeConnection, loadConnection, str } from '../../cli/connection-commands.ts';
+import type { Command, CommandContext } from '../../cli/main.ts';
 
 async function leverConnection(ctx: CommandContext, svc: Services): Promise<ConnectionRow> {
   const c = await loadConnection(ctx, svc);
@@ -35,21 +27,7 @@ async function asCli<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export const leverCommands: Record<string, Command> = {
-  'connections:revoke': {
-    summary: 'Revoke a connection: nothing more is processed or written, its OAuth tokens are deleted, later webhooks are acknowledged and ignored.',
-    usage: '<connection-id>',
-    options: {},
-    async run(ctx) {
-      const svc = await ctx.svc();
-      const c = await loadConnection(ctx, svc);
-      // The same function as the dashboard's Disconnect (server/dashboard/connections.ts).
-      await revokeConnection(svc, c.account_id, c.id, 'cli');
-      // UNCONFIRMED: Lever (Auth0) may offer token revocation at {auth_url}/oauth/revoke; we only forget our copy.
-      ctx.out(`Revoked ${c.id} (${c.provider}). Its tokens are deleted; webhooks for it are acknowledged and ignored.`, { connection_id: c.id, provider: c.provider, status: 'revoked' });
-    },
-  },
-
+export const cli: Record<string, Command> = {
   'lever:authorize': {
     summary: 'Print a new Lever authorize URL for a connection (first consent, or to reconnect after Lever refused our tokens).',
     usage: '<connection-id>',
@@ -110,7 +88,7 @@ export const leverCommands: Record<string, Command> = {
     async run(ctx) {
       const svc = await ctx.svc();
       const c = await leverConnection(ctx, svc);
-      const state = opt(ctx, 'state');
+      const state = str(ctx, 'state');
       if (state && !['published', 'internal', 'closed', 'draft', 'pending', 'rejected'].includes(state)) throw new UsageError('invalid_state', '--state must be published, internal, closed, draft, pending or rejected.');
       const postings = await asCli(() => listPostings(svc, c, { state }));
       const human = postings.length
@@ -127,8 +105,8 @@ export const leverCommands: Record<string, Command> = {
     async run(ctx) {
       const svc = await ctx.svc();
       const c = await leverConnection(ctx, svc);
-      const posting = opt(ctx, 'posting', true)!;
-      const pkg = opt(ctx, 'package', true)!;
+      const posting = str(ctx, 'posting', true)!;
+      const pkg = str(ctx, 'package', true)!;
       const p = await asCli(() => mapPosting(svc, c, posting, pkg, 'cli'));
       ctx.out(`Mapped posting ${p.id} (${p.text}) to ${pkg}. Tags: ${p.tags.join(', ')}`, { connection_id: c.id, posting: p });
     },
@@ -141,7 +119,7 @@ export const leverCommands: Record<string, Command> = {
     async run(ctx) {
       const svc = await ctx.svc();
       const c = await leverConnection(ctx, svc);
-      const posting = opt(ctx, 'posting', true)!;
+      const posting = str(ctx, 'posting', true)!;
       const p = await asCli(() => mapPosting(svc, c, posting, null, 'cli'));
       ctx.out(`Posting ${p.id} (${p.text}) has no package now. Tags: ${p.tags.join(', ') || '(none)'}`, { connection_id: c.id, posting: p });
     },

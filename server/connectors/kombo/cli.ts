@@ -1,12 +1,11 @@
-// Connection commands that talk to a vendor now: connections:sync and connections:invite (Kombo Connect).
+// Kombo's `assay` commands, which talk to Kombo now: connections:sync and connections:invite (Kombo Connect).
 import * as v from 'valibot';
-import { UsageError } from '../errors.ts';
-import { ConnectError, createConnectLink } from '../connectors/kombo/connect.ts';
-import { canPush, pushPackages } from '../connectors/kombo/packages.ts';
-import { reconcile } from '../connectors/kombo/orders.ts';
-import { environmentSettings, PROVIDER } from '../connectors/kombo/settings.ts';
-import type { Command, CommandContext } from './main.ts';
-import { describeConnection, loadConnection, parseSettings } from './connection-commands.ts';
+import { UsageError } from '../../errors.ts';
+import { ConnectError, createConnectLink } from './routes.ts';
+import { canPush, pushPackages, reconcile } from './sync.ts';
+import { environmentSettings, PROVIDER } from './settings.ts';
+import type { Command } from '../../cli/main.ts';
+import { describeConnection, loadConnection, parseSettings } from '../../cli/connection-commands.ts';
 
 const EMAIL = v.pipe(v.string(), v.email());
 
@@ -31,7 +30,7 @@ If you did not expect this e-mail, you can ignore it.`;
   return { subject: `Set up the ${toolName} integration for ${company}`, text, html };
 };
 
-export const komboCommands: Record<string, Command> = {
+export const cli: Record<string, Command> = {
   'connections:sync': {
     summary: 'Push the package list to the vendor and take in any open orders whose webhook never arrived, now.',
     usage: '<connection-id>',

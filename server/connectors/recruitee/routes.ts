@@ -10,6 +10,7 @@ import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
 import { PROVIDER, settingsOf } from './settings.ts';
 import { orderablePackages } from '../../orders/assessments.ts';
+import type { ConnectHow } from '../../dashboard/integrations.ts';
 
 const MAX_BYTES = 16 * 1024;
 const CONNECTION_ID = /^con_[0-9a-z]{8,40}$/;
@@ -145,3 +146,6 @@ export function recruiteePartnerRoutes(svc: Services): Hono {
 
   return app;
 }
+
+/** The dashboard's partner settings form, once the provider's Recruitee partner is configured. */
+export const dashboardConnect = (svc: Services): ConnectHow => (svc.config.recruiteePartner ? 'partner_form' : 'unavailable');

@@ -18,8 +18,11 @@ import { reportUrl } from '../../orders/order-json.ts';
 import { placeOrder, REFUSAL_CODES } from '../../orders/place-order.ts';
 import type { Services } from '../../services.ts';
 import type { AccountRow, ConnectionRow, OrderView } from '../../store/types.ts';
-import { ghMeta, idsFromProfileUrl, PROVIDER, settingsOf, trackCandidate, withGhMeta } from './common.ts';
+import { ghMeta, idsFromProfileUrl, trackCandidate, withGhMeta } from './client.ts';
+import { PROVIDER, settingsOf } from './settings.ts';
 import { orderablePackages } from '../../orders/assessments.ts';
+import type { ConnectedOutput } from '../types.ts';
+import type { ConnectHow } from '../../dashboard/integrations.ts';
 
 type Env = { Variables: { connection: ConnectionRow; account: AccountRow } };
 
@@ -260,3 +263,14 @@ export function testStatus(svc: Services, account: AccountRow, order: OrderView)
   };
 }
 
+/** The four partner URLs Greenhouse must be given. */
+export const partnerUrls = (svc: Services, c: ConnectionRow) =>
+  Object.fromEntries((['list_tests', 'send_test', 'test_status', 'response_error'] as const).map((api) => [api, `${svc.config.publicUrl}/partner/${PROVIDER}/${c.id}/${api}`]));
+
+/** connections:add prints the four URLs Greenhouse must be given. */
+export async function onConnected(svc: Services, connection: ConnectionRow): Promise<ConnectedOutput> {
+  return { message: `Greenhouse partner URLs: ${Object.values(partnerUrls(svc, connection)).join(' ')}`, output: { partner_urls: partnerUrls(svc, connection) } };
+}
+
+/** The dashboard's Greenhouse form (the customer's own keys). */
+export const dashboardConnect = (): ConnectHow => 'greenhouse_form';

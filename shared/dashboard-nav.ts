@@ -1,5 +1,6 @@
-// The dashboard's one navigation, as data: the app's Shell (shell.tsx) and the server-rendered pages that are
-// part of it (report, Insights, Connect your ATS: server/routes/report.ts dashboardHeader) both draw it from here.
+// The dashboard's one navigation, as data, in shared/ because both sides draw it: the app's Shell
+// (dashboard/app/shell.tsx) and the server-rendered pages that are part of it (report, Insights, Connect your ATS:
+// server/routes/report.ts dashboardHeader).
 
 export interface NavItem {
   href: string;

@@ -5,8 +5,7 @@ import { PermanentError, RetryableError } from '../../http/client.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, PackageRow } from '../../store/types.ts';
 import { isAssessmentId, orderablePackages } from '../../orders/assessments.ts';
-import { LeverClient } from './client.ts';
-import { performAsUser } from './lookups.ts';
+import { LeverClient, performAsUser } from './client.ts';
 import { postingTag } from './settings.ts';
 
 export const MAPPING_KIND = 'posting';
@@ -116,4 +115,3 @@ export async function mapPosting(svc: Services, connection: ConnectionRow, posti
   });
   return view(posting, pkg ? { package_id: pkg.id } : null, new Map(pkg ? [[pkg.id, pkg]] : []));
 }
-

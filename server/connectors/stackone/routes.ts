@@ -10,6 +10,7 @@ import type { ConnectionRow, PackageRow } from '../../store/types.ts';
 import { hmacMatches } from '../shared.ts';
 import { PROVIDER, settingsOf } from './settings.ts';
 import { orderablePackages } from '../../orders/assessments.ts';
+import type { ConnectHow } from '../../dashboard/integrations.ts';
 
 const MAX_BYTES = 16 * 1024;
 const CONNECTION_ID = /^con_[0-9a-z]{8,40}$/;
@@ -101,3 +102,6 @@ export function stackOnePartnerRoutes(svc: Services): Hono {
   );
   return app;
 }
+
+/** The dashboard's partner settings form, once the provider's StackOne app is configured. */
+export const dashboardConnect = (svc: Services): ConnectHow => (svc.config.stackoneApp ? 'partner_form' : 'unavailable');
