@@ -8,6 +8,8 @@ export interface Config {
   host: string;
   dataDir: string;
   publicUrl: string;
+  /** Whether PUBLIC_URL was set; if not, publicUrl follows the port actually bound (PORT=0). */
+  publicUrlGiven?: boolean;
   smtpUrl: string | null;
   masterKey: Buffer;
   /** Background loops (outbox worker, sweepers); off in some tests and CLI commands. */
@@ -176,6 +178,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     dataDir,
     publicUrl,
+    publicUrlGiven: !!env.PUBLIC_URL,
     smtpUrl,
     masterKey,
     workers: env.ASSAY_WORKERS !== 'off',
@@ -206,3 +209,56 @@ function providerApps(env: Env): Pick<Config, 'leverApp' | 'stackoneApp' | 'recr
     recruiteePartner: rtSecret ? { partnerSecret: rtSecret, baseUrl: optionalUrl(env, 'RECRUITEE_BASE_URL') } : null,
   };
 }
+
+/** Timings and provider-wide settings the connectors read (from the environment, here only). */
+export interface ConnectorConfig {
+  /** KOMBO_TIMEOUT_MS: how long one call to Kombo may take (default 15 s). */
+  komboTimeoutMs: number;
+  /** KOMBO_RECONCILE_MS: how often open Kombo orders are reconciled (default 5 minutes, at least 200 ms; tests make it fast). */
+  komboReconcileMs: number;
+  /**
+   * The provider's own Kombo environment for Kombo Connect invitations, in Kombo's setting names: KOMBO_API_KEY,
+   * KOMBO_WEBHOOK_SECRET, KOMBO_SIGNATURE_ENCODING, KOMBO_BASE_URL, KOMBO_REGION (unset or empty: absent).
+   */
+  komboEnvironment: Partial<Record<'api_key' | 'webhook_secret' | 'signature_encoding' | 'base_url' | 'region', string>>;
+  /** ASSAY_LEVER_BACKOFF_MS: first wait after a Lever 429 without Retry-After (default 1 s). */
+  leverBackoffMs: number;
+  /** ASSAY_LEVER_RATE_PER_SECOND / ASSAY_LEVER_BURST: the client-side bucket under Lever's budget (defaults 8/s, 10). */
+  leverRatePerSecond: number;
+  leverBurst: number;
+  /** ASSAY_GREENHOUSE_SYNC_MS: how often Greenhouse's Harvest API is synced (default 15 minutes). */
+  greenhouseSyncMs: number;
+}
+
+/** A positive number from the environment, else `fallback` (these tuning knobs never stop the server). */
+const positive = (raw: string | undefined, fallback: number) => {
+  const n = Number(raw);
+  return raw !== undefined && raw !== '' && Number.isFinite(n) && n > 0 ? n : fallback;
+};
+
+/** The connectors' configuration from `env`; connectorConfig() is the process's, read once. */
+export function readConnectorConfig(env: Env): ConnectorConfig {
+  const komboEnvironment: ConnectorConfig['komboEnvironment'] = {};
+  const names = { api_key: 'KOMBO_API_KEY', webhook_secret: 'KOMBO_WEBHOOK_SECRET', signature_encoding: 'KOMBO_SIGNATURE_ENCODING', base_url: 'KOMBO_BASE_URL', region: 'KOMBO_REGION' } as const;
+  for (const [k, name] of Object.entries(names) as [keyof typeof names, string][]) {
+    const v = env[name];
+    if (v !== undefined && v !== '') komboEnvironment[k] = v;
+  }
+  return {
+    komboTimeoutMs: positive(env.KOMBO_TIMEOUT_MS, 15_000),
+    komboReconcileMs: Math.max(200, positive(env.KOMBO_RECONCILE_MS, 5 * 60_000)),
+    komboEnvironment,
+    leverBackoffMs: positive(env.ASSAY_LEVER_BACKOFF_MS, 1000),
+    leverRatePerSecond: positive(env.ASSAY_LEVER_RATE_PER_SECOND, 8),
+    leverBurst: Math.max(1, Math.floor(positive(env.ASSAY_LEVER_BURST, 10))),
+    greenhouseSyncMs: positive(env.ASSAY_GREENHOUSE_SYNC_MS, 15 * 60_000),
+  };
+}
+
+let connectorConfigOnce: ConnectorConfig | null = null;
+export function connectorConfig(): ConnectorConfig {
+  return (connectorConfigOnce ??= readConnectorConfig(process.env));
+}
+
+/** NODE_ENV=production (read here, like every setting; the static file cache uses it). */
+export const isProduction = (): boolean => process.env.NODE_ENV === 'production';

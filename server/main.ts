@@ -77,7 +77,7 @@ async function main() {
     (info) => {
       const url = `http://${config.host}:${info.port}`;
       // With PORT=0 the default public address can only be known once bound; links must point at it.
-      if (!process.env.PUBLIC_URL) config.publicUrl = `http://localhost:${info.port}`;
+      if (!config.publicUrlGiven) config.publicUrl = `http://localhost:${info.port}`;
       // One machine-readable line so tests and scripts can find the port (PORT=0 picks a free one).
       process.stdout.write(JSON.stringify({ msg: 'listening', url, public_url: config.publicUrl, port: info.port, data_dir: config.dataDir, demo: config.demo }) + '\n');
     },

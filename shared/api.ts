@@ -1,6 +1,7 @@
 // Types and valibot schemas of the public JSON surface, shared by the BFF and the widget.
 import * as v from 'valibot';
 import { EXTRA_TIME_PERCENTS } from './extra-time.ts';
+import { PROVIDER_LABELS, PROVIDERS } from './providers.ts';
 
 export const ORDER_STATUSES = ['pending', 'in_progress', 'completed', 'expired', 'cancelled', 'rejected', 'failed'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -12,7 +13,8 @@ export type Role = (typeof ROLES)[number];
 
 export const PACKAGE_TYPES = ['BEHAVIORAL', 'SKILLS_TEST', 'VIDEO_INTERVIEW', 'BACKGROUND_CHECK', 'REFERENCE_CHECK'] as const;
 
-export const ORDER_SOURCES = ['widget', 'kombo', 'stackone', 'lever', 'greenhouse', 'recruitee'] as const;
+/** Where an order came from: the recruiter widget, or one of the providers (shared/providers.ts). */
+export const ORDER_SOURCES = ['widget', ...PROVIDERS] as const;
 export type OrderSource = (typeof ORDER_SOURCES)[number];
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
@@ -118,11 +120,4 @@ export const CreateOrderSchema = v.strictObject({
 export const IdempotencyKeySchema = v.pipe(v.string(), v.minLength(1, 'Idempotency-Key must not be empty.'), v.maxLength(255, 'Idempotency-Key must be at most 255 characters.'), v.regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1–255 visible ASCII characters.'));
 
 /** How people name each order source (the dashboard's labels, the server's sentences). */
-export const SOURCE_LABEL: Record<string, string> = {
-  widget: 'Widget',
-  kombo: 'Kombo',
-  stackone: 'StackOne',
-  lever: 'Lever',
-  greenhouse: 'Greenhouse',
-  recruitee: 'Recruitee',
-};
+export const SOURCE_LABEL: Record<string, string> = { widget: 'Widget', ...PROVIDER_LABELS };

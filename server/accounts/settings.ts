@@ -3,12 +3,13 @@
 // (the operator's alone) the plan's features.
 import * as v from 'valibot';
 import { SOURCE_LABEL } from '../../shared/api.ts';
+import { PROVIDERS } from '../../shared/providers.ts';
 import { ApiError, UsageError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { AccountRow, AccountSettings } from '../store/types.ts';
 
 /** The connectors a plan can include (`features`); absent features: every one. */
-export const PLAN_FEATURES = ['kombo', 'stackone', 'lever', 'greenhouse', 'recruitee'] as const;
+export const PLAN_FEATURES = PROVIDERS;
 
 /** An origin like https://ats.example.com, with the wildcards CSP frame-ancestors understands (*. and :*). */
 export const FRAME_ORIGIN = /^https?:\/\/(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+(:(\d{1,5}|\*))?$/i;

@@ -2,13 +2,14 @@ import { UsageError } from '../errors.ts';
 import { eraseCandidate } from '../candidates/erase-candidate.ts';
 import { sweepRetention } from '../candidates/retention.ts';
 import { PLAN_FEATURES, updateAccountSettings } from '../accounts/settings.ts';
+import { PROVIDERS } from '../../shared/providers.ts';
 import type { Command } from './main.ts';
 import { str } from './connection-commands.ts';
 
 export const candidateCommands: Record<string, Command> = {
   'candidates:erase': {
     summary: "Erase a candidate's personal data from every table and e-mail file (scores stay, anonymised).",
-    usage: '--account <id> (--candidate <cand_…> | --external-id <ATS candidate id> [--source ats|kombo|stackone|lever|greenhouse|recruitee])',
+    usage: `--account <id> (--candidate <cand_…> | --external-id <ATS candidate id> [--source ats|${PROVIDERS.join('|')}])`,
     details: 'Open orders of the candidate are cancelled. Running it twice is harmless.',
     options: { account: { type: 'string' }, candidate: { type: 'string' }, 'external-id': { type: 'string' }, source: { type: 'string' } },
     async run(ctx) {
@@ -31,7 +32,7 @@ export const candidateCommands: Record<string, Command> = {
   'accounts:update': {
     summary: "Change an account's settings: retention, invitation validity, frame origins, company name and logo, score bands, plan features.",
     usage:
-      '--account <id> [--retention-days <n|0>] [--invitation-days <n>] [--frame-origin <origin> …] [--company-name <name>] [--logo-url <https url|"">] [--score-band <min-max:label> …] [--features <kombo,stackone,lever,greenhouse,recruitee|all>]',
+      `--account <id> [--retention-days <n|0>] [--invitation-days <n>] [--frame-origin <origin> …] [--company-name <name>] [--logo-url <https url|"">] [--score-band <min-max:label> …] [--features <${PROVIDERS.join(',')}|all>]`,
     details:
       'Retention: candidates whose orders have all been finished for longer than N days have their personal data erased by the sweeper (0 turns it off). ' +
       '--frame-origin replaces the list (repeat it for each origin to keep). --score-band replaces the bands (repeat it; together they run 0 to 100). ' +

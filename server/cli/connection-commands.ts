@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.ts';
 import { addConnection, revokeConnection } from '../dashboard/connections.ts';
-import { PROVIDERS } from '../connectors/index.ts';
+import { PROVIDERS } from '../../shared/providers.ts';
 import type { Command, CommandContext } from './main.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow } from '../store/types.ts';
@@ -51,7 +51,7 @@ export async function loadConnection(ctx: CommandContext, svc: Services): Promis
 export const connectionCommands: Record<string, Command> = {
   'connections:add': {
     summary: 'Connect an account to an ATS or unified API; prints the webhook URL to paste into the vendor.',
-    usage: '--account <id> --provider kombo|stackone|lever|greenhouse|recruitee --set key=value …',
+    usage: `--account <id> --provider ${PROVIDERS.join('|')} --set key=value …`,
     details: 'Settings use the vendor\'s words (API.md): e.g. kombo: api_key, integration_id, webhook_secret, base_url. Secret settings are encrypted at rest.',
     options: { account: { type: 'string' }, provider: { type: 'string' }, set: { type: 'string', multiple: true } },
     async run(ctx) {

@@ -1,8 +1,76 @@
 // Helpers every connector uses: secrets of a connection, HMAC checks on raw bytes, delivery records.
 import { createHmac } from 'node:crypto';
-import { safeEqual } from '../crypto/secrets.ts';
+import * as v from 'valibot';
+import { safeEqual, sha256Hex } from '../crypto/secrets.ts';
+import { errorBody } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow, Repos } from '../store/types.ts';
+import type { WebhookResponse } from './types.ts';
+
+/** How a setting is kept and asked for: `secret` ones are sealed at rest and never printed; `required` ones connections:add insists on. */
+export type SettingFlags = { secret?: boolean; required?: boolean };
+
+/** One setting of a connection, in the vendor's words: a string checked by `schema` (each check with its sentence). */
+export function setting<S extends v.GenericSchema<string, string>>(schema: S, flags: SettingFlags = {}) {
+  return v.optional(v.pipe(schema, v.metadata(flags)));
+}
+type Setting = ReturnType<typeof setting>;
+
+/** A string setting that passes `check`, else refused with `message` (a sentence naming the setting). */
+export const checkedText = (check: (s: string) => boolean, message: string) => v.pipe(v.string(), v.check(check, message));
+
+export function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** A connector's settings: one valibot object of `setting(...)` entries (server/connectors/<provider>/settings.ts). */
+export type SettingsSchema = v.ObjectSchema<Record<string, Setting>, undefined>;
+export type SettingsOf<S extends SettingsSchema> = { [K in keyof S['entries']]?: string };
+
+/** The secret, public and required setting names, derived from the schema (the Connector's `settings`). */
+export function settingNames(schema: SettingsSchema): { secret: string[]; public: string[]; required: string[] } {
+  const out = { secret: [] as string[], public: [] as string[], required: [] as string[] };
+  for (const [name, entry] of Object.entries(schema.entries)) {
+    const flags = v.getMetadata(entry.wrapped) as SettingFlags;
+    (flags.secret ? out.secret : out.public).push(name);
+    if (flags.required) out.required.push(name);
+  }
+  return out;
+}
+
+/**
+ * What is wrong with settings given to connections:add (or a connect form), as sentences: every given
+ * setting checked by its own schema entry, then the rules across settings (`rules`). Empty when all is well.
+ */
+export function settingsProblems(schema: SettingsSchema, values: Record<string, string>, rules?: (values: Record<string, string>) => string[]): string[] {
+  const problems: string[] = [];
+  for (const [name, entry] of Object.entries(schema.entries)) {
+    if (values[name] === undefined) continue;
+    const r = v.safeParse(entry, values[name]);
+    if (!r.success) for (const m of new Set(r.issues.map((i) => i.message))) problems.push(m);
+  }
+  return [...problems, ...(rules?.(values) ?? [])];
+}
+
+/**
+ * A connection's settings by their names in `schema`, from its sealed secrets and its public config (the one
+ * reader every connector uses). Values were checked by the schema when they were set, so they are not
+ * checked again here; empty strings count as absent.
+ */
+export function readSettings<S extends SettingsSchema>(schema: S, svc: Services, connection: ConnectionRow): SettingsOf<S> {
+  const secrets = secretsOf(svc, connection);
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(schema.entries)) {
+    const raw = secrets[name] ?? connection.config[name];
+    if (typeof raw === 'string' && raw !== '') out[name] = raw;
+  }
+  return out as SettingsOf<S>;
+}
 
 export function secretsOf(svc: Services, connection: ConnectionRow): Record<string, string> {
   return svc.box.openJson<Record<string, string>>(connection.secrets_enc);
@@ -34,4 +102,29 @@ export function hmacMatches(secret: string | Buffer, raw: Uint8Array | string, g
 /** Records an inbound delivery once; `duplicate` tells the caller to answer as before and do nothing. */
 export async function recordDelivery(tx: Repos, provider: string, connectionId: string, deliveryId: string) {
   return tx.inbox.record({ provider, connection_id: connectionId, delivery_id: deliveryId.slice(0, 300) });
+}
+
+/** The de-duplication key of a vendor that signs the whole body and sends no signed delivery id: the signed bytes' hash. */
+export const signedBytesKey = (raw: Uint8Array): string => `sha256:${sha256Hex(Buffer.from(raw))}`;
+
+/** A verified delivery answered without storing anything (routes/webhooks.ts rolls the transaction back and answers `response`). */
+export class WebhookRefusal extends Error {
+  constructor(readonly response: WebhookResponse) {
+    super(`webhook refused with ${response.status}`);
+    this.name = 'WebhookRefusal';
+  }
+}
+
+/** Refuses a verified delivery in the one error shape `{ error: { code, message } }`; nothing is stored. */
+export function refuseWebhook(status: number, code: string, message: string): WebhookRefusal {
+  return new WebhookRefusal({ status, body: errorBody(code, message) });
+}
+
+/** The body as JSON, or the one refusal for a body that is not JSON (400 `malformed_json`). */
+export function webhookJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw refuseWebhook(400, 'malformed_json', 'The webhook body is not valid JSON.');
+  }
 }

@@ -1,8 +1,9 @@
 import type { Hono } from 'hono';
+import type { Provider } from '../../shared/providers.ts';
 import type { Command } from '../cli/main.ts';
 import type { ConnectHow } from '../dashboard/integrations.ts';
 import type { Services } from '../services.ts';
-import type { ConnectionRow, OrderRow, OutboxJob } from '../store/types.ts';
+import type { ConnectionRow, InboxRow, Json, OrderRow, OutboxJob, Repos } from '../store/types.ts';
 
 export interface WebhookRequest {
   /** The raw bytes as received: signatures are checked on these, never on re-serialised JSON. */
@@ -14,6 +15,43 @@ export interface WebhookResponse {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+}
+
+/**
+ * What a connector's `verify` says about a delivery, on the raw bytes and before anything is stored:
+ * - `key`: the de-duplication key, taken only from what the signature covers (the vendor's delivery id
+ *   where it is signed, else a hash of the signed bytes): a re-delivery is answered as the first was;
+ * - `refused`: the signature is missing or does not match (answered 401 `invalid_signature`, or `code`);
+ * - `ping`: the vendor's set-up test, answered as given before any check and never stored.
+ */
+export type WebhookVerdict =
+  | { key: string }
+  | { refused: string; code?: string; status?: number }
+  | { ping: WebhookResponse };
+
+/** What a connector's `handle` did with a verified, first-time delivery: its answer and the inbox row's status and result. */
+export interface WebhookHandled {
+  response: WebhookResponse;
+  /** `received` when a job finishes the inbox row later. */
+  status: InboxRow['status'];
+  /** What was done, by ids only (no personal data): stored on the inbox row. */
+  result: Json | null;
+  /** Runs once the transaction has committed (e.g. forget stored e-mails of erased orders). */
+  afterCommit?(): void;
+}
+
+/**
+ * The webhook contract of a connector; routes/webhooks.ts does the rest once for every vendor (size limit,
+ * revoked connections, the refusal body, recording the delivery under `key` in the same transaction as
+ * `handle`, answering a duplicate with the stored answer).
+ */
+export interface WebhookReceiver {
+  verify(svc: Services, connection: ConnectionRow, req: WebhookRequest): WebhookVerdict;
+  /**
+   * Acts on a verified delivery inside the transaction that records it. To refuse it without storing
+   * anything (a body we cannot read), throw `refuseWebhook(...)` (connectors/shared.ts): the transaction rolls back.
+   */
+  handle(svc: Services, tx: Repos, connection: ConnectionRow, req: WebhookRequest, inboxId: string): Promise<WebhookHandled>;
 }
 
 export interface CheckFinding {
@@ -38,18 +76,19 @@ export interface ConnectedOutput {
 }
 
 /**
- * One interface for every ATS / vendor. A new ATS is a new folder in server/connectors/ with the same files as
- * the others (docs/connectors.md), whose index.ts exports one of these, one line in connectors/register.ts,
- * plus a simulator in test/simulators/.
+ * One interface for every ATS / vendor. A new ATS is an entry in shared/providers.ts, a new folder in
+ * server/connectors/ with the same files as the others (docs/connectors.md), whose index.ts exports one of these,
+ * one line in connectors/register.ts, plus a simulator in test/simulators/.
  */
 export interface Connector {
-  provider: string;
+  /** One of shared/providers.ts (connectors/register.ts checks the registry holds each exactly once). */
+  provider: Provider;
   /** Setting names in the vendor's words (API.md); `secret` ones are sealed at rest and never printed. */
   settings: { secret: readonly string[]; public: readonly string[]; required: readonly string[] };
   /** Extra validation of settings; returns sentences for what is wrong. */
   validateSettings?(values: Record<string, string>): string[];
-  /** Inbound webhook for one connection; verify `raw` before parsing. */
-  webhook?(svc: Services, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookResponse>;
+  /** Inbound webhooks for one connection: verification on the raw bytes, then handling (routes/webhooks.ts). */
+  webhook?: WebhookReceiver;
   /** Partner endpoints the vendor calls, mounted at /partner/<provider>/:connectionId/*. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each connector types its own env
   partnerRoutes?(svc: Services): Hono<any, any, any>;

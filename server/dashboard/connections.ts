@@ -3,7 +3,7 @@
 import { requireInPlanOf } from '../accounts/settings.ts';
 import { UsageError } from '../errors.ts';
 import { newId, randomToken } from '../ids.ts';
-import { PROVIDERS } from '../connectors/index.ts';
+import { PROVIDERS } from '../../shared/providers.ts';
 import { partnerUrls } from '../connectors/greenhouse/routes.ts';
 import { forgetTokens } from '../connectors/lever/client.ts';
 import type { ConnectedOutput, VendorSetupSection } from '../connectors/types.ts';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isProduction } from '../config.ts';
 import { readFile } from 'node:fs/promises';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { extname, join, normalize, sep } from 'node:path';
@@ -74,7 +75,7 @@ export async function readDist(rel: string): Promise<DistFile | null> {
       file = { body, type: TYPES[extname(path)] ?? 'application/octet-stream', etag: strongEtag(body), encoded };
     }
     if (file) cache.set(path, file); // only files that exist: bounded by the build itself
-    else if (process.env.NODE_ENV === 'production') rememberMiss(path);
+    else if (isProduction()) rememberMiss(path);
   }
   return file;
 }

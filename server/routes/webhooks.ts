@@ -1,10 +1,14 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { ApiError } from '../errors.ts';
+import type { Context } from 'hono';
+import { WebhookRefusal } from '../connectors/shared.ts';
+import type { Connector, WebhookHandled, WebhookResponse } from '../connectors/types.ts';
+import { PROVIDERS } from '../../shared/providers.ts';
+import { ApiError, errorBody } from '../errors.ts';
 import { refuseOversized } from '../http/middleware.ts';
 import { errorResponses } from '../http/openapi.ts';
-import type { Connector } from '../connectors/types.ts';
 import type { Services } from '../services.ts';
+import type { InboxRow } from '../store/types.ts';
 
 const MAX_WEBHOOK_BYTES = 256 * 1024;
 
@@ -17,17 +21,24 @@ export function webhooks(svc: Services) {
   app.post(
     '/:provider/:connectionId',
     describeRoute({
-      summary: 'Inbound webhook of an ATS or unified-API vendor (kombo, stackone, lever, greenhouse, recruitee)',
+      summary: `Inbound webhook of an ATS or unified-API vendor (${PROVIDERS.join(', ')})`,
       description: "The connection id picks the secret before the body is parsed; the signature is checked on the raw bytes as the vendor signs them. Answers follow the vendor's contract (e.g. Kombo: 422 with a message to refuse an order; Greenhouse and Recruitee: exactly 200 once stored).",
       tags: ['webhooks'],
       parameters: [
-        { name: 'provider', in: 'path', required: true, schema: { type: 'string', enum: ['kombo', 'stackone', 'lever', 'greenhouse', 'recruitee'] } },
+        { name: 'provider', in: 'path', required: true, schema: { type: 'string', enum: [...PROVIDERS] } },
         { name: 'connectionId', in: 'path', required: true, schema: { type: 'string', pattern: '^con_[0-9a-z]{8,40}$' } },
       ],
       requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
       responses: {
-        200: { description: 'Stored (or a duplicate, acknowledged)' },
-        ...errorResponses({ 401: ['invalid_signature'], 404: ['unknown_provider', 'unknown_connection'], 410: ['connection_revoked'], 413: ['body_too_large'] }),
+        200: { description: 'Stored and handled; a re-delivery gets the first answer again, marked duplicate: true' },
+        ...errorResponses({
+          400: ['malformed_json', 'invalid_body', 'invalid_payload'],
+          401: ['invalid_signature', 'stale_webhook'],
+          403: ['connection_inactive'],
+          404: ['unknown_provider', 'unknown_connection', 'unknown_integration'],
+          410: ['connection_revoked'],
+          413: ['body_too_large'],
+        }),
         422: { description: 'Refused, in the vendor’s shape', content: { 'application/json': { schema: { type: 'object' } } } },
       },
     }),
@@ -50,13 +61,52 @@ export function webhooks(svc: Services) {
     if (connection.status === 'revoked') {
       throw new ApiError(410, 'connection_revoked', `This ${provider} connection was revoked in Assay; remove this webhook from ${provider}.`);
     }
-    const res = await connector.webhook(svc, connection, { raw, text: new TextDecoder().decode(raw), headers: c.req.raw.headers });
+    const req = { raw, text: new TextDecoder().decode(raw), headers: c.req.raw.headers };
+    const receiver = connector.webhook;
+    const verdict = receiver.verify(svc, connection, req);
+    if ('ping' in verdict) return answer(c, verdict.ping);
+    // One refusal for every vendor: 401 `invalid_signature` in the one error shape (a vendor whose signature
+    // covers a timestamp may say `stale_webhook`, or 400 when its signed fields cannot be read). Vendor shapes
+    // are kept only where a vendor shows our text: Kombo's 422 order refusal (kombo/webhook.ts refusalBody,
+    // ../shared/contracts/unified-apis.md §1.5). Recruitee's `{"error": "<string>"}` is for its partner API
+    // calls (recruitee/routes.ts, ../shared/contracts/ats-native.md "Recruitee partner errors"), not
+    // for webhooks: Recruitee shows no webhook answer and treats anything but 200 as a failure to retry.
+    if ('refused' in verdict) return answer(c, { status: verdict.status ?? 401, body: errorBody(verdict.code ?? 'invalid_signature', verdict.refused) });
+    let outcome: { duplicate: InboxRow } | { handled: WebhookHandled };
+    try {
+      // Recording the delivery and acting on it are one unit of work: a crash or a failing handler leaves
+      // neither, so the vendor's retry is handled as a first delivery.
+      outcome = await svc.store.transaction(async (tx) => {
+        const rec = await tx.inbox.record({ provider, connection_id: connection.id, delivery_id: verdict.key.slice(0, 300) });
+        if (rec.duplicate) return { duplicate: rec.row };
+        const handled = await receiver.handle(svc, tx, connection, req, rec.row.id);
+        const { status, body, headers } = handled.response;
+        await tx.inbox.finish(rec.row.id, handled.status, handled.result, { status, body, ...(headers ? { headers } : {}) });
+        return { handled };
+      });
+    } catch (e) {
+      if (e instanceof WebhookRefusal) return answer(c, e.response);
+      throw e;
+    }
+    if ('duplicate' in outcome) return answer(c, duplicateAnswer(outcome.duplicate));
+    outcome.handled.afterCommit?.();
     svc.outbox.wake();
-    for (const [k, v] of Object.entries(res.headers ?? {})) c.header(k, v);
-    return c.json(res.body as object, res.status as 200);
+    return answer(c, outcome.handled.response);
   },
   );
   return app;
+}
+
+function answer(c: Context, res: WebhookResponse): Response {
+  for (const [k, v] of Object.entries(res.headers ?? {})) c.header(k, v);
+  return c.json(res.body as object, res.status as 200);
+}
+
+/** A re-delivery is answered as the first delivery was (its stored answer), marked `duplicate`, and does nothing. */
+function duplicateAnswer(row: InboxRow): WebhookResponse {
+  const first = row.answer ?? { status: 200, body: { ok: true } };
+  const body = first.body && typeof first.body === 'object' && !Array.isArray(first.body) ? { ...first.body, duplicate: true } : first.body;
+  return { status: first.status, body, ...(first.headers ? { headers: first.headers } : {}) };
 }
 
 /** One Hono holding one kind of routes of every connector, each mounted at `at(provider)`. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/accounts/passwords.ts';
 import { createApp } from '../../server/app.ts';
 import '../../server/connectors/register.ts';
-import { PROVIDERS } from '../../server/connectors/index.ts';
+import { PROVIDERS } from '../../shared/providers.ts';
 import { newId } from '../../server/ids.ts';
 import { candidateFixture, PUBLIC_URL, type Fixture } from './candidate-fixture.ts';
 

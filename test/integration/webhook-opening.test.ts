@@ -1,7 +1,8 @@
 // The one webhook opening (routes/webhooks.ts) as every vendor meets it: a revoked connection answers the
-// same way for all five (410 Gone, nothing stored, even when correctly signed), and a missing or wrong
-// signature is refused with the one error code `invalid_signature`. The vendors' own fixture webhooks
-// and signature vectors (test/fixtures) are sent over real HTTP to a real server.
+// same way for all five (410 Gone, nothing stored, even when correctly signed), a missing or wrong
+// signature is refused with the one error code `invalid_signature`, and an exact re-delivery of a signed
+// event is answered as the first was and changes nothing (no second order, no second e-mail job). The
+// vendors' own fixture webhooks and signature vectors (test/fixtures) are sent over real HTTP to a real server.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,11 @@ import { openSqliteStore } from '../../server/store/sqlite/store.ts';
 import { countRows } from '../helpers/db.ts';
 import { FIXTURES_DIR } from '../helpers/fixtures.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
+import { greenhouseSignature } from '../simulators/greenhouse/encoding.ts';
+import { signKomboWebhook } from '../simulators/kombo/sim.ts';
+import { leverSignature } from '../simulators/lever/signing.ts';
+import { signRecruiteeWebhook } from '../simulators/recruitee/sim.ts';
+import { signStackOneWebhook } from '../simulators/stackone/sim.ts';
 
 interface Vector { vendor: string; file: string; secret: string; header?: string; value?: string; value_base64url?: string; extra_headers?: Record<string, string> }
 const vectors = JSON.parse(readFileSync(join(FIXTURES_DIR, 'signatures.json'), 'utf8')) as Vector[];
@@ -24,7 +30,8 @@ const SETTINGS: Record<Vendor, (secret: string) => { config: Record<string, stri
   kombo: (s) => ({ config: { integration_id: 'kombo-fixture', signature_encoding: 'base64url' }, secrets: { api_key: 'k', webhook_secret: s } }),
   stackone: (s) => ({ config: { account_id: 'so-fixture' }, secrets: { api_key: 'k', webhook_secret: s } }),
   greenhouse: (s) => ({ config: {}, secrets: { partner_api_key: 'gh-partner-key', webhook_secret: s } }),
-  lever: (s) => ({ config: { client_id: 'lever-client' }, secrets: { client_secret: 'c', signature_token: s } }),
+  // base_url: a closed local port, so the stage-change job never reaches the real Lever.
+  lever: (s) => ({ config: { client_id: 'lever-client', base_url: 'http://127.0.0.1:9/v1', auth_url: 'http://127.0.0.1:9' }, secrets: { client_secret: 'c', signature_token: s } }),
   recruitee: (s) => ({ config: { codename: 'assay' }, secrets: { customer_token: 't', partner_secret: 'p', webhook_secret: s } }),
 };
 
@@ -55,6 +62,8 @@ beforeAll(async () => {
         connections[state]![v] = id;
       }
     }
+    // The Greenhouse stage that orders a package, for the stage change replayed below.
+    await store.transaction((tx) => tx.mappings.set({ connection_id: connections.active!.greenhouse, kind: 'stage', external_id: '4004', package_id: 'numerical-reasoning' }));
   } finally {
     await store.close();
   }
@@ -97,6 +106,69 @@ describe('one webhook opening for every vendor', () => {
     expect(answers).toEqual(expected);
     expect(countRows(srv.dataDir, TABLES)).toEqual(before);
   });
+});
+
+/** A signed event of each vendor that makes something happen (an order and its invitation, or a queued job), signed as that vendor signs. */
+function replayable(v: Vendor): { body: string; headers: Record<string, string> } {
+  const secret = vector(v).secret;
+  const candidate = { first_name: 'Rea', last_name: 'Play', email: 'rea.play@example.com' };
+  switch (v) {
+    case 'kombo': {
+      const body = JSON.stringify({ id: 'evt-replay-1', type: 'assessment:order-received', data: { id: 'ko-replay-1', package_id: 'numerical-reasoning', status: 'OPEN', candidate: { remote_id: 'k-cand-1', ...candidate }, application: { remote_id: 'k-app-1' }, job: { remote_id: 'k-job-1', name: 'Analyst' } } });
+      return { body, headers: { 'X-Kombo-Signature': signKomboWebhook(body, secret, 'base64url') } };
+    }
+    case 'stackone': {
+      const body = JSON.stringify({ event: 'ats_assessments.created', account_id: 'so-fixture', record_id: 'so-replay-1', event_data: { id: 'so-replay-1', package: { id: 'numerical-reasoning' }, candidate: { id: 's-cand-1', first_name: 'Rea', last_name: 'Play', emails: [{ type: 'personal', value: candidate.email }] } } });
+      return { body, headers: { 'x-stackone-signature': signStackOneWebhook(body, secret) } };
+    }
+    case 'greenhouse': {
+      // No last_activity_at: only the signed bytes tell this delivery from another.
+      const body = JSON.stringify({ action: 'candidate_stage_change', payload: { application: { id: 5005, status: 'active', current_stage: { id: 4004, name: 'Assay' }, candidate: { id: 6006, first_name: 'Rea', last_name: 'Play', email_addresses: [{ value: candidate.email, type: 'personal' }] }, jobs: [{ id: 7007, name: 'Analyst' }] } } });
+      return { body, headers: { Signature: greenhouseSignature(secret, body), 'Greenhouse-Event-ID': 'replay-original' } };
+    }
+    case 'lever': {
+      const triggeredAt = Date.now();
+      const token = 'lever-replay-token-1';
+      const body = JSON.stringify({ triggeredAt, event: 'candidateStageChange', token, signature: leverSignature(secret, token, triggeredAt), data: { opportunityId: 'opp-replay-1', toStageId: 'stage-1', fromStageId: 'stage-0' } });
+      return { body, headers: {} };
+    }
+    case 'recruitee': {
+      const body = JSON.stringify({ event_type: 'candidate_moved', event_subtype: 'disqualified', payload: { candidate: { id: 8008 } } });
+      return { body, headers: { 'X-Recruitee-Signature': signRecruiteeWebhook(body, secret) } };
+    }
+  }
+}
+
+/** What a first delivery leaves behind, per vendor (rows it adds), so the test shows it did something. */
+const FIRST_ADDS: Record<Vendor, Partial<Record<(typeof REPLAY_TABLES)[number], number>>> = {
+  kombo: { orders: 1, inbox: 1 },
+  stackone: { orders: 1, inbox: 2 },
+  greenhouse: { orders: 1, inbox: 1 },
+  lever: { orders: 0, inbox: 1 },
+  recruitee: { orders: 0, inbox: 1 },
+};
+const REPLAY_TABLES = ['orders', 'candidates', 'outbox', 'inbox', 'audit_log'] as const;
+
+describe('a re-delivery, for every vendor', () => {
+  for (const v of VENDORS) {
+    it(`${v}: the exact same signed delivery again is answered as the first was (marked duplicate) and changes nothing`, async () => {
+      const { body, headers } = replayable(v);
+      const before = countRows(srv.dataDir, [...REPLAY_TABLES]);
+      const first = await post(v, 'active', body, headers);
+      const firstBody = (await first.json()) as Record<string, unknown>;
+      expect(first.status, JSON.stringify(firstBody)).toBe(200);
+      const afterFirst = countRows(srv.dataDir, [...REPLAY_TABLES]);
+      for (const [table, n] of Object.entries(FIRST_ADDS[v])) expect(afterFirst[table]! - before[table]!, table).toBe(n);
+      // The first delivery queued its work (the invitation e-mail, or Lever's stage-change job).
+      if (v !== 'recruitee') expect(afterFirst.outbox).toBeGreaterThan(before.outbox!);
+
+      // Greenhouse does not sign its Greenhouse-Event-ID header: a replayer may change it, and it changes nothing.
+      const again = await post(v, 'active', body, v === 'greenhouse' ? { ...headers, 'Greenhouse-Event-ID': 'replay-new-id' } : headers);
+      expect(again.status).toBe(first.status);
+      expect(await again.json()).toEqual({ ...firstBody, duplicate: true });
+      expect(countRows(srv.dataDir, [...REPLAY_TABLES])).toEqual(afterFirst);
+    });
+  }
 });
 
 async function codeOf(res: Promise<Response>): Promise<{ status: number; code: string | undefined }> {

@@ -11,7 +11,7 @@ import { until } from '../helpers/candidate.ts';
 import { assay } from '../helpers/cli.ts';
 import { query } from '../helpers/db.ts';
 import { startPostgres, type PgCluster } from '../helpers/postgres.ts';
-import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
+import { ROOT, serverEntry, startServer, type RunningServer } from '../helpers/server.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
 
 let cluster: PgCluster;
@@ -109,7 +109,7 @@ describe('assay db:copy', () => {
   });
 
   it('will not start an instance whose master key differs from the one the data was sealed with', async () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], {
+    const r = spawnSync(process.execPath, serverEntry(), {
       cwd: ROOT,
       env: { ...process.env, PORT: '0', DATA_DIR: old.dataDir, DATABASE_URL: target, ASSAY_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), LOG_LEVEL: 'warn' },
       encoding: 'utf8',
@@ -121,7 +121,7 @@ describe('assay db:copy', () => {
 
   it('will not start with a DATABASE_URL it cannot use, saying why', async () => {
     const run = (url: string) =>
-      spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], {
+      spawnSync(process.execPath, serverEntry(), {
         cwd: ROOT,
         env: { ...process.env, PORT: '0', DATA_DIR: old.dataDir, DATABASE_URL: url, LOG_LEVEL: 'warn' },
         encoding: 'utf8',

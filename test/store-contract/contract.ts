@@ -543,6 +543,17 @@ export function storeContract(factory: StoreFactory): void {
         expect((await store.inbox.record({ provider: 'kombo', connection_id: w.connection.id, delivery_id: 'evt:1' })).row).toMatchObject({ status: 'failed', result: null });
       });
 
+      it('keeps how a delivery was answered, for its re-delivery, also when a job finishes it later', async () => {
+        const w = await world();
+        const first = await store.inbox.record({ provider: 'lever', connection_id: w.connection.id, delivery_id: 'tok-answer' });
+        expect(first.row.answer).toBeNull();
+        const answer = { status: 422, body: { error: { code: 'x', message: 'Refused.' } } };
+        await store.inbox.finish(first.row.id, 'received', null, answer);
+        expect((await store.inbox.record({ provider: 'lever', connection_id: w.connection.id, delivery_id: 'tok-answer' })).row).toMatchObject({ status: 'received', answer });
+        await store.inbox.finish(first.row.id, 'processed', { done: true });
+        expect((await store.inbox.record({ provider: 'lever', connection_id: w.connection.id, delivery_id: 'tok-answer' })).row).toMatchObject({ status: 'processed', result: { done: true }, answer });
+      });
+
       it('lets exactly one of many concurrent units of work record the same delivery', async () => {
         const w = await world();
         const outcomes = await Promise.all(

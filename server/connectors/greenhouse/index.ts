@@ -6,18 +6,14 @@ import type { Connector } from '../types.ts';
 import { check, vendorSetup } from './check.ts';
 import { cli } from './cli.ts';
 import { dashboardConnect, onConnected, partnerRoutes } from './routes.ts';
-import { PROVIDER, validateGreenhouseSettings } from './settings.ts';
+import { PROVIDER, SETTINGS, validateGreenhouseSettings } from './settings.ts';
 import { jobs, periodic } from './sync.ts';
 import { greenhouseWebhook } from './webhook.ts';
 import { writeBack } from './write-back.ts';
 
 export const greenhouse: Connector = {
   provider: PROVIDER,
-  settings: {
-    secret: ['partner_api_key', 'webhook_secret', 'harvest_api_key'],
-    public: ['on_behalf_of', 'base_url'],
-    required: ['partner_api_key'],
-  },
+  settings: SETTINGS,
   validateSettings: validateGreenhouseSettings,
   webhook: greenhouseWebhook,
   partnerRoutes,

@@ -5,6 +5,7 @@
 //      their application and job, outcomes reconciled, contact data refreshed on our candidate rows
 // Each page is stored together with the cursor (the next Link URL and the work still queued) in one
 // transaction, so an interrupted run continues where it stopped and never stores anything twice.
+import { connectorConfig } from '../../config.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, Repos } from '../../store/types.ts';
 import { applicationObject, arr, idOf, jobObject, KIND, obj, ordersOfGhCandidate, outcomeOfStatus, pickEmail, recordOutcome, replaceJobStages, stageObject, strOf, dropStages, type ApplicationObject, type CandidateObject, type StageObject, BudgetExhausted, HarvestClient, HarvestError } from './client.ts';
@@ -286,7 +287,7 @@ export const jobs: Connector['jobs'] = {
 
 export const periodic: Connector['periodic'] = {
   // The incremental sync resumes where the last one stopped; each pass spends at most one minute.
-  everyMs: Number(process.env.ASSAY_GREENHOUSE_SYNC_MS ?? 15 * 60_000),
+  everyMs: connectorConfig().greenhouseSyncMs,
   async run(svc) {
     for (const c of await svc.store.connections.listByProvider(PROVIDER, 'active')) {
       if (!settingsOf(svc, c).harvestApiKey) continue;

@@ -3,17 +3,18 @@
 // de-duplicated on what the signature covers (a hash of the signed body, and the event's content; never the
 // unsigned Greenhouse-Event-ID header, which a replayer can change at will), stored and acted on in one
 // transaction, answered with exactly 200 (anything else makes Greenhouse retry for 15 hours).
-import { sha256Hex } from '../../crypto/secrets.ts';
 import { eraseCandidateInTx, eraseMailsOf } from '../../candidates/erase-candidate.ts';
 import { placeOrder } from '../../orders/place-order.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, InboxRow, Json, Repos } from '../../store/types.ts';
-import type { WebhookRequest, WebhookResponse } from '../types.ts';
-import { hmacMatches, recordDelivery } from '../shared.ts';
-import { applicationObject, arr, dropStages, idOf, isObj, jobObject, KIND, obj, outcomeOfStatus, pickEmail, recordOutcome, replaceJobStages, STAGE_MAPPING, stageObject, strOf, trackCandidate, type Outcome, type StageObject } from './client.ts';
+import type { WebhookHandled, WebhookReceiver, WebhookRequest, WebhookResponse, WebhookVerdict } from '../types.ts';
+import { hmacMatches, recordDelivery, refuseWebhook, signedBytesKey, WebhookRefusal, webhookJson } from '../shared.ts';
+import {
+  applicationObject, arr, dropStages, idOf, isObj, jobObject, KIND, obj, outcomeOfStatus, pickEmail, recordOutcome, replaceJobStages,
+  STAGE_MAPPING, stageObject, strOf, trackCandidate, type Outcome, type StageObject,
+} from './client.ts';
 import { PROVIDER, settingsOf } from './settings.ts';
 
-const err = (status: number, code: string, message: string): WebhookResponse => ({ status, body: { error: { code, message } } });
 const OK: WebhookResponse = { status: 200, body: { ok: true } };
 
 const APPLICATION_ACTIONS = new Set([
@@ -21,72 +22,60 @@ const APPLICATION_ACTIONS = new Set([
   'hire_candidate', 'unhire_candidate', 'reject_candidate', 'unreject_candidate',
 ]);
 
-interface Handled {
-  status: InboxRow['status'];
-  /** What we did, by ids only (no personal data): stored on the inbox row. */
-  result: Json;
-  /** Orders whose stored e-mails must go once the transaction has committed. */
-  eraseMailsOf?: string[];
-}
-
 /** A signed event whose shape we cannot act on: refused before anything is stored. */
 class InvalidPayload extends Error {}
 
-export async function greenhouseWebhook(svc: Services, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookResponse> {
+/** `Signature: sha256 <hex HMAC-SHA256 of the raw body>`; the key is the signed bytes' hash, never the unsigned Greenhouse-Event-ID. */
+function verify(svc: Services, connection: ConnectionRow, req: WebhookRequest): WebhookVerdict {
   const { webhookSecret } = settingsOf(svc, connection);
-  if (!webhookSecret) return err(401, 'invalid_signature', 'This connection has no webhook_secret, so no signature can match; set the one you gave Greenhouse.');
   const sig = /^sha256\s+([0-9a-fA-F]{64})$/.exec((req.headers.get('signature') ?? '').trim());
-  if (!sig || !hmacMatches(webhookSecret, req.raw, sig[1]!.toLowerCase(), ['hex'])) {
+  if (!webhookSecret || !sig || !hmacMatches(webhookSecret, req.raw, sig[1]!.toLowerCase(), ['hex'])) {
     // UNCONFIRMED: whether Greenhouse signs the ping it sends when a webhook is saved; a failed ping disables
     // the webhook, and answering it changes nothing, so an unsigned ping still gets its 200.
-    if (isPing(req.text)) return OK;
-    return err(401, 'invalid_signature', 'The Signature header is not "sha256 <hex HMAC-SHA256 of the raw body>" with this connection\'s secret.');
+    if (isPing(req.text)) return { ping: OK };
+    if (!webhookSecret) return { refused: 'This connection has no webhook_secret, so no signature can match; set the one you gave Greenhouse.' };
+    return { refused: 'The Signature header is not "sha256 <hex HMAC-SHA256 of the raw body>" with this connection\'s secret.' };
   }
-  let event: unknown;
-  try {
-    event = JSON.parse(req.text);
-  } catch {
-    return err(400, 'malformed_json', 'The body is not valid JSON.');
-  }
-  if (!isObj(event) || typeof event.action !== 'string' || !/^[a-z_]{1,80}$/.test(event.action)) return err(400, 'invalid_payload', 'The body must be { "action": "<event>", "payload": { … } }.');
-  const action = event.action;
   // UNCONFIRMED: the ping's shape is not documented; it needs no storing, only a 200 so the webhook stays enabled
-  if (action === 'ping') return OK;
-  if (!isObj(event.payload)) return err(400, 'invalid_payload', 'The body must be { "action": "<event>", "payload": { … } }.');
+  if (isPing(req.text)) return { ping: OK };
+  // The signature covers the body only: the same signed bytes under a new Greenhouse-Event-ID are a replay.
+  return { key: signedBytesKey(req.raw) };
+}
+
+async function handle(svc: Services, tx: Repos, connection: ConnectionRow, req: WebhookRequest, inboxId: string): Promise<WebhookHandled> {
+  const event = webhookJson(req.text);
+  const shape = 'The body must be { "action": "<event>", "payload": { … } }.';
+  if (!isObj(event) || typeof event.action !== 'string' || !/^[a-z_]{1,80}$/.test(event.action)) throw refuseWebhook(400, 'invalid_payload', shape);
+  const action = event.action;
+  if (!isObj(event.payload)) throw refuseWebhook(400, 'invalid_payload', shape);
   const payload = event.payload;
 
-  // The signature covers the body only: the same signed bytes under a new Greenhouse-Event-ID are a replay.
-  const keys = [`sha256:${sha256Hex(Buffer.from(req.raw))}`];
   if (APPLICATION_ACTIONS.has(action)) {
-    // [I] the event id may change across retries: also de-duplicate on what the event says
+    // [I] the event id may change across retries, and the bytes with it: also de-duplicate on what the event says
     const a = obj(payload.application);
     const at = strOf(a.last_activity_at, 40);
-    if (at) keys.push(`key:${action}:${idOf(a.id)}:${idOf(obj(a.current_stage).id)}:${at}`);
-  }
-
-  let handled: Handled | 'duplicate';
-  try {
-    handled = await svc.store.transaction(async (tx) => {
-      const rows: InboxRow[] = [];
-      let duplicate = false;
-      for (const k of keys) {
-        const r = await recordDelivery(tx, PROVIDER, connection.id, k);
-        duplicate ||= r.duplicate;
-        rows.push(r.row);
-      }
-      if (duplicate) throw new Duplicate();
-      const h = await handle(svc, tx, connection, action, payload);
-      for (const r of rows) await tx.inbox.finish(r.id, h.status, r === rows[0] ? h.result : { action, same_as: rows[0]!.id });
+    if (at) {
+      const r = await recordDelivery(tx, PROVIDER, connection.id, `key:${action}:${idOf(a.id)}:${idOf(obj(a.current_stage).id)}:${at}`);
+      // The same event in other bytes: answered as a duplicate, and nothing (not even this delivery) is stored.
+      if (r.duplicate) throw new WebhookRefusal({ status: 200, body: { ok: true, duplicate: true } });
+      const h = await act(svc, tx, connection, action, payload);
+      await tx.inbox.finish(r.row.id, h.status, { action, same_as: inboxId });
       return h;
-    });
-  } catch (e) {
-    if (e instanceof Duplicate) handled = 'duplicate';
-    else if (e instanceof InvalidPayload) return err(422, 'invalid_payload', e.message);
-    else throw e;
+    }
   }
-  if (handled === 'duplicate') return { status: 200, body: { ok: true, duplicate: true } };
-  if (handled.eraseMailsOf?.length) eraseMailsOf(svc, handled.eraseMailsOf);
-  return OK;
+  return act(svc, tx, connection, action, payload);
+}
+
+async function act(svc: Services, tx: Repos, connection: ConnectionRow, action: string, payload: Record<string, unknown>): Promise<WebhookHandled> {
+  let h: Handled;
+  try {
+    h = await handleEvent(svc, tx, connection, action, payload);
+  } catch (e) {
+    if (e instanceof InvalidPayload) throw refuseWebhook(422, 'invalid_payload', e.message);
+    throw e;
+  }
+  const erase = h.eraseMailsOf ?? [];
+  return { status: h.status, result: h.result, response: OK, ...(erase.length ? { afterCommit: () => eraseMailsOf(svc, erase) } : {}) };
 }
 
 function isPing(text: string): boolean {
@@ -98,10 +87,17 @@ function isPing(text: string): boolean {
   }
 }
 
-/** Thrown to roll back the delivery records of a duplicate (nothing to change, answer 200 as before). */
-class Duplicate extends Error {}
+interface Handled {
+  status: InboxRow['status'];
+  /** What we did, by ids only (no personal data): stored on the inbox row. */
+  result: Json;
+  /** Orders whose stored e-mails must go once the transaction has committed. */
+  eraseMailsOf?: string[];
+}
 
-async function handle(svc: Services, tx: Repos, connection: ConnectionRow, action: string, payload: Record<string, unknown>): Promise<Handled> {
+export const greenhouseWebhook: WebhookReceiver = { verify, handle };
+
+async function handleEvent(svc: Services, tx: Repos, connection: ConnectionRow, action: string, payload: Record<string, unknown>): Promise<Handled> {
   const accountId = connection.account_id;
   const need = (v: string | null, what: string): string => {
     if (!v) throw new InvalidPayload(`${action} needs ${what}.`);

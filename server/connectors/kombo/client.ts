@@ -2,6 +2,7 @@
 // (the outbox retries) and its fetch replaced by vendorFetch (callVendor's timeout, no redirects, bounded
 // bodies). Its typed errors become our RetryableError/PermanentError (failureForSdk). The SDK checks the
 // answers against Kombo's OpenAPI models; the schemas below still read the webhook bodies Kombo sends us.
+import { connectorConfig } from '../../config.ts';
 import * as v from 'valibot';
 import type { Kombo } from '@kombo-api/sdk';
 import { failureForSdk, PermanentError, sdkResponse, vendorFetch, type VendorResponse, sdkPathId } from '../../http/client.ts';
@@ -28,7 +29,6 @@ export interface ResultBody {
   remote_fields?: Record<string, Record<string, string>>;
 }
 
-const TIMEOUT_MS = Number(process.env.KOMBO_TIMEOUT_MS ?? 15_000);
 
 /** The message of Kombo's error envelope, or the start of the body. */
 export function kombosMessage(res: VendorResponse): string {
@@ -52,7 +52,7 @@ export class KomboClient {
           api_key: this.opts.apiKey,
           integration_id: this.opts.integrationId ?? undefined,
           server_url: this.opts.baseUrl,
-          http_client: new HTTPClient({ fetcher: vendorFetch({ timeoutMs: TIMEOUT_MS }) }),
+          http_client: new HTTPClient({ fetcher: vendorFetch({ timeoutMs: connectorConfig().komboTimeoutMs }) }),
           retry_config: { strategy: 'none' },
         }),
     );

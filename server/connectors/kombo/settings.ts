@@ -1,5 +1,7 @@
 // Kombo connection settings (API.md "Connections"): names in Kombo's words, secrets sealed at rest.
-import { secretsOf } from '../shared.ts';
+import { connectorConfig, type ConnectorConfig } from '../../config.ts';
+import * as v from 'valibot';
+import { checkedText, isHttpUrl, readSettings, setting, settingNames, settingsProblems } from '../shared.ts';
 import type { MacEncoding } from '../shared.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
@@ -8,12 +10,6 @@ export const PROVIDER = 'kombo';
 
 /** Kombo's regions (contracts/unified-apis.md §1.1). */
 export const REGION_BASE_URLS = { eu: 'https://api.kombo.dev/v1', us: 'https://api.us.kombo.dev/v1' } as const;
-
-export const SETTINGS = {
-  secret: ['api_key', 'webhook_secret'],
-  public: ['integration_id', 'base_url', 'region', 'signature_encoding'],
-  required: ['api_key', 'integration_id', 'webhook_secret'],
-} as const;
 
 /**
  * UNCONFIRMED: Kombo's public docs do not show how X-Kombo-Signature is encoded. Third-party receivers use
@@ -24,27 +20,23 @@ export const SETTINGS = {
 export const SIGNATURE_ENCODINGS = ['base64url', 'hex'] as const;
 export type SignatureEncoding = (typeof SIGNATURE_ENCODINGS)[number] & MacEncoding;
 
-export function validateSettings(values: Record<string, string>): string[] {
-  const problems: string[] = [];
-  if (values.base_url !== undefined && !isHttpUrl(values.base_url)) problems.push(`base_url must be an http(s) URL such as ${REGION_BASE_URLS.eu}.`);
-  if (values.region !== undefined && !(values.region in REGION_BASE_URLS)) problems.push('region must be eu or us.');
-  if (values.base_url !== undefined && values.region !== undefined) problems.push('Give either region or base_url, not both.');
-  if (values.signature_encoding !== undefined && !(SIGNATURE_ENCODINGS as readonly string[]).includes(values.signature_encoding))
-    problems.push('signature_encoding must be base64url or hex.');
-  if (values.integration_id !== undefined && !/^[a-z0-9_]+:[A-Za-z0-9_-]{4,100}$/.test(values.integration_id))
-    problems.push('integration_id looks like "<tool>:<id>", e.g. recruitee:HWUTwvyx2wLoSUHphiWVrp28 (Kombo dashboard → Integrations).');
-  if (values.api_key !== undefined && values.api_key.trim().length < 8) problems.push('api_key looks too short; copy it from the Kombo dashboard "Secrets" page.');
-  if (values.webhook_secret !== undefined && values.webhook_secret.trim().length < 8) problems.push('webhook_secret looks too short; copy it from the Kombo dashboard webhooks tab.');
-  return problems;
-}
 
-function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
+/** A Kombo connection's settings (API.md "Connections"), in Kombo's words; secret ones sealed at rest. */
+export const SettingsSchema = v.object({
+  api_key: setting(checkedText((s) => s.trim().length >= 8, 'api_key looks too short; copy it from the Kombo dashboard "Secrets" page.'), { secret: true, required: true }),
+  webhook_secret: setting(checkedText((s) => s.trim().length >= 8, 'webhook_secret looks too short; copy it from the Kombo dashboard webhooks tab.'), { secret: true, required: true }),
+  integration_id: setting(
+    checkedText((s) => /^[a-z0-9_]+:[A-Za-z0-9_-]{4,100}$/.test(s), 'integration_id looks like "<tool>:<id>", e.g. recruitee:HWUTwvyx2wLoSUHphiWVrp28 (Kombo dashboard → Integrations).'),
+    { required: true },
+  ),
+  base_url: setting(checkedText(isHttpUrl, `base_url must be an http(s) URL such as ${REGION_BASE_URLS.eu}.`)),
+  region: setting(checkedText((s) => s in REGION_BASE_URLS, 'region must be eu or us.')),
+  signature_encoding: setting(checkedText((s) => (SIGNATURE_ENCODINGS as readonly string[]).includes(s), 'signature_encoding must be base64url or hex.')),
+});
+export const SETTINGS = settingNames(SettingsSchema);
+
+export function validateSettings(values: Record<string, string>): string[] {
+  return settingsProblems(SettingsSchema, values, (x) => (x.base_url !== undefined && x.region !== undefined ? ['Give either region or base_url, not both.'] : []));
 }
 
 export function baseUrlFrom(values: { base_url?: unknown; region?: unknown }): string {
@@ -64,17 +56,16 @@ export interface KomboSettings {
 }
 
 export function settingsOf(svc: Services, connection: ConnectionRow): KomboSettings {
-  const s = secretsOf(svc, connection);
-  const c = connection.config;
-  const enc = c.signature_encoding === 'hex' ? 'hex' : 'base64url';
-  const integrationId = typeof c.integration_id === 'string' && c.integration_id ? c.integration_id : null;
+  const s = readSettings(SettingsSchema, svc, connection);
+  const integrationId = s.integration_id ?? null;
+  const tool = connection.config.tool;
   return {
     apiKey: s.api_key ?? '',
     webhookSecret: s.webhook_secret ?? '',
-    baseUrl: baseUrlFrom(c),
+    baseUrl: baseUrlFrom(s),
     integrationId,
-    signatureEncoding: enc,
-    tool: typeof c.tool === 'string' ? c.tool : (integrationId?.split(':')[0] ?? null),
+    signatureEncoding: s.signature_encoding === 'hex' ? 'hex' : 'base64url',
+    tool: typeof tool === 'string' ? tool : (integrationId?.split(':')[0] ?? null),
   };
 }
 
@@ -82,21 +73,21 @@ export function settingsOf(svc: Services, connection: ConnectionRow): KomboSetti
  * The provider's own Kombo environment (one API key and webhook secret for all its customers), used to
  * invite customers with Kombo Connect: from the environment, overridable per call (CLI --set).
  */
-export function environmentSettings(overrides: Record<string, string> = {}, env: Record<string, string | undefined> = process.env) {
+export function environmentSettings(overrides: Record<string, string> = {}, env: ConnectorConfig['komboEnvironment'] = connectorConfig().komboEnvironment) {
   const values: Record<string, string> = {};
-  const pick = (name: string, envName: string) => {
-    const v = overrides[name] ?? env[envName];
+  const pick = (name: keyof typeof env) => {
+    const v = overrides[name] ?? env[name];
     if (v !== undefined && v !== '') values[name] = v;
   };
-  pick('api_key', 'KOMBO_API_KEY');
-  pick('webhook_secret', 'KOMBO_WEBHOOK_SECRET');
-  pick('signature_encoding', 'KOMBO_SIGNATURE_ENCODING');
+  pick('api_key');
+  pick('webhook_secret');
+  pick('signature_encoding');
   if (overrides.base_url ?? overrides.region) {
     if (overrides.base_url) values.base_url = overrides.base_url;
     if (overrides.region) values.region = overrides.region;
   } else {
-    pick('base_url', 'KOMBO_BASE_URL');
-    if (!values.base_url) pick('region', 'KOMBO_REGION');
+    pick('base_url');
+    if (!values.base_url) pick('region');
   }
   return values;
 }

@@ -1,4 +1,5 @@
 // The package list Kombo shows in the ATS: every active package of the account, pushed whole (PUT replaces).
+import { connectorConfig } from '../../config.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, OutboxJob, Repos, OrderRow } from '../../store/types.ts';
 import { KomboClient, type KomboPackage, type KomboOrder } from './client.ts';
@@ -77,66 +78,60 @@ export type Ingested =
  * placeOrder de-duplicates on the Kombo order id, mints the invitation and queues its e-mail in the
  * same transaction, so the answer we give after commit means "durably stored".
  */
-export async function ingestOrder(svc: Services, connection: ConnectionRow, ko: KomboOrder, via: 'webhook' | 'reconcile', eventId?: string): Promise<Ingested> {
-  const account = await svc.store.accounts.get(connection.account_id);
+export async function ingestOrder(svc: Services, connection: ConnectionRow, ko: KomboOrder, via: 'webhook' | 'reconcile'): Promise<Ingested> {
+  const result = await svc.store.transaction((tx) => ingestOrderInTx(svc, tx, connection, ko, via));
+  svc.outbox.wake();
+  return result;
+}
+
+/** ingestOrder inside the caller's transaction (the webhook's, which records the delivery in the same unit). */
+export async function ingestOrderInTx(svc: Services, tx: Repos, connection: ConnectionRow, ko: KomboOrder, via: 'webhook' | 'reconcile'): Promise<Ingested> {
+  const account = await tx.accounts.get(connection.account_id);
   if (!account) throw new Error(`connection ${connection.id} has no account`);
   const integrationId = ko.integration_id ?? settingsOf(svc, connection).integrationId;
-  const result = await svc.store.transaction(async (tx) => {
-    const delivery = eventId ? await tx.inbox.record({ provider: PROVIDER, connection_id: connection.id, delivery_id: `evt:${eventId}`.slice(0, 300) }) : null;
-    const placed = await placeOrder(
-      tx,
-      svc.box,
-      {
-        account,
-        source: 'kombo',
-        sourceOrderId: ko.id,
-        connectionId: connection.id,
-        packageId: ko.package_id,
-        candidate: {
-          externalId: ko.candidate.remote_id ?? `kombo-order:${ko.id}`,
-          email: ko.candidate.email ?? null,
-          firstName: ko.candidate.first_name ?? null,
-          lastName: ko.candidate.last_name ?? null,
-          locale: null,
-        },
-        applicationId: ko.application?.remote_id ?? null,
-        job: { id: ko.job?.remote_id ?? null, name: ko.job?.name ?? null },
-        createdBy: `kombo:${integrationId ?? 'unknown'}`,
-        meta: { kombo: { integration_id: integrationId, via, job_code: ko.job?.job_code ?? null } },
+  const placed = await placeOrder(
+    tx,
+    svc.box,
+    {
+      account,
+      source: 'kombo',
+      sourceOrderId: ko.id,
+      connectionId: connection.id,
+      packageId: ko.package_id,
+      candidate: {
+        externalId: ko.candidate.remote_id ?? `kombo-order:${ko.id}`,
+        email: ko.candidate.email ?? null,
+        firstName: ko.candidate.first_name ?? null,
+        lastName: ko.candidate.last_name ?? null,
+        locale: null,
       },
-      // A refused order is kept as `rejected` with its reason, so a re-delivery gets the same answer and
-      // the recruiter's widget shows why.
-      { recordRefusal: true },
-    );
-    if (delivery && !delivery.duplicate) {
-      await tx.inbox.finish(delivery.row.id, placed.kind === 'refused' ? 'ignored' : 'processed', {
-        kombo_order_id: ko.id,
-        result: placed.kind,
-        order_id: placed.order?.id ?? null,
-        ...(placed.kind === 'refused' ? { code: placed.refusal.code } : {}),
-      });
-    }
-    if (placed.kind === 'refused' && placed.order && via === 'reconcile') {
-      // No webhook to answer 422 to: close the order in the ATS instead, with the reason.
-      await enqueueWriteBack(tx, placed.order, 'rejected');
-    }
-    // (A refusal with nothing stored is seen again on every reconciliation: audit it only when answered.)
-    // placeOrder audits a creation itself; a refusal is audited here.
-    if (placed.kind === 'refused' && (via === 'webhook' || placed.order)) {
-      await tx.audit.add({
-        account_id: account.id,
-        actor: `kombo:${connection.id}`,
-        action: 'order.refused',
-        target: placed.order?.id ?? null,
-        details: { kombo_order_id: ko.id, package_id: ko.package_id, via, code: placed.refusal.code },
-      });
-    }
-    return placed;
-  });
-  svc.outbox.wake();
-  if (result.kind === 'created') return { kind: 'created', order: result.order };
-  if (result.kind === 'duplicate') return { kind: 'duplicate', order: result.order };
-  return { kind: 'refused', refusal: result.refusal, order: result.order };
+      applicationId: ko.application?.remote_id ?? null,
+      job: { id: ko.job?.remote_id ?? null, name: ko.job?.name ?? null },
+      createdBy: `kombo:${integrationId ?? 'unknown'}`,
+      meta: { kombo: { integration_id: integrationId, via, job_code: ko.job?.job_code ?? null } },
+    },
+    // A refused order is kept as `rejected` with its reason, so a re-delivery gets the same answer and
+    // the recruiter's widget shows why.
+    { recordRefusal: true },
+  );
+  if (placed.kind === 'refused' && placed.order && via === 'reconcile') {
+    // No webhook to answer 422 to: close the order in the ATS instead, with the reason.
+    await enqueueWriteBack(tx, placed.order, 'rejected');
+  }
+  // (A refusal with nothing stored is seen again on every reconciliation: audit it only when answered.)
+  // placeOrder audits a creation itself; a refusal is audited here.
+  if (placed.kind === 'refused' && (via === 'webhook' || placed.order)) {
+    await tx.audit.add({
+      account_id: account.id,
+      actor: `kombo:${connection.id}`,
+      action: 'order.refused',
+      target: placed.order?.id ?? null,
+      details: { kombo_order_id: ko.id, package_id: ko.package_id, via, code: placed.refusal.code },
+    });
+  }
+  if (placed.kind === 'created') return { kind: 'created', order: placed.order };
+  if (placed.kind === 'duplicate') return { kind: 'duplicate', order: placed.order };
+  return { kind: 'refused', refusal: placed.refusal, order: placed.order };
 }
 
 export interface ReconcileReport {
@@ -178,7 +173,7 @@ export async function reconcile(svc: Services, connection: ConnectionRow): Promi
 }
 
 /** How often open orders are reconciled (ms); KOMBO_RECONCILE_MS makes it fast in tests. */
-export const RECONCILE_MS = Math.max(200, Number(process.env.KOMBO_RECONCILE_MS ?? 5 * 60_000) || 5 * 60_000);
+export const RECONCILE_MS = connectorConfig().komboReconcileMs;
 
 export async function reconcileAll(svc: Services): Promise<void> {
   for (const c of await svc.store.connections.listByProvider(PROVIDER, 'active')) {

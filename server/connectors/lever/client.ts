@@ -5,6 +5,7 @@
 // under Lever's documented default (10 requests/s steady, bursts of 20) so we rarely see a 429.
 // In process memory: several BFF instances each apply it, so size it per instance.
 import { randomBytes } from 'node:crypto';
+import { connectorConfig } from '../../config.ts';
 import { safeEqual, sha256Hex } from '../../crypto/secrets.ts';
 import { ApiError } from '../../errors.ts';
 import { callVendor, PermanentError, RetryableError, assertNoDotSegments, failureFor, parseRetryAfter, type VendorResponse } from '../../http/client.ts';
@@ -13,19 +14,15 @@ import type { Services } from '../../services.ts';
 import type { ConnectionRow, Repos } from '../../store/types.ts';
 import { leverSettings, PROVIDER, SCOPES, type LeverSettings } from './settings.ts';
 
-const num = (raw: string | undefined, fallback: number) => {
-  const n = Number(raw);
-  return raw !== undefined && raw !== '' && Number.isFinite(n) && n > 0 ? n : fallback;
-};
-
 export interface LimiterOptions {
   ratePerSecond: number;
   burst: number;
 }
 
 /** Defaults under Lever's bucket; tests compress them with ASSAY_LEVER_RATE_PER_SECOND / ASSAY_LEVER_BURST. */
-export function limiterOptions(env: Record<string, string | undefined> = process.env): LimiterOptions {
-  return { ratePerSecond: num(env.ASSAY_LEVER_RATE_PER_SECOND, 8), burst: Math.max(1, Math.floor(num(env.ASSAY_LEVER_BURST, 10))) };
+export function limiterOptions(): LimiterOptions {
+  const c = connectorConfig();
+  return { ratePerSecond: c.leverRatePerSecond, burst: c.leverBurst };
 }
 
 export class TokenBucket {
@@ -362,7 +359,7 @@ export class LeverClient {
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const what = `Lever ${method} ${path.replace(/[0-9a-f-]{20,}/gi, ':id')}`;
     const bucket = bucketFor(this.connection.id);
-    const backoffMs = num(process.env.ASSAY_LEVER_BACKOFF_MS, 1000);
+    const backoffMs = connectorConfig().leverBackoffMs;
     let token = await accessToken(this.svc, this.connection);
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {

@@ -7,18 +7,13 @@ import { check, vendorSetup } from './check.ts';
 import { cli } from './cli.ts';
 import { refreshExpiring } from './client.ts';
 import { dashboardConnect, leverAdminApi, leverPartnerRoutes, onConnected } from './routes.ts';
-import { PROVIDER, validateLeverSettings } from './settings.ts';
+import { PROVIDER, SETTINGS, validateLeverSettings } from './settings.ts';
 import { leverWebhook, NOTE_JOB, runNote, runStageChange, STAGE_CHANGE_JOB } from './webhook.ts';
 import { leverWriteBack } from './write-back.ts';
 
 export const leverConnector: Connector = {
   provider: PROVIDER,
-  settings: {
-    secret: ['client_secret', 'signature_token'],
-    public: ['client_id', 'trigger_stage', 'perform_as', 'base_url', 'auth_url'],
-    // The webhook's signature token exists only once the webhook URL (which names this connection) is saved in Lever.
-    required: ['client_id', 'client_secret'],
-  },
+  settings: SETTINGS,
   validateSettings: validateLeverSettings,
   webhook: leverWebhook,
   partnerRoutes: leverPartnerRoutes,

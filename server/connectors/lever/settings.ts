@@ -1,7 +1,8 @@
 // A Lever connection's settings in Lever's words (API.md "Connections"), with the defaults filled in.
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
-import { secretsOf } from '../shared.ts';
+import * as v from 'valibot';
+import { checkedText, isHttpUrl, readSettings, setting, settingNames, settingsProblems } from '../shared.ts';
 
 export const PROVIDER = 'lever';
 export const DEFAULT_BASE_URL = 'https://api.lever.co/v1';
@@ -41,16 +42,31 @@ export interface LeverSettings {
 
 const trimSlash = (s: string) => s.replace(/\/+$/, '');
 
+const url = (name: string) => v.pipe(v.string(), v.check(isHttpUrl, (i) => `${name} must be an http(s) URL, not "${String(i.input)}".`));
+
+/** A Lever connection's settings (API.md "Connections"), in Lever's words; secret ones sealed at rest. */
+export const SettingsSchema = v.object({
+  client_secret: setting(v.string(), { secret: true, required: true }),
+  // The webhook's signature token exists only once the webhook URL (which names this connection) is saved in Lever.
+  // One token, or several separated by spaces/commas when each webhook event has its own.
+  signature_token: setting(v.string(), { secret: true }),
+  client_id: setting(v.string(), { required: true }),
+  trigger_stage: setting(checkedText((s) => s.trim() !== '' && s.length <= 200, 'trigger_stage must be the name of a Lever stage (1–200 characters).')),
+  perform_as: setting(
+    checkedText((s) => /^[A-Za-z0-9-]{8,64}$/.test(s) || /^[^@\s]+@[^@\s]+$/.test(s), "perform_as must be a Lever user id or that user's e-mail address."),
+  ),
+  base_url: setting(url('base_url')),
+  auth_url: setting(url('auth_url')),
+});
+export const SETTINGS = settingNames(SettingsSchema);
+
 export function leverSettings(svc: Services, connection: ConnectionRow): LeverSettings {
-  const secrets = secretsOf(svc, connection);
-  const pub = (k: string) => {
-    const v = connection.config[k];
-    return typeof v === 'string' && v.trim() ? v.trim() : undefined;
-  };
+  const s = readSettings(SettingsSchema, svc, connection);
+  const pub = (k: 'client_id' | 'trigger_stage' | 'perform_as' | 'base_url' | 'auth_url') => s[k]?.trim() || undefined;
   return {
-    clientId: pub('client_id') ?? secrets.client_id ?? '',
-    clientSecret: secrets.client_secret ?? '',
-    signatureTokens: (secrets.signature_token ?? '').split(/[\s,]+/).filter(Boolean),
+    clientId: pub('client_id') ?? '',
+    clientSecret: s.client_secret ?? '',
+    signatureTokens: (s.signature_token ?? '').split(/[\s,]+/).filter(Boolean),
     triggerStage: pub('trigger_stage') ?? DEFAULT_TRIGGER_STAGE,
     performAs: pub('perform_as') ?? null,
     baseUrl: trimSlash(pub('base_url') ?? DEFAULT_BASE_URL),
@@ -58,23 +74,7 @@ export function leverSettings(svc: Services, connection: ConnectionRow): LeverSe
   };
 }
 
-/** Sentences for what is wrong with the settings given to connections:add. */
+/** Sentences for what is wrong with the settings given to connections:add or lever:set. */
 export function validateLeverSettings(values: Record<string, string>): string[] {
-  const problems: string[] = [];
-  for (const k of ['base_url', 'auth_url']) {
-    const v = values[k];
-    if (v === undefined) continue;
-    try {
-      const u = new URL(v);
-      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
-    } catch {
-      problems.push(`${k} must be an http(s) URL, not "${v}".`);
-    }
-  }
-  const stage = values.trigger_stage;
-  if (stage !== undefined && (stage.trim() === '' || stage.length > 200)) problems.push('trigger_stage must be the name of a Lever stage (1–200 characters).');
-  if (values.perform_as !== undefined && !/^[A-Za-z0-9-]{8,64}$/.test(values.perform_as) && !/^[^@\s]+@[^@\s]+$/.test(values.perform_as)) {
-    problems.push('perform_as must be a Lever user id or that user\'s e-mail address.');
-  }
-  return problems;
+  return settingsProblems(SettingsSchema, values);
 }

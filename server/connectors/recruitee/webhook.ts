@@ -1,12 +1,11 @@
 // Recruitee webhooks (ats-native.md §3.2). Recruitee saves a webhook only if the {"test":true} ping gets 200, and
 // treats anything but exactly 200 as a failure and retries, so a handled event always answers 200.
 import * as v from 'valibot';
-import { sha256Hex } from '../../crypto/secrets.ts';
 import { actor, transition } from '../../orders/transition.ts';
 import type { Services } from '../../services.ts';
-import type { ConnectionRow, Json } from '../../store/types.ts';
-import type { WebhookRequest, WebhookResponse } from '../types.ts';
-import { hmacMatches, recordDelivery } from '../shared.ts';
+import type { ConnectionRow, Json, Repos } from '../../store/types.ts';
+import type { WebhookHandled, WebhookReceiver, WebhookRequest, WebhookResponse, WebhookVerdict } from '../types.ts';
+import { hmacMatches, refuseWebhook, signedBytesKey, webhookJson } from '../shared.ts';
 import { PROVIDER, settingsOf } from './settings.ts';
 
 const IdLike = v.nullish(v.union([v.pipe(v.string(), v.maxLength(100)), v.pipe(v.number(), v.finite())]));
@@ -20,51 +19,50 @@ const Envelope = v.looseObject({
 
 const reply = (status: number, body: unknown): WebhookResponse => ({ status, body });
 
-export async function recruiteeWebhook(svc: Services, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookResponse> {
-  let json: unknown;
-  let parsedOk = true;
+function isTest(text: string): boolean {
   try {
-    json = JSON.parse(req.text);
+    const json = JSON.parse(text) as unknown;
+    return typeof json === 'object' && json !== null && (json as { test?: unknown }).test === true;
   } catch {
-    parsedOk = false;
+    return false;
   }
+}
+
+/** X-Recruitee-Signature: hex HMAC-SHA256 of the raw body with the webhook's secret (§3.2 [V-3p]). */
+function verify(svc: Services, connection: ConnectionRow, req: WebhookRequest): WebhookVerdict {
   // UNCONFIRMED: the "Test" button (and "Test payload" examples) carry test:true and are answered before any signature
   // check (§3.2 [I]): Recruitee will not save the webhook otherwise, and a test changes nothing here.
-  if (parsedOk && typeof json === 'object' && json !== null && (json as { test?: unknown }).test === true) return reply(200, { ok: true, test: true });
-
-  if (connection.status !== 'active') return reply(403, { error: { code: 'connection_inactive', message: `This Recruitee connection is ${connection.status}; events are not accepted.` } });
+  if (isTest(req.text)) return { ping: reply(200, { ok: true, test: true }) };
   const s = settingsOf(svc, connection);
   const sig = req.headers.get('x-recruitee-signature');
-  if (!sig) return reply(401, { error: { code: 'invalid_signature', message: 'The X-Recruitee-Signature header is missing.' } });
-  // Hex HMAC-SHA256 of the raw body with the webhook's secret (§3.2 [V-3p]).
-  if (!s.webhookSecret || !hmacMatches(s.webhookSecret, req.raw, sig, ['hex']))
-    return reply(401, { error: { code: 'invalid_signature', message: "The X-Recruitee-Signature does not match the body; check the webhook's secret." } });
-  if (!parsedOk) return reply(400, { error: { code: 'malformed_json', message: 'The webhook body is not valid JSON.' } });
-  const parsed = v.safeParse(Envelope, json);
-  if (!parsed.success) return reply(400, { error: { code: 'invalid_body', message: `Expected { event_type, payload }: ${parsed.issues[0]!.message}` } });
-  const env = parsed.output;
-
-  const body = await svc.store.transaction(async (tx) => {
-    // Recruitee sends no delivery id (§3.2 [NF]); a retry repeats the same bytes, so the body's hash is the key.
-    const { row, duplicate } = await recordDelivery(tx, PROVIDER, connection.id, `sha256:${sha256Hex(Buffer.from(req.raw))}`);
-    if (duplicate) return { ...(row.result ?? {}), duplicate: true } as Json;
-    let out: Json = { ok: true, handled: false };
-    const candidateId = env.payload?.candidate?.id;
-    // UNCONFIRMED: event_type/event_subtype names are [V-3p] (candidate_moved / disqualified).
-    if (env.event_type === 'candidate_moved' && env.event_subtype === 'disqualified' && candidateId !== null && candidateId !== undefined) {
-      // A disqualified candidate is not invited any further: unused invitations from this connection are withdrawn.
-      const candidate = await tx.candidates.findByExternal(connection.account_id, PROVIDER, String(candidateId));
-      const cancelled: string[] = [];
-      for (const o of candidate ? await tx.orders.listByCandidate(connection.account_id, candidate.id) : []) {
-        if (o.connection_id !== connection.id || o.status !== 'pending') continue;
-        const reason = 'The candidate was disqualified in Recruitee before starting the test.';
-        await transition(tx, o, 'cancelled', { reason, actor: actor.connection(PROVIDER, connection.id) });
-        cancelled.push(o.id);
-      }
-      out = { ok: true, handled: true, cancelled };
-    }
-    await tx.inbox.finish(row.id, out.handled ? 'processed' : 'ignored', out);
-    return out;
-  });
-  return reply(200, body);
+  if (!sig) return { refused: 'The X-Recruitee-Signature header is missing.' };
+  if (!s.webhookSecret || !hmacMatches(s.webhookSecret, req.raw, sig, ['hex'])) return { refused: "The X-Recruitee-Signature does not match the body; check the webhook's secret." };
+  // Recruitee sends no delivery id (§3.2 [NF]); a retry repeats the same bytes, so the body's hash is the key.
+  return { key: signedBytesKey(req.raw) };
 }
+
+async function handle(_svc: Services, tx: Repos, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookHandled> {
+  if (connection.status !== 'active') throw refuseWebhook(403, 'connection_inactive', `This Recruitee connection is ${connection.status}; events are not accepted.`);
+  const parsed = v.safeParse(Envelope, webhookJson(req.text));
+  if (!parsed.success) throw refuseWebhook(400, 'invalid_body', `Expected { event_type, payload }: ${parsed.issues[0]!.message}`);
+  const env = parsed.output;
+  let out: Json = { ok: true, handled: false };
+  const candidateId = env.payload?.candidate?.id;
+  // UNCONFIRMED: event_type/event_subtype names are [V-3p] (candidate_moved / disqualified).
+  if (env.event_type === 'candidate_moved' && env.event_subtype === 'disqualified' && candidateId !== null && candidateId !== undefined) {
+    // A disqualified candidate is not invited any further: unused invitations from this connection are withdrawn.
+    const candidate = await tx.candidates.findByExternal(connection.account_id, PROVIDER, String(candidateId));
+    const cancelled: string[] = [];
+    for (const o of candidate ? await tx.orders.listByCandidate(connection.account_id, candidate.id) : []) {
+      if (o.connection_id !== connection.id || o.status !== 'pending') continue;
+      const reason = 'The candidate was disqualified in Recruitee before starting the test.';
+      await transition(tx, o, 'cancelled', { reason, actor: actor.connection(PROVIDER, connection.id) });
+      cancelled.push(o.id);
+    }
+    out = { ok: true, handled: true, cancelled };
+  }
+  // Recruitee treats anything but exactly 200 as a failure and retries, so a handled event always answers 200.
+  return { status: out.handled ? 'processed' : 'ignored', result: out, response: reply(200, out) };
+}
+
+export const recruiteeWebhook: WebhookReceiver = { verify, handle };

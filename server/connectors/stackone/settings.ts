@@ -1,11 +1,15 @@
 // StackOne connection settings (API.md "Connections"), in StackOne's words; secrets sealed at rest.
 import { partnerProfileProblems } from '../recruitee/settings.ts';
-import { secretsOf } from '../shared.ts';
+import * as v from 'valibot';
+import { checkedText, isHttpUrl, readSettings, setting, settingNames, settingsProblems } from '../shared.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
 
 export const PROVIDER = 'stackone';
 export const DEFAULT_BASE_URL = 'https://api.stackone.com';
+
+/** The marketplace profile StackOne's Recruitee form asks for: checked together by partnerProfileProblems. */
+const profile = v.string();
 
 /**
  * api_key / account_id / base_url: we call StackOne's unified API. webhook_secret: StackOne signs webhooks (and,
@@ -13,32 +17,27 @@ export const DEFAULT_BASE_URL = 'https://api.stackone.com';
  * call. static_package_id: StackOne's "Package ID" fallback. codename, partner_name, partner_description,
  * partner_logo_url: what StackOne's Recruitee configuration form asks for (printed by connections:show).
  */
-export const SETTINGS = {
-  secret: ['api_key', 'webhook_secret', 'partner_api_key'],
-  public: ['account_id', 'base_url', 'static_package_id', 'codename', 'partner_name', 'partner_description', 'partner_logo_url'],
-  required: ['api_key', 'account_id', 'webhook_secret'],
-} as const;
-
-export function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
+export const SettingsSchema = v.object({
+  api_key: setting(v.string(), { secret: true, required: true }),
+  webhook_secret: setting(v.string(), { secret: true, required: true }),
+  partner_api_key: setting(checkedText((s) => s.length >= 16, 'partner_api_key should be a random key of at least 16 characters (e.g. openssl rand -hex 24).'), { secret: true }),
+  account_id: setting(checkedText((s) => /^[A-Za-z0-9_-]{1,100}$/.test(s), 'account_id is the linked account id from StackOne (Accounts page), e.g. 45355976281015164504.'), { required: true }),
+  base_url: setting(checkedText(isHttpUrl, `base_url must be an http(s) URL such as ${DEFAULT_BASE_URL}.`)),
+  static_package_id: setting(checkedText((s) => /^[A-Za-z0-9_.:-]{1,100}$/.test(s), 'static_package_id must be one of your package ids, e.g. numerical-reasoning.')),
+  codename: setting(profile),
+  partner_name: setting(profile),
+  partner_description: setting(profile),
+  partner_logo_url: setting(profile),
+});
+export const SETTINGS = settingNames(SettingsSchema);
 
 export function validateSettings(values: Record<string, string>): string[] {
-  const problems: string[] = [];
-  if (values.base_url !== undefined && !isHttpUrl(values.base_url)) problems.push(`base_url must be an http(s) URL such as ${DEFAULT_BASE_URL}.`);
-  if (values.account_id !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(values.account_id))
-    problems.push('account_id is the linked account id from StackOne (Accounts page), e.g. 45355976281015164504.');
-  if (!values.partner_api_key && !values.static_package_id)
-    problems.push("StackOne needs a Package's List Endpoint URL or a static Package ID: set partner_api_key (the key StackOne sends to our package list) or static_package_id.");
-  if (values.partner_api_key !== undefined && values.partner_api_key.length < 16) problems.push('partner_api_key should be a random key of at least 16 characters (e.g. openssl rand -hex 24).');
-  if (values.static_package_id !== undefined && !/^[A-Za-z0-9_.:-]{1,100}$/.test(values.static_package_id)) problems.push('static_package_id must be one of your package ids, e.g. numerical-reasoning.');
-  problems.push(...partnerProfileProblems(values));
-  return problems;
+  return settingsProblems(SettingsSchema, values, (x) => [
+    ...(!x.partner_api_key && !x.static_package_id
+      ? ["StackOne needs a Package's List Endpoint URL or a static Package ID: set partner_api_key (the key StackOne sends to our package list) or static_package_id."]
+      : []),
+    ...partnerProfileProblems(x),
+  ]);
 }
 
 export interface StackOneSettings {
@@ -51,15 +50,13 @@ export interface StackOneSettings {
 }
 
 export function settingsOf(svc: Services, connection: ConnectionRow): StackOneSettings {
-  const s = secretsOf(svc, connection);
-  const c = connection.config;
-  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+  const s = readSettings(SettingsSchema, svc, connection);
   return {
     apiKey: s.api_key ?? '',
     webhookSecret: s.webhook_secret ?? '',
     partnerApiKey: s.partner_api_key ?? '',
-    accountId: str(c.account_id) ?? '',
-    baseUrl: (str(c.base_url) ?? DEFAULT_BASE_URL).replace(/\/+$/, ''),
-    staticPackageId: str(c.static_package_id),
+    accountId: s.account_id ?? '',
+    baseUrl: (s.base_url ?? DEFAULT_BASE_URL).replace(/\/+$/, ''),
+    staticPackageId: s.static_package_id ?? null,
   };
 }

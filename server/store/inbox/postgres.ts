@@ -19,8 +19,8 @@ export function inboxRepo(q: Queryable): InboxRepo {
       const row = (await q.query<InboxRow>('SELECT * FROM inbox WHERE provider = $1 AND connection_id = $2 AND delivery_id = $3', [r.provider, r.connection_id, r.delivery_id])).rows[0]!;
       return { row, duplicate: true };
     },
-    async finish(id, status, result) {
-      await q.query('UPDATE inbox SET status = $1, result = $2 WHERE id = $3', [status, result === null ? null : js(result), id]);
+    async finish(id, status, result, answer = null) {
+      await q.query('UPDATE inbox SET status = $1, result = $2, answer = COALESCE($3, answer) WHERE id = $4', [status, result === null ? null : js(result), answer === null ? null : js(answer), id]);
     },
   };
 }

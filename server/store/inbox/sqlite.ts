@@ -7,7 +7,7 @@ export function inboxRepo(db: DB): InboxRepo {
   const ins = db.prepare(`INSERT INTO inbox (id, provider, connection_id, delivery_id, status, result, received_at) VALUES (?, ?, ?, ?, 'received', NULL, ?)
     ON CONFLICT (provider, connection_id, delivery_id) DO NOTHING`);
   const get = db.prepare('SELECT * FROM inbox WHERE provider = ? AND connection_id = ? AND delivery_id = ?');
-  const finish = db.prepare('UPDATE inbox SET status = ?, result = ? WHERE id = ?');
+  const finish = db.prepare('UPDATE inbox SET status = ?, result = ?, answer = COALESCE(?, answer) WHERE id = ?');
   const last = db.prepare('SELECT MAX(received_at) FROM inbox WHERE provider = ? AND connection_id = ?').pluck();
   return {
     async lastReceived(provider, connectionId) {
@@ -15,11 +15,11 @@ export function inboxRepo(db: DB): InboxRepo {
     },
     async record(r) {
       const info = ins.run(newId('evt'), r.provider, r.connection_id, r.delivery_id, nowIso());
-      const row = get.get(r.provider, r.connection_id, r.delivery_id) as InboxRow & { result: string | null };
-      return { row: { ...row, result: json(row.result) }, duplicate: info.changes === 0 };
+      const row = get.get(r.provider, r.connection_id, r.delivery_id) as InboxRow & { result: string | null; answer: string | null };
+      return { row: { ...row, result: json(row.result), answer: json(row.answer) }, duplicate: info.changes === 0 };
     },
-    async finish(id, status, result) {
-      finish.run(status, result === null ? null : JSON.stringify(result), id);
+    async finish(id, status, result, answer = null) {
+      finish.run(status, result === null ? null : JSON.stringify(result), answer === null ? null : JSON.stringify(answer), id);
     },
   };
 }

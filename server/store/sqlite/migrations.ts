@@ -374,4 +374,11 @@ CREATE INDEX rate_limits_expiry ON rate_limits(expires_at);
     name: 'drop_orders_account_created',
     sql: `DROP INDEX IF EXISTS orders_account_created;`,
   },
+  {
+    // How a webhook delivery was answered (status, body), so a re-delivery is answered the same way by
+    // routes/webhooks.ts whatever the vendor (issue 17).
+    version: 300,
+    name: 'inbox_answer',
+    sql: `ALTER TABLE inbox ADD COLUMN answer TEXT;`,
+  },
 ];
