@@ -18,7 +18,7 @@ export interface Attempt {
 export abstract class PageModel {
   readonly state = signal<LoadState>('loading');
   readonly error = signal<string | null>(null);
-  /** Said by the page's live region after an action. */
+  /** Said by the page's live region after an action — set after the page has reloaded, so it matches the view. */
   readonly notice = signal('');
 
   constructor(protected readonly fetchFn: Fetch) {}

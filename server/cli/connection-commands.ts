@@ -84,7 +84,7 @@ export const connectionCommands: Record<string, Command> = {
   },
 
   'connections:revoke': {
-    summary: 'Revoke a connection: nothing more is processed or written, its OAuth tokens are deleted, later webhooks are acknowledged and ignored.',
+    summary: 'Revoke a connection: nothing more is processed or written, its OAuth tokens are deleted, later webhooks are refused with 410 (remove the webhook in the vendor).',
     usage: '<connection-id>',
     options: {},
     async run(ctx) {
@@ -93,7 +93,7 @@ export const connectionCommands: Record<string, Command> = {
       // The same function as the dashboard's Disconnect (server/dashboard/connections.ts).
       await revokeConnection(svc, c.account_id, c.id, 'cli');
       // UNCONFIRMED: Lever (Auth0) may offer token revocation at {auth_url}/oauth/revoke; we only forget our copy.
-      ctx.out(`Revoked ${c.id} (${c.provider}). Its tokens are deleted; webhooks for it are acknowledged and ignored.`, { connection_id: c.id, provider: c.provider, status: 'revoked' });
+      ctx.out(`Revoked ${c.id} (${c.provider}). Its tokens are deleted; webhooks for it are refused with 410 connection_revoked; remove the webhook in ${c.provider}.`, { connection_id: c.id, provider: c.provider, status: 'revoked' });
     },
   },
 };

@@ -1,7 +1,7 @@
 // Every connector, registered once. A new ATS adds its id and label to shared/providers.ts and one line here;
 // `satisfies` makes typecheck fail when a provider has no connector or a connector no provider entry, and
 // start-up refuses a registry that disagrees with the list (a connector registered under another name).
-import type { Provider } from '../../shared/providers.ts';
+import { PROVIDERS, type Provider } from '../../shared/providers.ts';
 import { greenhouse } from './greenhouse/index.ts';
 import { connectors, registryProblems } from './index.ts';
 import { komboConnector } from './kombo/index.ts';
@@ -18,6 +18,9 @@ export const REGISTRY = {
   recruitee,
 } satisfies Record<Provider, Connector>;
 
-for (const c of Object.values(REGISTRY)) connectors[c.provider] = c;
+// One order wherever connectors are listed (the dashboard's Integrations cards, the CLI's help): the order of
+// shared/providers.ts, not the order in which the index.ts files happened to be imported.
+for (const p of Object.keys(connectors)) delete connectors[p];
+for (const p of PROVIDERS) connectors[p] = REGISTRY[p];
 const problems = registryProblems(connectors);
 if (problems.length) throw new Error(`The connector registry does not match shared/providers.ts: ${problems.join(' ')}`);

@@ -84,7 +84,7 @@ export async function connectGreenhouse(svc: Services, accountId: string, harves
 
 /**
  * Disconnect (revoke): nothing more is processed or written for the connection, its OAuth tokens are
- * deleted, later webhooks are acknowledged and ignored. `assay connections:revoke` calls this too.
+ * deleted, later webhooks are refused with 410 connection_revoked. `assay connections:revoke` calls this too.
  */
 /** Returns the connection as it was before (null: not this account's), so a caller can tell an earlier revocation. */
 export async function revokeConnection(svc: Services, accountId: string, id: string, actor: string): Promise<ConnectionRow | null> {

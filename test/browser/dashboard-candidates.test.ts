@@ -206,7 +206,7 @@ describe('the provider dashboard: Integrations', () => {
     await page.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/dashboard/integrations');
     await page.locator('section.integration h2').first().waitFor(); // the cards load after the heading
-    expect(await page.locator('section.integration h2').allTextContents()).toEqual(['Kombo', 'Lever', 'StackOne', 'Recruitee', 'Greenhouse']);
+    expect(await page.locator('section.integration h2').allTextContents()).toEqual(['Kombo', 'StackOne', 'Lever', 'Greenhouse', 'Recruitee']);
     const kombo = page.locator('section[data-provider="kombo"]');
     expect(await kombo.locator('.state').textContent()).toBe('○ Not connected');
     // No Kombo environment on this server: a sentence for the customer, never the operator's variable names.

@@ -69,8 +69,8 @@ export class IntegrationsModel extends PageModel {
     this.retrying.value = jobId;
     try {
       await this.call('POST', `/jobs/${jobId}/retry`);
-      this.notice.value = 'The job will be tried again now.';
       await this.load();
+      this.notice.value = 'The job will be tried again now.';
     } catch (err) {
       this.notice.value = failureText(err, 'The job could not be retried.');
     } finally {
@@ -85,8 +85,8 @@ export class IntegrationsModel extends PageModel {
     }
     await this.attempt({ busy: this.ghBusy, error: this.ghError, fallback: 'Greenhouse could not be connected. Try again.' }, async () => {
       this.ghSetup.value = await this.call<GreenhouseSetup>('POST', '/connections/greenhouse', { harvest_api_key: harvestApiKey });
-      this.notice.value = 'Greenhouse is connected. Copy the webhook and partner settings into Greenhouse now.';
       await this.load();
+      this.notice.value = 'Greenhouse is connected. Copy the webhook and partner settings into Greenhouse now.';
     });
   }
 
@@ -135,8 +135,8 @@ export class IntegrationsModel extends PageModel {
         ...(provider === 'stackone' ? { account_id: f.account_id.trim(), static_package_id: f.static_package_id } : { company_id: f.company_id.trim() }),
       };
       this.partnerSetup.value = await this.call<PartnerSetup>('POST', `/connections/${provider}`, body);
-      this.notice.value = `${provider === 'stackone' ? 'StackOne' : 'Recruitee'} is connected. Copy the settings shown now.`;
       await this.load();
+      this.notice.value = `${provider === 'stackone' ? 'StackOne' : 'Recruitee'} is connected. Copy the settings shown now.`;
     } catch (err) {
       const text = failureText(err, 'The connection could not be saved. Try again.');
       const field = /codename/i.test(text) ? 'codename' : /logo/i.test(text) ? 'logo' : /account id|account_id/i.test(text) ? 'account_id' : null;
@@ -176,8 +176,8 @@ export class IntegrationsModel extends PageModel {
     await this.attempt({ error: this.disconnectError, fallback: 'The connection could not be disconnected. Try again.' }, async () => {
       await this.call('POST', `/connections/${d.id}/revoke`);
       this.disconnecting.value = null;
-      this.notice.value = 'Disconnected. Nothing more is read from or written to that ATS.';
       await this.load();
+      this.notice.value = 'Disconnected. Nothing more is read from or written to that ATS.';
     });
   }
 }

@@ -56,8 +56,8 @@ export class JobsModel extends PageModel {
         extra_time_percent: input.extraTimePercent,
       });
       this.creating.value = false;
-      this.notice.value = `${r.assessments.length === 1 ? 'The assessment was' : `${r.assessments.length} assessments were`} created. Publish to make it visible in your ATS.`;
       await this.load();
+      this.notice.value = `${r.assessments.length === 1 ? 'The assessment was' : `${r.assessments.length} assessments were`} created. Publish to make it visible in your ATS.`;
     });
   }
 
@@ -66,8 +66,8 @@ export class JobsModel extends PageModel {
     this.rowError.value = null;
     try {
       await this.call('POST', `/assessments/${a.id}/publish`);
-      this.notice.value = `Published: "${a.name}" is now visible in your ATS.`;
       await this.load();
+      this.notice.value = `Published: "${a.name}" is now visible in your ATS.`;
     } catch (err) {
       this.rowError.value = { id: a.id, message: failureText(err, 'The assessment could not be published. Try again.') };
     } finally {
@@ -92,8 +92,8 @@ export class JobsModel extends PageModel {
     await this.attempt({ error: this.unpublishError, fallback: 'The assessment could not be unpublished. Try again.' }, async () => {
       await this.call('POST', `/assessments/${a.id}/unpublish`);
       this.unpublishing.value = null;
-      this.notice.value = `Unpublished: "${a.name}" can no longer be ordered from your ATS.`;
       await this.load();
+      this.notice.value = `Unpublished: "${a.name}" can no longer be ordered from your ATS.`;
     });
     this.busy.value = null;
   }

@@ -25,20 +25,23 @@ export class TeamModel extends PageModel {
     }
     return this.attempt({ busy: this.inviteBusy, error: this.inviteError, fallback: 'The invitation could not be sent. Try again.' }, async () => {
       const { user } = await this.call<{ user: TeamMember }>('POST', '/team', { email, role, ...(name.trim() ? { name } : {}) });
-      this.notice.value = `Invitation sent to ${user.email}.`;
+      // The list first, then the announcement: what is said is what the table shows.
       await this.load();
+      this.notice.value = `Invitation sent to ${user.email}.`;
     });
   }
 
   async setRole(u: TeamMember, role: 'admin' | 'member'): Promise<void> {
     this.rowError.value = null;
+    let said = '';
     try {
       await this.call('PUT', `/team/${u.id}/role`, { role });
-      this.notice.value = `${u.email} is now ${role === 'admin' ? 'an admin' : 'a member'}.`;
+      said = `${u.email} is now ${role === 'admin' ? 'an admin' : 'a member'}.`;
     } catch (err) {
       this.rowError.value = { id: u.id, message: failureText(err, 'The role could not be changed.') };
     }
     await this.load();
+    if (said) this.notice.value = said;
   }
 
   async reinvite(u: TeamMember): Promise<void> {
@@ -67,8 +70,8 @@ export class TeamModel extends PageModel {
     await this.attempt({ error: this.removeError, fallback: 'The user could not be removed.' }, async () => {
       await this.call('DELETE', `/team/${u.id}`);
       this.removing.value = null;
-      this.notice.value = `${u.email} was removed.`;
       await this.load();
+      this.notice.value = `${u.email} was removed.`;
     });
   }
 }
