@@ -1,10 +1,12 @@
 // Starts the real BFF (tsx server/main.ts) as a child process on a free port with its own data folder.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { track } from './processes.ts';
+import { createTestDatabase, dropTestDatabase, testStore } from './test-store.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -22,6 +24,8 @@ export interface RunningServer {
   dataDir: string;
   demo: DemoFile;
   env: Record<string, string>;
+  /** What a CLI or an in-process config needs to open this server's store: DATA_DIR, and on PostgreSQL DATABASE_URL and ASSAY_MASTER_KEY. */
+  storeEnv: Record<string, string>;
   child: ChildProcess;
   logs: string[];
   stop(): Promise<void>;
@@ -47,9 +51,24 @@ if (live.size === 0) {
   });
 }
 
+/**
+ * The database of each data folder a server ran on in this process, when the run's store is PostgreSQL
+ * (ASSAY_TEST_STORE=postgres): a server started again on the same folder finds its data again.
+ */
+const pgOfDataDir = new Map<string, { DATABASE_URL: string; ASSAY_MASTER_KEY: string }>();
+
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'assay-test-'));
   const port = opts.port ?? 0;
+  // On the PostgreSQL run, a fresh database per data folder (unless the test chose its own DATABASE_URL).
+  let pgEnv: { DATABASE_URL: string; ASSAY_MASTER_KEY: string } | undefined;
+  if (testStore() === 'postgres' && opts.env?.DATABASE_URL === undefined) {
+    pgEnv = pgOfDataDir.get(dataDir);
+    if (!pgEnv) {
+      pgEnv = { DATABASE_URL: await createTestDatabase(), ASSAY_MASTER_KEY: randomBytes(32).toString('base64') };
+      pgOfDataDir.set(dataDir, pgEnv);
+    }
+  }
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     PORT: String(port),
@@ -57,7 +76,18 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     ASSAY_SWEEP_MS: '500',
+    ...pgEnv,
     ...opts.env,
+  };
+  const storeEnv: Record<string, string> = { DATA_DIR: dataDir };
+  for (const k of ['DATABASE_URL', 'ASSAY_MASTER_KEY'] as const) if (env[k]) storeEnv[k] = env[k];
+  const forget = async () => {
+    if (opts.keepData || opts.dataDir) return;
+    rmSync(dataDir, { recursive: true, force: true });
+    if (pgEnv) {
+      pgOfDataDir.delete(dataDir);
+      await dropTestDatabase(pgEnv.DATABASE_URL);
+    }
   };
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
@@ -86,7 +116,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     // A server that is slow to start would otherwise come up later with nobody left to stop it.
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
-    if (!opts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await forget();
     throw err;
   });
   let demo: DemoFile;
@@ -101,12 +131,13 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     dataDir,
     demo,
     env,
+    storeEnv,
     child,
     logs,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
-      if (!opts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      await forget();
     },
     async kill() {
       if (child.exitCode === null) child.kill('SIGKILL');

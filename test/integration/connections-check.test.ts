@@ -101,7 +101,7 @@ describe('assay connections:check', () => {
 
   it('names secrets that are not set and a connection with neither a list endpoint nor a static Package ID', async () => {
     // A connection whose secrets were never filled in (e.g. restored from a backup without them): made in the store.
-    const box = new SecretBox(loadConfig({ DATA_DIR: server.dataDir }).masterKey);
+    const box = new SecretBox(loadConfig({ ...server.storeEnv }).masterKey);
     const store = openSqliteStore(server.dataDir);
     const id = newId('con');
     try {
@@ -155,7 +155,7 @@ describe('assay connections:check', () => {
       expect(s.by('webhook_url').message).toMatch(/^Test notification is not received/);
       expect(r.failed).toEqual(['send_candidate_url', 'tests_url', 'webhook_url']);
       const human = await new Promise<{ code: number; out: string }>((resolve) =>
-        execFile(process.execPath, [join(ROOT, 'bin/assay.mjs'), 'connections:check', healthy], { cwd: ROOT, env: { ...process.env, DATA_DIR: server.dataDir, PUBLIC_URL: server.url } }, (e, out) =>
+        execFile(process.execPath, [join(ROOT, 'bin/assay.mjs'), 'connections:check', healthy], { cwd: ROOT, env: { ...process.env, ...server.storeEnv, PUBLIC_URL: server.url } }, (e, out) =>
           resolve({ code: e ? Number((e as { code?: number }).code) : 0, out }),
         ),
       );

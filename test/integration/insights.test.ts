@@ -143,7 +143,7 @@ describe('insights', () => {
     const viewer = api(srv.url, await sessionToken(srv.url, srv.demo, { claims: { role: 'viewer' } }));
     expect((await viewer.get('/api/insights')).status).toBe(403);
     const { assay } = await import('../helpers/cli.ts');
-    const other = await assay(['accounts:create', '--name', 'Other', '--issuer', 'https://other.example', '--json'], { DATA_DIR: srv.dataDir });
+    const other = await assay(['accounts:create', '--name', 'Other', '--issuer', 'https://other.example', '--json'], { ...srv.storeEnv });
     expect(other.code, other.stderr).toBe(0);
     const b = api(srv.url, await sessionToken(srv.url, { issuer: other.json.issuer, audience: 'assay', context_secret: other.json.context_secret }));
     const r = await b.get('/api/insights');

@@ -71,7 +71,7 @@ export interface LeverWorld {
 }
 
 export function cliEnv(server: RunningServer): Record<string, string> {
-  return { DATA_DIR: server.dataDir, PUBLIC_URL: server.env.PUBLIC_URL! };
+  return { ...server.storeEnv, PUBLIC_URL: server.env.PUBLIC_URL! };
 }
 
 /** Adds a Lever connection with the CLI (pending) and returns what it printed. */

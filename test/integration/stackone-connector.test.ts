@@ -166,7 +166,7 @@ describe('StackOne connector', () => {
     });
 
     it('a revoked connection accepts no orders (410, as for every vendor), even correctly signed', async () => {
-      const box = new SecretBox(loadConfig({ DATA_DIR: server.dataDir }).masterKey);
+      const box = new SecretBox(loadConfig({ ...server.storeEnv }).masterKey);
       const store = openSqliteStore(server.dataDir);
       const id = newId('con');
       try {
@@ -259,7 +259,7 @@ describe('StackOne connector', () => {
       expect(r.stdout).not.toContain(PARTNER_KEY);
       const human = await new Promise<string>((resolve) => {
         import('node:child_process').then(({ execFile }) =>
-          execFile(process.execPath, ['bin/assay.mjs', 'connections:show', conn], { env: { ...process.env, DATA_DIR: server.dataDir, PUBLIC_URL: server.url } }, (_e, out) => resolve(out)),
+          execFile(process.execPath, ['bin/assay.mjs', 'connections:show', conn], { env: { ...process.env, ...server.storeEnv, PUBLIC_URL: server.url } }, (_e, out) => resolve(out)),
         );
       });
       expect(human).toContain("Package's List Endpoint URL");

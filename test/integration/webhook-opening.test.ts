@@ -44,7 +44,7 @@ const post = (v: Vendor, state: 'active' | 'revoked', body: string, headers: Rec
 
 beforeAll(async () => {
   srv = await startServer();
-  const box = new SecretBox(loadConfig({ DATA_DIR: srv.dataDir }).masterKey);
+  const box = new SecretBox(loadConfig({ ...srv.storeEnv }).masterKey);
   const store = openSqliteStore(srv.dataDir);
   try {
     for (const state of ['active', 'revoked'] as const) {
@@ -63,18 +63,18 @@ afterAll(async () => srv?.stop());
 
 describe('one webhook opening for every vendor', () => {
   it('a revoked connection answers 410 connection_revoked for every vendor, even correctly signed, and stores nothing', async () => {
-    const before = countRows(srv.dataDir, TABLES);
+    const before = countRows(srv, TABLES);
     const answers: Record<string, unknown> = {};
     for (const v of VENDORS) {
       const r = await post(v, 'revoked', fixture(v), signedHeaders(v));
       answers[v] = { status: r.status, code: ((await r.json()) as { error?: { code?: string } }).error?.code };
     }
     expect(answers).toEqual(Object.fromEntries(VENDORS.map((v) => [v, { status: 410, code: 'connection_revoked' }])));
-    expect(countRows(srv.dataDir, TABLES)).toEqual(before);
+    expect(countRows(srv, TABLES)).toEqual(before);
   });
 
   it('a missing or wrong signature is 401 invalid_signature for every vendor, and stores nothing', async () => {
-    const before = countRows(srv.dataDir, TABLES);
+    const before = countRows(srv, TABLES);
     const answers: Record<string, unknown> = {};
     for (const v of VENDORS) {
       let body = fixture(v);
@@ -95,7 +95,7 @@ describe('one webhook opening for every vendor', () => {
     }
     const expected = Object.fromEntries(VENDORS.flatMap((v) => [[`${v} missing`, { status: 401, code: 'invalid_signature' }], [`${v} wrong`, { status: 401, code: 'invalid_signature' }]]));
     expect(answers).toEqual(expected);
-    expect(countRows(srv.dataDir, TABLES)).toEqual(before);
+    expect(countRows(srv, TABLES)).toEqual(before);
   });
 });
 
