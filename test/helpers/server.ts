@@ -1,12 +1,11 @@
 // Starts the real BFF (tsx server/main.ts) as a child process on a free port with its own data folder.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { track } from './processes.ts';
-import { createTestDatabase, dropTestDatabase, testStore } from './test-store.ts';
+import { forgetStore, storeEnvFor, testStore } from './test-store.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -51,24 +50,11 @@ if (live.size === 0) {
   });
 }
 
-/**
- * The database of each data folder a server ran on in this process, when the run's store is PostgreSQL
- * (ASSAY_TEST_STORE=postgres): a server started again on the same folder finds its data again.
- */
-const pgOfDataDir = new Map<string, { DATABASE_URL: string; ASSAY_MASTER_KEY: string }>();
-
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'assay-test-'));
   const port = opts.port ?? 0;
-  // On the PostgreSQL run, a fresh database per data folder (unless the test chose its own DATABASE_URL).
-  let pgEnv: { DATABASE_URL: string; ASSAY_MASTER_KEY: string } | undefined;
-  if (testStore() === 'postgres' && opts.env?.DATABASE_URL === undefined) {
-    pgEnv = pgOfDataDir.get(dataDir);
-    if (!pgEnv) {
-      pgEnv = { DATABASE_URL: await createTestDatabase(), ASSAY_MASTER_KEY: randomBytes(32).toString('base64') };
-      pgOfDataDir.set(dataDir, pgEnv);
-    }
-  }
+  // On the PostgreSQL run, a database per data folder (unless the test chose its own DATABASE_URL).
+  const pgEnv = testStore() === 'postgres' && opts.env?.DATABASE_URL === undefined ? await storeEnvFor(dataDir) : {};
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     PORT: String(port),
@@ -84,10 +70,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const forget = async () => {
     if (opts.keepData || opts.dataDir) return;
     rmSync(dataDir, { recursive: true, force: true });
-    if (pgEnv) {
-      pgOfDataDir.delete(dataDir);
-      await dropTestDatabase(pgEnv.DATABASE_URL);
-    }
+    await forgetStore(dataDir);
   };
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);

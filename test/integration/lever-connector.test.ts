@@ -241,7 +241,7 @@ describe('results back to Lever', () => {
     const scores = [0, 34, 35, 49, 50, 74, 75, 100];
     const expected = ['1 - Strong No Hire', '1 - Strong No Hire', '2 - No Hire', '2 - No Hire', '3 - Hire', '3 - Hire', '4 - Strong Hire', '4 - Strong Hire'];
     const opps = scores.map(() => newOpportunity());
-    const { store, box } = openStore(w.server.dataDir);
+    const { store, box } = await openStore(w.server);
     try {
       const orders = [];
       for (const opp of opps) orders.push(await placeLeverOrder(store, box, { accountId: w.server.demo.account_id, connectionId: w.connectionId, opportunityId: opp, packageId: 'numerical-reasoning', email: 'edge@example.com' }));
@@ -258,7 +258,7 @@ describe('results back to Lever', () => {
   });
 
   it("uses the account's own bands from account.settings.score_bands", async () => {
-    const { store, box } = openStore(w.server.dataDir);
+    const { store, box } = await openStore(w.server);
     const opp = newOpportunity();
     try {
       const account = (await store.accounts.get(w.server.demo.account_id))!;

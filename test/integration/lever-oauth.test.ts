@@ -114,7 +114,7 @@ describe('write-backs under load, token expiry, crashes and revocation', () => {
 
   const seedOpps = (n: number, tag: string) => w.sim.seed({ opportunities: Array.from({ length: n }, (_, i) => ({ name: `Burst ${tag} ${i}`, emails: [`burst-${tag}-${i}@example.com`] })) }).opportunities!;
   async function complete(opps: string[], score = 80) {
-    const { store, box } = openStore(w.server.dataDir);
+    const { store, box } = await openStore(w.server);
     try {
       const orders = [];
       for (const opp of opps) orders.push(await placeLeverOrder(store, box, { accountId: w.server.demo.account_id, connectionId: w.connectionId, opportunityId: opp, packageId: 'numerical-reasoning', email: 'x@example.com' }));

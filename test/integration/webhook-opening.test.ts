@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { SecretBox } from '../../server/crypto/secrets.ts';
 import { newId } from '../../server/ids.ts';
-import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import { openServerStore } from '../helpers/test-store.ts';
 import { countRows } from '../helpers/db.ts';
 import { FIXTURES_DIR } from '../helpers/fixtures.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
@@ -45,7 +45,7 @@ const post = (v: Vendor, state: 'active' | 'revoked', body: string, headers: Rec
 beforeAll(async () => {
   srv = await startServer();
   const box = new SecretBox(loadConfig({ ...srv.storeEnv }).masterKey);
-  const store = openSqliteStore(srv.dataDir);
+  const store = await openServerStore(srv.storeEnv);
   try {
     for (const state of ['active', 'revoked'] as const) {
       for (const v of VENDORS) {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
+import { storeEnvFor } from '../helpers/test-store.ts';
 import { seedDemo } from '../../server/accounts/create-account.ts';
 import { sweepRetention } from '../../server/candidates/retention.ts';
 import { createLogger } from '../../server/log.ts';
@@ -67,7 +68,7 @@ describe('retention', () => {
   let svc: Services;
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'assay-retention-'));
-    svc = await createServices({ ...loadConfig({ DATA_DIR: dataDir }), logLevel: 'silent' }, { log: createLogger('silent') });
+    svc = await createServices({ ...loadConfig({ ...(await storeEnvFor(dataDir)) }), logLevel: 'silent' }, { log: createLogger('silent') });
     await seedDemo(svc);
     registerJobs(svc);
   });

@@ -14,7 +14,7 @@ import { createLogger } from '../../server/log.ts';
 import { registerJobs } from '../../server/outbox/jobs.ts';
 import { OutboxWorker } from '../../server/outbox/worker.ts';
 import { createServices, type Services } from '../../server/services.ts';
-import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import { openServerStore } from '../helpers/test-store.ts';
 import { assay } from '../helpers/cli.ts';
 import { query } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
@@ -46,7 +46,7 @@ beforeAll(async () => {
   kombo.config({ webhook_url: conn.webhookUrl });
   const config = { ...loadConfig({ ...server.storeEnv, PUBLIC_URL: server.url }), logLevel: 'silent' as const };
   const log = createLogger('silent');
-  const store = openSqliteStore(server.dataDir);
+  const store = await openServerStore(server.storeEnv);
   worker = new OutboxWorker(store, log, { now: () => fake, batch: 100 });
   svc = await createServices(config, { store, log, outbox: worker });
   registerJobs(svc);
