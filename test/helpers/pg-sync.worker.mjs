@@ -20,7 +20,12 @@ parentPort.on('message', async ({ signal, port, url, sql, params }) => {
   let reply;
   try {
     let pool = pools.get(url);
-    if (!pool) pools.set(url, (pool = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 500, types })));
+    if (!pool) {
+      pools.set(url, (pool = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 500, types })));
+      // An idle connection ended by the server (the test's database dropped as its server stops): the next
+      // query opens a new one.
+      pool.on('error', () => {});
+    }
     const r = await pool.query({ text: sql, values: params });
     reply = { rows: r.rows, changes: r.rowCount ?? 0 };
   } catch (err) {
