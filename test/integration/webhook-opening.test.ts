@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { SecretBox } from '../../server/crypto/secrets.ts';
 import { newId } from '../../server/ids.ts';
-import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import { openServerStore } from '../helpers/test-store.ts';
 import { countRows } from '../helpers/db.ts';
 import { FIXTURES_DIR } from '../helpers/fixtures.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
@@ -44,8 +44,8 @@ const post = (v: Vendor, state: 'active' | 'revoked', body: string, headers: Rec
 
 beforeAll(async () => {
   srv = await startServer();
-  const box = new SecretBox(loadConfig({ DATA_DIR: srv.dataDir }).masterKey);
-  const store = openSqliteStore(srv.dataDir);
+  const box = new SecretBox(loadConfig({ ...srv.storeEnv }).masterKey);
+  const store = await openServerStore(srv.storeEnv);
   try {
     for (const state of ['active', 'revoked'] as const) {
       for (const v of VENDORS) {
@@ -63,18 +63,18 @@ afterAll(async () => srv?.stop());
 
 describe('one webhook opening for every vendor', () => {
   it('a revoked connection answers 410 connection_revoked for every vendor, even correctly signed, and stores nothing', async () => {
-    const before = countRows(srv.dataDir, TABLES);
+    const before = countRows(srv, TABLES);
     const answers: Record<string, unknown> = {};
     for (const v of VENDORS) {
       const r = await post(v, 'revoked', fixture(v), signedHeaders(v));
       answers[v] = { status: r.status, code: ((await r.json()) as { error?: { code?: string } }).error?.code };
     }
     expect(answers).toEqual(Object.fromEntries(VENDORS.map((v) => [v, { status: 410, code: 'connection_revoked' }])));
-    expect(countRows(srv.dataDir, TABLES)).toEqual(before);
+    expect(countRows(srv, TABLES)).toEqual(before);
   });
 
   it('a missing or wrong signature is 401 invalid_signature for every vendor, and stores nothing', async () => {
-    const before = countRows(srv.dataDir, TABLES);
+    const before = countRows(srv, TABLES);
     const answers: Record<string, unknown> = {};
     for (const v of VENDORS) {
       let body = fixture(v);
@@ -95,7 +95,7 @@ describe('one webhook opening for every vendor', () => {
     }
     const expected = Object.fromEntries(VENDORS.flatMap((v) => [[`${v} missing`, { status: 401, code: 'invalid_signature' }], [`${v} wrong`, { status: 401, code: 'invalid_signature' }]]));
     expect(answers).toEqual(expected);
-    expect(countRows(srv.dataDir, TABLES)).toEqual(before);
+    expect(countRows(srv, TABLES)).toEqual(before);
   });
 });
 
