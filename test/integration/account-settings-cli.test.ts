@@ -38,7 +38,7 @@ afterAll(async () => {
 
 describe('accounts:update and the dashboard settings', () => {
   it('the operator sets the plan, logo and bands; the dashboard shows them', async () => {
-    const env = { DATA_DIR: srv.dataDir };
+    const env = srv.storeEnv;
     const r = await assay(['accounts:update', '--account', 'demo', '--features', 'greenhouse,recruitee', '--logo-url', 'https://cdn.example.com/logo.png', '--score-band', '0-49:Not yet', '--score-band', '50-100:Ready', '--json'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json.settings).toMatchObject({ features: ['greenhouse', 'recruitee'], logo_url: 'https://cdn.example.com/logo.png', score_bands: [{ min: 0, max: 49, label: 'Not yet' }, { min: 50, max: 100, label: 'Ready' }] });
@@ -49,7 +49,7 @@ describe('accounts:update and the dashboard settings', () => {
   }, 120_000);
 
   it('a connector outside the plan is shown as not in the plan and cannot be connected from the dashboard', async () => {
-    const env = { DATA_DIR: srv.dataDir };
+    const env = srv.storeEnv;
     expect((await assay(['accounts:update', '--account', 'demo', '--features', 'greenhouse', '--json'], env)).code).toBe(0);
     try {
       const cards = (await api('GET', '/integrations')).body.integrations as Array<{ provider: string; connect: string }>;
@@ -66,7 +66,7 @@ describe('accounts:update and the dashboard settings', () => {
   }, 120_000);
 
   it('bad input is refused by both with the same code and sentence; features are the operator’s', async () => {
-    const env = { DATA_DIR: srv.dataDir };
+    const env = srv.storeEnv;
     const cli = await assay(['accounts:update', '--account', 'demo', '--score-band', '0-40:Low', '--score-band', '60-100:High', '--json'], env);
     expect(cli.code).toBe(2);
     const cliError = JSON.parse(cli.stderr).error;
