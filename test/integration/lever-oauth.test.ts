@@ -128,20 +128,17 @@ describe('write-backs under load, token expiry, crashes and revocation', () => {
 
   it('delivers a burst of 200 write-backs within the rate limit, refreshing a token that expires mid-run', { timeout: 90_000 }, async () => {
     const opps = seedOpps(200, 'a');
-    const started = Date.now();
     await complete(opps);
     await until(() => w.sim.feedback().length, (n) => n >= 40, 30_000, 'the first feedback');
     expect(w.sim.expireAccessTokens()).toBeGreaterThan(0);
     await until(() => [w.sim.feedback().length, w.sim.notes().length], ([f, n]) => f === 200 && n === 200, 60_000, 'all 200 feedback forms and notes');
-    const took = Date.now() - started;
-    // One feedback form and one note per opportunity, none twice.
+    // One feedback form and one note per opportunity, none twice (how fast is `npm run bench`'s business).
     expect(new Set(w.sim.feedback().map((f) => f.opportunityId)).size).toBe(200);
     expect(new Set(w.sim.notes().map((n) => n.opportunityId)).size).toBe(200);
     // Lever's bucket was (almost) never exceeded, and the expired token was refreshed once, not per job.
     expect(w.sim.rateLimited()).toBeLessThanOrEqual(2);
     expect(refreshes().length).toBeGreaterThanOrEqual(1);
     expect(refreshes().length).toBeLessThanOrEqual(2);
-    expect(took).toBeLessThan(45_000);
   });
 
   it('backs off on 429 and still delivers', async () => {
