@@ -38,20 +38,26 @@ const settle = () => w.sim.waitForDeliveries(10_000);
 const quiet = () => new Promise((r) => setTimeout(r, 1500));
 
 describe('mapping postings to packages', () => {
-  it('lists postings and maps one with the CLI, keeping the existing tags and adding ours', async () => {
+  // One CLI run or two per test: each `assay` run starts its own Node process, slow on a loaded machine.
+  it('lists postings with the CLI, with their tags and no mapping yet', async () => {
     const list = await w.cli(['lever:postings', w.connectionId]);
     expect(list.code, list.stderr).toBe(0);
     const posting = list.json.postings.find((p: { id: string }) => p.id === DEFAULT_IDS.posting);
     expect(posting).toMatchObject({ text: 'Data Analyst', tags: ['assay:numerical-30'], mapping: null });
+  });
 
+  it('maps a posting with the CLI, keeping the existing tags and adding ours', async () => {
     const mapped = await w.cli(['lever:map', w.connectionId, '--posting', DEFAULT_IDS.posting, '--package', 'numerical-reasoning']);
     expect(mapped.code, mapped.stderr).toBe(0);
     expect(w.sim.postingTags(DEFAULT_IDS.posting)).toEqual(['assay:numerical-30', 'assay:numerical-reasoning']);
+  });
 
-    // Re-mapping swaps our tag only; mapping to the same package again writes nothing.
-    await w.cli(['lever:map', w.connectionId, '--posting', DEFAULT_IDS.posting, '--package', 'logical-reasoning']);
+  it('re-mapping swaps our tag only; mapping to the same package again writes nothing', async () => {
+    const swapped = await w.cli(['lever:map', w.connectionId, '--posting', DEFAULT_IDS.posting, '--package', 'logical-reasoning']);
+    expect(swapped.code, swapped.stderr).toBe(0);
     expect(w.sim.postingTags(DEFAULT_IDS.posting)).toEqual(['assay:numerical-30', 'assay:logical-reasoning']);
-    await w.cli(['lever:map', w.connectionId, '--posting', DEFAULT_IDS.posting, '--package', 'numerical-reasoning']);
+    const back = await w.cli(['lever:map', w.connectionId, '--posting', DEFAULT_IDS.posting, '--package', 'numerical-reasoning']);
+    expect(back.code, back.stderr).toBe(0);
     expect(w.sim.postingTags(DEFAULT_IDS.posting)).toEqual(['assay:numerical-30', 'assay:numerical-reasoning']);
     const admin = api(w.server.url, await sessionToken(w.server.url, w.server.demo, { claims: { role: 'admin' } }));
     expect((await admin.call('PUT', `/api/lever/postings/${DEFAULT_IDS.posting}/mapping`, { package_id: 'numerical-reasoning' })).status).toBe(200);
