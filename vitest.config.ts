@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 /**
  * Files of the PostgreSQL run that are about the embedded SQLite file itself, so they run on SQLite only:
  * - data-folder: the permissions of assay.db and its WAL files in the data folder.
+ * - cli-docs: runs the docs' CLI examples exactly as written, i.e. on the default store (./data), where
+ *   its server seeded the demo account.
  */
-const SQLITE_ONLY = ['test/reliability/data-folder.test.ts'];
+const SQLITE_ONLY = ['test/reliability/data-folder.test.ts', 'test/integration/cli-docs.test.ts'];
 
 // Tests start real servers and Chromium: two cores, so keep file-level parallelism modest.
 // Two projects: every test on the default store (SQLite), and the integration and reliability suites again
