@@ -80,7 +80,7 @@ describe('recruiter → e-mail → candidate → result → report', () => {
     const timer = cand.getByRole('timer');
     await timer.waitFor();
     expect(await timer.textContent()).toMatch(/Time left: 0[78]:[0-5]\d/);
-    expect(query(server.dataDir, 'SELECT status FROM orders')[0]).toEqual({ status: 'in_progress' });
+    expect(query(server, 'SELECT status FROM orders')[0]).toEqual({ status: 'in_progress' });
     await status.getByRole('button', { name: 'In progress' }).waitFor({ timeout: 20_000 });
     await expectAccessible(cand, 'first question');
 
@@ -89,10 +89,10 @@ describe('recruiter → e-mail → candidate → result → report', () => {
     await cand.getByRole('button', { name: 'Next', exact: true }).click();
     await answerShownQuestion(cand);
     await expect.poll(() => cand.locator('.c-save').textContent()).toBe('Saved');
-    const deadlineBefore = query(server.dataDir, 'SELECT deadline_at FROM test_sessions')[0];
+    const deadlineBefore = query(server, 'SELECT deadline_at FROM test_sessions')[0];
     await cand.reload();
     await cand.getByRole('timer').waitFor();
-    expect(query(server.dataDir, 'SELECT deadline_at FROM test_sessions')[0]).toEqual(deadlineBefore);
+    expect(query(server, 'SELECT deadline_at FROM test_sessions')[0]).toEqual(deadlineBefore);
     expect(await cand.getByText('2 of 7 answered').count()).toBe(1);
     expect(await cand.getByRole('heading', { name: 'Question 3 of 7' }).count()).toBe(1);
     await cand.getByRole('button', { name: 'Question 1, answered' }).click();
@@ -130,7 +130,7 @@ describe('recruiter → e-mail → candidate → result → report', () => {
 
     // 4. Without a reload, the recruiter's widget turns to completed, with the score and Open.
     await status.getByRole('button', { name: 'Completed' }).waitFor({ timeout: 30_000 });
-    const [row] = query<{ id: string; score: number }>(server.dataDir, 'SELECT o.id, r.score FROM orders o JOIN results r ON r.order_id = o.id');
+    const [row] = query<{ id: string; score: number }>(server, 'SELECT o.id, r.score FROM orders o JOIN results r ON r.order_id = o.id');
     const card = recruiter.frameLocator('#assay-result iframe').getByRole('article');
     await card.waitFor({ timeout: 30_000 });
     expect(await card.locator('.assay-score').textContent()).toBe(`${row!.score}%`);

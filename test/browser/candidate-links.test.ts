@@ -45,7 +45,7 @@ describe('an invitation written as an .eml file', () => {
   test('is taken with the keyboard alone; a late answer is refused; submitting twice gives one result', async () => {
     const recruiter = await browser.newPage();
     await sendFromDemo(recruiter, server.url, 'Numerical Reasoning');
-    const orderId = query<{ id: string }>(server.dataDir, "SELECT id FROM orders WHERE package_id = 'numerical-reasoning'")[0]!.id;
+    const orderId = query<{ id: string }>(server, "SELECT id FROM orders WHERE package_id = 'numerical-reasoning'")[0]!.id;
     const raw = await waitFor(() => emlFiles(server.dataDir, orderId)[0], 20_000, 'the .eml file');
     expect(raw).toMatch(/^To: sam\.jansen@example\.com/m);
     const link = invitationLink(raw);
@@ -69,7 +69,7 @@ describe('an invitation written as an .eml file', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Question 2 of 7');
     await expect.poll(() => page.getByText('1 of 7 answered').count()).toBe(1);
-    const saved = query<{ value: string }>(server.dataDir, 'SELECT value FROM answers WHERE order_id = ?', orderId);
+    const saved = query<{ value: string }>(server, 'SELECT value FROM answers WHERE order_id = ?', orderId);
     expect(saved).toHaveLength(1);
     if (kind !== 'radio') expect(JSON.parse(saved[0]!.value)).toBe(12.5);
 
@@ -80,7 +80,7 @@ describe('an invitation written as an .eml file', () => {
     // Announced to screen readers too (beside the autosave's own status region).
     await page.getByRole('status').filter({ hasText: 'Time is up for this test.' }).waitFor({ state: 'attached' });
     await page.getByRole('heading', { level: 1, name: 'Next: test 2 of 2' }).waitFor();
-    expect(query(server.dataDir, 'SELECT question_id FROM answers WHERE order_id = ?', orderId)).toHaveLength(1);
+    expect(query(server, 'SELECT question_id FROM answers WHERE order_id = ?', orderId)).toHaveLength(1);
     await expectAccessible(page, 'after the deadline');
 
     await page.getByRole('button', { name: 'Start test 2 of 2' }).click();
@@ -94,8 +94,8 @@ describe('an invitation written as an .eml file', () => {
       [1, 2].map(() => fetch(`${server.url}/api/candidate/submit`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).then((r) => r.json())),
     );
     expect(again[0]).toEqual(again[1]);
-    expect(query(server.dataDir, 'SELECT order_id FROM results WHERE order_id = ?', orderId)).toHaveLength(1);
-    expect(query(server.dataDir, 'SELECT completed_at FROM orders WHERE id = ?', orderId)[0]).toEqual({ completed_at: (again[0] as { submission: { completed_at: string } }).submission.completed_at });
+    expect(query(server, 'SELECT order_id FROM results WHERE order_id = ?', orderId)).toHaveLength(1);
+    expect(query(server, 'SELECT completed_at FROM orders WHERE id = ?', orderId)[0]).toEqual({ completed_at: (again[0] as { submission: { completed_at: string } }).submission.completed_at });
 
     // Opening the link again shows that it was already submitted.
     await page.goto(link);
@@ -113,7 +113,7 @@ describe('an invitation written as an .eml file', () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('nl');
     await expectAccessible(page, 'expired page');
     // Once the sweeper has marked it expired, the page stays the same.
-    await expect.poll(() => query(server.dataDir, 'SELECT status FROM orders WHERE id = ?', orderId)[0], { timeout: 10_000 }).toEqual({ status: 'expired' });
+    await expect.poll(() => query(server, 'SELECT status FROM orders WHERE id = ?', orderId)[0], { timeout: 10_000 }).toEqual({ status: 'expired' });
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Deze link is verlopen' }).waitFor();
   });

@@ -134,7 +134,7 @@ describe('the provider dashboard: Candidates', () => {
   test('the Greenhouse candidate turns Completed with score and band by itself when the test is taken', async () => {
     const mail = await until(() => mails(server.dataDir, ghOrder), (m) => m.length > 0, 20_000, 'the Greenhouse invitation');
     await takeTest(server.url, inviteToken(mail[0]!)!, 'numerical-reasoning');
-    const [result] = query<{ score: number }>(server.dataDir, 'SELECT score FROM results WHERE order_id = ?', ghOrder);
+    const [result] = query<{ score: number }>(server, 'SELECT score FROM results WHERE order_id = ?', ghOrder);
     const ada = row(page, 'Ada Lovelace & Byron');
     // No reload: the list follows by itself.
     await until(() => cell(ada, 'Status').textContent(), (s) => s === 'Completed', 20_000, 'the row to show Completed');
@@ -226,7 +226,7 @@ describe('the provider dashboard: Integrations', () => {
     const table = card.getByRole('table', { name: 'Troubleshooting' });
     await table.waitFor({ timeout: 30_000 });
     const shown = await table.locator('tbody th').allTextContents();
-    const cli = await assay(['connections:check', ghConnection, '--json'], { DATA_DIR: server.dataDir, PUBLIC_URL: server.url });
+    const cli = await assay(['connections:check', ghConnection, '--json'], { ...server.storeEnv, PUBLIC_URL: server.url });
     expect(shown).toEqual((cli.json.findings as { check: string }[]).map((f) => f.check));
     expect(shown.length).toBeGreaterThan(0);
 
@@ -244,7 +244,7 @@ describe('the provider dashboard: Integrations', () => {
 describe('a member', () => {
   test('reads candidates and reports but is offered no admin action, and the API refuses one with a 403', async () => {
     const password = 'member-password-123';
-    const created = await assay(['users:create', '--account', server.demo.account_id, '--email', 'member@example.test', '--password', password, '--role', 'member', '--json'], { DATA_DIR: server.dataDir });
+    const created = await assay(['users:create', '--account', server.demo.account_id, '--email', 'member@example.test', '--password', password, '--role', 'member', '--json'], { ...server.storeEnv });
     expect(created.code, created.stderr).toBe(0);
     const token = await apiSession(
       server.url,
@@ -297,7 +297,7 @@ describe('Disconnect', () => {
     expect(await dialog.getByRole('alert').count()).toBe(0);
     await dialog.getByRole('button', { name: 'Keep it connected' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    expect(query<{ status: string }>(server.dataDir, 'SELECT status FROM connections WHERE id = ?', ghConnection)[0]!.status).toBe('active');
+    expect(query<{ status: string }>(server, 'SELECT status FROM connections WHERE id = ?', ghConnection)[0]!.status).toBe('active');
   });
 
   test('asks first; Keep it changes nothing; confirming revokes the connection as connections:revoke does', async () => {
@@ -309,12 +309,12 @@ describe('Disconnect', () => {
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Keep it connected' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    expect(query<{ status: string }>(server.dataDir, 'SELECT status FROM connections WHERE id = ?', ghConnection)[0]!.status).toBe('active');
+    expect(query<{ status: string }>(server, 'SELECT status FROM connections WHERE id = ?', ghConnection)[0]!.status).toBe('active');
     await card.getByRole('button', { name: 'Disconnect Greenhouse' }).click();
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Yes, disconnect' }).click();
     await until(() => card.locator('.state').textContent(), (t) => t === '○ Not connected', 10_000, 'the card to say Not connected');
-    expect(query<{ status: string }>(server.dataDir, 'SELECT status FROM connections WHERE id = ?', ghConnection)[0]!.status).toBe('revoked');
+    expect(query<{ status: string }>(server, 'SELECT status FROM connections WHERE id = ?', ghConnection)[0]!.status).toBe('revoked');
     // Greenhouse can no longer order through it.
     const refused = await gh.listTests();
     expect(refused.status).toBeGreaterThanOrEqual(400);

@@ -90,7 +90,7 @@ describe('Integrations: connecting Lever, StackOne and Recruitee from the dashbo
     await until(() => row.locator('[data-label="Tags"]').textContent(), (t) => t === 'assay:numerical-30, assay:logical-reasoning', 10_000, 'the row to show the new tag');
     expect(await page.getByRole('status').textContent()).toBe('Mapped Data Analyst to Logical Reasoning.');
     // The same mapping `assay lever:map` writes.
-    expect(query<{ package_id: string }>(server.dataDir, "SELECT package_id FROM mappings WHERE kind = 'posting' AND external_id = ?", DEFAULT_IDS.posting)).toEqual([{ package_id: 'logical-reasoning' }]);
+    expect(query<{ package_id: string }>(server, "SELECT package_id FROM mappings WHERE kind = 'posting' AND external_id = ?", DEFAULT_IDS.posting)).toEqual([{ package_id: 'logical-reasoning' }]);
     await accessibleBothThemes('Lever mapping');
     await page.setViewportSize({ width: 360, height: 800 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
@@ -125,7 +125,7 @@ describe('Integrations: connecting Lever, StackOne and Recruitee from the dashbo
     await so.getByLabel('Logo').setInputFiles({ name: 'logo.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await so.getByRole('button', { name: 'Save' }).click();
     await until(() => alert.textContent().catch(() => ''), (t) => t === 'The logo must be a PNG, JPEG or WebP image.', 10_000, 'the type refusal before upload');
-    expect(query(server.dataDir, "SELECT id FROM connections WHERE provider = 'stackone'")).toEqual([]);
+    expect(query(server, "SELECT id FROM connections WHERE provider = 'stackone'")).toEqual([]);
 
     await so.getByLabel('Logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG });
     await so.getByLabel('Static Package ID (optional)').selectOption({ label: 'Numerical Reasoning' });
@@ -170,13 +170,13 @@ describe('Integrations: connecting Lever, StackOne and Recruitee from the dashbo
     await panel.waitFor({ timeout: 20_000 });
     const token = (await panel.locator('[data-field="external_trigger_token"]').textContent())!;
     expect(token).toMatch(/^[A-Za-z0-9_-]{24,}$/);
-    const [conn] = query<{ id: string }>(server.dataDir, "SELECT id FROM connections WHERE provider = 'recruitee'");
+    const [conn] = query<{ id: string }>(server, "SELECT id FROM connections WHERE provider = 'recruitee'");
     // Recruitee calls the tests URL with the token the customer pasted into its Marketplace.
     const tests = await fetch(`${server.url}/partner/recruitee/${conn!.id}/tests`, { headers: { authorization: `Bearer ${token}` } });
     expect(tests.status).toBe(200);
     expect(((await tests.json()) as { id: string }[]).map((t) => t.id)).toContain('logical-reasoning');
     // The token is sealed at rest, never shown again.
-    expect(JSON.stringify(query(server.dataDir, 'SELECT * FROM connections WHERE id = ?', conn!.id))).not.toContain(token);
+    expect(JSON.stringify(query(server, 'SELECT * FROM connections WHERE id = ?', conn!.id))).not.toContain(token);
     await page.reload();
     await card('recruitee').locator('.state').waitFor();
     expect(await page.content()).not.toContain(token);

@@ -30,7 +30,7 @@ let page: Page;
 let asmId: string;
 
 async function cli(args: string[]) {
-  const r = await assay([...args, '--json'], { DATA_DIR: server.dataDir });
+  const r = await assay([...args, '--json'], server.storeEnv);
   expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
   return r.json as Record<string, unknown>;
 }
@@ -143,7 +143,7 @@ describe('dashboard Jobs: create, publish, unpublish', () => {
     const sent = await gh.sendTest({ partner_test_id: asmId });
     expect(sent.status, JSON.stringify(sent.body)).toBe(200);
     const [order] = query<{ package_id: string; job_name: string; extra_time_percent: number; invited_at: string; expires_at: string; status: string; meta: string }>(
-      server.dataDir,
+      server,
       "SELECT package_id, job_name, extra_time_percent, invited_at, expires_at, status, meta FROM orders WHERE source = 'greenhouse'",
     );
     expect(order).toMatchObject({ package_id: 'numerical-reasoning', extra_time_percent: 25, status: 'pending' });

@@ -38,7 +38,7 @@ const ordered: Array<{ name: string; source: string; packageId: string; packageN
 ];
 
 const orderOf = (source: string, where: string, ...args: unknown[]) =>
-  query<{ id: string }>(server.dataDir, `SELECT id FROM orders WHERE source = ? AND ${where}`, source, ...args)[0]?.id;
+  query<{ id: string }>(server, `SELECT id FROM orders WHERE source = ? AND ${where}`, source, ...args)[0]?.id;
 
 beforeAll(async () => {
   [server, kombo, so, rc, lever, browser] = await Promise.all([
@@ -141,7 +141,7 @@ describe('Candidates: one candidate ordered from each ATS', () => {
     for (const o of ordered) {
       const r = row(page, o.name);
       await until(() => cell(r, 'Status').textContent(), (s) => s === 'Completed', 20_000, `${o.name} Completed`);
-      const [result] = query<{ score: number }>(server.dataDir, 'SELECT score FROM results WHERE order_id = ?', o.orderId);
+      const [result] = query<{ score: number }>(server, 'SELECT score FROM results WHERE order_id = ?', o.orderId);
       expect(result, o.name).toBeDefined();
       expect(await cell(r, 'Score').textContent(), o.name).toBe(`${result!.score}%${scoreBand(result!.score, DEFAULT_SCORE_BANDS)!.label}`);
     }

@@ -58,7 +58,7 @@ beforeAll(async () => {
   [server, browser, host, evil] = await Promise.all([startServer(), launchChromium(), startHost(), startHost()]);
   const created = await assay(
     ['accounts:create', '--name', 'Other ATS', '--id', 'other', '--issuer', 'https://other.example', '--frame-origin', 'https://ats.other.example', '--no-packages', '--json'],
-    { DATA_DIR: server.dataDir },
+    { ...server.storeEnv },
   );
   expect(created.code, created.stderr).toBe(0);
   other = { ...created.json, account_id: 'other' } as DemoFile;
@@ -454,13 +454,13 @@ window.addLater = function () {
       await page.close();
 
       // Going live: the command from the message, as the guide gives it (keeping the existing origin).
-      const allowed = await assay(['accounts:update', '--account', 'other', '--frame-origin', 'https://ats.other.example', '--frame-origin', host.origin], { DATA_DIR: server.dataDir });
+      const allowed = await assay(['accounts:update', '--account', 'other', '--frame-origin', 'https://ats.other.example', '--frame-origin', host.origin], { ...server.storeEnv });
       expect(allowed.code, allowed.stderr).toBe(0);
       const again = await open('/not-allowed.html');
       await waitForEvent(again, 'ready');
       await (await frameOf(again, '#w')).getByText('No assessments have been sent to this candidate yet.').waitFor({ timeout: 20_000 });
       await again.close();
-      const reset = await assay(['accounts:update', '--account', 'other', '--frame-origin', 'https://ats.other.example'], { DATA_DIR: server.dataDir });
+      const reset = await assay(['accounts:update', '--account', 'other', '--frame-origin', 'https://ats.other.example'], { ...server.storeEnv });
       expect(reset.code, reset.stderr).toBe(0);
     });
 

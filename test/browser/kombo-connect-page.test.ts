@@ -15,7 +15,7 @@ let kombo: KomboSimHandle;
 let browser: Browser;
 
 type Conn = { id: string; account_id: string; status: string; config: string };
-const komboConnections = () => query<Conn>(server.dataDir, "SELECT id, account_id, status, config FROM connections WHERE provider = 'kombo' ORDER BY created_at");
+const komboConnections = () => query<Conn>(server, "SELECT id, account_id, status, config FROM connections WHERE provider = 'kombo' ORDER BY created_at");
 
 async function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, ms: number, what: string): Promise<T> {
   const end = Date.now() + ms;

@@ -83,7 +83,7 @@ describe('proctoring → report', () => {
     await cand.getByRole('timer').waitFor();
     await answerAll(cand);
     // Both departures and the paste have reached the server before the candidate submits.
-    await until(() => query<{ kind: string }>(server.dataDir, 'SELECT kind FROM proctoring_events WHERE order_id = ?', order.id), (rows) => rows.filter((r) => r.kind !== 'question').length === 3, 15_000, 'the recorded events');
+    await until(() => query<{ kind: string }>(server, 'SELECT kind FROM proctoring_events WHERE order_id = ?', order.id), (rows) => rows.filter((r) => r.kind !== 'question').length === 3, 15_000, 'the recorded events');
     await submitWithMouse(cand);
 
     // What was sent: kinds, question ids and durations only — never the pasted text or anything about the device.
@@ -94,7 +94,7 @@ describe('proctoring → report', () => {
       expect(Object.values(e)).not.toContain('68');
     }
     expect(sent.join('\n')).not.toMatch(/userAgent|screen|Mozilla|clipboard/i);
-    const rows = query<{ kind: string; question_id: string | null; duration_ms: number }>(server.dataDir, 'SELECT kind, question_id, duration_ms FROM proctoring_events WHERE order_id = ? ORDER BY seq', order.id);
+    const rows = query<{ kind: string; question_id: string | null; duration_ms: number }>(server, 'SELECT kind, question_id, duration_ms FROM proctoring_events WHERE order_id = ? ORDER BY seq', order.id);
     const left = rows.filter((r) => r.kind === 'left');
     expect(left).toHaveLength(2);
     expect(left[0]!.duration_ms).toBeGreaterThanOrEqual(1500);

@@ -60,13 +60,13 @@ async function order(packageName: string): Promise<{ link: string; orderId: stri
   const mail = await waitFor(() => smtp.mails.length > before && smtp.mails[smtp.mails.length - 1], 30_000, 'the invitation e-mail');
   const link = invitationLink(mail.raw);
   const hash = createHash('sha256').update(link.split('/t/')[1]!).digest('hex');
-  const [row] = query<{ id: string }>(server.dataDir, 'SELECT id FROM orders WHERE invite_token_hash = ?', hash);
+  const [row] = query<{ id: string }>(server, 'SELECT id FROM orders WHERE invite_token_hash = ?', hash);
   return { link, orderId: row!.id };
 }
 
 /** What the recruiter sees: the score on the result card in /demo (Sam Jansen's orders) and the overall score on the report. */
 async function expectScoreEverywhere(orderId: string, pct: number, onDemoCard = true) {
-  await waitFor(() => query(server.dataDir, 'SELECT 1 FROM results WHERE order_id = ?', orderId).length, 30_000, 'the result');
+  await waitFor(() => query(server, 'SELECT 1 FROM results WHERE order_id = ?', orderId).length, 30_000, 'the result');
   if (onDemoCard) {
     await recruiter.goto(`${server.url}/demo`);
     // The card of this order (the candidate has one card per assessment).
@@ -284,13 +284,13 @@ describe('a candidate answering through the page gets the score their answers ea
   test('extra time: the recruiter grants +50 % in the picker; the intro, the timer, the server deadline, the e-mail and the report honour it', async () => {
     // Bad values are refused with the one error shape and nothing is written.
     const token = await sessionToken(server.url, server.demo, { claims: { application: { id: 'app-extra' }, candidate: { id: 'cand-extra', email: 'extra@example.com' } } });
-    const ordersBefore = query(server.dataDir, 'SELECT id FROM orders').length;
+    const ordersBefore = query(server, 'SELECT id FROM orders').length;
     for (const bad of [30, '50', -25, 1000]) {
       const r = await api(server.url, token).post('/api/orders', { package_id: 'logical-reasoning', extra_time_percent: bad });
       expect(r.status).toBe(400);
       expect(r.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
     }
-    expect(query(server.dataDir, 'SELECT id FROM orders')).toHaveLength(ordersBefore);
+    expect(query(server, 'SELECT id FROM orders')).toHaveLength(ordersBefore);
 
     // The recruiter picks the package and "+50 %" in the picker, then Send.
     const before = smtp.mails.length;
@@ -304,7 +304,7 @@ describe('a candidate answering through the page gets the score their answers ea
     await picker.getByText(/was sent/).waitFor({ timeout: 20_000 });
     const mail = await waitFor(() => smtp.mails.length > before && smtp.mails[smtp.mails.length - 1], 30_000, 'the invitation e-mail');
     const link = invitationLink(mail.raw);
-    const [row] = query<{ id: string; extra_time_percent: number }>(server.dataDir, 'SELECT id, extra_time_percent FROM orders WHERE invite_token_hash = ?', createHash('sha256').update(link.split('/t/')[1]!).digest('hex'));
+    const [row] = query<{ id: string; extra_time_percent: number }>(server, 'SELECT id, extra_time_percent FROM orders WHERE invite_token_hash = ?', createHash('sha256').update(link.split('/t/')[1]!).digest('hex'));
     expect(row!.extra_time_percent).toBe(50);
     // Logical Reasoning is 8 + 12 = 20 minutes; with +50 %: 12 + 18 = 30 minutes.
     expect(decodeMail(mail.raw)).toContain('30 minutes');
@@ -317,7 +317,7 @@ describe('a candidate answering through the page gets the score their answers ea
     expect(await page.getByText('Total time: about 30 minutes.').count()).toBe(1);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await expect.poll(() => page.getByRole('timer').textContent()).toMatch(/Time left: 1[12]:[0-5]\d/);
-    const [s] = query<{ started_at: string; deadline_at: string }>(server.dataDir, 'SELECT started_at, deadline_at FROM test_sessions WHERE order_id = ?', row!.id);
+    const [s] = query<{ started_at: string; deadline_at: string }>(server, 'SELECT started_at, deadline_at FROM test_sessions WHERE order_id = ?', row!.id);
     expect(Date.parse(s!.deadline_at) - Date.parse(s!.started_at)).toBe(12 * 60_000);
     await finishTestWithMouse(page);
     await page.getByRole('button', { name: 'Start test 2 of 2' }).click();

@@ -30,7 +30,7 @@ let gh: GreenhouseSimHandle;
 let lever: LeverSimHandle;
 
 const cli = async (args: string[]) => {
-  const r = await assay([...args, '--json'], { DATA_DIR: server.dataDir, PUBLIC_URL: server.url });
+  const r = await assay([...args, '--json'], { ...server.storeEnv, PUBLIC_URL: server.url });
   if (r.code !== 0) throw new Error(`assay ${args[0]} failed: ${r.stderr}`);
   return r.json;
 };
@@ -74,7 +74,7 @@ afterAll(async () => {
 
 /** The newest order that came in from `source`, once it exists. */
 const newestOrder = (source: string) =>
-  until(() => query<{ id: string }>(server.dataDir, 'SELECT id FROM orders WHERE source = ? ORDER BY created_at DESC, rowid DESC LIMIT 1', source)[0], (o) => !!o, 20_000, `an order from ${source}`).then((o) => o!.id);
+  until(() => query<{ id: string }>(server, 'SELECT id FROM orders WHERE source = ? ORDER BY created_at DESC, rowid DESC LIMIT 1', source)[0], (o) => !!o, 20_000, `an order from ${source}`).then((o) => o!.id);
 
 /** The candidate opens the link from their e-mail in a fresh context and answers on the page. */
 async function candidateAnswers(orderId: string, pick: (qid: string) => GivenAnswer | null) {
@@ -96,7 +96,7 @@ describe('the score a candidate earns on the page is the score each ATS receives
     // Series 7/7 = 100, Deduction 6/6 = 100; overall (100·1 + 100·1.5) / 2.5 = 100.
     const key = answersFromContent(packageContent('logical-reasoning'));
     const { order: ko } = await kombo.createOrder({ package_id: 'logical-reasoning', candidate: { remote_id: 'sc-k-1', email: 'kim@example.com', first_name: 'Kim', last_name: 'Jansen' }, application: { remote_id: 'sc-k-app' }, job: { remote_id: 'sc-k-job', name: 'Analyst' } });
-    const orderId = query<{ id: string }>(server.dataDir, "SELECT id FROM orders WHERE source = 'kombo' AND source_order_id = ?", ko.id)[0]!.id;
+    const orderId = query<{ id: string }>(server, "SELECT id FROM orders WHERE source = 'kombo' AND source_order_id = ?", ko.id)[0]!.id;
     await candidateAnswers(orderId, (q) => key[q]!.right);
     const held = await until(() => kombo.order(ko.id), (o) => o.status === 'COMPLETED', 30_000, 'the result in Kombo');
     expect((held.result as { score: number }).score).toBe(100);

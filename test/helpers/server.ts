@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildState, SERVER_SOURCES } from '../../scripts/build-freshness.mjs';
 import { track } from './processes.ts';
+import { forgetStore, storeEnvFor, testStore } from './test-store.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -23,6 +24,8 @@ export interface RunningServer {
   dataDir: string;
   demo: DemoFile;
   env: Record<string, string>;
+  /** What a CLI or an in-process config needs to open this server's store: DATA_DIR, and on PostgreSQL DATABASE_URL and ASSAY_MASTER_KEY. */
+  storeEnv: Record<string, string>;
   child: ChildProcess;
   logs: string[];
   stop(): Promise<void>;
@@ -65,6 +68,8 @@ export function serverEntry(): string[] {
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'assay-test-'));
   const port = opts.port ?? 0;
+  // On the PostgreSQL run, a database per data folder (unless the test chose its own DATABASE_URL).
+  const pgEnv = testStore() === 'postgres' && opts.env?.DATABASE_URL === undefined ? await storeEnvFor(dataDir) : {};
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     PORT: String(port),
@@ -72,7 +77,15 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     ASSAY_SWEEP_MS: '500',
+    ...pgEnv,
     ...opts.env,
+  };
+  const storeEnv: Record<string, string> = { DATA_DIR: dataDir };
+  for (const k of ['DATABASE_URL', 'ASSAY_MASTER_KEY'] as const) if (env[k]) storeEnv[k] = env[k];
+  const forget = async () => {
+    if (opts.keepData || opts.dataDir) return;
+    rmSync(dataDir, { recursive: true, force: true });
+    await forgetStore(dataDir);
   };
   const entry = opts.script ? [opts.script] : serverEntry();
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -102,7 +115,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     // A server that is slow to start would otherwise come up later with nobody left to stop it.
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
-    if (!opts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await forget();
     throw err;
   });
   let demo: DemoFile;
@@ -117,12 +130,13 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     dataDir,
     demo,
     env,
+    storeEnv,
     child,
     logs,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
-      if (!opts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      await forget();
     },
     async kill() {
       if (child.exitCode === null) child.kill('SIGKILL');

@@ -39,7 +39,7 @@ afterAll(async () => {
 
 describe('accounts:update and the dashboard settings', () => {
   it('the operator sets the plan, logo and bands; the dashboard shows them', async () => {
-    const env = { DATA_DIR: srv.dataDir };
+    const env = srv.storeEnv;
     const r = await assay(['accounts:update', '--account', 'demo', '--features', 'greenhouse,recruitee', '--logo-url', 'https://cdn.example.com/logo.png', '--score-band', '0-49:Not yet', '--score-band', '50-100:Ready', '--json'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json.settings).toMatchObject({ features: ['greenhouse', 'recruitee'], logo_url: 'https://cdn.example.com/logo.png', score_bands: [{ min: 0, max: 49, label: 'Not yet' }, { min: 50, max: 100, label: 'Ready' }] });
@@ -50,7 +50,7 @@ describe('accounts:update and the dashboard settings', () => {
   }, 120_000);
 
   it('a connector outside the plan is shown as not in the plan and cannot be connected from the dashboard', async () => {
-    const env = { DATA_DIR: srv.dataDir };
+    const env = srv.storeEnv;
     expect((await assay(['accounts:update', '--account', 'demo', '--features', 'greenhouse', '--json'], env)).code).toBe(0);
     try {
       const cards = (await api('GET', '/integrations')).body.integrations as Array<{ provider: string; connect: string }>;
@@ -67,7 +67,7 @@ describe('accounts:update and the dashboard settings', () => {
   }, 120_000);
 
   it('bad input is refused by both with the same code and sentence; features are the operator’s', async () => {
-    const env = { DATA_DIR: srv.dataDir };
+    const env = srv.storeEnv;
     const cli = await assay(['accounts:update', '--account', 'demo', '--score-band', '0-40:Low', '--score-band', '60-100:High', '--json'], env);
     expect(cli.code).toBe(2);
     const cliError = JSON.parse(cli.stderr).error;
@@ -85,7 +85,7 @@ describe('accounts:update and the dashboard settings', () => {
   }, 120_000);
 
   it('a body that is not an object of settings, or names no setting, is a 400 invalid_settings and writes nothing', async () => {
-    const before = { settings: (await api('GET', '/settings')).body.settings, audit: countRows(srv.dataDir, ['audit_log']).audit_log };
+    const before = { settings: (await api('GET', '/settings')).body.settings, audit: countRows(srv, ['audit_log']).audit_log };
     // As sent by a script, byte for byte: not an object at all (the body's shape: invalid_body), a list, and keys
     // that are not settings, some of them names every JavaScript object has (invalid_settings).
     const cases: [string, string][] = [
@@ -104,7 +104,7 @@ describe('accounts:update and the dashboard settings', () => {
       expect(await r.json(), raw).toEqual({ error: { code, message: expect.stringMatching(/\.$/) } });
     }
     expect((await api('GET', '/settings')).body.settings).toEqual(before.settings);
-    expect(countRows(srv.dataDir, ['audit_log']).audit_log).toBe(before.audit);
+    expect(countRows(srv, ['audit_log']).audit_log).toBe(before.audit);
   });
 
   it('/openapi.json describes the Team and Settings endpoints with the dashboard cookie', async () => {

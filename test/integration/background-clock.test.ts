@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedDemo } from '../../server/accounts/create-account.ts';
 import { startBackground } from '../../server/background.ts';
 import { loadConfig } from '../../server/config.ts';
+import { storeEnvFor } from '../helpers/test-store.ts';
 import { createLogger } from '../../server/log.ts';
 import { registerJobs } from '../../server/outbox/jobs.ts';
 import { DEFAULT_INVITATION_DAYS, placeOrder } from '../../server/orders/place-order.ts';
@@ -18,7 +19,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'assay-bg-clock-'));
 let svc: Services;
 
 beforeAll(async () => {
-  svc = await createServices({ ...loadConfig({ DATA_DIR: dataDir, ASSAY_SWEEP_MS: '30000' }), logLevel: 'silent' }, { log: createLogger('silent') });
+  svc = await createServices({ ...loadConfig({ ...(await storeEnvFor(dataDir)), ASSAY_SWEEP_MS: '30000' }), logLevel: 'silent' }, { log: createLogger('silent') });
   await seedDemo(svc);
   registerJobs(svc);
 });

@@ -10,6 +10,7 @@ import { hashPassword } from '../../server/accounts/passwords.ts';
 import { importPackage } from '../../server/accounts/import-package.ts';
 import { loadBundledPackages } from '../../server/content/load-package-file.ts';
 import { loadConfig } from '../../server/config.ts';
+import { storeEnvFor } from '../helpers/test-store.ts';
 import { baselineHeaders, onError } from '../../server/http/middleware.ts';
 import { newId } from '../../server/ids.ts';
 import { createLogger } from '../../server/log.ts';
@@ -45,7 +46,7 @@ let seq = 0;
 
 export async function candidateFixture(opts: { loginThrottle?: (svc: Services) => LoginThrottle } = {}): Promise<Fixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'assay-cand-'));
-  const config = { ...loadConfig({ DATA_DIR: dataDir, PUBLIC_URL, ASSAY_WORKERS: 'off' }), logLevel: 'silent' as const };
+  const config = { ...loadConfig({ ...(await storeEnvFor(dataDir)), PUBLIC_URL, ASSAY_WORKERS: 'off' }), logLevel: 'silent' as const };
   const svc = await createServices(config, { log: createLogger('silent') });
   const demoSeed = await seedDemo(svc);
   const demo = demoSeed as unknown as DemoFile;

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../server/ids.ts';
-import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import { openServerStore } from '../helpers/test-store.ts';
 import { SecretBox } from '../../server/crypto/secrets.ts';
 import { loadConfig } from '../../server/config.ts';
 import { ROOT, type RunningServer } from '../helpers/server.ts';
@@ -82,7 +82,7 @@ describe('assay connections:check', () => {
     expect(r.by('logo').fix).toMatch(/partner_logo_url/);
     for (const name of r.failed) expect(r.by(name).fix).toBeTruthy();
     // Revoked, the twin no longer claims the codename (the later tests check the healthy connection again).
-    const store = openSqliteStore(server.dataDir);
+    const store = await openServerStore(server.storeEnv);
     try {
       await store.connections.update(server.demo.account_id, broken, { status: 'revoked' });
     } finally {
@@ -102,8 +102,8 @@ describe('assay connections:check', () => {
 
   it('names secrets that are not set and a connection with neither a list endpoint nor a static Package ID', async () => {
     // A connection whose secrets were never filled in (e.g. restored from a backup without them): made in the store.
-    const box = new SecretBox(loadConfig({ DATA_DIR: server.dataDir }).masterKey);
-    const store = openSqliteStore(server.dataDir);
+    const box = new SecretBox(loadConfig({ ...server.storeEnv }).masterKey);
+    const store = await openServerStore(server.storeEnv);
     const id = newId('con');
     try {
       await store.connections.create({ id, account_id: server.demo.account_id, provider: 'stackone', status: 'active', config: { account_id: so.credentials.account_id, base_url: so.credentials.base_url, codename: 'assay-empty' }, secrets_enc: box.sealJson({}) });
@@ -117,7 +117,7 @@ describe('assay connections:check', () => {
   });
 
   it('names a package list with nothing in it and an inactive static Package ID', async () => {
-    const store = openSqliteStore(server.dataDir);
+    const store = await openServerStore(server.storeEnv);
     const ids = (await store.packages.list(server.demo.account_id)).map((p) => p.id);
     try {
       for (const p of ids) await store.packages.setActive(server.demo.account_id, p, false);
@@ -171,7 +171,7 @@ describe('assay connections:check', () => {
 
     it('prints the findings and fixes for people, exit 1', async () => {
       const human = await new Promise<{ code: number; out: string }>((resolve) =>
-        execFile(process.execPath, [join(ROOT, 'bin/assay.mjs'), 'connections:check', healthy], { cwd: ROOT, env: { ...process.env, DATA_DIR: server.dataDir, PUBLIC_URL: server.url } }, (e, out) =>
+        execFile(process.execPath, [join(ROOT, 'bin/assay.mjs'), 'connections:check', healthy], { cwd: ROOT, env: { ...process.env, ...server.storeEnv, PUBLIC_URL: server.url } }, (e, out) =>
           resolve({ code: e ? Number((e as { code?: number }).code) : 0, out }),
         ),
       );

@@ -19,7 +19,7 @@ beforeAll(async () => {
   const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const pemFile = join(srv.dataDir, 'rsa.pem');
   writeFileSync(pemFile, publicPem);
-  const r = await assay(['accounts:create', '--name', 'RSA Co', '--issuer', 'https://rsa-ats.example', '--alg', 'RS256', '--public-key-file', pemFile, '--no-packages', '--json'], { DATA_DIR: srv.dataDir });
+  const r = await assay(['accounts:create', '--name', 'RSA Co', '--issuer', 'https://rsa-ats.example', '--alg', 'RS256', '--public-key-file', pemFile, '--no-packages', '--json'], { ...srv.storeEnv });
   expect(r.code, r.stderr).toBe(0);
   rsaAccount = { issuer: 'https://rsa-ats.example', audience: 'assay', privateKey: (await jose.importPKCS8(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 'RS256')) as jose.CryptoKey, publicPem };
 });
@@ -81,13 +81,13 @@ describe('POST /api/session', () => {
 
   for (const [name, make, code] of cases) {
     it(`refuses a token ${name} with 401 ${code} and creates nothing`, async () => {
-      const before = countRows(srv.dataDir);
+      const before = countRows(srv);
       const s = await openSession(srv.url, await make());
       expect(s.status).toBe(401);
       expect(s.body.error.code).toBe(code);
       expect(s.body.error.message).toMatch(/\w+ \w+/);
       expect(s.body.token).toBeUndefined();
-      expect(countRows(srv.dataDir)).toEqual(before);
+      expect(countRows(srv)).toEqual(before);
     });
   }
 

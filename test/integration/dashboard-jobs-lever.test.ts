@@ -63,7 +63,7 @@ describe('dashboard Jobs with a Lever posting', () => {
 
     const opp = moveNewCandidate();
     const [order] = await until(
-      () => query<{ package_id: string; extra_time_percent: number; invited_at: string; expires_at: string; meta: string }>(w.server.dataDir, "SELECT package_id, extra_time_percent, invited_at, expires_at, meta FROM orders WHERE source = 'lever' AND application_id = ?", opp),
+      () => query<{ package_id: string; extra_time_percent: number; invited_at: string; expires_at: string; meta: string }>(w.server, "SELECT package_id, extra_time_percent, invited_at, expires_at, meta FROM orders WHERE source = 'lever' AND application_id = ?", opp),
       (rows) => rows.length === 1,
       15_000,
       'the Lever order',

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query } from '../helpers/db.ts';
+import { query, tableNames } from '../helpers/db.ts';
 import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
 import { DEFAULT_IDS, startSimulator, type GreenhouseSimHandle } from '../simulators/greenhouse/index.ts';
 
@@ -25,7 +25,7 @@ const orders: Record<string, string> = {};
 
 function assay(args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/assay.mjs'), ...args, '--json'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: srv.dataDir }, timeout: 90_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(ROOT, 'bin/assay.mjs'), ...args, '--json'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...srv.storeEnv }, timeout: 90_000 }, (err, stdout, stderr) => {
       let json: any = null;
       try {
         json = JSON.parse(stdout);
@@ -53,9 +53,9 @@ const mailText = () => mails().map((f) => readFileSync(join(mailDir(), f), 'utf8
 
 /** Every row of every table, as text. */
 function wholeDatabase(): string {
-  const tables = query<{ name: string }>(srv.dataDir, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").map((t) => t.name);
+  const tables = tableNames(srv);
   expect(tables).toEqual(expect.arrayContaining(['candidates', 'orders', 'answers', 'results', 'outbox', 'inbox', 'synced_objects', 'connector_state', 'audit_log']));
-  return tables.map((t) => `${t}: ${JSON.stringify(query(srv.dataDir, `SELECT * FROM "${t}"`))}`).join('\n');
+  return tables.map((t) => `${t}: ${JSON.stringify(query(srv, `SELECT * FROM "${t}"`))}`).join('\n');
 }
 
 /** Zoë takes her test through candidate mode (/api/candidate) from the e-mail link, writing about herself in a free-text answer. */
@@ -90,7 +90,7 @@ beforeAll(async () => {
   expect(map.code, map.stderr).toBe(0);
   gh.moveApplication(zoe.application, DEFAULT_IDS.triggerStage);
   await gh.idle();
-  orders.zoeOpen = query<{ id: string }>(srv.dataDir, 'SELECT id FROM orders WHERE application_id = ?', String(zoe.application))[0]!.id;
+  orders.zoeOpen = query<{ id: string }>(srv, 'SELECT id FROM orders WHERE application_id = ?', String(zoe.application))[0]!.id;
   const sent = await gh.sendTest({ partner_test_id: 'typescript-skills', application_id: zoe.application });
   expect(sent.status).toBe(200);
   orders.zoeDone = (sent.body as { partner_interview_id: string }).partner_interview_id;
@@ -115,7 +115,7 @@ describe('erasure from Greenhouse', () => {
   it('before: the person is in the store and the mail folder (so the test can fail)', () => {
     const db = wholeDatabase();
     for (const t of ['zoe.erase@example.com', 'Erasable-Quixote', '900123']) expect(db).toContain(t);
-    expect(JSON.stringify(query(srv.dataDir, 'SELECT value FROM answers WHERE order_id = ?', orders.zoeDone))).toContain('900123');
+    expect(JSON.stringify(query(srv, 'SELECT value FROM answers WHERE order_id = ?', orders.zoeDone))).toContain('900123');
     expect(mailText()).toContain('zoe.erase@example.com');
   });
 
@@ -131,13 +131,13 @@ describe('erasure from Greenhouse', () => {
     expect(mails().some((f) => f.includes(orders.zoeOpen!) || f.includes(orders.zoeDone!))).toBe(false);
 
     // The score stays, tied to an anonymised candidate; the open order can no longer be taken.
-    const result = query<{ score: number; max_score: number }>(srv.dataDir, 'SELECT score, max_score FROM results WHERE order_id = ?', orders.zoeDone);
+    const result = query<{ score: number; max_score: number }>(srv, 'SELECT score, max_score FROM results WHERE order_id = ?', orders.zoeDone);
     expect(result).toEqual([{ score: expect.any(Number), max_score: 100 }]);
-    expect(query(srv.dataDir, 'SELECT * FROM answers WHERE order_id = ?', orders.zoeDone)).toEqual([]);
-    const cand = query<{ email: string | null; first_name: string | null; last_name: string | null; erased_at: string | null }>(srv.dataDir, 'SELECT c.* FROM candidates c JOIN orders o ON o.candidate_id = c.id WHERE o.id = ?', orders.zoeDone)[0]!;
+    expect(query(srv, 'SELECT * FROM answers WHERE order_id = ?', orders.zoeDone)).toEqual([]);
+    const cand = query<{ email: string | null; first_name: string | null; last_name: string | null; erased_at: string | null }>(srv, 'SELECT c.* FROM candidates c JOIN orders o ON o.candidate_id = c.id WHERE o.id = ?', orders.zoeDone)[0]!;
     expect(cand).toMatchObject({ email: null, first_name: null, last_name: null });
     expect(cand.erased_at).not.toBeNull();
-    expect(query(srv.dataDir, 'SELECT status, invite_token_hash FROM orders WHERE id = ?', orders.zoeOpen)).toEqual([{ status: 'cancelled', invite_token_hash: null }]);
+    expect(query(srv, 'SELECT status, invite_token_hash FROM orders WHERE id = ?', orders.zoeOpen)).toEqual([{ status: 'cancelled', invite_token_hash: null }]);
 
     // Greenhouse may still ask for the result: it gets it, without anything personal.
     const r = await gh.testStatus(gh.tests().find((t) => t.partner_interview_id === orders.zoeDone)!.id);
@@ -147,9 +147,9 @@ describe('erasure from Greenhouse', () => {
 
     // No identifier links the kept score (or the cancelled order) to the person: no Greenhouse application or
     // candidate id, no take-home URL, in the orders or their queued jobs, once the ATS has been told.
-    await until('the cancel written back to Greenhouse and settled', () => query<{ status: string }>(srv.dataDir, "SELECT status FROM outbox WHERE kind = 'writeback' AND order_id = ?", orders.zoeOpen).every((j) => j.status === 'done' || j.status === 'dead') && query<{ meta: string }>(srv.dataDir, 'SELECT meta FROM orders WHERE id = ?', orders.zoeOpen)[0]!.meta.includes('erased'));
-    const zoeOrders = query<Record<string, unknown>>(srv.dataDir, 'SELECT * FROM orders WHERE id IN (?, ?)', orders.zoeOpen, orders.zoeDone);
-    const zoeJobs = query<Record<string, unknown>>(srv.dataDir, 'SELECT payload, last_error FROM outbox WHERE order_id IN (?, ?)', orders.zoeOpen, orders.zoeDone);
+    await until('the cancel written back to Greenhouse and settled', () => query<{ status: string }>(srv, "SELECT status FROM outbox WHERE kind = 'writeback' AND order_id = ?", orders.zoeOpen).every((j) => j.status === 'done' || j.status === 'dead') && query<{ meta: string }>(srv, 'SELECT meta FROM orders WHERE id = ?', orders.zoeOpen)[0]!.meta.includes('erased'));
+    const zoeOrders = query<Record<string, unknown>>(srv, 'SELECT * FROM orders WHERE id IN (?, ?)', orders.zoeOpen, orders.zoeDone);
+    const zoeJobs = query<Record<string, unknown>>(srv, 'SELECT payload, last_error FROM outbox WHERE order_id IN (?, ?)', orders.zoeOpen, orders.zoeDone);
     for (const o of zoeOrders) expect(o.application_id).toBeNull();
     const linked = JSON.stringify([zoeOrders, zoeJobs]);
     for (const id of [zoe.application, zoe.candidate]) for (const form of [`"${id}"`, `:${id}`, `=${id}`, `/${id}`]) expect(linked, form).not.toContain(form);

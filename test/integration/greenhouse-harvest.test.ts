@@ -17,7 +17,7 @@ const STAGES = 3 * EXTRA_JOBS + 5; // the seeded jobs have 3 stages, the default
 
 function assay(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/assay.mjs'), ...args, '--json'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: srv.dataDir, ...env }, timeout: 90_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(ROOT, 'bin/assay.mjs'), ...args, '--json'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...srv.storeEnv, ...env }, timeout: 90_000 }, (err, stdout, stderr) => {
       let json: any = null;
       try {
         json = JSON.parse(stdout);
@@ -39,7 +39,7 @@ async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 20_0
   }
 }
 
-const objects = (kind: string) => query<{ n: number }>(srv.dataDir, 'SELECT COUNT(*) AS n FROM synced_objects WHERE connection_id = ? AND kind = ?', con, kind)[0]!.n;
+const objects = (kind: string) => query<{ n: number }>(srv, 'SELECT COUNT(*) AS n FROM synced_objects WHERE connection_id = ? AND kind = ?', con, kind)[0]!.n;
 const harvest = () => gh.requests({ path: /^\/v1\// });
 const stageJob = (path: string) => /^\/v1\/jobs\/(\d+)\/stages$/.exec(path)?.[1];
 
@@ -65,7 +65,7 @@ describe('Greenhouse Harvest sync', () => {
     const orderId = (sent.body as { partner_interview_id: string }).partner_interview_id;
     gh.fire('hire_candidate', { application_id: DEFAULT_IDS.application });
     // The order's link job calls Harvest once; it must be over before the sync's log and rate window start.
-    await until('the link job done', () => query<{ status: string }>(srv.dataDir, "SELECT status FROM outbox WHERE kind = 'greenhouse.link_order' AND order_id = ?", orderId)[0]?.status === 'done');
+    await until('the link job done', () => query<{ status: string }>(srv, "SELECT status FROM outbox WHERE kind = 'greenhouse.link_order' AND order_id = ?", orderId)[0]?.status === 'done');
     gh.resetRateLimit();
     const startSeq = harvest().at(-1)?.seq ?? 0;
     // The first list call is told to come back in 2 seconds.
@@ -96,12 +96,12 @@ describe('Greenhouse Harvest sync', () => {
 
     expect(objects('job')).toBe(EXTRA_JOBS + 1);
     expect(objects('stage')).toBe(STAGES);
-    const app = query<{ data: string }>(srv.dataDir, "SELECT data FROM synced_objects WHERE connection_id = ? AND kind = 'application' AND external_id = ?", con, String(DEFAULT_IDS.application))[0]!;
+    const app = query<{ data: string }>(srv, "SELECT data FROM synced_objects WHERE connection_id = ? AND kind = 'application' AND external_id = ?", con, String(DEFAULT_IDS.application))[0]!;
     expect(JSON.parse(app.data)).toMatchObject({ candidate_id: String(DEFAULT_IDS.candidate), job_id: String(DEFAULT_IDS.job), status: 'hired' });
     // What the missed hire webhook would have recorded, reconciled from Harvest.
-    expect(query<{ outcome: string; application_id: string }>(srv.dataDir, 'SELECT outcome, application_id FROM orders WHERE id = ?', orderId)[0]).toEqual({ outcome: 'hired', application_id: String(DEFAULT_IDS.application) });
+    expect(query<{ outcome: string; application_id: string }>(srv, 'SELECT outcome, application_id FROM orders WHERE id = ?', orderId)[0]).toEqual({ outcome: 'hired', application_id: String(DEFAULT_IDS.application) });
     // No names or addresses are kept in synced objects.
-    expect(JSON.stringify(query(srv.dataDir, 'SELECT data FROM synced_objects'))).not.toMatch(/ada@example\.com|Lovelace/);
+    expect(JSON.stringify(query(srv, 'SELECT data FROM synced_objects'))).not.toMatch(/ada@example\.com|Lovelace/);
   });
 
   it('resumes an interrupted sync where it stopped, without fetching or storing anything twice', { timeout: 150_000 }, async () => {
@@ -109,7 +109,7 @@ describe('Greenhouse Harvest sync', () => {
     const startSeq = harvest().at(-1)?.seq ?? 0;
     // Eight stage lists answer normally; the ninth hangs, and the sync process is killed meanwhile.
     gh.pushFaults([{ match: { path: '/stages' }, times: 8 }, { match: { path: '/stages' }, delayMs: 6000 }]);
-    const child = spawn(process.execPath, [join(ROOT, 'bin/assay.mjs'), 'greenhouse:sync', con, '--per-page', '5', '--full', '--json'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: srv.dataDir }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/assay.mjs'), 'greenhouse:sync', con, '--per-page', '5', '--full', '--json'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...srv.storeEnv }, stdio: 'ignore' });
     const exited = new Promise((r) => child.once('exit', r));
     await until('eight stage lists fetched', () => harvest().filter((e) => e.seq > startSeq && stageJob(e.path) && e.status === 200).length >= 8);
     // The ninth has taken the hanging fault, so it is in flight now (the simulator's pending faults, over HTTP).
@@ -139,7 +139,7 @@ describe('Greenhouse Harvest sync', () => {
 
     expect(objects('job')).toBe(EXTRA_JOBS + 1);
     expect(objects('stage')).toBe(STAGES);
-    expect(query(srv.dataDir, "SELECT id FROM orders WHERE source = 'greenhouse'")).toHaveLength(1);
+    expect(query(srv, "SELECT id FROM orders WHERE source = 'greenhouse'")).toHaveLength(1);
 
     // The next run is incremental: it asks only for what changed since the last complete run began.
     const nextFrom = Date.now();

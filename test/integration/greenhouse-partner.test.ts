@@ -75,7 +75,7 @@ beforeAll(async () => {
   const r = await assay(
     ['connections:add', '--account', srv.demo.account_id, '--provider', 'greenhouse', '--set', `partner_api_key=${PARTNER_KEY}`, '--set', 'webhook_secret=gh-webhook-secret',
       '--set', 'harvest_api_key=gh-harvest-key', '--set', `on_behalf_of=${DEFAULT_IDS.user}`, '--set', `base_url=${gh.baseUrl}`, '--json'],
-    { DATA_DIR: srv.dataDir },
+    { ...srv.storeEnv },
   );
   expect(r.code, r.stderr).toBe(0);
   con = r.json.connection_id;
@@ -110,7 +110,7 @@ describe('Greenhouse partner endpoints', () => {
 
   it('keys must be fewer than 171 characters', { timeout: 150_000 }, async () => {
     const add = (key: string) =>
-      assay(['connections:add', '--account', srv.demo.account_id, '--provider', 'greenhouse', '--set', `partner_api_key=${key}`, '--json'], { DATA_DIR: srv.dataDir });
+      assay(['connections:add', '--account', srv.demo.account_id, '--provider', 'greenhouse', '--set', `partner_api_key=${key}`, '--json'], { ...srv.storeEnv });
     const tooLong = await add('k'.repeat(171));
     expect(tooLong.code).toBe(2);
     expect(JSON.parse(tooLong.stderr).error).toMatchObject({ code: 'invalid_setting', message: expect.stringMatching(/fewer than 171 characters/) });
@@ -128,11 +128,11 @@ describe('Greenhouse partner endpoints', () => {
     orderId = (r.body as { partner_interview_id: string }).partner_interview_id;
     expect(orderId).toMatch(/^ord_/);
     firstTest = r.test_id!;
-    const orders = query<{ id: string; source: string; source_order_id: string; package_id: string; status: string; meta: string }>(srv.dataDir, "SELECT * FROM orders WHERE source = 'greenhouse'");
+    const orders = query<{ id: string; source: string; source_order_id: string; package_id: string; status: string; meta: string }>(srv, "SELECT * FROM orders WHERE source = 'greenhouse'");
     expect(orders).toHaveLength(1);
     expect(orders[0]).toMatchObject({ id: orderId, source_order_id: r.test!.url, package_id: 'numerical-reasoning', status: 'pending' });
     expect(JSON.parse(orders[0]!.meta).greenhouse.urls).toEqual([r.test!.url]);
-    const cand = query<{ email: string; first_name: string; last_name: string; external_id: string }>(srv.dataDir, 'SELECT c.* FROM candidates c JOIN orders o ON o.candidate_id = c.id WHERE o.id = ?', orderId)[0]!;
+    const cand = query<{ email: string; first_name: string; last_name: string; external_id: string }>(srv, 'SELECT c.* FROM candidates c JOIN orders o ON o.candidate_id = c.id WHERE o.id = ?', orderId)[0]!;
     expect(cand).toMatchObject({ email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace & Byron', external_id: String(DEFAULT_IDS.candidate) });
 
     const mail = await until('the invitation e-mail', () => mailsOf(orderId)[0]);
@@ -149,14 +149,14 @@ describe('Greenhouse partner endpoints', () => {
     expect(second.body).toEqual({ partner_interview_id: orderId });
     secondTest = second.test_id!;
 
-    expect(query(srv.dataDir, "SELECT id FROM orders WHERE source = 'greenhouse'")).toHaveLength(1);
-    expect(query(srv.dataDir, "SELECT id FROM outbox WHERE kind = 'email.invitation' AND order_id = ?", orderId)).toHaveLength(1);
+    expect(query(srv, "SELECT id FROM orders WHERE source = 'greenhouse'")).toHaveLength(1);
+    expect(query(srv, "SELECT id FROM outbox WHERE kind = 'email.invitation' AND order_id = ?", orderId)).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1200)); // give a second e-mail every chance to appear
     expect(mailsOf(orderId)).toHaveLength(1);
   });
 
   it('links the order to its Greenhouse application and job through Harvest', async () => {
-    const o = await until('the order linked to its application', () => query<{ application_id: string | null; job_id: string | null; job_name: string | null }>(srv.dataDir, 'SELECT application_id, job_id, job_name FROM orders WHERE id = ? AND application_id IS NOT NULL', orderId)[0]);
+    const o = await until('the order linked to its application', () => query<{ application_id: string | null; job_id: string | null; job_name: string | null }>(srv, 'SELECT application_id, job_id, job_name FROM orders WHERE id = ? AND application_id IS NOT NULL', orderId)[0]);
     expect(o).toEqual({ application_id: String(DEFAULT_IDS.application), job_id: String(DEFAULT_IDS.job), job_name: 'Data Analyst' });
   });
 
@@ -171,7 +171,7 @@ describe('Greenhouse partner endpoints', () => {
   it('on completion PATCHes the take-home tests, and Greenhouse then pulls a valid complete test_status', async () => {
     // The first question answered right (€80 less 15% = 68), the rest left open.
     await takeTest(orderId, { 'nr-discount': { test: 'nr-percentages', value: 68 } });
-    const result = query<{ score: number; max_score: number }>(srv.dataDir, 'SELECT score, max_score FROM results WHERE order_id = ?', orderId)[0]!;
+    const result = query<{ score: number; max_score: number }>(srv, 'SELECT score, max_score FROM results WHERE order_id = ?', orderId)[0]!;
     expect(result.score).toBeGreaterThan(0);
     const pct = Math.round((result.score / result.max_score) * 1000) / 10;
     await until('test_status answers after the PATCHes', () => gh.testStatusAnswers().filter((a) => a.body && (a.body as { partner_status?: string }).partner_status === 'complete').length >= 2);
@@ -210,7 +210,7 @@ describe('Greenhouse partner endpoints', () => {
     const elsewhere = await post({ partner_test_id: 'work-style', candidate: { first_name: 'A', last_name: 'B', email: 'a@example.com', greenhouse_profile_url: 'https://app.greenhouse.io/people/1' }, url: 'http://169.254.169.254/latest' });
     expect(elsewhere.status).toBe(404);
     expect((await elsewhere.json()).error.code).toBe('invalid_url');
-    expect(query(srv.dataDir, "SELECT id FROM orders WHERE source = 'greenhouse'")).toHaveLength(1);
+    expect(query(srv, "SELECT id FROM orders WHERE source = 'greenhouse'")).toHaveLength(1);
 
     const missing = await fetch(`${partnerBase}/test_status?partner_interview_id=ord_doesnotexist01`, { headers: { Authorization: basic(PARTNER_KEY) } });
     expect(missing.status).toBe(404);
@@ -229,7 +229,7 @@ describe('Greenhouse partner endpoints', () => {
     });
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({ status: 200 });
-    const audit = query<{ details: string }>(srv.dataDir, "SELECT details FROM audit_log WHERE action = 'greenhouse.response_error'");
+    const audit = query<{ details: string }>(srv, "SELECT details FROM audit_log WHERE action = 'greenhouse.response_error'");
     expect(audit).toHaveLength(1);
     expect(audit[0]!.details).not.toContain('secret-person');
   });

@@ -8,6 +8,7 @@ import { createAccount, seedDemo } from '../../server/accounts/create-account.ts
 import { hashPassword } from '../../server/accounts/passwords.ts';
 import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
+import { storeEnvFor } from '../helpers/test-store.ts';
 import { newId } from '../../server/ids.ts';
 import { createLogger } from '../../server/log.ts';
 import { createServices, type Services } from '../../server/services.ts';
@@ -39,7 +40,7 @@ function table(html: string, caption: string): string[][] {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'assay-insights-page-'));
-  svc = await createServices({ ...loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://assay.test', ASSAY_WORKERS: 'off' }), logLevel: 'silent' }, { log: createLogger('silent') });
+  svc = await createServices({ ...loadConfig({ ...(await storeEnvFor(dataDir)), PUBLIC_URL: 'http://assay.test', ASSAY_WORKERS: 'off' }), logLevel: 'silent' }, { log: createLogger('silent') });
   demo = (await seedDemo(svc))!;
   orderIds = await seedInsights(svc);
   app = createApp(svc);

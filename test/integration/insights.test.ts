@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
+import { storeEnvFor } from '../helpers/test-store.ts';
 import { seedDemo } from '../../server/accounts/create-account.ts';
 import { createLogger } from '../../server/log.ts';
 import { createServices } from '../../server/services.ts';
@@ -21,7 +22,7 @@ let token: string;
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'assay-insights-'));
-  const svc = await createServices({ ...loadConfig({ DATA_DIR: dataDir }), logLevel: 'silent' }, { log: createLogger('silent') });
+  const svc = await createServices({ ...loadConfig({ ...(await storeEnvFor(dataDir)) }), logLevel: 'silent' }, { log: createLogger('silent') });
   await seedDemo(svc);
   await seedInsights(svc);
   await svc.store.close();
@@ -143,7 +144,7 @@ describe('insights', () => {
     const viewer = api(srv.url, await sessionToken(srv.url, srv.demo, { claims: { role: 'viewer' } }));
     expect((await viewer.get('/api/insights')).status).toBe(403);
     const { assay } = await import('../helpers/cli.ts');
-    const other = await assay(['accounts:create', '--name', 'Other', '--issuer', 'https://other.example', '--json'], { DATA_DIR: srv.dataDir });
+    const other = await assay(['accounts:create', '--name', 'Other', '--issuer', 'https://other.example', '--json'], { ...srv.storeEnv });
     expect(other.code, other.stderr).toBe(0);
     const b = api(srv.url, await sessionToken(srv.url, { issuer: other.json.issuer, audience: 'assay', context_secret: other.json.context_secret }));
     const r = await b.get('/api/insights');

@@ -16,12 +16,12 @@ const ACME_ADMIN = 'admin@acme.example';
 const ACME_USER = { email: 'ops@acme.example', password: 'acme-dashboard-pw-1' };
 
 type Conn = { id: string; account_id: string; status: string; config: string };
-const connections = () => query<Conn>(server.dataDir, "SELECT id, account_id, status, config FROM connections WHERE provider = 'kombo' ORDER BY created_at");
+const connections = () => query<Conn>(server, "SELECT id, account_id, status, config FROM connections WHERE provider = 'kombo' ORDER BY created_at");
 const connection = (id: string) => connections().find((c) => c.id === id)!;
 const cfg = (c: Conn) => JSON.parse(c.config) as Record<string, unknown>;
 
 async function cli(args: string[]) {
-  const r = await assayAsync([...args, '--json'], { DATA_DIR: server.dataDir, ...komboEnv });
+  const r = await assayAsync([...args, '--json'], { ...server.storeEnv, ...komboEnv });
   if (r.code !== 0) throw new Error(`assay ${args[0]} failed: ${r.stderr}`);
   return r.json;
 }
@@ -125,7 +125,7 @@ describe('connections:invite (Kombo Connect magic link)', () => {
     // It works: an order from the customer's ATS lands in their account and gets an invitation.
     const { order, delivery } = await kombo.createOrder({ integration_id: integrationId, package_id: 'work-style', application: { remote_id: 'acme-app-1' } });
     expect(delivery).toMatchObject({ status: 200, effect: 'accepted' });
-    const [ours] = query<{ id: string; account_id: string; connection_id: string }>(server.dataDir, "SELECT id, account_id, connection_id FROM orders WHERE source_order_id = ?", order.id);
+    const [ours] = query<{ id: string; account_id: string; connection_id: string }>(server, "SELECT id, account_id, connection_id FROM orders WHERE source_order_id = ?", order.id);
     expect(ours).toMatchObject({ account_id: 'acme', connection_id: invite.connection_id });
     await until(() => mails(server.dataDir, ours!.id), (m) => m.length === 1, 10_000, 'the invitation e-mail');
 
@@ -137,10 +137,10 @@ describe('connections:invite (Kombo Connect magic link)', () => {
   });
 
   it('refuses invitations it cannot make, with a sentence', async () => {
-    const r = await assayAsync(['connections:invite', '--account', 'acme', '--provider', 'kombo', '--tool', 'recruitee', '--email', 'not-an-email', '--json'], { DATA_DIR: server.dataDir, ...komboEnv });
+    const r = await assayAsync(['connections:invite', '--account', 'acme', '--provider', 'kombo', '--tool', 'recruitee', '--email', 'not-an-email', '--json'], { ...server.storeEnv, ...komboEnv });
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stderr).error).toMatchObject({ code: 'invalid_email' });
-    const noKey = await assayAsync(['connections:invite', '--account', 'acme', '--provider', 'kombo', '--tool', 'recruitee', '--email', ACME_ADMIN, '--json'], { DATA_DIR: server.dataDir, KOMBO_API_KEY: '', KOMBO_WEBHOOK_SECRET: '' });
+    const noKey = await assayAsync(['connections:invite', '--account', 'acme', '--provider', 'kombo', '--tool', 'recruitee', '--email', ACME_ADMIN, '--json'], { ...server.storeEnv, KOMBO_API_KEY: '', KOMBO_WEBHOOK_SECRET: '' });
     expect(noKey.code).toBe(2);
     expect(JSON.parse(noKey.stderr).error).toMatchObject({ code: 'kombo_not_configured', message: expect.stringMatching(/KOMBO_API_KEY/) });
   });

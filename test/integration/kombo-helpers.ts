@@ -20,7 +20,7 @@ export async function addKomboConnection(server: RunningServer, kombo: KomboSimH
   const c = kombo.credentials;
   const r = await assayAsync(
     ['connections:add', '--account', opts.account ?? server.demo.account_id, '--provider', 'kombo', '--set', `api_key=${c.api_key}`, '--set', `integration_id=${c.integration_id}`, '--set', `webhook_secret=${c.webhook_secret}`, '--set', `base_url=${c.base_url}`, ...(opts.extra ?? []), '--json'],
-    { DATA_DIR: server.dataDir },
+    { ...server.storeEnv },
   );
   if (r.code !== 0) throw new Error(`connections:add failed: ${r.stderr}`);
   const id = r.json.connection_id as string;

@@ -2,10 +2,8 @@
 // packages pushed, order webhook → our order + one invitation → candidate completes → COMPLETED result
 // in Kombo; duplicates, signatures, refusals, reconciliation, retries and closed orders.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query } from '../helpers/db.ts';
+import { execute, query } from '../helpers/db.ts';
 import { FIXTURES_DIR } from '../helpers/fixtures.ts';
 import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
@@ -21,7 +19,7 @@ const ACTIVE_PACKAGES = ['logical-reasoning', 'numerical-reasoning', 'typescript
 
 const ourOrders = (komboOrderId: string) =>
   query<{ id: string; status: string; application_id: string | null; job_id: string | null; job_name: string | null; reason: string | null; outcome: string | null; writeback_state: string | null; writeback_note: string | null; candidate_id: string }>(
-    server.dataDir,
+    server,
     "SELECT * FROM orders WHERE source = 'kombo' AND source_order_id = ?",
     komboOrderId,
   );
@@ -64,22 +62,22 @@ describe('Kombo connection', () => {
   });
 
   it('keeps the Kombo secrets sealed at rest and never prints them', async () => {
-    const row = query<{ secrets_enc: string; config: string }>(server.dataDir, 'SELECT secrets_enc, config FROM connections WHERE id = ?', conn.id)[0]!;
+    const row = query<{ secrets_enc: string; config: string }>(server, 'SELECT secrets_enc, config FROM connections WHERE id = ?', conn.id)[0]!;
     expect(row.secrets_enc).not.toContain(kombo.credentials.api_key);
     expect(row.secrets_enc).not.toContain(kombo.credentials.webhook_secret);
     expect(row.config).not.toContain(kombo.credentials.api_key);
-    const listed = await assayAsync(['connections:list', '--account', server.demo.account_id, '--json'], { DATA_DIR: server.dataDir });
+    const listed = await assayAsync(['connections:list', '--account', server.demo.account_id, '--json'], { ...server.storeEnv });
     expect(listed.stdout).not.toContain(kombo.credentials.api_key);
     expect(listed.json.connections[0].secrets).toEqual({ api_key: 'set', webhook_secret: 'set' });
   });
 
   it('refuses bad settings with a sentence and stores nothing', async () => {
-    const r = await assayAsync(['connections:add', '--account', 'demo', '--provider', 'kombo', '--set', 'api_key=abcdefghij', '--set', 'integration_id=nonsense', '--set', 'webhook_secret=abcdefghij', '--set', 'signature_encoding=base64', '--json'], { DATA_DIR: server.dataDir });
+    const r = await assayAsync(['connections:add', '--account', 'demo', '--provider', 'kombo', '--set', 'api_key=abcdefghij', '--set', 'integration_id=nonsense', '--set', 'webhook_secret=abcdefghij', '--set', 'signature_encoding=base64', '--json'], { ...server.storeEnv });
     expect(r.code).toBe(2);
     const message = JSON.parse(r.stderr).error.message as string;
     expect(message).toMatch(/integration_id looks like "<tool>:<id>"/);
     expect(message).toMatch(/signature_encoding must be base64url or hex/);
-    expect(query(server.dataDir, "SELECT id FROM connections WHERE provider = 'kombo'")).toHaveLength(1);
+    expect(query(server, "SELECT id FROM connections WHERE provider = 'kombo'")).toHaveLength(1);
   });
 });
 
@@ -154,15 +152,15 @@ describe('Kombo order → our order → result back in Kombo', () => {
       const rows = ourOrders(id);
       expect(rows).toHaveLength(1);
       await until(() => mails(server.dataDir, rows[0]!.id), (m) => m.length === 1, 10_000, 'the invitation');
-      expect(query(server.dataDir, "SELECT id FROM outbox WHERE kind = 'email.invitation' AND order_id = ?", rows[0]!.id)).toHaveLength(1);
+      expect(query(server, "SELECT id FROM outbox WHERE kind = 'email.invitation' AND order_id = ?", rows[0]!.id)).toHaveLength(1);
     }
     await new Promise((r) => setTimeout(r, 600)); // a late duplicate e-mail would show up by now
     expect(mails(server.dataDir, ourOrders(ko.id)[0]!.id)).toHaveLength(1);
   });
 
   it('answers 401 to a missing or bad signature, or a body changed by one byte, and stores nothing', async () => {
-    const before = query<{ n: number }>(server.dataDir, 'SELECT COUNT(*) AS n FROM orders')[0]!.n;
-    const inboxBefore = query<{ n: number }>(server.dataDir, 'SELECT COUNT(*) AS n FROM inbox')[0]!.n;
+    const before = query<{ n: number }>(server, 'SELECT COUNT(*) AS n FROM orders')[0]!.n;
+    const inboxBefore = query<{ n: number }>(server, 'SELECT COUNT(*) AS n FROM inbox')[0]!.n;
     const w = craftedWebhook();
 
     const missing = await post(w.raw, {});
@@ -179,8 +177,8 @@ describe('Kombo order → our order → result back in Kombo', () => {
     const tampered = await post(new TextDecoder().decode(bytes), { 'x-kombo-signature': w.signature });
     expect(tampered.status).toBe(401);
 
-    expect(query<{ n: number }>(server.dataDir, 'SELECT COUNT(*) AS n FROM orders')[0]!.n).toBe(before);
-    expect(query<{ n: number }>(server.dataDir, 'SELECT COUNT(*) AS n FROM inbox')[0]!.n).toBe(inboxBefore);
+    expect(query<{ n: number }>(server, 'SELECT COUNT(*) AS n FROM orders')[0]!.n).toBe(before);
+    expect(query<{ n: number }>(server, 'SELECT COUNT(*) AS n FROM inbox')[0]!.n).toBe(inboxBefore);
     expect(ourOrders(w.orderId)).toHaveLength(0);
 
     // The untouched body with its signature is taken (so the refusals above were about the signature).
@@ -208,14 +206,13 @@ describe('Kombo order → our order → result back in Kombo', () => {
 
     // A package the provider retired while the ATS still offers it. (Arranged in storage: there is no
     // command to retire a package yet.)
-    const db = new Database(join(server.dataDir, 'assay.db'));
+    const retire = (active: boolean) => execute(server, `UPDATE packages SET active = ${active ? 'TRUE' : 'FALSE'} WHERE account_id = 'demo' AND id = 'typescript-skills'`);
+    expect(retire(false)).toBe(1);
     try {
-      db.prepare("UPDATE packages SET active = 0 WHERE account_id = 'demo' AND id = 'typescript-skills'").run();
       const { order: retired } = await kombo.createOrder({ package_id: 'typescript-skills' });
       expect(kombo.order(retired.id)).toMatchObject({ status: 'REJECTED', rejection_message: expect.stringMatching(/"TypeScript Skills" is no longer active/) });
     } finally {
-      db.prepare("UPDATE packages SET active = 1 WHERE account_id = 'demo' AND id = 'typescript-skills'").run();
-      db.close();
+      retire(true);
     }
 
     // A re-delivery gets the same answer, and the recruiter's widget shows why.
@@ -238,7 +235,7 @@ describe('Kombo order → our order → result back in Kombo', () => {
     expect(listCall.query.statuses).toBe('OPEN');
 
     const { order: lost2 } = await kombo.createOrder({ package_id: 'work-style', deliver: false });
-    const sync = await assayAsync(['connections:sync', conn.id, '--json'], { DATA_DIR: server.dataDir });
+    const sync = await assayAsync(['connections:sync', conn.id, '--json'], { ...server.storeEnv });
     expect(sync.code).toBe(0);
     expect(sync.json.packages_pushed).toBe(4);
     expect(sync.json.reconcile.open_seen).toBeGreaterThanOrEqual(1);
@@ -256,7 +253,7 @@ describe('Kombo order → our order → result back in Kombo', () => {
 
   it('pushes the package list again when the packages change', async () => {
     const before = kombo.requests({ method: 'PUT', path: '/v1/assessment/packages' }).length;
-    const r = await assayAsync(['packages:import', '--account', 'demo', `${ROOT}content/packages/work-style.json`, '--json'], { DATA_DIR: server.dataDir });
+    const r = await assayAsync(['packages:import', '--account', 'demo', `${ROOT}content/packages/work-style.json`, '--json'], { ...server.storeEnv });
     expect(r.code).toBe(0);
     await until(() => kombo.requests({ method: 'PUT', path: '/v1/assessment/packages' }).length, (n) => n > before, 10_000, 'a new package push');
     expect(kombo.sim.activePackages(kombo.credentials.integration_id!).map((p) => p.id).sort()).toEqual(ACTIVE_PACKAGES);
@@ -299,7 +296,7 @@ describe('Kombo order → our order → result back in Kombo', () => {
     // Which attempt lands first depends on the retry's jitter; either way Kombo takes exactly one result.
     expect(outcome).toMatch(/^kombo: COMPLETED written( \(an earlier attempt had landed\))?$/);
     expect(kombo.order(ko2.id).result_history.filter((h) => h.accepted)).toHaveLength(1);
-    const [job] = query<{ status: string }>(server.dataDir, "SELECT status FROM outbox WHERE kind = 'writeback' AND order_id = ?", ourOrders(ko2.id)[0]!.id);
+    const [job] = query<{ status: string }>(server, "SELECT status FROM outbox WHERE kind = 'writeback' AND order_id = ?", ourOrders(ko2.id)[0]!.id);
     expect(job!.status).toBe('done');
   }, 60_000);
 
@@ -324,7 +321,7 @@ describe('Kombo order → our order → result back in Kombo', () => {
     const outcome = await until(() => ourOrders(ko2.id)[0]!.writeback_note, (o) => !!o, 40_000, 'the recorded write-back');
     expect(outcome).toMatch(/not written, the order is CANCELLED in Kombo/);
     expect(ourOrders(ko2.id)[0]).toMatchObject({ writeback_state: 'failed', outcome: null });
-    const jobs = await until(() => query<{ status: string; attempts: number }>(server.dataDir, "SELECT status, attempts FROM outbox WHERE kind = 'writeback' AND order_id = ?", mine2.id), (j) => j[0]?.status === 'done', 10_000, 'the finished write-back job');
+    const jobs = await until(() => query<{ status: string; attempts: number }>(server, "SELECT status, attempts FROM outbox WHERE kind = 'writeback' AND order_id = ?", mine2.id), (j) => j[0]?.status === 'done', 10_000, 'the finished write-back job');
     expect(jobs).toEqual([{ status: 'done', attempts: 1 }]);
     expect(kombo.requests({ method: 'PUT', path: `/v1/assessment/orders/${ko2.id}/result` })).toHaveLength(1);
   });

@@ -157,18 +157,18 @@ describe('the stage trigger', () => {
     const opp = newOpportunity();
     w.sim.moveToStage(opp, stage);
     await settle();
-    await until(() => query(w.server.dataDir, "SELECT id FROM inbox WHERE status = 'ignored'").length, (n) => n === 2, 10_000, 'the ignored stage change');
+    await until(() => query(w.server, "SELECT id FROM inbox WHERE status = 'ignored'").length, (n) => n === 2, 10_000, 'the ignored stage change');
     expect(stageReads()).toBe(2);
     w.sim.moveToStage(newOpportunity(), stage);
     await settle();
-    await until(() => query(w.server.dataDir, "SELECT id FROM inbox WHERE status = 'ignored'").length, (n) => n === 3, 10_000, 'the second ignored stage change');
+    await until(() => query(w.server, "SELECT id FROM inbox WHERE status = 'ignored'").length, (n) => n === 3, 10_000, 'the second ignored stage change');
     expect(stageReads()).toBe(2);
     expect(await ordersOf(opp)).toEqual([]);
   });
 
   it('refuses a webhook with a bad or missing signature and stores nothing', async () => {
     const opp = newOpportunity();
-    const before = query<{ n: number }>(w.server.dataDir, 'SELECT (SELECT COUNT(*) FROM inbox) + (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM orders) AS n')[0]!.n;
+    const before = query<{ n: number }>(w.server, 'SELECT (SELECT COUNT(*) FROM inbox) + (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM orders) AS n')[0]!.n;
     const data = { opportunityId: opp, candidateId: opp, contactId: 'c-1', toStageId: DEFAULT_IDS.triggerStage, fromStageId: 'lead-new' };
     const forged = await postRaw(JSON.stringify(buildLeverWebhookBody('candidateStageChange', data, { signatureToken: 'not-the-token' })));
     expect(forged.status).toBe(401);
@@ -178,7 +178,7 @@ describe('the stage trigger', () => {
     const garbage = await postRaw('{"triggeredAt":');
     expect(garbage.status).toBe(400);
     await quiet();
-    const after = query<{ n: number }>(w.server.dataDir, 'SELECT (SELECT COUNT(*) FROM inbox) + (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM orders) AS n')[0]!.n;
+    const after = query<{ n: number }>(w.server, 'SELECT (SELECT COUNT(*) FROM inbox) + (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM orders) AS n')[0]!.n;
     expect(after).toBe(before);
     expect(await ordersOf(opp)).toEqual([]);
   });
@@ -247,7 +247,7 @@ describe('results back to Lever', () => {
     const scores = [0, 34, 35, 49, 50, 74, 75, 100];
     const expected = ['1 - Strong No Hire', '1 - Strong No Hire', '2 - No Hire', '2 - No Hire', '3 - Hire', '3 - Hire', '4 - Strong Hire', '4 - Strong Hire'];
     const opps = scores.map(() => newOpportunity());
-    const { store, box } = openStore(w.server.dataDir);
+    const { store, box } = await openStore(w.server);
     try {
       const orders = [];
       for (const opp of opps) orders.push(await placeLeverOrder(store, box, { accountId: w.server.demo.account_id, connectionId: w.connectionId, opportunityId: opp, packageId: 'numerical-reasoning', email: 'edge@example.com' }));
@@ -264,7 +264,7 @@ describe('results back to Lever', () => {
   });
 
   it("uses the account's own bands from account.settings.score_bands", async () => {
-    const { store, box } = openStore(w.server.dataDir);
+    const { store, box } = await openStore(w.server);
     const opp = newOpportunity();
     try {
       const account = (await store.accounts.get(w.server.demo.account_id))!;
@@ -288,7 +288,7 @@ describe('results back to Lever', () => {
     await until(() => ordersOf(other), (o) => o.length === 1, 15_000, 'the other order');
     w.sim.hire(opp);
     await settle();
-    const rows = query<{ id: string; outcome: string | null; outcome_at: string | null }>(w.server.dataDir, 'SELECT id, outcome, outcome_at FROM orders WHERE application_id IN (?, ?)', opp, other);
+    const rows = query<{ id: string; outcome: string | null; outcome_at: string | null }>(w.server, 'SELECT id, outcome, outcome_at FROM orders WHERE application_id IN (?, ?)', opp, other);
     expect(rows.find((r) => r.id === order!.id)).toMatchObject({ outcome: 'hired' });
     expect(rows.find((r) => r.id === order!.id)!.outcome_at).toMatch(/^\d{4}-/);
     expect(rows.find((r) => r.id !== order!.id)).toMatchObject({ outcome: null });

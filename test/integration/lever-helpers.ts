@@ -6,9 +6,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SecretBox } from '../../server/crypto/secrets.ts';
 import { enqueueWriteBack, placeOrder } from '../../server/orders/place-order.ts';
-import { openSqliteStore, type SqliteStore } from '../../server/store/sqlite/store.ts';
-import type { OrderRow } from '../../server/store/types.ts';
+import { loadConfig } from '../../server/config.ts';
+import type { OrderRow, Store } from '../../server/store/types.ts';
 import { freePort } from '../helpers/net.ts';
+import { openServerStore } from '../helpers/test-store.ts';
 import { ROOT, startServer, type RunningServer } from '../helpers/server.ts';
 import { startSimulator, type LeverSimHandle, type LeverStartOptions } from '../simulators/lever/index.ts';
 
@@ -52,7 +53,7 @@ export interface LeverWorld {
 }
 
 export function cliEnv(server: RunningServer): Record<string, string> {
-  return { DATA_DIR: server.dataDir, PUBLIC_URL: server.env.PUBLIC_URL! };
+  return { ...server.storeEnv, PUBLIC_URL: server.env.PUBLIC_URL! };
 }
 
 /** Adds a Lever connection with the CLI (pending) and returns what it printed. */
@@ -117,14 +118,13 @@ export function mails(dataDir: string, orderId?: string): string[] {
 
 export const inviteToken = (mail: string) => /\/t\/([A-Za-z0-9_-]{20,})/.exec(mail)?.[1] ?? null;
 
-/** The server's own store and secret box, opened beside it (SQLite WAL), for the test-only completion path. */
-export function openStore(dataDir: string): { store: SqliteStore; box: SecretBox } {
-  const key = readFileSync(join(dataDir, 'master.key'), 'utf8').trim();
-  return { store: openSqliteStore(dataDir), box: new SecretBox(Buffer.from(key, 'base64')) };
+/** The server's own store and secret box, opened beside it (either store), for the test-only completion path. */
+export async function openStore(server: RunningServer): Promise<{ store: Store; box: SecretBox }> {
+  return { store: await openServerStore(server.storeEnv), box: new SecretBox(loadConfig(server.storeEnv).masterKey) };
 }
 
 /** A Lever order as the stage trigger places it (same source, source order id shape and application id). */
-export async function placeLeverOrder(store: SqliteStore, box: SecretBox, o: { accountId: string; connectionId: string; opportunityId: string; packageId: string; email: string }): Promise<OrderRow> {
+export async function placeLeverOrder(store: Store, box: SecretBox, o: { accountId: string; connectionId: string; opportunityId: string; packageId: string; email: string }): Promise<OrderRow> {
   return store.transaction(async (tx) => {
     const account = (await tx.accounts.get(o.accountId))!;
     const placed = await placeOrder(tx, box, {
@@ -147,7 +147,7 @@ export async function placeLeverOrder(store: SqliteStore, box: SecretBox, o: { a
  * Completion exactly as server/candidate/attempt.ts submit() writes it (result, status, write-back queued in
  * one transaction) but with a chosen score, so the rating bands can be checked at their edges.
  */
-export async function completeWithScore(store: SqliteStore, orders: OrderRow[], score: (o: OrderRow, i: number) => number): Promise<void> {
+export async function completeWithScore(store: Store, orders: OrderRow[], score: (o: OrderRow, i: number) => number): Promise<void> {
   await store.transaction(async (tx) => {
     for (const [i, order] of orders.entries()) {
       const completedAt = new Date().toISOString();

@@ -4,14 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query } from '../helpers/db.ts';
+import { query, tableNames, type DbTarget } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
 import { DEFAULT_IDS, startSimulator, type LeverSimHandle } from '../simulators/lever/index.ts';
 import { freePort } from '../helpers/net.ts';
 import { addConnection, assay, cliEnv, completeWithScore, consent, openStore, placeLeverOrder, startLever, until, type LeverWorld } from './lever-helpers.ts';
 
-const statusOf = (dataDir: string, id: string) => query<{ status: string }>(dataDir, 'SELECT status FROM connections WHERE id = ?', id)[0]?.status;
+const statusOf = (t: DbTarget, id: string) => query<{ status: string }>(t, 'SELECT status FROM connections WHERE id = ?', id)[0]?.status;
 
 describe('connecting Lever with OAuth', () => {
   let sim: LeverSimHandle;
@@ -33,7 +33,7 @@ describe('connecting Lever with OAuth', () => {
     const authorize = new URL(added.authorize_url);
     expect(`${authorize.origin}${authorize.pathname}`).toBe(`${sim.authUrl}/authorize`);
     expect(authorize.searchParams.get('scope')).toContain('offline_access');
-    expect(statusOf(server.dataDir, added.connection_id)).toBe('pending');
+    expect(statusOf(server, added.connection_id)).toBe('pending');
 
     // A forged or unknown state is refused and changes nothing.
     const forged = await fetch(`${server.url}/partner/lever/oauth/callback?code=abc&state=${added.connection_id}.forged-state-value`);
@@ -46,7 +46,7 @@ describe('connecting Lever with OAuth', () => {
     const denied = await consent(added.authorize_url);
     expect(denied.status).toBe(400);
     expect(((await denied.json()) as { error: { code: string } }).error.code).toBe('lever_authorization_denied');
-    expect(statusOf(server.dataDir, added.connection_id)).toBe('pending');
+    expect(statusOf(server, added.connection_id)).toBe('pending');
 
     // A new link, approved this time.
     sim.config({ authorize_mode: 'approve' });
@@ -57,12 +57,13 @@ describe('connecting Lever with OAuth', () => {
     const ok = await fetch(callback);
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('Lever is connected');
-    expect(statusOf(server.dataDir, added.connection_id)).toBe('active');
+    expect(statusOf(server, added.connection_id)).toBe('active');
     // The state was single use.
     const replay = await fetch(callback);
     expect(replay.status).toBe(400);
 
-    // Tokens are sealed at rest: the bearer Lever accepts appears nowhere in the database files.
+    // Tokens are sealed at rest: the bearer Lever accepts appears in no cell of any table, nor (on SQLite)
+    // anywhere in the database files, free pages included.
     const admin = api(server.url, await sessionToken(server.url, server.demo, { claims: { role: 'admin' } }));
     expect((await admin.get('/api/lever/postings')).status).toBe(200);
     const bearer = sim.requests({ path: '/v1/postings' }).at(-1)!.headers.authorization!.replace(/^Bearer /, '');
@@ -76,12 +77,15 @@ describe('connecting Lever with OAuth', () => {
       }
       expect(bytes.includes(bearer)).toBe(false);
     }
-    const row = query<{ value: string }>(server.dataDir, "SELECT value FROM connector_state WHERE connection_id = ? AND key = 'oauth_tokens'", added.connection_id)[0]!;
+    const tables = tableNames(server);
+    expect(tables).toContain('connector_state');
+    for (const t of tables) expect(JSON.stringify(query(server, `SELECT * FROM "${t}"`)).includes(bearer), t).toBe(false);
+    const row = query<{ value: string }>(server, "SELECT value FROM connector_state WHERE connection_id = ? AND key = 'oauth_tokens'", added.connection_id)[0]!;
     expect(JSON.parse(row.value).sealed).toMatch(/^v1\./);
   });
 
   it('takes the webhook signature token later (it exists only once the webhook is saved in Lever)', async () => {
-    const id = query<{ id: string }>(server.dataDir, "SELECT id FROM connections WHERE provider = 'lever' AND status = 'active'")[0]!.id;
+    const id = query<{ id: string }>(server, "SELECT id FROM connections WHERE provider = 'lever' AND status = 'active'")[0]!.id;
     sim.config({ webhook_url: `${server.url}/webhooks/lever/${id}`, signature_token: 'token-shown-by-lever', retry_delays_ms: [] });
     sim.moveToStage(DEFAULT_IDS.opportunity, 'Recruiter screen');
     const [refused] = await sim.waitForDeliveries(10_000);
@@ -111,7 +115,7 @@ describe('write-backs under load, token expiry, crashes and revocation', () => {
 
   const seedOpps = (n: number, tag: string) => w.sim.seed({ opportunities: Array.from({ length: n }, (_, i) => ({ name: `Burst ${tag} ${i}`, emails: [`burst-${tag}-${i}@example.com`] })) }).opportunities!;
   async function complete(opps: string[], score = 80) {
-    const { store, box } = openStore(w.server.dataDir);
+    const { store, box } = await openStore(w.server);
     try {
       const orders = [];
       for (const opp of opps) orders.push(await placeLeverOrder(store, box, { accountId: w.server.demo.account_id, connectionId: w.connectionId, opportunityId: opp, packageId: 'numerical-reasoning', email: 'x@example.com' }));
@@ -168,23 +172,23 @@ describe('write-backs under load, token expiry, crashes and revocation', () => {
     const [waiting, moved] = seedOpps(2, 'e');
     const revoked = await w.cli(['connections:revoke', w.connectionId]);
     expect(revoked.code, revoked.stderr).toBe(0);
-    expect(statusOf(w.server.dataDir, w.connectionId)).toBe('revoked');
-    expect(query(w.server.dataDir, "SELECT key FROM connector_state WHERE connection_id = ? AND key = 'oauth_tokens'", w.connectionId)).toEqual([]);
+    expect(statusOf(w.server, w.connectionId)).toBe('revoked');
+    expect(query(w.server, "SELECT key FROM connector_state WHERE connection_id = ? AND key = 'oauth_tokens'", w.connectionId)).toEqual([]);
 
     const writesBefore = w.sim.requests({ method: 'POST' }).length + w.sim.requests({ method: 'PUT' }).length;
-    const inboxBefore = query<{ n: number }>(w.server.dataDir, 'SELECT COUNT(*) AS n FROM inbox')[0]!.n;
+    const inboxBefore = query<{ n: number }>(w.server, 'SELECT COUNT(*) AS n FROM inbox')[0]!.n;
     // A completion after revocation: its write-back dies with the reason, nothing reaches Lever.
     const [order] = await complete([waiting!]);
     // A stage change after revocation: refused with 410 Gone (the one policy for revoked connections), nothing stored.
     const { deliveryId } = w.sim.moveToStage(moved!, 'Assay Assessment');
     const refused = await until(() => w.sim.deliveries().find((d) => d.id === deliveryId), (d) => (d?.attempts.length ?? 0) >= 1, 10_000, 'the first delivery attempt');
     expect(refused!.attempts[0]!.status).toBe(410);
-    const job = await until(() => query<{ status: string; last_error: string }>(w.server.dataDir, "SELECT status, last_error FROM outbox WHERE kind = 'writeback' AND order_id = ?", order!.id)[0], (j) => j?.status === 'dead', 15_000, 'the dead write-back');
+    const job = await until(() => query<{ status: string; last_error: string }>(w.server, "SELECT status, last_error FROM outbox WHERE kind = 'writeback' AND order_id = ?", order!.id)[0], (j) => j?.status === 'dead', 15_000, 'the dead write-back');
     expect(job!.last_error).toMatch(/revoked/);
     await new Promise((r) => setTimeout(r, 1000));
     expect(w.sim.requests({ method: 'POST' }).length + w.sim.requests({ method: 'PUT' }).length).toBe(writesBefore);
     expect(w.sim.feedback(waiting)).toEqual([]);
-    expect(query<{ n: number }>(w.server.dataDir, 'SELECT COUNT(*) AS n FROM inbox')[0]!.n).toBe(inboxBefore);
-    expect(query(w.server.dataDir, 'SELECT id FROM orders WHERE application_id = ?', moved)).toEqual([]);
+    expect(query<{ n: number }>(w.server, 'SELECT COUNT(*) AS n FROM inbox')[0]!.n).toBe(inboxBefore);
+    expect(query(w.server, 'SELECT id FROM orders WHERE application_id = ?', moved)).toEqual([]);
   });
 });

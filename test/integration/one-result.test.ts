@@ -31,7 +31,7 @@ let rc: RecruiteeSimHandle;
 let lever: LeverSimHandle;
 let gh: GreenhouseSimHandle;
 const cli = async (args: string[]) => {
-  const r = await assay([...args, '--json'], { DATA_DIR: server.dataDir, PUBLIC_URL: server.url });
+  const r = await assay([...args, '--json'], { ...server.storeEnv, PUBLIC_URL: server.url });
   if (r.code !== 0) throw new Error(`assay ${args[0]} failed: ${r.stderr}`);
   return r.json;
 };

@@ -14,8 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => srv?.stop());
 
-const row = (id: string) => query<{ status: string; invite_token_hash: string | null; reason: string | null }>(srv.dataDir, 'SELECT status, invite_token_hash, reason FROM orders WHERE id = ?', id)[0]!;
-const audit = (id: string) => query<{ actor: string; action: string }>(srv.dataDir, 'SELECT actor, action FROM audit_log WHERE target = ? ORDER BY at, rowid', id);
+const row = (id: string) => query<{ status: string; invite_token_hash: string | null; reason: string | null }>(srv, 'SELECT status, invite_token_hash, reason FROM orders WHERE id = ?', id)[0]!;
+const audit = (id: string) => query<{ actor: string; action: string }>(srv, 'SELECT actor, action FROM audit_log WHERE target = ? ORDER BY at, id', id);
 
 describe('cancel and undo', () => {
   it('a recruiter can undo a cancel at once: the order is pending again with the same link', async () => {
@@ -67,7 +67,7 @@ describe('cancel and undo', () => {
     const a = api(srv.url, await sessionToken(srv.url, srv.demo, { claims: { application: { id: 'app-erase-undo' }, candidate: { id: 'c-erase-undo', email: 'erase-undo@example.com' } } }));
     const o = (await a.post('/api/orders', { package_id: 'work-style' })).body.order;
     expect((await a.post(`/api/orders/${o.id}/cancel`)).status).toBe(200);
-    const erased = await assay(['candidates:erase', '--account', 'demo', '--external-id', 'c-erase-undo', '--json'], { DATA_DIR: srv.dataDir });
+    const erased = await assay(['candidates:erase', '--account', 'demo', '--external-id', 'c-erase-undo', '--json'], { ...srv.storeEnv });
     expect(erased.code, erased.stderr).toBe(0);
     expect(erased.json).toMatchObject({ erased_now: true, order_ids: [o.id] });
     await until(() => row(o.id).invite_token_hash, (h) => h === null, 20_000, 'the link to be revoked');

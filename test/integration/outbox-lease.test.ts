@@ -7,17 +7,19 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { createLogger } from '../../server/log.ts';
 import { OutboxWorker } from '../../server/outbox/worker.ts';
-import { openSqliteStore } from '../../server/store/sqlite/store.ts';
 import { until } from '../helpers/candidate.ts';
+import { forgetStore, openServerStore, storeEnvFor } from '../helpers/test-store.ts';
 
 const LEASE = 1_000;
 const dataDir = mkdtempSync(join(tmpdir(), 'assay-outbox-lease-'));
-const storeA = openSqliteStore(dataDir);
-const storeB = openSqliteStore(dataDir);
+const env = await storeEnvFor(dataDir); // the run's store: SQLite, or a PostgreSQL database both share
+const storeA = await openServerStore(env);
+const storeB = await openServerStore(env);
 afterAll(async () => {
   await storeA.close();
   await storeB.close();
   rmSync(dataDir, { recursive: true, force: true });
+  await forgetStore(dataDir);
 });
 
 it('does not hand a slow job to a second instance while the first still runs it', async () => {

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
+import { forgetStore, openServerStore, storeEnvFor } from '../helpers/test-store.ts';
 import { callVendor, failureFor } from '../../server/http/client.ts';
 import { createLogger } from '../../server/log.ts';
 import { nextDelayMs } from '../../server/outbox/backoff.ts';
 import { OutboxWorker } from '../../server/outbox/worker.ts';
 import { createServices, type Services } from '../../server/services.ts';
-import { openSqliteStore } from '../../server/store/sqlite/store.ts';
 
 type Answer = { status: number; headers?: Record<string, string> };
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -35,14 +35,16 @@ async function scriptedEndpoint(script: Answer[]) {
 }
 
 async function services(dataDir = mkdtempSync(join(tmpdir(), 'assay-outbox-'))): Promise<Services> {
-  const config = { ...loadConfig({ DATA_DIR: dataDir }), logLevel: 'silent' as const };
+  const env = await storeEnvFor(dataDir);
+  const config = { ...loadConfig(env), logLevel: 'silent' as const };
   const log = createLogger('silent');
-  const store = openSqliteStore(dataDir);
+  const store = await openServerStore(env);
   const svc = await createServices(config, { store, log, outbox: new OutboxWorker(store, log, { pollMs: 20, baseDelayMs: 40, capDelayMs: 400 }) });
   cleanups.push(async () => {
     await svc.outbox.stop();
     await svc.store.close();
     rmSync(dataDir, { recursive: true, force: true });
+    await forgetStore(dataDir);
   });
   return svc;
 }
@@ -121,7 +123,7 @@ describe('outbox', () => {
   it('picks up a job leased by a process that died', async () => {
     const ep = await scriptedEndpoint([]);
     const dataDir = mkdtempSync(join(tmpdir(), 'assay-outbox-'));
-    const first = openSqliteStore(dataDir);
+    const first = await openServerStore(await storeEnvFor(dataDir));
     const job = await first.outbox.enqueue({ account_id: null, kind: 'test.deliver', payload: { url: ep.url } });
     const claimed = await first.outbox.claimDue(Date.now(), 10, 50); // leased, then the process "dies"
     expect(claimed.map((j) => j.id)).toEqual([job.id]);

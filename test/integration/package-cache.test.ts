@@ -32,11 +32,11 @@ it('shows a package imported by another process in the next answer', async () =>
   const content = JSON.parse(readFileSync(join(ROOT, 'content/packages/work-style.json'), 'utf8'));
   const file = join(tmp, 'probe.json');
   writeFileSync(file, JSON.stringify({ ...content, id: 'cache-probe', name: 'Cache Probe' }));
-  const imported = await assay(['packages:import', '--account', 'demo', file, '--json'], { DATA_DIR: srv.dataDir });
+  const imported = await assay(['packages:import', '--account', 'demo', file, '--json'], { ...srv.storeEnv });
   expect(imported.code, imported.stderr).toBe(0);
   expect(await ids()).toEqual([...before, 'cache-probe:Cache Probe'].sort());
 
   writeFileSync(file, JSON.stringify({ ...content, id: 'cache-probe', name: 'Cache Probe Renamed' }));
-  expect((await assay(['packages:import', '--account', 'demo', file, '--json'], { DATA_DIR: srv.dataDir })).code).toBe(0);
+  expect((await assay(['packages:import', '--account', 'demo', file, '--json'], { ...srv.storeEnv })).code).toBe(0);
   expect(await ids()).toContain('cache-probe:Cache Probe Renamed');
 });

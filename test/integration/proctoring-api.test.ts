@@ -32,7 +32,7 @@ const call = async (token: string, method: string, path: string, body?: unknown)
   return { status: res.status, body: (await res.json()) as any };
 };
 const events = (token: string, list: unknown[]) => call(token, 'POST', '/proctoring', { events: list });
-const stored = (orderId: string) => query<{ kind: string; question_id: string | null; duration_ms: number }>(srv.dataDir, 'SELECT kind, question_id, duration_ms FROM proctoring_events WHERE order_id = ? ORDER BY seq', orderId);
+const stored = (orderId: string) => query<{ kind: string; question_id: string | null; duration_ms: number }>(srv, 'SELECT kind, question_id, duration_ms FROM proctoring_events WHERE order_id = ? ORDER BY seq', orderId);
 
 const content = packageContent('numerical-reasoning');
 const firstTest = content.tests[0]!;
@@ -114,14 +114,14 @@ describe('POST /api/candidate/proctoring', () => {
     // After submitting, nothing more is recorded.
     expect((await events(token, [{ kind: 'left', duration_ms: 1 }])).status).toBe(409);
 
-    const [result] = query<{ details: string }>(srv.dataDir, 'SELECT details FROM results WHERE order_id = ?', orderId);
+    const [result] = query<{ details: string }>(srv, 'SELECT details FROM results WHERE order_id = ?', orderId);
     expect(JSON.parse(result!.details).proctoring).toEqual({ left_count: 3, left_seconds: 41, paste_count: 1, question_seconds: { [q1]: 12 }, truncated: false });
     expect(JSON.stringify(stored(orderId))).not.toContain('68');
 
-    const erase = await assay(['candidates:erase', '--account', 'demo', '--external-id', 'proc-erase', '--json'], { DATA_DIR: srv.dataDir });
+    const erase = await assay(['candidates:erase', '--account', 'demo', '--external-id', 'proc-erase', '--json'], { ...srv.storeEnv });
     expect(erase.code, erase.stderr).toBe(0);
     expect(stored(orderId)).toEqual([]);
     // The anonymous summary stays with the score, as the scores do.
-    expect(JSON.parse(query<{ details: string }>(srv.dataDir, 'SELECT details FROM results WHERE order_id = ?', orderId)[0]!.details).proctoring.left_count).toBe(3);
+    expect(JSON.parse(query<{ details: string }>(srv, 'SELECT details FROM results WHERE order_id = ?', orderId)[0]!.details).proctoring.left_count).toBe(3);
   });
 });

@@ -13,7 +13,7 @@ let cookie: string;
 let seq = 0;
 
 async function completed(packageId: string, percent: number): Promise<string> {
-  const { store, box } = openStore(srv.dataDir);
+  const { store, box } = await openStore(srv);
   try {
     return await store.transaction(async (tx) => {
       const account = (await tx.accounts.get(srv.demo.account_id))!;

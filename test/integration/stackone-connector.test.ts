@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { SecretBox } from '../../server/crypto/secrets.ts';
 import { newId } from '../../server/ids.ts';
-import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import { openServerStore } from '../helpers/test-store.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
 import { signStackOneWebhook, startSimulator, type StackOneSimHandle } from '../simulators/stackone/index.ts';
@@ -166,8 +166,8 @@ describe('StackOne connector', () => {
     });
 
     it('a revoked connection accepts no orders (410, as for every vendor), even correctly signed', async () => {
-      const box = new SecretBox(loadConfig({ DATA_DIR: server.dataDir }).masterKey);
-      const store = openSqliteStore(server.dataDir);
+      const box = new SecretBox(loadConfig({ ...server.storeEnv }).masterKey);
+      const store = await openServerStore(server.storeEnv);
       const id = newId('con');
       try {
         await store.connections.create({ id, account_id: server.demo.account_id, provider: 'stackone', status: 'revoked', config: { account_id: so.credentials.account_id }, secrets_enc: box.sealJson({ webhook_secret: so.credentials.webhook_secret }) });
@@ -259,7 +259,7 @@ describe('StackOne connector', () => {
       expect(r.stdout).not.toContain(PARTNER_KEY);
       const human = await new Promise<string>((resolve) => {
         import('node:child_process').then(({ execFile }) =>
-          execFile(process.execPath, ['bin/assay.mjs', 'connections:show', conn], { env: { ...process.env, DATA_DIR: server.dataDir, PUBLIC_URL: server.url } }, (_e, out) => resolve(out)),
+          execFile(process.execPath, ['bin/assay.mjs', 'connections:show', conn], { env: { ...process.env, ...server.storeEnv, PUBLIC_URL: server.url } }, (_e, out) => resolve(out)),
         );
       });
       expect(human).toContain("Package's List Endpoint URL");

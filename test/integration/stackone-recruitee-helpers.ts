@@ -26,7 +26,7 @@ export function assayAsync(server: RunningServer, args: string[]): Promise<{ cod
     execFile(
       process.execPath,
       [join(ROOT, 'bin/assay.mjs'), ...args, '--json'],
-      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: server.dataDir, PUBLIC_URL: server.url }, timeout: 60_000 },
+      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...server.storeEnv, PUBLIC_URL: server.url }, timeout: 60_000 },
       (err, stdout, stderr) => {
         let json: any = null;
         try {

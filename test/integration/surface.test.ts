@@ -69,7 +69,7 @@ describe('headers and framing', () => {
 });
 
 describe('the assay CLI', () => {
-  const env = () => ({ DATA_DIR: srv.dataDir });
+  const env = () => ({ ...srv.storeEnv });
 
   it('lists its commands and explains each one', async () => {
     const all = await assay(['--help']);
@@ -103,7 +103,7 @@ describe('the assay CLI', () => {
       expect(JSON.parse(json.stderr).error.code).toBe('unknown_account');
     });
     it('a master key that is too short', async () => {
-      const key = await assay(['outbox:list'], { DATA_DIR: srv.dataDir, ASSAY_MASTER_KEY: 'short' });
+      const key = await assay(['outbox:list'], { ...srv.storeEnv, ASSAY_MASTER_KEY: 'short' });
       expect(key.code).toBe(2);
       expect(key.stderr).toMatch(/invalid_master_key/);
     });

@@ -29,12 +29,12 @@ it('an invitation the mail server refuses for good makes the order failed, witho
   const order = await until(async () => (await a.get(`/api/orders/${id}`)).body.order, (o) => o.status === 'failed', 30_000, 'the order to fail');
   expect(order.status).toBe('failed');
   expect(smtp.refused).toBeGreaterThanOrEqual(1);
-  const row = query<{ invite_token_hash: string | null; reason: string }>(srv.dataDir, 'SELECT invite_token_hash, reason FROM orders WHERE id = ?', id)[0]!;
+  const row = query<{ invite_token_hash: string | null; reason: string }>(srv, 'SELECT invite_token_hash, reason FROM orders WHERE id = ?', id)[0]!;
   expect(row).toEqual({ invite_token_hash: null, reason: 'The invitation e-mail could not be delivered.' });
-  const job = query<{ status: string; last_error: string }>(srv.dataDir, "SELECT status, last_error FROM outbox WHERE kind = 'email.invitation' AND order_id = ?", id)[0]!;
+  const job = query<{ status: string; last_error: string }>(srv, "SELECT status, last_error FROM outbox WHERE kind = 'email.invitation' AND order_id = ?", id)[0]!;
   expect(job.status).toBe('dead');
   expect(job.last_error).toMatch(/550|rejected/);
   expect(job.last_error).not.toContain('nobody.here');
-  const audit = query<{ actor: string; action: string; details: string }>(srv.dataDir, "SELECT actor, action, details FROM audit_log WHERE target = ? AND action = 'order.failed'", id);
+  const audit = query<{ actor: string; action: string; details: string }>(srv, "SELECT actor, action, details FROM audit_log WHERE target = ? AND action = 'order.failed'", id);
   expect(audit).toEqual([{ actor: 'system:outbox', action: 'order.failed', details: expect.not.stringContaining('nobody.here') }]);
 });

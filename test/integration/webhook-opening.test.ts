@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { SecretBox } from '../../server/crypto/secrets.ts';
 import { newId } from '../../server/ids.ts';
-import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import { openServerStore } from '../helpers/test-store.ts';
 import { countRows } from '../helpers/db.ts';
 import { FIXTURES_DIR } from '../helpers/fixtures.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
@@ -51,8 +51,8 @@ const post = (v: Vendor, state: 'active' | 'revoked', body: string, headers: Rec
 
 beforeAll(async () => {
   srv = await startServer();
-  const box = new SecretBox(loadConfig({ DATA_DIR: srv.dataDir }).masterKey);
-  const store = openSqliteStore(srv.dataDir);
+  const box = new SecretBox(loadConfig({ ...srv.storeEnv }).masterKey);
+  const store = await openServerStore(srv.storeEnv);
   try {
     for (const state of ['active', 'revoked'] as const) {
       for (const v of VENDORS) {
@@ -72,18 +72,18 @@ afterAll(async () => srv?.stop());
 
 describe('one webhook opening for every vendor', () => {
   it('a revoked connection answers 410 connection_revoked for every vendor, even correctly signed, and stores nothing', async () => {
-    const before = countRows(srv.dataDir, TABLES);
+    const before = countRows(srv, TABLES);
     const answers: Record<string, unknown> = {};
     for (const v of VENDORS) {
       const r = await post(v, 'revoked', fixture(v), signedHeaders(v));
       answers[v] = { status: r.status, code: ((await r.json()) as { error?: { code?: string } }).error?.code };
     }
     expect(answers).toEqual(Object.fromEntries(VENDORS.map((v) => [v, { status: 410, code: 'connection_revoked' }])));
-    expect(countRows(srv.dataDir, TABLES)).toEqual(before);
+    expect(countRows(srv, TABLES)).toEqual(before);
   });
 
   it('a missing or wrong signature is 401 invalid_signature for every vendor, and stores nothing', async () => {
-    const before = countRows(srv.dataDir, TABLES);
+    const before = countRows(srv, TABLES);
     const answers: Record<string, unknown> = {};
     for (const v of VENDORS) {
       let body = fixture(v);
@@ -104,7 +104,7 @@ describe('one webhook opening for every vendor', () => {
     }
     const expected = Object.fromEntries(VENDORS.flatMap((v) => [[`${v} missing`, { status: 401, code: 'invalid_signature' }], [`${v} wrong`, { status: 401, code: 'invalid_signature' }]]));
     expect(answers).toEqual(expected);
-    expect(countRows(srv.dataDir, TABLES)).toEqual(before);
+    expect(countRows(srv, TABLES)).toEqual(before);
   });
 });
 
@@ -153,11 +153,11 @@ describe('a re-delivery, for every vendor', () => {
   for (const v of VENDORS) {
     it(`${v}: the exact same signed delivery again is answered as the first was (marked duplicate) and changes nothing`, async () => {
       const { body, headers } = replayable(v);
-      const before = countRows(srv.dataDir, [...REPLAY_TABLES]);
+      const before = countRows(srv, [...REPLAY_TABLES]);
       const first = await post(v, 'active', body, headers);
       const firstBody = (await first.json()) as Record<string, unknown>;
       expect(first.status, JSON.stringify(firstBody)).toBe(200);
-      const afterFirst = countRows(srv.dataDir, [...REPLAY_TABLES]);
+      const afterFirst = countRows(srv, [...REPLAY_TABLES]);
       for (const [table, n] of Object.entries(FIRST_ADDS[v])) expect(afterFirst[table]! - before[table]!, table).toBe(n);
       // The first delivery queued its work (the invitation e-mail, or Lever's stage-change job).
       if (v !== 'recruitee') expect(afterFirst.outbox).toBeGreaterThan(before.outbox!);
@@ -166,7 +166,7 @@ describe('a re-delivery, for every vendor', () => {
       const again = await post(v, 'active', body, v === 'greenhouse' ? { ...headers, 'Greenhouse-Event-ID': 'replay-new-id' } : headers);
       expect(again.status).toBe(first.status);
       expect(await again.json()).toEqual({ ...firstBody, duplicate: true });
-      expect(countRows(srv.dataDir, [...REPLAY_TABLES])).toEqual(afterFirst);
+      expect(countRows(srv, [...REPLAY_TABLES])).toEqual(afterFirst);
     });
   }
 });

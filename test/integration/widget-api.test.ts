@@ -11,7 +11,7 @@ let other: { issuer: string; audience: string; context_secret: string };
 
 beforeAll(async () => {
   srv = await startServer();
-  const r = await assay(['accounts:create', '--name', 'Other Co', '--issuer', 'https://other-ats.example', '--json'], { DATA_DIR: srv.dataDir });
+  const r = await assay(['accounts:create', '--name', 'Other Co', '--issuer', 'https://other-ats.example', '--json'], { ...srv.storeEnv });
   expect(r.code, r.stderr).toBe(0);
   other = { issuer: r.json.issuer, audience: r.json.audience, context_secret: r.json.context_secret };
 });
@@ -44,22 +44,22 @@ describe('packages and orders', () => {
     const reuse = await a.post('/api/orders', { package_id: 'work-style' }, { 'Idempotency-Key': 'click-1' });
     expect(reuse.status).toBe(422);
     expect(reuse.body.error.code).toBe('idempotency_key_reused');
-    expect(query(srv.dataDir, "SELECT id FROM orders WHERE application_id = 'app-idem'")).toHaveLength(1);
-    expect(query(srv.dataDir, "SELECT id FROM outbox WHERE kind = 'email.invitation' AND order_id = ?", first.body.order.id)).toHaveLength(1);
+    expect(query(srv, "SELECT id FROM orders WHERE application_id = 'app-idem'")).toHaveLength(1);
+    expect(query(srv, "SELECT id FROM outbox WHERE kind = 'email.invitation' AND order_id = ?", first.body.order.id)).toHaveLength(1);
     const list = await a.get('/api/orders');
     expect(list.body.orders.map((o: { id: string }) => o.id)).toEqual([first.body.order.id]);
   });
 
   it('refuses with 422 and a sentence a recruiter understands', async () => {
     const noMail = api(srv.url, await sessionToken(srv.url, srv.demo, { claims: { application: { id: 'app-nomail' }, candidate: { id: 'c-nomail', email: null } } }));
-    const before = countRows(srv.dataDir);
+    const before = countRows(srv);
     const r1 = await noMail.post('/api/orders', { package_id: 'work-style' });
     expect(r1.status).toBe(422);
     expect(r1.body.error).toEqual({ code: 'candidate_email_missing', message: expect.stringMatching(/no usable e-mail address/) });
     const r2 = await noMail.post('/api/orders', { package_id: 'no-such-package' });
     expect(r2.status).toBe(422);
     expect(r2.body.error.code).toBe('package_unknown');
-    expect(countRows(srv.dataDir, ['orders', 'outbox', 'idempotency_keys'])).toEqual({ orders: before.orders, outbox: before.outbox, idempotency_keys: before.idempotency_keys });
+    expect(countRows(srv, ['orders', 'outbox', 'idempotency_keys'])).toEqual({ orders: before.orders, outbox: before.outbox, idempotency_keys: before.idempotency_keys });
 
     const a = api(srv.url, await sessionToken(srv.url, srv.demo, { claims: { application: { id: 'app-dup' }, candidate: { id: 'c-dup', email: 'dup@example.com' } } }));
     expect((await a.post('/api/orders', { package_id: 'work-style' })).status).toBe(201);
@@ -80,12 +80,12 @@ describe('packages and orders', () => {
   it('cancels and re-sends: a resend queues a new invitation, a cancelled order cannot be re-sent', async () => {
     const a = api(srv.url, await sessionToken(srv.url, srv.demo, { claims: { application: { id: 'app-cancel' }, candidate: { id: 'c-cancel', email: 'cancel@example.com' } } }));
     const o = (await a.post('/api/orders', { package_id: 'numerical-reasoning' })).body.order;
-    const hashBefore = query<{ invite_token_hash: string }>(srv.dataDir, 'SELECT invite_token_hash FROM orders WHERE id = ?', o.id)[0]!.invite_token_hash;
+    const hashBefore = query<{ invite_token_hash: string }>(srv, 'SELECT invite_token_hash FROM orders WHERE id = ?', o.id)[0]!.invite_token_hash;
     const resent = await a.post(`/api/orders/${o.id}/resend`);
     expect(resent.status).toBe(200);
-    const hashAfter = query<{ invite_token_hash: string }>(srv.dataDir, 'SELECT invite_token_hash FROM orders WHERE id = ?', o.id)[0]!.invite_token_hash;
+    const hashAfter = query<{ invite_token_hash: string }>(srv, 'SELECT invite_token_hash FROM orders WHERE id = ?', o.id)[0]!.invite_token_hash;
     expect(hashAfter).not.toBe(hashBefore);
-    expect(query(srv.dataDir, "SELECT id FROM outbox WHERE kind = 'email.invitation' AND order_id = ?", o.id)).toHaveLength(2);
+    expect(query(srv, "SELECT id FROM outbox WHERE kind = 'email.invitation' AND order_id = ?", o.id)).toHaveLength(2);
     const cancelled = await a.post(`/api/orders/${o.id}/cancel`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.order.status).toBe('cancelled');
@@ -108,7 +108,7 @@ describe('bad input changes nothing', () => {
   for (const [name, body, headers, status, code] of bad) {
     it(`answers ${name} with ${status} ${code}`, async () => {
       const token = await sessionToken(srv.url, srv.demo, { claims: { application: { id: 'app-bad' }, candidate: { id: 'c-bad', email: 'bad@example.com' } } });
-      const before = countRows(srv.dataDir);
+      const before = countRows(srv);
       const res = await fetch(`${srv.url}/api/orders`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
@@ -118,7 +118,7 @@ describe('bad input changes nothing', () => {
       const json = await res.json();
       expect(json.error.code).toBe(code);
       expect(typeof json.error.message).toBe('string');
-      expect(countRows(srv.dataDir)).toEqual(before);
+      expect(countRows(srv)).toEqual(before);
     });
   }
 

@@ -33,7 +33,7 @@ afterAll(async () => {
   writeFigures('abuse', figures, passed === 5);
 });
 
-const audits = (action: string) => query<{ actor: string; target: string; details: string }>(srv.dataDir, 'SELECT actor, target, details FROM audit_log WHERE action = ? ORDER BY at', action);
+const audits = (action: string) => query<{ actor: string; target: string; details: string }>(srv, 'SELECT actor, target, details FROM audit_log WHERE action = ? ORDER BY at', action);
 
 async function login(email: string, password: string) {
   const res = await fetch(`${srv.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: srv.url }, body: new URLSearchParams({ email, password }) });
@@ -142,7 +142,7 @@ describe('abuse', () => {
     expect(limited?.status).toBe(429);
     expect(saved).toBe(240);
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
-    const [row] = query<{ n: number }>(srv.dataDir, 'SELECT COUNT(*) AS n FROM answers WHERE order_id = ? AND question_id = ?', candidate.order, q.id);
+    const [row] = query<{ n: number }>(srv, 'SELECT COUNT(*) AS n FROM answers WHERE order_id = ? AND question_id = ?', candidate.order, q.id);
     expect(row!.n).toBe(1); // one saved answer, overwritten, not 240 rows
     figures.candidate_answers_per_minute_allowed = saved;
     passed++;

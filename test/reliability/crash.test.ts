@@ -59,7 +59,7 @@ const template = JSON.parse(readFileSync(join(FIXTURES_DIR, 'kombo/assessment-or
 beforeAll(async () => {
   sim = await startSimulator();
   srv = await startServer({ env: { KOMBO_RECONCILE_MS: '3600000' } });
-  const c = await assay(['connections:add', '--account', 'demo', '--provider', 'kombo', '--set', `api_key=${sim.credentials.api_key}`, '--set', `integration_id=${template.data.integration_id}`, '--set', `webhook_secret=${secret}`, '--set', `base_url=${sim.baseUrl}`, '--json'], { DATA_DIR: srv.dataDir });
+  const c = await assay(['connections:add', '--account', 'demo', '--provider', 'kombo', '--set', `api_key=${sim.credentials.api_key}`, '--set', `integration_id=${template.data.integration_id}`, '--set', `webhook_secret=${secret}`, '--set', `base_url=${sim.baseUrl}`, '--json'], { ...srv.storeEnv });
   expect(c.code, c.stderr).toBe(0);
   webhookUrl = `${srv.url.replace(/:\d+$/, `:${srv.port}`)}/webhooks/kombo/${c.json.connection_id}`;
 }, 120_000);
@@ -139,7 +139,7 @@ describe('crash safety', () => {
     // rates reached are reported, not asserted: they depend on the machine).
     expect(crashFigures.at_kills.map((k) => k.in_flight > 0)).toEqual(Array(KILLS).fill(true));
 
-    const rows = query<{ source_order_id: string; n: number }>(srv.dataDir, "SELECT source_order_id, COUNT(*) AS n FROM orders WHERE source = 'kombo' GROUP BY source_order_id");
+    const rows = query<{ source_order_id: string; n: number }>(srv, "SELECT source_order_id, COUNT(*) AS n FROM orders WHERE source = 'kombo' GROUP BY source_order_id");
     crashFigures.orders = rows.length;
     crashFigures.duplicates = rows.filter((r) => r.n > 1).length;
     const ids = new Set(rows.map((r) => r.source_order_id));
@@ -147,18 +147,18 @@ describe('crash safety', () => {
     expect(crashFigures.duplicates).toBe(0);
     expect(crashFigures.lost).toBe(0);
     expect(crashFigures.orders).toBe(TOTAL);
-    const invites = query<{ n: number }>(srv.dataDir, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'email.invitation'")[0]!.n;
+    const invites = query<{ n: number }>(srv, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'email.invitation'")[0]!.n;
     expect(invites).toBe(TOTAL); // one invitation per order, never two
 
     // The outbox resumes where it stopped: every invitation is delivered after the last restart.
     const deadline = Date.now() + 240_000;
     for (;;) {
-      crashFigures.invitationsDone = query<{ n: number }>(srv.dataDir, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'email.invitation' AND status = 'done'")[0]!.n;
+      crashFigures.invitationsDone = query<{ n: number }>(srv, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'email.invitation' AND status = 'done'")[0]!.n;
       if (crashFigures.invitationsDone === TOTAL || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(crashFigures.invitationsDone).toBe(TOTAL);
-    const mails = query<{ n: number }>(srv.dataDir, "SELECT COUNT(DISTINCT order_id) AS n FROM outbox WHERE kind = 'email.invitation' AND status = 'done'")[0]!.n;
+    const mails = query<{ n: number }>(srv, "SELECT COUNT(DISTINCT order_id) AS n FROM outbox WHERE kind = 'email.invitation' AND status = 'done'")[0]!.n;
     expect(mails).toBe(TOTAL);
     passed = true;
   });

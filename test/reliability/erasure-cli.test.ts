@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
+import { storeEnvFor } from '../helpers/test-store.ts';
 import { seedDemo } from '../../server/accounts/create-account.ts';
 import { sweepRetention } from '../../server/candidates/retention.ts';
 import { createLogger } from '../../server/log.ts';
@@ -12,14 +13,13 @@ import { registerJobs } from '../../server/outbox/jobs.ts';
 import { placeOrder } from '../../server/orders/place-order.ts';
 import { createServices, type Services } from '../../server/services.ts';
 import { assay } from '../helpers/cli.ts';
-import { query } from '../helpers/db.ts';
+import { query, tableNames, type DbTarget } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
 
 /** Every text cell of every table, to prove a value is nowhere. */
-function everyCell(dataDir: string): string {
-  const tables = query<{ name: string }>(dataDir, "SELECT name FROM sqlite_master WHERE type = 'table'").map((t) => t.name);
-  return tables.map((t) => JSON.stringify(query(dataDir, `SELECT * FROM "${t}"`))).join('\n');
+function everyCell(db: DbTarget): string {
+  return tableNames(db).map((t) => JSON.stringify(query(db, `SELECT * FROM "${t}"`))).join('\n');
 }
 const mailText = (dataDir: string) => {
   const dir = join(dataDir, 'mail');
@@ -39,24 +39,24 @@ describe('assay candidates:erase', () => {
     const order = (await a.post('/api/orders', { package_id: 'work-style' })).body.order;
     for (let i = 0; i < 100 && !mailText(srv.dataDir).includes('erase.me@example.com'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(mailText(srv.dataDir)).toContain('erase.me@example.com');
-    expect(everyCell(srv.dataDir)).toContain('Erasmus');
+    expect(everyCell(srv)).toContain('Erasmus');
 
-    const r = await assay(['candidates:erase', '--account', 'demo', '--external-id', 'ext-erase-1', '--json'], { DATA_DIR: srv.dataDir });
+    const r = await assay(['candidates:erase', '--account', 'demo', '--external-id', 'ext-erase-1', '--json'], { ...srv.storeEnv });
     expect(r.code, r.stderr).toBe(0);
     expect(r.json).toMatchObject({ erased_now: true, order_ids: [order.id], cancelled_order_ids: [order.id] });
     expect(r.json.mails_deleted).toBeGreaterThanOrEqual(1);
-    const all = everyCell(srv.dataDir);
+    const all = everyCell(srv);
     for (const pii of ['erase.me@example.com', 'Erasmus', 'Forgetful', 'ext-erase-1']) expect(all).not.toContain(pii);
     expect(mailText(srv.dataDir)).not.toContain('erase.me@example.com');
-    expect(query(srv.dataDir, 'SELECT status FROM orders WHERE id = ?', order.id)).toEqual([{ status: 'cancelled' }]);
+    expect(query(srv, 'SELECT status FROM orders WHERE id = ?', order.id)).toEqual([{ status: 'cancelled' }]);
 
-    const again = await assay(['candidates:erase', '--account', 'demo', '--candidate', r.json.candidate_id, '--json'], { DATA_DIR: srv.dataDir });
+    const again = await assay(['candidates:erase', '--account', 'demo', '--candidate', r.json.candidate_id, '--json'], { ...srv.storeEnv });
     expect(again.code).toBe(0);
     expect(again.json.erased_now).toBe(false);
   });
 
   it('refuses unclear requests with a code', async () => {
-    const env = { DATA_DIR: srv.dataDir };
+    const env = { ...srv.storeEnv };
     expect((await assay(['candidates:erase', '--account', 'demo'], env)).stderr).toMatch(/missing_option/);
     expect((await assay(['candidates:erase', '--account', 'demo', '--external-id', 'nobody'], env)).stderr).toMatch(/unknown_candidate/);
     expect((await assay(['candidates:erase', '--account', 'nope', '--external-id', 'x'], env)).stderr).toMatch(/unknown_account/);
@@ -68,7 +68,7 @@ describe('retention', () => {
   let svc: Services;
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'assay-retention-'));
-    svc = await createServices({ ...loadConfig({ DATA_DIR: dataDir }), logLevel: 'silent' }, { log: createLogger('silent') });
+    svc = await createServices({ ...loadConfig({ ...(await storeEnvFor(dataDir)) }), logLevel: 'silent' }, { log: createLogger('silent') });
     await seedDemo(svc);
     registerJobs(svc);
   });

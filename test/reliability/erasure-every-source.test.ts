@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assay } from '../helpers/cli.ts';
 import { inviteToken, mails, takeTest, until } from '../helpers/candidate.ts';
-import { query } from '../helpers/db.ts';
+import { query, tableNames } from '../helpers/db.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
 import { DEFAULT_IDS as GH_IDS, startSimulator as startGreenhouse, type GreenhouseSimHandle } from '../simulators/greenhouse/index.ts';
@@ -19,7 +19,7 @@ import { startSimulator as startRecruitee, type RecruiteeSimHandle } from '../si
 import { startSimulator as startStackOne, type StackOneSimHandle } from '../simulators/stackone/index.ts';
 import { DEFAULT_IDS as LEVER_IDS } from '../simulators/lever/index.ts';
 import { addKomboConnection } from '../integration/kombo-helpers.ts';
-import { startLever, type LeverWorld } from '../integration/lever-helpers.ts';
+import { cliEnv, startLever, type LeverWorld } from '../integration/lever-helpers.ts';
 import { addConnection, completeAsCandidate } from '../integration/stackone-recruitee-helpers.ts';
 
 const FIRST = 'Quentin';
@@ -54,13 +54,13 @@ const orderIds: Record<string, string> = {};
 const orderId = (k: string) => orderIds[k]!;
 
 const dataDir = () => w.server.dataDir;
-const cli = (args: string[]) => assay(args, { DATA_DIR: dataDir(), PUBLIC_URL: w.server.url });
+const cli = (args: string[]) => assay(args, cliEnv(w.server));
 
 /** Every row of every table, as text (JSON text columns included as stored). */
 function wholeDatabase(): string {
-  const tables = query<{ name: string }>(dataDir(), "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").map((t) => t.name);
+  const tables = tableNames(w.server);
   expect(tables).toEqual(expect.arrayContaining(['candidates', 'orders', 'results', 'outbox', 'inbox', 'audit_log', 'proctoring_events']));
-  return tables.map((t) => `${t}: ${JSON.stringify(query(dataDir(), `SELECT * FROM "${t}"`))}`).join('\n');
+  return tables.map((t) => `${t}: ${JSON.stringify(query(w.server, `SELECT * FROM "${t}"`))}`).join('\n');
 }
 
 /** Every file under the data folder except the database itself (the store is read through SQL above). */
@@ -124,7 +124,7 @@ beforeAll(async () => {
     job: { remote_id: 'rc-job-1', name: 'Data Analyst' },
   });
   expect(kd).toMatchObject({ delivered: true, status: 200 });
-  orderIds.kombo = query<{ id: string }>(dataDir(), "SELECT id FROM orders WHERE source = 'kombo' AND source_order_id = ?", ko.id)[0]!.id;
+  orderIds.kombo = query<{ id: string }>(w.server, "SELECT id FROM orders WHERE source = 'kombo' AND source_order_id = ?", ko.id)[0]!.id;
 
   // 4. StackOne: an order through the picker, completed (its result written back).
   const c = so.credentials;
@@ -168,8 +168,8 @@ beforeAll(async () => {
   const opp = w.sim.seed({ opportunities: [{ name: `${FIRST} ${LAST}`, emails: [email('lever')], posting: LEVER_IDS.posting, stage: 'lead-new' }] }).opportunities![0]!;
   traces.push(opp);
   w.sim.moveToStage(opp, 'Assay Assessment');
-  orderIds.lever = (await until(() => query<{ id: string }>(dataDir(), "SELECT id FROM orders WHERE source = 'lever' AND application_id = ?", opp), (o) => o.length === 1, 15_000, 'the Lever order'))[0]!.id;
-  const leverCandidate = query<{ external_id: string }>(dataDir(), "SELECT c.external_id FROM candidates c JOIN orders o ON o.candidate_id = c.id WHERE o.id = ?", orderIds.lever)[0]!.external_id;
+  orderIds.lever = (await until(() => query<{ id: string }>(w.server, "SELECT id FROM orders WHERE source = 'lever' AND application_id = ?", opp), (o) => o.length === 1, 15_000, 'the Lever order'))[0]!.id;
+  const leverCandidate = query<{ external_id: string }>(w.server, "SELECT c.external_id FROM candidates c JOIN orders o ON o.candidate_id = c.id WHERE o.id = ?", orderIds.lever)[0]!.external_id;
   traces.push(leverCandidate);
 
   // Every invitation sent (the refused one aside).
@@ -186,14 +186,14 @@ describe('erasing a person who came through every source', () => {
     for (const source of ['widget', 'kombo', 'stackone', 'recruitee', 'greenhouse', 'lever']) expect(db, source).toContain(email(source));
     for (const t of traces) expect(db, t).toContain(t);
     for (const id of numericIds) expect(found(db), String(id)).toContainEqual(expect.stringContaining(String(id)));
-    expect(query(dataDir(), 'SELECT COUNT(*) AS n FROM proctoring_events WHERE order_id = ?', orderIds.widgetStarted)).toEqual([{ n: 2 }]);
+    expect(query(w.server, 'SELECT COUNT(*) AS n FROM proctoring_events WHERE order_id = ?', orderIds.widgetStarted)).toEqual([{ n: 2 }]);
     expect(everyFile().map((f) => f.text).join('\n')).toContain('quentin.vexley');
   });
 
   it('after `assay candidates:erase` for each of their candidate records, no table or file holds any identifier, and the scores stay', { timeout: 120_000 }, async () => {
-    const candidates = query<{ id: string }>(dataDir(), "SELECT id FROM candidates WHERE email LIKE 'quentin.vexley+%'");
+    const candidates = query<{ id: string }>(w.server, "SELECT id FROM candidates WHERE email LIKE 'quentin.vexley+%'");
     expect(candidates).toHaveLength(6);
-    const scores = query<{ order_id: string; score: number }>(dataDir(), 'SELECT order_id, score FROM results WHERE order_id IN (?, ?) ORDER BY order_id', orderIds.widgetDone, orderIds.stackone);
+    const scores = query<{ order_id: string; score: number }>(w.server, 'SELECT order_id, score FROM results WHERE order_id IN (?, ?) ORDER BY order_id', orderIds.widgetDone, orderIds.stackone);
     expect(scores).toHaveLength(2);
 
     for (const c of candidates) {
@@ -204,12 +204,12 @@ describe('erasing a person who came through every source', () => {
 
     // The open orders are cancelled through the lifecycle and each ATS is told.
     for (const k of ['widgetStarted', 'kombo', 'recruitee', 'greenhouse', 'lever']) {
-      expect(query(dataDir(), 'SELECT status, invite_token_hash FROM orders WHERE id = ?', orderIds[k]), k).toEqual([{ status: 'cancelled', invite_token_hash: null }]);
+      expect(query(w.server, 'SELECT status, invite_token_hash FROM orders WHERE id = ?', orderIds[k]), k).toEqual([{ status: 'cancelled', invite_token_hash: null }]);
     }
     // Wait until every job about these orders has settled (the write-backs need the ATS ids until then).
     const ids = Object.values(orderIds);
     await until(
-      () => query<{ status: string }>(dataDir(), `SELECT status FROM outbox WHERE order_id IN (${ids.map(() => '?').join(',')})`, ...ids),
+      () => query<{ status: string }>(w.server, `SELECT status FROM outbox WHERE order_id IN (${ids.map(() => '?').join(',')})`, ...ids),
       (jobs) => jobs.every((j) => j.status === 'done' || j.status === 'dead'),
       60_000,
       'every job about the erased orders to settle',
@@ -228,6 +228,6 @@ describe('erasing a person who came through every source', () => {
     for (const f of everyFile()) expect(found(f.text), f.path).toEqual([]);
 
     // The scores stay, on anonymised candidates.
-    expect(query<{ order_id: string; score: number }>(dataDir(), 'SELECT order_id, score FROM results WHERE order_id IN (?, ?) ORDER BY order_id', orderIds.widgetDone, orderIds.stackone)).toEqual(scores);
+    expect(query<{ order_id: string; score: number }>(w.server, 'SELECT order_id, score FROM results WHERE order_id IN (?, ?) ORDER BY order_id', orderIds.widgetDone, orderIds.stackone)).toEqual(scores);
   });
 });

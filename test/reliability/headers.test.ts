@@ -40,7 +40,7 @@ const ELSEWHERE: [string, string, string?][] = [
 beforeAll(async () => {
   [http, https] = await Promise.all([startServer(), startServer({ env: { PUBLIC_URL: 'https://assay.example.test' } })]);
   for (const s of [http, https]) {
-    const r = await assay(['accounts:create', '--name', 'Acme B', '--id', 'acme-b', '--issuer', 'https://b.example', '--frame-origin', 'https://ats-b.example', '--json'], { DATA_DIR: s.dataDir });
+    const r = await assay(['accounts:create', '--name', 'Acme B', '--id', 'acme-b', '--issuer', 'https://b.example', '--frame-origin', 'https://ats-b.example', '--json'], { ...s.storeEnv });
     expect(r.code, r.stderr).toBe(0);
   }
 }, 120_000);

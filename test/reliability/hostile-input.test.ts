@@ -150,7 +150,7 @@ describe('hostile input', () => {
         const cases = casesFor(params, mutating, schema);
         const key = `${method.toUpperCase()} ${path}`;
         const f = (figures[key] = { sent: 0, status: {} as Record<number, number> });
-        const before = countRows(srv.dataDir, TABLES);
+        const before = countRows(srv, TABLES);
         const offenders: string[] = [];
         const t = performance.now();
         await pool(cases, CONCURRENCY, async (cse) => {
@@ -164,7 +164,7 @@ describe('hostile input', () => {
         });
         timing.sendMs += performance.now() - t;
         expect(offenders.slice(0, 5), key).toEqual([]);
-        if (mutating) expect(countRows(srv.dataDir, TABLES), key).toEqual(before);
+        if (mutating) expect(countRows(srv, TABLES), key).toEqual(before);
         expect(f.sent).toBe(PER_ROUTE);
       }
     }

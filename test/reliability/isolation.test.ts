@@ -25,7 +25,7 @@ const refused = (what: string) => {
   refusedBy[what] = (refusedBy[what] ?? 0) + 1;
 };
 const TABLES = ['orders', 'candidates', 'outbox', 'results', 'answers', 'test_sessions', 'connections'];
-const cli = (args: string[]) => assay(args, { DATA_DIR: srv.dataDir, PUBLIC_URL: srv.url });
+const cli = (args: string[]) => assay(args, { ...srv.storeEnv, PUBLIC_URL: srv.url });
 
 async function widgetOrder(acc: { issuer: string; audience: string; context_secret: string }, pkg: string, app: string) {
   const a = api(srv.url, await sessionToken(srv.url, acc, { claims: { application: { id: app }, candidate: { id: `c-${app}`, email: `${app}@example.com` } } }));
@@ -100,8 +100,8 @@ describe('isolation between accounts', () => {
     // A's candidate has started; B's link is used against A's test and question ids.
     expect((await call(A.token, 'POST', '/start')).status).toBe(200);
     expect((await call(A.token, 'POST', `/tests/${aTest.id}/start`)).status).toBe(200);
-    const before = countRows(srv.dataDir, TABLES);
-    const attemptA = query(srv.dataDir, 'SELECT * FROM test_sessions WHERE order_id = ?', A.order);
+    const before = countRows(srv, TABLES);
+    const attemptA = query(srv, 'SELECT * FROM test_sessions WHERE order_id = ?', A.order);
     expect((await call(B.token, 'POST', '/start')).status).toBe(200);
     const seen = (await (await call(B.token, 'GET', '/attempt')).json()) as Record<string, unknown>;
     expect(JSON.stringify(seen)).not.toContain(A.order);
@@ -109,8 +109,8 @@ describe('isolation between accounts', () => {
     expect((await call(B.token, 'POST', `/tests/${aTest.id}/start`)).status).toBe(404);
     expect((await call(B.token, 'PUT', `/answers/${aTest.questions[0]!.id}`, { value: 3 })).status).toBe(404);
     expect((await call(B.token, 'POST', `/tests/${aTest.id}/finish`)).status).toBe(404);
-    expect(query(srv.dataDir, 'SELECT * FROM test_sessions WHERE order_id = ?', A.order)).toEqual(attemptA);
-    const after = countRows(srv.dataDir, TABLES);
+    expect(query(srv, 'SELECT * FROM test_sessions WHERE order_id = ?', A.order)).toEqual(attemptA);
+    const after = countRows(srv, TABLES);
     expect({ ...after, test_sessions: before.test_sessions }).toEqual(before); // only B's own start happened
     expect((await call(A.token + 'x', 'GET', '/attempt')).status).toBe(404); // a link that does not exist
     refused('candidate API');
@@ -120,7 +120,7 @@ describe('isolation between accounts', () => {
     const gA = `${srv.url}/partner/greenhouse/${A.gh}`;
     const gB = `${srv.url}/partner/greenhouse/${B.gh}`;
     expect((await fetch(`${gA}/list_tests`, { headers: { authorization: basic(A.gkey) } })).status).toBe(200); // control
-    const before = countRows(srv.dataDir, TABLES);
+    const before = countRows(srv, TABLES);
     expect((await fetch(`${gA}/list_tests`, { headers: { authorization: basic(B.gkey) } })).status).toBe(401);
     expect((await fetch(`${gA}/test_status?partner_interview_id=${A.order}`, { headers: { authorization: basic(B.gkey) } })).status).toBe(401);
     const send = await fetch(`${gA}/send_test`, { method: 'POST', headers: { authorization: basic(B.gkey), 'content-type': 'application/json' }, body: JSON.stringify({ partner_test_id: 'work-style', candidate: { first_name: 'X', last_name: 'Y', email: 'x@example.com' }, url: 'https://app.greenhouse.io/integrations/testing_partners/take_home_tests/999' }) });
@@ -136,7 +136,7 @@ describe('isolation between accounts', () => {
     expect((await fetch(`${rA}/tests`, { headers: { authorization: `Bearer ${B.rtoken}` } })).status).toBe(401);
     const rs = await fetch(`${rA}/send_candidate`, { method: 'POST', headers: { authorization: `Bearer ${B.rtoken}`, 'content-type': 'application/json' }, body: JSON.stringify({ test_id: 'work-style', test_name: 'w', candidate: { id: 77, first_name: 'X', last_name: 'Y', email: 'x@example.com' } }) });
     expect(rs.status).toBe(401);
-    expect(countRows(srv.dataDir, TABLES)).toEqual(before);
+    expect(countRows(srv, TABLES)).toEqual(before);
     refused('recruitee partner');
   });
 
@@ -146,14 +146,14 @@ describe('isolation between accounts', () => {
     const control = await a.get(`/api/lever/postings?connection_id=${A.lever}`);
     expect(control.status, JSON.stringify(control.body)).not.toBe(404); // A finds it (it may still wait for Lever's consent)
     const b = api(srv.url, await admin({ issuer: B.issuer, audience: 'assay', context_secret: B.secret }));
-    const before = countRows(srv.dataDir, TABLES);
+    const before = countRows(srv, TABLES);
     const list = await b.get(`/api/lever/postings?connection_id=${A.lever}`);
     expect(list.status).toBe(404);
     expect(list.body.error.code).toBe('lever_not_connected');
     expect((await b.get('/api/lever/postings')).status).toBe(404); // B has no Lever connection; A's is not picked
     const put = await b.call('PUT', '/api/lever/postings/posting-1/mapping', { connection_id: A.lever, package_id: 'work-style' });
     expect(put.status).toBe(404);
-    expect(countRows(srv.dataDir, TABLES)).toEqual(before);
+    expect(countRows(srv, TABLES)).toEqual(before);
     refused('lever admin');
   });
 
@@ -172,12 +172,12 @@ describe('isolation between accounts', () => {
   });
 
   it("the CLI: outbox:replay --account B does not find A's job, outbox:list --account B does not show it", async () => {
-    const [job] = query<{ id: string; status: string; attempts: number }>(srv.dataDir, "SELECT id, status, attempts FROM outbox WHERE order_id = ? AND kind = 'email.invitation'", A.order);
+    const [job] = query<{ id: string; status: string; attempts: number }>(srv, "SELECT id, status, attempts FROM outbox WHERE order_id = ? AND kind = 'email.invitation'", A.order);
     expect(job!.status).toBe('done');
     const r = await cli(['outbox:replay', job!.id, '--account', B.id, '--json']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stderr).error.code).toBe('unknown_job');
-    expect(query(srv.dataDir, 'SELECT status, attempts FROM outbox WHERE id = ?', job!.id)).toEqual([{ status: 'done', attempts: job!.attempts }]);
+    expect(query(srv, 'SELECT status, attempts FROM outbox WHERE id = ?', job!.id)).toEqual([{ status: 'done', attempts: job!.attempts }]);
     const listed = await cli(['outbox:list', '--account', B.id, '--json']);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.json.jobs.map((j: { order_id: string }) => j.order_id)).not.toContain(A.order);

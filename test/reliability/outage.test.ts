@@ -14,7 +14,7 @@ import { createLogger } from '../../server/log.ts';
 import { registerJobs } from '../../server/outbox/jobs.ts';
 import { OutboxWorker } from '../../server/outbox/worker.ts';
 import { createServices, type Services } from '../../server/services.ts';
-import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import { openServerStore } from '../helpers/test-store.ts';
 import { assay } from '../helpers/cli.ts';
 import { query } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
@@ -44,9 +44,9 @@ beforeAll(async () => {
   server = await startServer({ env: { ASSAY_WORKERS: 'off', KOMBO_RECONCILE_MS: '3600000' } });
   const conn = await addKomboConnection(server, kombo);
   kombo.config({ webhook_url: conn.webhookUrl });
-  const config = { ...loadConfig({ DATA_DIR: server.dataDir, PUBLIC_URL: server.url }), logLevel: 'silent' as const };
+  const config = { ...loadConfig({ ...server.storeEnv, PUBLIC_URL: server.url }), logLevel: 'silent' as const };
   const log = createLogger('silent');
-  const store = openSqliteStore(server.dataDir);
+  const store = await openServerStore(server.storeEnv);
   worker = new OutboxWorker(store, log, { now: () => fake, batch: 100 });
   svc = await createServices(config, { store, log, outbox: worker });
   registerJobs(svc);
@@ -65,13 +65,13 @@ async function completedOrders(n: number, tag: string): Promise<{ kombo: string;
   for (let i = 0; i < n; i++) {
     const { order: ko, delivery } = await kombo.createOrder({ package_id: 'work-style', candidate: { remote_id: `${tag}-cand-${i}`, email: `${tag}${i}@example.com`, first_name: 'Out', last_name: 'Age' }, application: { remote_id: `${tag}-app-${i}` } });
     expect(delivery).toMatchObject({ delivered: true, status: 200 });
-    const [ours] = query<{ id: string }>(server.dataDir, "SELECT id FROM orders WHERE source = 'kombo' AND source_order_id = ?", ko.id);
+    const [ours] = query<{ id: string }>(server, "SELECT id FROM orders WHERE source = 'kombo' AND source_order_id = ?", ko.id);
     out.push({ kombo: ko.id, ours: ours!.id });
   }
   // The invitation's token travels sealed in its outbox job (this server sends no e-mail: its outbox is off).
   await Promise.all(
     out.map(async (o) => {
-      const [job] = query<{ payload: string }>(server.dataDir, "SELECT payload FROM outbox WHERE kind = 'email.invitation' AND order_id = ?", o.ours);
+      const [job] = query<{ payload: string }>(server, "SELECT payload FROM outbox WHERE kind = 'email.invitation' AND order_id = ?", o.ours);
       await takeTest(server.url, svc.box.open(JSON.parse(job!.payload).token_sealed), 'work-style');
     }),
   );
@@ -95,7 +95,7 @@ async function drive(orders: string[], beforePass: (now: number) => void = () =>
   const ids = orders.map((o) => `'${o}'`).join(',');
   let passes = 0;
   for (;;) {
-    const [next] = query<{ at: number | null }>(server.dataDir, `SELECT MIN(next_attempt_at) AS at FROM outbox WHERE kind = 'writeback' AND status IN ('pending','running') AND order_id IN (${ids})`);
+    const [next] = query<{ at: number | null }>(server, `SELECT MIN(next_attempt_at) AS at FROM outbox WHERE kind = 'writeback' AND status IN ('pending','running') AND order_id IN (${ids})`);
     if (next?.at == null) break;
     fake = Math.max(fake, next.at);
     beforePass(fake);
@@ -108,7 +108,7 @@ async function drive(orders: string[], beforePass: (now: number) => void = () =>
 
 const jobsOf = (orders: string[]) =>
   query<{ id: string; order_id: string; status: string; attempts: number; max_attempts: number; last_error: string | null }>(
-    server.dataDir,
+    server,
     `SELECT id, order_id, status, attempts, max_attempts, last_error FROM outbox WHERE kind = 'writeback' AND order_id IN (${orders.map((o) => `'${o}'`).join(',')})`,
   );
 const acceptedIn = (komboId: string) => kombo.order(komboId).result_history.filter((h) => h.accepted).length;
@@ -202,7 +202,7 @@ describe('outages', () => {
     expect(puts.filter((p) => p.order === o!.kombo)).toHaveLength(job!.max_attempts); // one call per attempt, then none
     expect(acceptedIn(o!.kombo)).toBe(0);
 
-    const env = { DATA_DIR: server.dataDir };
+    const env = { ...server.storeEnv };
     const listed = await assay(['outbox:list', '--status', 'dead', '--json'], env);
     expect(listed.code, listed.stderr).toBe(0);
     const row = listed.json.jobs.find((j: { id: string }) => j.id === job!.id);

@@ -133,7 +133,7 @@ describe('webhook signatures, every vendor', () => {
   for (const provider of ['kombo', 'stackone', 'recruitee', 'greenhouse', 'lever']) {
     it(`${provider}: refuses forged, tampered, unsigned and replayed deliveries with 401 and stores nothing; the genuine one passes`, async () => {
       const v = vendors.find((x) => x.provider === provider)!;
-      const before = countRows(server.dataDir, TABLES);
+      const before = countRows(server, TABLES);
       const refused: Record<string, number> = {};
       for (const [name, d] of Object.entries(v.forged())) {
         const res = await post(v.url, d);
@@ -141,7 +141,7 @@ describe('webhook signatures, every vendor', () => {
         expect(res.status, `${provider} ${name}: ${JSON.stringify(body)}`).toBe(401);
         expect(body.error?.code, `${provider} ${name}`).toMatch(/signature|stale/);
         refused[name] = res.status;
-        expect(countRows(server.dataDir, TABLES), `${provider} ${name}`).toEqual(before);
+        expect(countRows(server, TABLES), `${provider} ${name}`).toEqual(before);
       }
       // The control: the genuine delivery is not refused for its signature (so the refusals above are the MAC's doing).
       const ok = await post(v.url, v.genuine());

@@ -33,7 +33,7 @@ beforeAll(async () => {
   placed.push(second.body.order.id);
   // The invitation e-mails go out, so the copied history holds finished outbox jobs too.
   await until(
-    () => query<{ n: number }>(old.dataDir, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'email.invitation' AND status = 'done'")[0]!.n,
+    () => query<{ n: number }>(old, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'email.invitation' AND status = 'done'")[0]!.n,
     (n) => n === 2,
     30_000,
     'both invitation e-mails sent',
@@ -58,7 +58,7 @@ const countsSqlite = (file: string) => {
 
 describe('assay db:copy', () => {
   it('refuses a URL that is not PostgreSQL, with its code and a sentence, without echoing the password', async () => {
-    const r = await assay(['db:copy', '--from', join(old.dataDir, 'assay.db'), '--to', 'mysql://root:hunter2@db/assay', '--json'], { DATA_DIR: old.dataDir });
+    const r = await assay(['db:copy', '--from', join(old.dataDir, 'assay.db'), '--to', 'mysql://root:hunter2@db/assay', '--json'], { ...old.storeEnv });
     expect(r.code).toBe(2);
     const err = JSON.parse(r.stderr).error;
     expect(err.code).toBe('invalid_database_url');
@@ -69,7 +69,7 @@ describe('assay db:copy', () => {
   it('copies every row of every table into an empty PostgreSQL database', async () => {
     const file = join(old.dataDir, 'assay.db');
     const before = countsSqlite(file);
-    const r = await assay(['db:copy', '--from', file, '--to', target, '--json'], { DATA_DIR: old.dataDir });
+    const r = await assay(['db:copy', '--from', file, '--to', target, '--json'], { ...old.storeEnv });
     expect(r.code, r.stderr).toBe(0);
     expect(r.json.tables).toEqual(before);
     expect(r.json.tables.orders).toBe(2);
@@ -80,7 +80,7 @@ describe('assay db:copy', () => {
   });
 
   it('refuses to copy into a database that already holds data, and changes nothing', async () => {
-    const r = await assay(['db:copy', '--from', join(old.dataDir, 'assay.db'), '--to', target, '--json'], { DATA_DIR: old.dataDir });
+    const r = await assay(['db:copy', '--from', join(old.dataDir, 'assay.db'), '--to', target, '--json'], { ...old.storeEnv });
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stderr).error.code).toBe('target_not_empty');
     const c = new pg.Client({ connectionString: target });
@@ -111,7 +111,7 @@ describe('assay db:copy', () => {
   it('will not start an instance whose master key differs from the one the data was sealed with', async () => {
     const r = spawnSync(process.execPath, serverEntry(), {
       cwd: ROOT,
-      env: { ...process.env, PORT: '0', DATA_DIR: old.dataDir, DATABASE_URL: target, ASSAY_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), LOG_LEVEL: 'warn' },
+      env: { ...process.env, PORT: '0', ...old.storeEnv, DATABASE_URL: target, ASSAY_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), LOG_LEVEL: 'warn' },
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -123,7 +123,7 @@ describe('assay db:copy', () => {
     const run = (url: string) =>
       spawnSync(process.execPath, serverEntry(), {
         cwd: ROOT,
-        env: { ...process.env, PORT: '0', DATA_DIR: old.dataDir, DATABASE_URL: url, LOG_LEVEL: 'warn' },
+        env: { ...process.env, PORT: '0', ...old.storeEnv, DATABASE_URL: url, LOG_LEVEL: 'warn' },
         encoding: 'utf8',
         timeout: 60_000,
       });

@@ -88,7 +88,7 @@ describe('three BFF instances on one PostgreSQL', () => {
     const c = kombo.credentials;
     const added = await assayAsync(
       ['connections:add', '--account', 'demo', '--provider', 'kombo', '--set', `api_key=${c.api_key}`, '--set', `integration_id=${c.integration_id}`, '--set', `webhook_secret=${c.webhook_secret}`, '--set', `base_url=${c.base_url}`, '--json'],
-      { DATA_DIR: seeded.dataDir, DATABASE_URL: env.DATABASE_URL!, ASSAY_MASTER_KEY: env.ASSAY_MASTER_KEY! },
+      { ...seeded.storeEnv, DATABASE_URL: env.DATABASE_URL!, ASSAY_MASTER_KEY: env.ASSAY_MASTER_KEY! },
     );
     expect(added.code, added.stderr).toBe(0);
     const conn = { id: added.json.connection_id as string };
