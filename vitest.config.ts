@@ -1,12 +1,34 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Files of the PostgreSQL run that are about the embedded SQLite file itself, so they run on SQLite only:
+ * Integration and reliability files that run on SQLite only (the "sqlite" project), not again on PostgreSQL.
+ * About the embedded SQLite deployment itself:
  * - data-folder: the permissions of assay.db and its WAL files in the data folder.
+ * - lazy-packages: a SQLite deployment never loads the PostgreSQL driver.
  * - cli-docs: runs the docs' CLI examples exactly as written, i.e. on the default store (./data), where
  *   its server seeded the demo account.
+ * - npm-start: `npm start` in a fresh clone, as a newcomer runs it (the default store; no test server).
+ * What they check is answered before (or without) the store, so a second store adds nothing:
+ * - outbound-cap: callVendor against a loopback vendor, no server at all.
+ * - compression: built files and answers compressed on the wire.
+ * - bounded-caches: 404s for missing static asset paths and the server's memory.
+ * - body-limits: 413 while the body streams, before a route reads it; the server's memory.
+ * - methods: 405 for undocumented methods, before any login check or rate limit.
+ * - redirects: normalising the login's `next` path.
+ * Every other file starts a server (or services) and exercises its store, so it runs on both.
  */
-const SQLITE_ONLY = ['test/reliability/data-folder.test.ts', 'test/integration/cli-docs.test.ts'];
+const SQLITE_ONLY = [
+  'test/reliability/data-folder.test.ts',
+  'test/integration/lazy-packages.test.ts',
+  'test/integration/cli-docs.test.ts',
+  'test/integration/npm-start.test.ts',
+  'test/reliability/outbound-cap.test.ts',
+  'test/integration/compression.test.ts',
+  'test/reliability/bounded-caches.test.ts',
+  'test/reliability/body-limits.test.ts',
+  'test/reliability/methods.test.ts',
+  'test/reliability/redirects.test.ts',
+];
 
 // Tests start real servers and Chromium: two cores, so keep file-level parallelism modest.
 // Two projects: every test on the default store (SQLite), and the integration and reliability suites again

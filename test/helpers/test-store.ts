@@ -9,6 +9,9 @@ import type { Store } from '../../server/store/types.ts';
 
 export const STORE_ENV = 'ASSAY_TEST_STORE';
 export const PG_URL_ENV = 'ASSAY_TEST_PG_URL';
+/** The database of the run's cluster holding the migrated, empty schema every test database is copied from. */
+export const PG_TEMPLATE_ENV = 'ASSAY_TEST_PG_TEMPLATE';
+export const TEMPLATE_DATABASE = 'assay_template';
 
 export function testStore(): 'sqlite' | 'postgres' {
   const v = process.env[STORE_ENV] ?? 'sqlite';
@@ -35,10 +38,14 @@ async function admin(sql: string): Promise<void> {
 let n = 0;
 const pgOfDataDir = new Map<string, Record<string, string>>();
 
-/** A new empty database in the run's cluster; the server's migrations create the schema. */
+/**
+ * A new database in the run's cluster: a copy of the template the global setup migrated (so the server's
+ * migrations find nothing to do), or empty when there is none (the server's migrations create the schema).
+ */
 export async function createTestDatabase(): Promise<string> {
   const name = `assay_${process.pid}_${++n}`;
-  await admin(`CREATE DATABASE "${name}"`);
+  const template = process.env[PG_TEMPLATE_ENV];
+  await admin(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
   const url = new URL(clusterUrl());
   url.pathname = `/${name}`;
   return url.toString();
