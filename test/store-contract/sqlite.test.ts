@@ -58,6 +58,38 @@ describe('sqlite group commit', () => {
   });
 });
 
+describe('sqlite reads during a group commit', () => {
+  // Found by a fresh-clone run: GET /api/orders/:id answered `failed` while the unit of work that failed the order
+  // (its reason, its token hash cleared) waited for its group commit; the test read the file on another
+  // connection, saw the order as it was before, and a crash right then would have undone what the API had said.
+  it('answers a read that saw writes of the open commit only once that commit is durable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assay-group-read-'));
+    dirs.push(dir);
+    const store = openSqliteStore(dir);
+    const other = new Database(join(dir, 'assay.db'), { readonly: true });
+    try {
+      const committed = () => other.prepare("SELECT COUNT(*) FROM audit_log WHERE account_id = 'rc' AND target = 'written'").pluck().get();
+      const unit = store.transaction((tx) => tx.audit.add({ account_id: 'rc', actor: 'test', action: 'rc.write', target: 'written', details: {} }));
+      // Another request's read, arriving in the same commit window (outside any unit of work) …
+      const read = store.audit.list('rc', 10).then((rows) => ({ rows, durable: committed() }));
+      // … and a read-only unit of work in the same window.
+      const readUnit = store.transaction((tx) => tx.audit.list('rc', 10)).then((rows) => ({ rows, durable: committed() }));
+      const [r, ru] = await Promise.all([read, readUnit, unit]);
+      expect(r.rows.map((x) => x.target)).toEqual(['written']);
+      expect(r.durable).toBe(1); // what the read answered is committed when it answers
+      expect(ru.rows.map((x) => x.target)).toEqual(['written']);
+      expect(ru.durable).toBe(1);
+      // With nothing written in the window, a read answers at once and commits nothing.
+      const count = store.commits.count;
+      expect(await store.audit.list('rc', 10)).toHaveLength(1);
+      expect(store.commits.count).toBe(count);
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+});
+
 describe('sqlite query plans without statistics', () => {
   // The store never runs ANALYZE, so SQLite plans from the schema alone. GET /api/orders must go straight to
   // the application's rows (orders_application), not walk every order of the account in date order.

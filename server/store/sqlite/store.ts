@@ -23,13 +23,21 @@ import { attemptsRepo, auditRepo, idempotencyRepo, inboxRepo, usersRepo } from '
  * in its own SAVEPOINT: a failing unit rolls back alone and the others commit. A unit that changed
  * anything resolves only after the COMMIT holding it, so a request is acknowledged only once durable.
  * Calls outside a unit of work join an open batch the same way; with no batch open they run as before
- * (a read never waits for the write lock).
+ * (a read never waits for the write lock). A call that changed nothing but ran while the batch held changes
+ * of other units resolves after that COMMIT too: it may have read them, and nothing uncommitted is answered.
+ * With nothing changed in the window, reads resolve at once.
  */
 const MAX_BATCH = 512;
 
-/** The open transaction: one waiter per unit of work in it that changed something. */
+type Waiter = { resolve: () => void; reject: (err: unknown) => void };
+
+/**
+ * The open transaction: one waiter per unit of work in it that changed something, and the calls that read while
+ * it held uncommitted changes (they answer once those are durable, so no answer shows what a crash could undo).
+ */
 interface Batch {
-  waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }>;
+  waiters: Waiter[];
+  readers: Waiter[];
 }
 
 export class SqliteStore implements Store {
@@ -127,6 +135,10 @@ export class SqliteStore implements Store {
         durable = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
         durable.catch(() => undefined); // awaited below; this only keeps an early rejection from being "unhandled"
         if (batch.waiters.length >= MAX_BATCH) this.#commit(batch);
+      } else if (batch.waiters.length > 0) {
+        // Read while other units' changes wait for their commit: answer once they are durable.
+        durable = new Promise<void>((resolve, reject) => batch.readers.push({ resolve, reject }));
+        durable.catch(() => undefined);
       }
       return result;
     });
@@ -137,7 +149,7 @@ export class SqliteStore implements Store {
   #open(): Batch {
     if (this.#batch) return this.#batch;
     this.db.exec('BEGIN IMMEDIATE');
-    const batch: Batch = { waiters: [] };
+    const batch: Batch = { waiters: [], readers: [] };
     this.#batch = batch;
     // The window: everything queued on the mutex before the loop turns joins this commit.
     setImmediate(() => void this.#exclusive(async () => this.#commit(batch)));
@@ -151,17 +163,17 @@ export class SqliteStore implements Store {
       this.db.exec('COMMIT');
     } catch (err) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      for (const w of batch.waiters) w.reject(err);
+      for (const w of [...batch.waiters, ...batch.readers]) w.reject(err);
       return;
     }
     this.commits.count++;
     this.commits.units += batch.waiters.length;
-    for (const w of batch.waiters) w.resolve();
+    for (const w of [...batch.waiters, ...batch.readers]) w.resolve();
   }
 
   #lost(batch: Batch, err: unknown): void {
     if (this.#batch === batch) this.#batch = null;
-    for (const w of batch.waiters) w.reject(err);
+    for (const w of [...batch.waiters, ...batch.readers]) w.reject(err);
   }
 
   async close(): Promise<void> {
