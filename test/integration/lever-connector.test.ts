@@ -2,7 +2,7 @@
 // admin API), the stage trigger (order + one e-mail, re-deliveries, other stages, bad signatures, unmapped
 // postings), results written back as feedback with the Rating and a note, and hires recorded on orders.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query } from '../helpers/db.ts';
+import { outboxSettled, query } from '../helpers/db.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
 import { buildLeverWebhookBody, DEFAULT_IDS } from '../simulators/lever/index.ts';
 import { completeWithScore, inviteToken, mails, openStore, placeLeverOrder, startLever, until, type LeverWorld } from './lever-helpers.ts';
@@ -34,8 +34,8 @@ async function postRaw(body: string) {
 }
 
 const settle = () => w.sim.waitForDeliveries(10_000);
-/** Lets queued jobs run (the outbox polls every 500 ms). */
-const quiet = () => new Promise((r) => setTimeout(r, 1500));
+/** Before asserting that nothing more happened: whatever the last request queued has been carried out. */
+const quiet = () => outboxSettled(w.server.dataDir);
 
 describe('mapping postings to packages', () => {
   // One CLI run or two per test: each `assay` run starts its own Node process, slow on a loaded machine.
