@@ -19,22 +19,3 @@ export function query<T = Record<string, unknown>>(dataDir: string, sql: string,
     db.close();
   }
 }
-
-/** The SQL both stores answer: jobs of the outbox that are running or due now. */
-export const OUTBOX_BUSY_SQL = "SELECT COUNT(*) AS n FROM outbox WHERE status = 'running' OR (status = 'pending' AND next_attempt_at <= ?)";
-
-/**
- * Before asserting that nothing more happened: resolves once the server's outbox has no job running or due, so
- * whatever earlier requests queued (invitations, notes, write-backs) has been carried out or waits for a later
- * retry. Servers answer after their commit, so anything a request caused is in the outbox when its answer
- * arrives. Fails after `ms` with what was still busy.
- */
-export async function outboxSettled(dataDir: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const busy = query<{ n: number }>(dataDir, OUTBOX_BUSY_SQL, Date.now())[0]!.n;
-    if (busy === 0) return;
-    if (Date.now() > end) throw new Error(`timed out waiting for the outbox to settle: ${busy} job(s) still running or due`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

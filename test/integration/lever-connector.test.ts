@@ -2,7 +2,7 @@
 // admin API), the stage trigger (order + one e-mail, re-deliveries, other stages, bad signatures, unmapped
 // postings), results written back as feedback with the Rating and a note, and hires recorded on orders.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outboxSettled, query } from '../helpers/db.ts';
+import { query } from '../helpers/db.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
 import { buildLeverWebhookBody, DEFAULT_IDS } from '../simulators/lever/index.ts';
 import { completeWithScore, inviteToken, mails, openStore, placeLeverOrder, startLever, until, type LeverWorld } from './lever-helpers.ts';
@@ -34,8 +34,18 @@ async function postRaw(body: string) {
 }
 
 const settle = () => w.sim.waitForDeliveries(10_000);
-/** Before asserting that nothing more happened: whatever the last request queued has been carried out. */
-const quiet = () => outboxSettled(w.server.dataDir);
+/**
+ * Before asserting that nothing more happened: waits until the outbox has no job due or running, so whatever the
+ * last request queued (an invitation, a note, a write-back) has been carried out. Webhooks are answered after
+ * their commit, so anything a request caused is in the outbox by the time its answer arrives.
+ */
+const quiet = () =>
+  until(
+    () => query<{ n: number }>(w.server.dataDir, "SELECT COUNT(*) AS n FROM outbox WHERE status = 'running' OR (status = 'pending' AND next_attempt_at <= ?)", Date.now())[0]!.n,
+    (n) => n === 0,
+    15_000,
+    'the outbox to finish what is due',
+  );
 
 describe('mapping postings to packages', () => {
   // One CLI run or two per test: each `assay` run starts its own Node process, slow on a loaded machine.

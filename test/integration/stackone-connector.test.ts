@@ -5,7 +5,6 @@ import { loadConfig } from '../../server/config.ts';
 import { SecretBox } from '../../server/crypto/secrets.ts';
 import { newId } from '../../server/ids.ts';
 import { openSqliteStore } from '../../server/store/sqlite/store.ts';
-import { outboxSettled } from '../helpers/db.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { api, sessionToken } from '../helpers/tokens.ts';
 import { signStackOneWebhook, startSimulator, type StackOneSimHandle } from '../simulators/stackone/index.ts';
@@ -117,7 +116,7 @@ describe('StackOne connector', () => {
         expect(orders).toHaveLength(1);
         await until(() => mails(server.dataDir, orders[0].id), (m) => m.length === 1, 15_000, 'invitation');
       }
-      await outboxSettled(server.dataDir); // a duplicate invitation would have been sent by now
+      await new Promise((r) => setTimeout(r, 1500)); // a duplicate invitation would have been sent by now
       for (const app of ['so-dup-1', 'so-dup-2']) expect(mails(server.dataDir, (await widgetOrders(server, app))[0].id)).toHaveLength(1);
     });
 
