@@ -34,18 +34,8 @@ async function postRaw(body: string) {
 }
 
 const settle = () => w.sim.waitForDeliveries(10_000);
-/**
- * Before asserting that nothing more happened: waits until the outbox has no job due or running, so whatever the
- * last request queued (an invitation, a note, a write-back) has been carried out. Webhooks are answered after
- * their commit, so anything a request caused is in the outbox by the time its answer arrives.
- */
-const quiet = () =>
-  until(
-    () => query<{ n: number }>(w.server.dataDir, "SELECT COUNT(*) AS n FROM outbox WHERE status = 'running' OR (status = 'pending' AND next_attempt_at <= ?)", Date.now())[0]!.n,
-    (n) => n === 0,
-    15_000,
-    'the outbox to finish what is due',
-  );
+/** Lets queued jobs run (the outbox polls every 500 ms). */
+const quiet = () => new Promise((r) => setTimeout(r, 1500));
 
 describe('mapping postings to packages', () => {
   // One CLI run or two per test: each `assay` run starts its own Node process, slow on a loaded machine.
