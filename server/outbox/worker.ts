@@ -76,7 +76,7 @@ export class OutboxWorker {
     this.#running = true;
     let ran = 0;
     try {
-      const jobs = await this.store.outbox.claimDue(this.#now(), this.#opts.batch, this.#opts.leaseMs);
+      const jobs = await this.store.transaction((tx) => tx.outbox.claimDue(this.#now(), this.#opts.batch, this.#opts.leaseMs));
       // While handlers run, renew their lease: another instance takes a job over when its holder died, not
       // when the holder is slow (a loaded machine, a slow vendor), which would run the job twice.
       const running = new Set(jobs.map((j) => j.id));
@@ -104,7 +104,7 @@ export class OutboxWorker {
   async #renew(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     try {
-      await this.store.outbox.extendLease(ids, this.#now() + this.#opts.leaseMs);
+      await this.store.transaction((tx) => tx.outbox.extendLease(ids, this.#now() + this.#opts.leaseMs));
     } catch (err) {
       this.log.warn('outbox lease renewal failed', { error: (err as Error).message });
     }
@@ -115,25 +115,25 @@ export class OutboxWorker {
     try {
       if (!handler) throw new NotReadyError(`no handler for job kind "${job.kind}" yet`);
       await handler(job);
-      await this.store.outbox.complete(job.id);
+      await this.store.transaction((tx) => tx.outbox.complete(job.id));
       this.log.info('outbox job done', { job: job.id, kind: job.kind, attempt: job.attempts + 1 });
     } catch (err) {
       const e = err as Error;
       // The stored error is shown by `assay outbox:list` and kept after erasure: no address or token in it.
       e.message = redact(e.message);
       if (e instanceof NotReadyError) {
-        await this.store.outbox.retry(job.id, this.#now() + e.waitMs, e.message, false);
+        await this.store.transaction((tx) => tx.outbox.retry(job.id, this.#now() + e.waitMs, e.message, false));
         return;
       }
       const attempt = job.attempts + 1;
       if (e instanceof PermanentError || attempt >= job.max_attempts) {
-        await this.store.outbox.kill(job.id, e.message);
+        await this.store.transaction((tx) => tx.outbox.kill(job.id, e.message));
         this.log.warn('outbox job dead', { job: job.id, kind: job.kind, attempt, error: e.message });
         return;
       }
       const retryAfter = e instanceof RetryableError ? e.retryAfterMs : null;
       const delay = nextDelayMs(attempt, retryAfter, { baseMs: this.#opts.baseDelayMs, capMs: this.#opts.capDelayMs });
-      await this.store.outbox.retry(job.id, this.#now() + delay, e.message);
+      await this.store.transaction((tx) => tx.outbox.retry(job.id, this.#now() + delay, e.message));
       this.log.info('outbox job will retry', { job: job.id, kind: job.kind, attempt, delay_ms: delay, error: e.message });
     }
   }

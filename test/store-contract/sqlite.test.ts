@@ -75,7 +75,7 @@ describe('sqlite query plans without statistics', () => {
         for (let i = 0; i < 3000; i++) ins.run(one(`app${i % 1000}`, i));
       })();
       db.pragma('foreign_keys = ON');
-      const { FOR_APPLICATION } = await import('../../server/store/sqlite/orders.ts');
+      const { FOR_APPLICATION } = await import('../../server/store/orders/sqlite.ts');
       const plan = (db.prepare(`EXPLAIN QUERY PLAN ${FOR_APPLICATION}`).all('acc', 'app7') as { detail: string }[]).map((r) => r.detail);
       expect(plan.find((d) => /^SEARCH o /.test(d))).toMatch(/USING INDEX orders_application \(account_id=\? AND application_id=\?\)/);
       // And the answer is the application's orders, newest first.
@@ -103,7 +103,7 @@ describe('sqlite query plans without statistics', () => {
         ins.run('done42', 'sdone42', 'cand42', 'app42', 'completed');
       })();
       db.pragma('foreign_keys = ON');
-      const { ACTIVE } = await import('../../server/store/sqlite/orders.ts');
+      const { ACTIVE } = await import('../../server/store/orders/sqlite.ts');
       const plan = (db.prepare(`EXPLAIN QUERY PLAN ${ACTIVE}`).all('acc', 'cand42', 'app42', 'work-style') as { detail: string }[]).map((r) => r.detail);
       expect(plan.find((d) => /^SEARCH orders /.test(d))).toMatch(/USING INDEX orders_candidate \(account_id=\? AND candidate_id=\?\)/);
       // And the answer is the candidate's open order for that application and package, nobody else's.

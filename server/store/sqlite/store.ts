@@ -1,17 +1,21 @@
 import { join } from 'node:path';
-import type { LimitsRepo, Repos, Store } from '../types.ts';
+import type { LimitsRepo, ReadRepos, Repos, Store } from '../types.ts';
 import { openDatabase, type DB } from './db.ts';
-import { accountsRepo } from './accounts.ts';
-import { connectionsRepo } from './connections.ts';
-import { packagesRepo } from './packages.ts';
-import { assessmentsRepo } from './assessments.ts';
-import { candidatesRepo } from './candidates.ts';
-import { ordersRepo, resultsRepo } from './orders.ts';
-import { outboxRepo } from './outbox.ts';
-import { connectorStateRepo, mappingsRepo } from './connector-state.ts';
-import { insightsRepo } from './insights.ts';
-import { memoryLimits } from '../memory-limits.ts';
-import { attemptsRepo, auditRepo, idempotencyRepo, inboxRepo, usersRepo } from './misc.ts';
+import { accountsRepo } from '../accounts/sqlite.ts';
+import { connectionsRepo } from '../connections/sqlite.ts';
+import { packagesRepo } from '../packages/sqlite.ts';
+import { assessmentsRepo } from '../assessments/sqlite.ts';
+import { candidatesRepo } from '../candidates/sqlite.ts';
+import { ordersRepo, resultsRepo } from '../orders/sqlite.ts';
+import { outboxRepo } from '../outbox/sqlite.ts';
+import { connectorStateRepo, mappingsRepo } from '../connector-state/sqlite.ts';
+import { insightsRepo } from '../insights/sqlite.ts';
+import { memoryLimits } from '../limits/sqlite.ts';
+import { attemptsRepo } from '../attempts/sqlite.ts';
+import { auditRepo } from '../audit/sqlite.ts';
+import { idempotencyRepo } from '../idempotency/sqlite.ts';
+import { inboxRepo } from '../inbox/sqlite.ts';
+import { usersRepo } from '../users/sqlite.ts';
 
 /**
  * better-sqlite3 is synchronous and one connection serves the process, so a unit of work that awaits
@@ -46,23 +50,23 @@ export class SqliteStore implements Store {
   /** Statements run, counted only when the store was opened with countStatements (ASSAY_STORE_STATS=1). */
   statements: { statements: number; bySql: Map<string, number> } | null = null;
 
-  accounts!: Repos['accounts'];
-  connections!: Repos['connections'];
-  packages!: Repos['packages'];
-  assessments!: Repos['assessments'];
-  candidates!: Repos['candidates'];
-  orders!: Repos['orders'];
-  results!: Repos['results'];
-  attempts!: Repos['attempts'];
-  outbox!: Repos['outbox'];
-  inbox!: Repos['inbox'];
-  users!: Repos['users'];
-  audit!: Repos['audit'];
-  idempotency!: Repos['idempotency'];
-  connectorState!: Repos['connectorState'];
-  insights!: Repos['insights'];
-  mappings!: Repos['mappings'];
-  /** One instance per SQLite file: the counters live in this process (see memory-limits.ts). */
+  accounts!: ReadRepos['accounts'];
+  connections!: ReadRepos['connections'];
+  packages!: ReadRepos['packages'];
+  assessments!: ReadRepos['assessments'];
+  candidates!: ReadRepos['candidates'];
+  orders!: ReadRepos['orders'];
+  results!: ReadRepos['results'];
+  attempts!: ReadRepos['attempts'];
+  outbox!: ReadRepos['outbox'];
+  inbox!: ReadRepos['inbox'];
+  users!: ReadRepos['users'];
+  audit!: ReadRepos['audit'];
+  idempotency!: ReadRepos['idempotency'];
+  connectorState!: ReadRepos['connectorState'];
+  insights!: ReadRepos['insights'];
+  mappings!: ReadRepos['mappings'];
+  /** One instance per SQLite file: the counters live in this process (see ../limits/sqlite.ts). */
   readonly limits: LimitsRepo = memoryLimits();
 
   constructor(db: DB) {
