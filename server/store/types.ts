@@ -79,8 +79,10 @@ export interface ReadRepos {
 }
 
 /**
- * The store. Reads outside a unit of work (ReadRepos) each see what is committed when they run. Writes happen
- * only inside `transaction(fn)`, a unit of work, whose contract holds on both backends:
+ * The store. Reads outside a unit of work (ReadRepos) each see what is committed when they run, and answer only
+ * what is durable: nothing a crash could take back is ever shown (on SQLite, a read that ran inside an open group
+ * commit waits for its COMMIT). Writes happen only inside `transaction(fn)`, a unit of work, whose contract holds
+ * on both backends:
  *
  * - **All or nothing.** Everything `fn` does through `tx` commits together, or nothing does when `fn` throws.
  *   A unit that changed something resolves only once its commit is durable.
@@ -102,7 +104,11 @@ export interface ReadRepos {
  *   inside it see a state nobody else changes until it ends. Units arriving together share one transaction
  *   (group commit, BEGIN IMMEDIATE: another process writing the file, such as the CLI, waits for the write
  *   lock), each in its own savepoint: a failing unit rolls back alone. SQLite never re-runs `fn`.
- *   Because everything else waits while `fn` runs, `fn` must not wait on anything slow either.
+ *   Because everything else waits while `fn` runs, and the write lock is held until the batch commits, `fn`
+ *   must not wait on anything slow either (no network or file I/O inside a unit of work).
+ *   A write that waits longer than the busy timeout for another process's lock (sqlite/db.ts BUSY_TIMEOUT_MS)
+ *   fails with SQLITE_BUSY, and so does the unit of work: callers that must not lose their write (the outbox
+ *   worker recording how a job ended) try again.
  */
 export interface Store extends ReadRepos {
   readonly kind: 'sqlite' | 'postgres';

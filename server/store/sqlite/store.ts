@@ -23,17 +23,24 @@ import { usersRepo } from '../users/sqlite.ts';
  * transaction, runs under one async mutex.
  *
  * Group commit: units of work arriving within one commit window (until the event loop next turns, at
- * most MAX_BATCH units) share one transaction and so one fsync (synchronous=FULL is kept). Each unit runs
+ * most MAX_BATCH calls waiting on it) share one transaction and so one fsync (synchronous=FULL is kept). Each unit runs
  * in its own SAVEPOINT: a failing unit rolls back alone and the others commit. A unit that changed
  * anything resolves only after the COMMIT holding it, so a request is acknowledged only once durable.
  * Calls outside a unit of work join an open batch the same way; with no batch open they run as before
  * (a read never waits for the write lock).
+ *
+ * Nothing is answered before it is durable: a call (a read outside a unit of work, or a unit that changed
+ * nothing) that ran in a batch already holding other units' changes may have read them, so it too resolves
+ * only after that batch's COMMIT (and fails if the COMMIT does). Otherwise a client could be shown a state a
+ * crash then takes back — an order shown `failed` whose failure, and its job's end, were never written
+ * (test/integration/outbox-outcome-durable.test.ts).
  */
 const MAX_BATCH = 512;
 
-/** The open transaction: one waiter per unit of work in it that changed something. */
+/** The open transaction: one waiter per call that must not resolve before its COMMIT; `units` of them changed something. */
 interface Batch {
   waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }>;
+  units: number;
 }
 
 export class SqliteStore implements Store {
@@ -113,27 +120,41 @@ export class SqliteStore implements Store {
   /** Runs fn under the mutex: inside the open batch (its own savepoint) when asked or when one is open. */
   async #work<T>(fn: () => Promise<T>, unit: boolean): Promise<T> {
     let durable: Promise<void> | null = null;
-    const out = await this.#exclusive(async () => {
-      if (!unit && !this.#batch) return fn();
-      const batch = this.#open();
-      const before = this.#changes.get();
-      this.db.exec('SAVEPOINT unit');
-      let result: T;
-      try {
-        result = await fn();
-      } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK TO unit; RELEASE unit');
-        else this.#lost(batch, err); // SQLite rolled back the whole transaction (I/O error, disk full)
-        throw err;
-      }
-      this.db.exec('RELEASE unit');
-      if (this.#changes.get() !== before) {
-        durable = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
-        durable.catch(() => undefined); // awaited below; this only keeps an early rejection from being "unhandled"
-        if (batch.waiters.length >= MAX_BATCH) this.#commit(batch);
-      }
-      return result;
-    });
+    const waitFor = (batch: Batch) => {
+      durable = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
+      durable.catch(() => undefined); // awaited below; this only keeps an early rejection from being "unhandled"
+      if (batch.waiters.length >= MAX_BATCH) this.#commit(batch);
+    };
+    let out: T;
+    try {
+      out = await this.#exclusive(async () => {
+        if (!unit && !this.#batch) return fn();
+        const batch = this.#open();
+        const before = this.#changes.get();
+        this.db.exec('SAVEPOINT unit');
+        let result: T;
+        try {
+          result = await fn();
+        } catch (err) {
+          if (!this.db.inTransaction) {
+            this.#lost(batch, err); // SQLite rolled back the whole transaction (I/O error, disk full)
+            throw err;
+          }
+          this.db.exec('ROLLBACK TO unit; RELEASE unit');
+          // Its failure may rest on what earlier units of this batch wrote: told once that is durable.
+          if (batch.units > 0) waitFor(batch);
+          throw err;
+        }
+        this.db.exec('RELEASE unit');
+        if (this.#changes.get() !== before) batch.units++;
+        // Changed something, or may have read what earlier units of this batch changed: answered once durable.
+        if (batch.units > 0) waitFor(batch);
+        return result;
+      });
+    } catch (err) {
+      if (durable) await (durable as Promise<void>).catch(() => undefined);
+      throw err;
+    }
     if (durable) await durable;
     return out;
   }
@@ -141,7 +162,7 @@ export class SqliteStore implements Store {
   #open(): Batch {
     if (this.#batch) return this.#batch;
     this.db.exec('BEGIN IMMEDIATE');
-    const batch: Batch = { waiters: [] };
+    const batch: Batch = { waiters: [], units: 0 };
     this.#batch = batch;
     // The window: everything queued on the mutex before the loop turns joins this commit.
     setImmediate(() => void this.#exclusive(async () => this.#commit(batch)));
@@ -159,7 +180,7 @@ export class SqliteStore implements Store {
       return;
     }
     this.commits.count++;
-    this.commits.units += batch.waiters.length;
+    this.commits.units += batch.units;
     for (const w of batch.waiters) w.resolve();
   }
 
@@ -176,7 +197,8 @@ export class SqliteStore implements Store {
   }
 }
 
-export function openSqliteStore(dataDir: string, file = 'assay.db', opts: { countStatements?: boolean } = {}): SqliteStore {
+/** busyTimeoutMs: how long a write waits for another process's write lock (tests shorten it; default BUSY_TIMEOUT_MS). */
+export function openSqliteStore(dataDir: string, file = 'assay.db', opts: { countStatements?: boolean; busyTimeoutMs?: number } = {}): SqliteStore {
   const stats = { statements: 0, bySql: new Map<string, number>() };
   const count = (sql: unknown) => {
     stats.statements++;
@@ -184,7 +206,7 @@ export function openSqliteStore(dataDir: string, file = 'assay.db', opts: { coun
     const key = String(sql).slice(0, 160);
     stats.bySql.set(key, (stats.bySql.get(key) ?? 0) + 1);
   };
-  const store = new SqliteStore(openDatabase(file === ':memory:' ? file : join(dataDir, file), opts.countStatements ? count : undefined));
+  const store = new SqliteStore(openDatabase(file === ':memory:' ? file : join(dataDir, file), opts.countStatements ? count : undefined, opts.busyTimeoutMs));
   if (opts.countStatements) store.statements = stats;
   return store;
 }
