@@ -58,6 +58,32 @@ describe('sqlite group commit', () => {
   });
 });
 
+describe('sqlite reads answer only what is durable', () => {
+  // A read outside a unit of work that runs while a group commit is open reads through that transaction, so it
+  // sees its units' writes before they are committed. It must not answer until they are: a client shown them
+  // would otherwise see a state a crash takes back (test/integration/outbox-outcome-durable.test.ts).
+  it('answers a read that saw an open group commit only once another connection sees the same', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assay-group-'));
+    dirs.push(dir);
+    const store = openSqliteStore(dir);
+    const other = new Database(join(dir, 'assay.db'), { readonly: true }); // what a restarted process would find
+    try {
+      const onDisk = () => other.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'durable.read'").pluck().get();
+      const write = store.transaction((tx) => tx.audit.add({ account_id: 'dr', actor: 'test', action: 'durable.read', target: 't', details: {} }));
+      const read = store.audit.list('dr', 10).then((rows) => ({ read: rows.length, onDisk: onDisk() }));
+      expect(await read).toEqual({ read: 1, onDisk: 1 });
+      await write;
+      // With no group commit open, a read answers at once (and waits for no commit).
+      const commits = store.commits.count;
+      expect(await store.audit.list('dr', 10)).toHaveLength(1);
+      expect(store.commits.count).toBe(commits);
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+});
+
 describe('sqlite query plans without statistics', () => {
   // The store never runs ANALYZE, so SQLite plans from the schema alone. GET /api/orders must go straight to
   // the application's rows (orders_application), not walk every order of the account in date order.
