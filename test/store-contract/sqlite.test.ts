@@ -84,6 +84,36 @@ describe('sqlite reads answer only what is durable', () => {
   });
 });
 
+describe('sqlite units of work call through tx only', () => {
+  // Every store call waits its turn on one mutex, and a running unit of work holds it: a call through the store
+  // (not the unit's tx) from inside the unit would wait for the unit, which waits for the call — forever, with
+  // SQLite's write lock held, so every other process's write would fail too. It fails at once instead.
+  it('refuses a store call or a nested transaction made inside a unit of work, and the unit rolls back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assay-group-'));
+    dirs.push(dir);
+    const store = openSqliteStore(dir);
+    try {
+      const inside = (call: () => Promise<unknown>) =>
+        store.transaction(async (tx) => {
+          await tx.audit.add({ account_id: 'rx', actor: 'test', action: 'reentry', target: 't', details: {} });
+          await call();
+        });
+      await expect(inside(() => store.audit.list('rx', 10))).rejects.toThrow(/store\.audit\.list was called inside a unit of work/);
+      await expect(inside(() => store.transaction((tx) => tx.audit.list('rx', 10)))).rejects.toThrow(/store\.transaction was called inside a unit of work/);
+      // Both units rolled back; the store still serves calls, and a timer the unit scheduled may use it afterwards.
+      expect(await store.audit.list('rx', 10)).toEqual([]);
+      let fromTimer: Promise<unknown> | null = null;
+      await store.transaction(async () => {
+        setImmediate(() => (fromTimer = store.audit.list('rx', 10)));
+      });
+      await new Promise((r) => setImmediate(r));
+      expect(await fromTimer).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('sqlite query plans without statistics', () => {
   // The store never runs ANALYZE, so SQLite plans from the schema alone. GET /api/orders must go straight to
   // the application's rows (orders_application), not walk every order of the account in date order.

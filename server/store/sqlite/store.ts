@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { join } from 'node:path';
 import type { LimitsRepo, ReadRepos, Repos, Store } from '../types.ts';
 import { openDatabase, type DB } from './db.ts';
@@ -100,7 +101,7 @@ export class SqliteStore implements Store {
     for (const [name, repo] of Object.entries(this.#repos)) {
       const locked: Record<string, unknown> = {};
       for (const [m, fn] of Object.entries(repo as Record<string, (...a: unknown[]) => Promise<unknown>>)) {
-        locked[m] = (...args: unknown[]) => this.#work(() => fn(...args), false);
+        locked[m] = (...args: unknown[]) => (this.#reentered(`store.${name}.${m}`) ?? this.#work(() => fn(...args), false));
       }
       (this as unknown as Record<string, unknown>)[name] = locked;
     }
@@ -113,8 +114,26 @@ export class SqliteStore implements Store {
   }
 
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    const refused = this.#reentered('store.transaction');
+    if (refused) return refused;
     this.units++;
-    return this.#work(() => fn(this.#repos), true);
+    return this.#work(() => {
+      const unit = { running: true };
+      return this.#unit.run(unit, () => fn(this.#repos)).finally(() => (unit.running = false));
+    }, true);
+  }
+
+  /** The unit of work whose `fn` is running in this async context, if any (see #reentered). */
+  readonly #unit = new AsyncLocalStorage<{ running: boolean }>();
+
+  /**
+   * A call through the store (not the unit's `tx`) from inside a running unit of work would queue behind that
+   * unit on the mutex while the unit waits for it: both would wait forever, holding the write lock. It fails
+   * at once instead, naming the call.
+   */
+  #reentered(call: string): Promise<never> | null {
+    if (!this.#unit.getStore()?.running) return null;
+    return Promise.reject(new Error(`${call} was called inside a unit of work: use the unit's tx (through the store it would wait for the unit, which waits for it)`));
   }
 
   /** Runs fn under the mutex: inside the open batch (its own savepoint) when asked or when one is open. */
