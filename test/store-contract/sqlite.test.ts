@@ -21,6 +21,13 @@ storeContract({
   },
 });
 
+/** A new SQLite store in a temp folder, and a second, read-only connection to its file: what a restarted process would find. */
+function freshStore() {
+  const dir = mkdtempSync(join(tmpdir(), 'assay-group-'));
+  dirs.push(dir);
+  return { store: openSqliteStore(dir), other: new Database(join(dir, 'assay.db'), { readonly: true }) };
+}
+
 describe('sqlite group commit', () => {
   it('shares one commit among units of work arriving together; each is durable when it resolves', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'assay-group-'));
@@ -63,10 +70,7 @@ describe('sqlite reads answer only what is durable', () => {
   // sees its units' writes before they are committed. It must not answer until they are: a client shown them
   // would otherwise see a state a crash takes back (test/integration/outbox-outcome-durable.test.ts).
   it('answers a read that saw an open group commit only once another connection sees the same', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'assay-group-'));
-    dirs.push(dir);
-    const store = openSqliteStore(dir);
-    const other = new Database(join(dir, 'assay.db'), { readonly: true }); // what a restarted process would find
+    const { store, other } = freshStore();
     try {
       const onDisk = () => other.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'durable.read'").pluck().get();
       const write = store.transaction((tx) => tx.audit.add({ account_id: 'dr', actor: 'test', action: 'durable.read', target: 't', details: {} }));
@@ -89,9 +93,7 @@ describe('sqlite units of work call through tx only', () => {
   // (not the unit's tx) from inside the unit would wait for the unit, which waits for the call — forever, with
   // SQLite's write lock held, so every other process's write would fail too. It fails at once instead.
   it('refuses a store call or a nested transaction made inside a unit of work, and the unit rolls back', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'assay-group-'));
-    dirs.push(dir);
-    const store = openSqliteStore(dir);
+    const { store, other } = freshStore();
     try {
       const inside = (call: () => Promise<unknown>) =>
         store.transaction(async (tx) => {
@@ -109,6 +111,7 @@ describe('sqlite units of work call through tx only', () => {
       await new Promise((r) => setImmediate(r));
       expect(await fromTimer).toEqual([]);
     } finally {
+      other.close();
       await store.close();
     }
   });
