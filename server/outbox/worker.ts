@@ -33,6 +33,12 @@ export interface OutboxWorkerOptions {
   now?: () => number;
 }
 
+/** How a run of a job ended: what to write (one unit of work), and what to log once it is written. */
+interface Outcome {
+  write: (tx: Repos) => Promise<void>;
+  after: () => void;
+}
+
 export class OutboxWorker {
   readonly #handlers = new Map<string, { handler: JobHandler; opts: JobOptions }>();
   #timer: NodeJS.Timeout | null = null;
@@ -102,7 +108,7 @@ export class OutboxWorker {
       }
       ran = jobs.length;
     } catch (err) {
-      this.log.error('outbox pass failed', { error: (err as Error).message });
+      this.log.error('outbox pass failed', { error: redact((err as Error).message) });
     } finally {
       this.#running = false;
       if (!this.#stopped) {
@@ -119,20 +125,20 @@ export class OutboxWorker {
     try {
       await this.store.transaction((tx) => tx.outbox.extendLease(ids, this.#now() + this.#opts.leaseMs));
     } catch (err) {
-      this.log.warn('outbox lease renewal failed', { error: (err as Error).message });
+      this.log.warn('outbox lease renewal failed', { error: redact((err as Error).message) });
     }
   }
 
   /** Runs one claimed job and records how it ended. Never throws: a job it cannot settle is left to its lease. */
   async #run(job: OutboxJob): Promise<void> {
     const entry = this.#handlers.get(job.kind);
-    let outcome: { write: (tx: Repos) => Promise<void>; then: () => void };
+    let outcome: Outcome;
     try {
       if (!entry) throw new NotReadyError(`no handler for job kind "${job.kind}" yet`);
       await entry.handler(job);
       outcome = {
         write: (tx) => tx.outbox.complete(job.id),
-        then: () => this.log.info('outbox job done', { job: job.id, kind: job.kind, attempt: job.attempts + 1 }),
+        after: () => this.log.info('outbox job done', { job: job.id, kind: job.kind, attempt: job.attempts + 1 }),
       };
     } catch (err) {
       outcome = this.#failed(job, err as Error, entry?.opts ?? {});
@@ -141,12 +147,12 @@ export class OutboxWorker {
   }
 
   /** How a failed attempt ends: wait (not ready), dead (for good or out of attempts), or a retry after a backoff. */
-  #failed(job: OutboxJob, e: Error, opts: JobOptions): { write: (tx: Repos) => Promise<void>; then: () => void } {
+  #failed(job: OutboxJob, e: Error, opts: JobOptions): Outcome {
     // The stored error is shown by `assay outbox:list` and kept after erasure: no address or token in it.
     e.message = redact(e.message);
     if (e instanceof NotReadyError) {
       const at = this.#now() + e.waitMs;
-      return { write: (tx) => tx.outbox.retry(job.id, at, e.message, false), then: () => undefined };
+      return { write: (tx) => tx.outbox.retry(job.id, at, e.message, false), after: () => undefined };
     }
     const attempt = job.attempts + 1;
     if (e instanceof PermanentError || attempt >= job.max_attempts) {
@@ -155,7 +161,7 @@ export class OutboxWorker {
           await opts.onDead?.(tx, job, e);
           await tx.outbox.kill(job.id, e.message);
         },
-        then: () => this.log.warn('outbox job dead', { job: job.id, kind: job.kind, attempt, error: e.message }),
+        after: () => this.log.warn('outbox job dead', { job: job.id, kind: job.kind, attempt, error: e.message }),
       };
     }
     const retryAfter = e instanceof RetryableError ? e.retryAfterMs : null;
@@ -163,7 +169,7 @@ export class OutboxWorker {
     const at = this.#now() + delay;
     return {
       write: (tx) => tx.outbox.retry(job.id, at, e.message),
-      then: () => this.log.info('outbox job will retry', { job: job.id, kind: job.kind, attempt, delay_ms: delay, error: e.message }),
+      after: () => this.log.info('outbox job will retry', { job: job.id, kind: job.kind, attempt, delay_ms: delay, error: e.message }),
     };
   }
 
@@ -172,12 +178,12 @@ export class OutboxWorker {
    * again — the handler's work is done and is not repeated for it — while the lease is renewed, for at most half
    * a lease; then the job is left to its lease, after which it is claimed and run again (retryable, never stuck).
    */
-  async #record(job: OutboxJob, outcome: { write: (tx: Repos) => Promise<void>; then: () => void }): Promise<void> {
+  async #record(job: OutboxJob, outcome: Outcome): Promise<void> {
     const giveUpAt = Date.now() + this.#opts.leaseMs / 2;
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {
         await this.store.transaction(outcome.write);
-        outcome.then();
+        outcome.after();
         return;
       } catch (err) {
         const last = this.#halting || Date.now() + delay > giveUpAt;
