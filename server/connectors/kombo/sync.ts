@@ -30,7 +30,7 @@ export async function pushPackages(svc: Services, connection: ConnectionRow): Pr
   const s = settingsOf(svc, connection);
   const list = await packageList(svc, connection.account_id);
   const { warnings } = await new KomboClient({ baseUrl: s.baseUrl, apiKey: s.apiKey, integrationId: s.integrationId }).putPackages(list);
-  await svc.store.connectorState.put(connection.id, 'packages_pushed', { at: new Date().toISOString(), ids: list.map((p) => p.id), warnings });
+  await svc.store.transaction((tx) => tx.connectorState.put(connection.id, 'packages_pushed', { at: new Date().toISOString(), ids: list.map((p) => p.id), warnings }));
   for (const w of warnings) svc.log.info('kombo package warning', { connection: connection.id, warning: w.slice(0, 300) });
   return { count: list.length, warnings };
 }
@@ -167,7 +167,7 @@ export async function reconcile(svc: Services, connection: ConnectionRow): Promi
     }
     cursor = page.next;
   } while (cursor && report.pages < MAX_PAGES);
-  await svc.store.connectorState.put(connection.id, 'last_reconcile', { at: new Date().toISOString(), ...report });
+  await svc.store.transaction((tx) => tx.connectorState.put(connection.id, 'last_reconcile', { at: new Date().toISOString(), ...report }));
   if (report.taken_in || report.refused || report.unreadable) svc.log.info('kombo reconciliation', { ...report });
   return report;
 }
