@@ -76,9 +76,9 @@ export interface ConnectedOutput {
 }
 
 /**
- * One interface for every ATS / vendor. A new ATS is an entry in shared/providers.ts, a new folder in
- * server/connectors/ with the same files as the others (docs/connectors.md), whose index.ts exports one of these,
- * one line in connectors/register.ts, plus a simulator in test/simulators/.
+ * One interface for every ATS / vendor. A new ATS is a new folder server/connectors/<id>/ with the same files as
+ * the others (docs/connectors.md), whose index.ts exports one of these as `connector`, one entry `<id>: '<Label>'`
+ * in shared/providers.ts (connectors/register.ts loads the folder of each), plus a simulator in test/simulators/.
  */
 export interface Connector {
   /** One of shared/providers.ts (connectors/register.ts checks the registry holds each exactly once). */

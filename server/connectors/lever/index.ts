@@ -1,7 +1,6 @@
 // The Lever connector (Equip-style stage trigger, contracts/ats-native.md §2): OAuth connect, posting ↔
 // package mapping with a posting tag, candidateStageChange → order, candidateHired → outcome, and results
 // written back as feedback (Rating) plus a note.
-import { registerConnector } from '../index.ts';
 import type { Connector } from '../types.ts';
 import { check, vendorSetup } from './check.ts';
 import { cli } from './cli.ts';
@@ -11,7 +10,7 @@ import { PROVIDER, SETTINGS, validateLeverSettings } from './settings.ts';
 import { leverWebhook, NOTE_JOB, runNote, runStageChange, STAGE_CHANGE_JOB } from './webhook.ts';
 import { leverWriteBack } from './write-back.ts';
 
-export const leverConnector: Connector = {
+export const connector: Connector = {
   provider: PROVIDER,
   settings: SETTINGS,
   validateSettings: validateLeverSettings,
@@ -27,5 +26,3 @@ export const leverConnector: Connector = {
   check,
   vendorSetup,
 };
-
-registerConnector(leverConnector);
