@@ -109,6 +109,8 @@ export interface Connector {
   /** Called after a connection is created or its packages change (e.g. push the package list). */
   onConnected?(svc: Services, connection: ConnectionRow): Promise<void | ConnectedOutput>;
   onPackagesChanged?(svc: Services, accountId: string): Promise<void>;
+  /** Inside the transaction that revokes a connection: forget what the connector keeps for it (Lever's OAuth tokens). */
+  onRevoked?(tx: Repos, connection: ConnectionRow): Promise<void>;
   /** Periodic work (reconciliation, token refresh) for every active connection of this provider. */
   periodic?: { everyMs: number; run(svc: Services): Promise<void> };
   /** `assay connections:check`: each configured piece, what is wrong, how to fix it. */
