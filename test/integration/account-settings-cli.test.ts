@@ -5,25 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assay } from '../helpers/cli.ts';
 import { countRows } from '../helpers/db.ts';
-import { startServer, type RunningServer } from '../helpers/server.ts';
+import { dashboardCookie, startServer, type RunningServer } from '../helpers/server.ts';
 
 let srv: RunningServer;
 let cookie: string;
 
-/** Logs in as the demo admin the way a browser does and opens /dashboard for the strict API cookie. */
-async function dashboardCookie(): Promise<string> {
-  const login = await fetch(`${srv.url}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' }, // as Chromium sends a form of our own page
-    body: new URLSearchParams({ email: srv.demo.user.email, password: srv.demo.user.password }).toString(),
-  });
-  const session = /assay_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
-  if (!session) throw new Error(`login failed: ${login.status}`);
-  const page = await fetch(`${srv.url}/dashboard/settings`, { headers: { cookie: `assay_session=${session}` } });
-  const dash = /assay_dash=([^;]+)/.exec(page.headers.get('set-cookie') ?? '')?.[1];
-  return `assay_session=${session}; assay_dash=${dash}`;
-}
 const api = async (method: string, path: string, body?: unknown) => {
   const r = await fetch(`${srv.url}/api/dashboard${path}`, { method, headers: { cookie, 'sec-fetch-site': 'same-origin', ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
   return { status: r.status, body: (await r.json()) as any };
@@ -31,7 +17,7 @@ const api = async (method: string, path: string, body?: unknown) => {
 
 beforeAll(async () => {
   srv = await startServer();
-  cookie = await dashboardCookie();
+  cookie = await dashboardCookie(srv);
 }, 60_000);
 afterAll(async () => {
   await srv?.stop();

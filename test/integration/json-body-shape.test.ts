@@ -3,31 +3,17 @@
 // also where every field of the object is optional (valibot's object schemas take an array for an empty object).
 // A real server over real HTTP; the bytes sent are exactly the ones below.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../helpers/server.ts';
+import { dashboardCookie, startServer, type RunningServer } from '../helpers/server.ts';
 import { sessionToken } from '../helpers/tokens.ts';
 
 let srv: RunningServer;
 let cookie: string;
 let bearer: string;
 
-/** Logs in as the demo admin the way a browser does and opens /dashboard for the strict API cookie. */
-async function dashboardCookie(): Promise<string> {
-  const login = await fetch(`${srv.url}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
-    body: new URLSearchParams({ email: srv.demo.user.email, password: srv.demo.user.password }).toString(),
-  });
-  const session = /assay_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
-  if (!session) throw new Error(`login failed: ${login.status}`);
-  const page = await fetch(`${srv.url}/dashboard/settings`, { headers: { cookie: `assay_session=${session}` } });
-  const dash = /assay_dash=([^;]+)/.exec(page.headers.get('set-cookie') ?? '')?.[1];
-  return `assay_session=${session}; assay_dash=${dash}`;
-}
 
 beforeAll(async () => {
   srv = await startServer();
-  cookie = await dashboardCookie();
+  cookie = await dashboardCookie(srv);
   bearer = await sessionToken(srv.url, srv.demo);
 }, 60_000);
 afterAll(async () => {
