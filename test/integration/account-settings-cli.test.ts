@@ -72,13 +72,14 @@ describe('accounts:update and the dashboard settings', () => {
 
   it('a body that is not an object of settings, or names no setting, is a 400 invalid_settings and writes nothing', async () => {
     const before = { settings: (await api('GET', '/settings')).body.settings, audit: countRows(srv.dataDir, ['audit_log']).audit_log };
-    // As sent by a script, byte for byte: not an object at all (the body's shape: invalid_body), a list, and keys
-    // that are not settings, some of them names every JavaScript object has (invalid_settings).
+    // As sent by a script, byte for byte: not an object at all, a list included (the body's shape: invalid_body,
+    // refused by valid() for every route), and keys that are not settings, some of them names every JavaScript
+    // object has (invalid_settings).
     const cases: [string, string][] = [
       ['"Acme"', 'invalid_body'],
       ['null', 'invalid_body'],
-      ['[]', 'invalid_settings'],
-      ['[{"company_name":"Listed"}]', 'invalid_settings'],
+      ['[]', 'invalid_body'],
+      ['[{"company_name":"Listed"}]', 'invalid_body'],
       ['{"constructor":{"company_name":"Proto"}}', 'invalid_settings'],
       ['{"__proto__":{"company_name":"Proto"}}', 'invalid_settings'],
       ['{"toString":1}', 'invalid_settings'],
