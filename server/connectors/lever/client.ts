@@ -189,6 +189,9 @@ export async function forgetTokens(tx: Pick<Repos, 'connectorState'>, connection
   await tx.connectorState.delete(connectionId, LEASE_KEY);
 }
 
+/** Connector.onRevoked: a revoked connection's tokens, pending consent and refresh lease are deleted with it. */
+export const onRevoked = (tx: Pick<Repos, 'connectorState'>, connection: ConnectionRow): Promise<void> => forgetTokens(tx, connection.id);
+
 /** GET /partner/lever/oauth/callback: checks the single-use state, exchanges the code, activates the connection. */
 export async function completeAuthorization(svc: Services, q: { state: string; code?: string; error?: string; error_description?: string }): Promise<ConnectionRow & { return_to?: string }> {
   const invalid = () => new ApiError(400, 'oauth_state_invalid', 'This authorization link is unknown, expired or already used; start again with `assay lever:authorize <connection>`.');
