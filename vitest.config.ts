@@ -8,6 +8,10 @@ import { defineConfig } from 'vitest/config';
  * - cli-docs: runs the docs' CLI examples exactly as written, i.e. on the default store (./data), where
  *   its server seeded the demo account.
  * - npm-start: `npm start` in a fresh clone, as a newcomer runs it (the default store; no test server).
+ * - outbox-outcome-durable, outbox-write-lock: SQLite's file as a second connection or another process sees it
+ *   (group commit, the write lock); they open SQLite stores themselves.
+ * - outbox-lease: two instances on one database, which is PostgreSQL's deployment; it starts its own cluster
+ *   whichever project runs it, so once is enough.
  * What they check is answered before (or without) the store, so a second store adds nothing:
  * - outbound-cap: callVendor against a loopback vendor, no server at all.
  * - compression: built files and answers compressed on the wire.
@@ -22,6 +26,9 @@ const SQLITE_ONLY = [
   'test/integration/lazy-packages.test.ts',
   'test/integration/cli-docs.test.ts',
   'test/integration/npm-start.test.ts',
+  'test/integration/outbox-outcome-durable.test.ts',
+  'test/integration/outbox-write-lock.test.ts',
+  'test/integration/outbox-lease.test.ts',
   'test/reliability/outbound-cap.test.ts',
   'test/integration/compression.test.ts',
   'test/reliability/bounded-caches.test.ts',

@@ -163,7 +163,7 @@ function storeStatsOf(logs: string): StoreStats | null {
 export async function runIngest(opts: BenchOptions & { profile?: 'auto' | 'always' | 'never' }): Promise<BenchResult> {
   const t0 = Date.now();
   const tiny = opts.size === 'tiny';
-  if (!existsSync(join(ROOT, 'server/connectors/kombo/index.ts')) || !readFileSync(join(ROOT, 'server/connectors/register.ts'), 'utf8').includes('kombo')) {
+  if (!existsSync(join(ROOT, 'server/connectors/kombo/index.ts')) || !/^\s*kombo:/m.test(readFileSync(join(ROOT, 'shared/providers.ts'), 'utf8'))) {
     return unavailable('the Kombo connector (server/connectors/kombo/) is not registered in this build yet', t0, opts.size);
   }
   const template = existsSync(FIXTURE) ? (JSON.parse(readFileSync(FIXTURE, 'utf8')) as typeof FALLBACK) : FALLBACK;

@@ -191,11 +191,11 @@ export async function runStorage(opts: BenchOptions): Promise<BenchResult> {
     });
     log('storage: outbox');
     const nextDue = await timeCalls(N, () => store.outbox.nextDueAt());
-    const idleClaim = await timeCalls(tiny ? 50 : 500, () => store.outbox.claimDue(now - 3600_000, 10, 60_000));
+    const idleClaim = await timeCalls(tiny ? 50 : 500, () => store.transaction((tx) => tx.outbox.claimDue(now - 3600_000, 10, 60_000)));
     const CLAIMS = tiny ? 20 : 200;
     let claimed = 0;
     const claim = await timeCalls(CLAIMS, async () => {
-      claimed += (await store.outbox.claimDue(Date.now(), 10, 60_000)).length;
+      claimed += (await store.transaction((tx) => tx.outbox.claimDue(Date.now(), 10, 60_000))).length;
     });
 
     // What GET /api/insights computes for one account (aggregates in SQL, then the charts), all orders and one package.

@@ -120,4 +120,16 @@ export const CreateOrderSchema = v.strictObject({
 export const IdempotencyKeySchema = v.pipe(v.string(), v.minLength(1, 'Idempotency-Key must not be empty.'), v.maxLength(255, 'Idempotency-Key must be at most 255 characters.'), v.regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1–255 visible ASCII characters.'));
 
 /** How people name each order source (the dashboard's labels, the server's sentences). */
+/** A Lever posting with its package mapping, as GET /api/lever/postings lists it (server/connectors/lever/sync.ts builds it; the widget's mappings view shows it). */
+export interface LeverPostingView {
+  id: string;
+  text: string;
+  state: string;
+  team: string | null;
+  location: string | null;
+  url: string | null;
+  tags: string[];
+  mapping: { package_id: string; package_name: string | null; package_active: boolean } | null;
+}
+
 export const SOURCE_LABEL: Record<string, string> = { widget: 'Widget', ...PROVIDER_LABELS };

@@ -1,5 +1,6 @@
-// The one list of providers (ATS and unified-API vendors Assay connects to), with the name people see. The
-// server's connector registry (server/connectors/register.ts) must hold exactly these, and every other list
+// The one list of providers (ATS and unified-API vendors Assay connects to), with the name people see. Each id
+// names its connector folder, server/connectors/<id>/: server/connectors/register.ts loads exactly these, in this
+// order, so adding an ATS is its folder plus one line here (docs/connectors.md). Every other list
 // (order sources, plan features, OpenAPI enums, CLI usage) is derived from here. Frontend code imports it
 // too, since widget/ and dashboard/ cannot import server code.
 export const PROVIDER_LABELS = {

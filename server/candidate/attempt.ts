@@ -64,12 +64,12 @@ function requireOpen(order: OrderRow, now: Date): void {
 async function loadCtx(tx: Repos, tokenHash: string): Promise<Ctx> {
   const order = await tx.orders.findByInviteHash(tokenHash);
   if (!order) throw unknown();
-  const [account, candidate, pkg, content] = await Promise.all([
-    tx.accounts.get(order.account_id),
-    tx.candidates.get(order.account_id, order.candidate_id),
-    tx.packages.get(order.account_id, order.package_id),
-    tx.packages.content(order.account_id, order.package_id, order.package_version),
-  ]);
+  // One after another: a unit of work holds one PostgreSQL client, which runs one query at a time (pg warns on
+  // overlapping queries and pg@9 refuses them).
+  const account = await tx.accounts.get(order.account_id);
+  const candidate = await tx.candidates.get(order.account_id, order.candidate_id);
+  const pkg = await tx.packages.get(order.account_id, order.package_id);
+  const content = await tx.packages.content(order.account_id, order.package_id, order.package_version);
   if (!account || !content) throw unknown();
   return { order, account, candidate, content: content as unknown as PackageContent, packageName: pkg?.name ?? (content.name as string) };
 }
@@ -142,7 +142,8 @@ function toAttempt(ctx: Ctx, sessions: TestSessionRow[], responses: Map<string, 
 }
 
 async function snapshot(tx: Repos, ctx: Ctx, now: Date): Promise<Attempt> {
-  const [sessions, answers] = await Promise.all([tx.attempts.testSessions(ctx.order.id), tx.attempts.answers(ctx.order.id)]);
+  const sessions = await tx.attempts.testSessions(ctx.order.id); // one query at a time on the unit's client
+  const answers = await tx.attempts.answers(ctx.order.id);
   return toAttempt(ctx, sessions, new Map(answers.map((a) => [a.question_id, a.value])), now);
 }
 

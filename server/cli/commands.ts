@@ -91,8 +91,11 @@ export const commands: Record<string, Command> = {
       if (!(await svc.store.accounts.get(accountId))) throw new UsageError('unknown_account', `There is no account "${accountId}".`);
       if (await svc.store.users.getByEmail(email)) throw new UsageError('email_taken', `A user with e-mail ${email} exists already.`);
       const hash = await hashPassword(password);
-      const user = await svc.store.users.create({ id: newId('usr'), account_id: accountId, email, name: str(ctx, 'name') ?? email, password_hash: hash, role });
-      await svc.store.audit.add({ account_id: accountId, actor: 'cli', action: 'user.created', target: user.id, details: { email, role } });
+      const user = await svc.store.transaction(async (tx) => {
+        const created = await tx.users.create({ id: newId('usr'), account_id: accountId, email, name: str(ctx, 'name') ?? email, password_hash: hash, role });
+        await tx.audit.add({ account_id: accountId, actor: 'cli', action: 'user.created', target: created.id, details: { email, role } });
+        return created;
+      });
       ctx.out(`Created user ${email} for ${accountId}.${given ? '' : `\nPassword (shown once): ${password}`}`, { user_id: user.id, account_id: accountId, email, password: given ? undefined : password });
     },
   },
@@ -191,7 +194,7 @@ export const commands: Record<string, Command> = {
       const existing = await svc.store.outbox.get(id, str(ctx, 'account'));
       if (!existing) throw new UsageError('unknown_job', `There is no job ${id}${str(ctx, 'account') ? ' in that account' : ''}.`);
       if (existing.status === 'pending' || existing.status === 'running') throw new UsageError('job_not_finished', `Job ${id} is ${existing.status}; only dead or done jobs can be replayed.`);
-      await svc.store.outbox.replay(id, Date.now(), str(ctx, 'account'));
+      await svc.store.transaction((tx) => tx.outbox.replay(id, Date.now(), str(ctx, 'account')));
       let job = await svc.store.outbox.get(id);
       if (ctx.args.run) {
         await svc.outbox.tick();

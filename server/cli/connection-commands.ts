@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.ts';
 import { addConnection, revokeConnection } from '../dashboard/connections.ts';
-import { PROVIDERS } from '../../shared/providers.ts';
+import { PROVIDER_LABELS, PROVIDERS, type Provider } from '../../shared/providers.ts';
 import type { Command, CommandContext } from './main.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow } from '../store/types.ts';
@@ -45,6 +45,20 @@ export async function loadConnection(ctx: CommandContext, svc: Services): Promis
   if (!id) throw new UsageError('missing_connection', 'Name the connection, e.g. con_abc123 (see connections:list).');
   const c = await svc.store.connections.getById(id);
   if (!c) throw new UsageError('unknown_connection', `There is no connection ${id}.`);
+  return c;
+}
+
+/**
+ * The connection a connector's own command names (its cli.ts), which must be one of that provider's: otherwise a
+ * usage error `not_<provider>` saying what it is instead. `active` also refuses a revoked one.
+ */
+export async function loadProviderConnection(ctx: CommandContext, svc: Services, provider: Provider, opts: { active?: boolean } = {}): Promise<ConnectionRow> {
+  const c = await loadConnection(ctx, svc);
+  if (c.provider !== provider) {
+    const theirs = PROVIDER_LABELS[c.provider as Provider] ?? c.provider;
+    throw new UsageError(`not_${provider}`, `${c.id} is a ${theirs} connection, not a ${PROVIDER_LABELS[provider]} one.`);
+  }
+  if (opts.active && c.status === 'revoked') throw new UsageError('connection_revoked', `${c.id} was revoked.`);
   return c;
 }
 

@@ -1,12 +1,11 @@
 import { PROVIDERS } from '../../shared/providers.ts';
 import type { Connector } from './types.ts';
 
-/** Every connector, by provider name. Order of registration does not matter. */
+/**
+ * Every connector, by provider name, in the order of shared/providers.ts. Filled once, by register.ts only
+ * (import it for its effect before reading this); read through `svc.connectors`.
+ */
 export const connectors: Record<string, Connector> = {};
-
-export function registerConnector(c: Connector): void {
-  connectors[c.provider] = c;
-}
 
 /**
  * Problems with a registry against the one provider list (shared/providers.ts): a provider without a

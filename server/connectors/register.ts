@@ -1,26 +1,25 @@
-// Every connector, registered once. A new ATS adds its id and label to shared/providers.ts and one line here;
-// `satisfies` makes typecheck fail when a provider has no connector or a connector no provider entry, and
-// start-up refuses a registry that disagrees with the list (a connector registered under another name).
-import { PROVIDERS, type Provider } from '../../shared/providers.ts';
-import { greenhouse } from './greenhouse/index.ts';
+// Every connector, registered here and nowhere else. The one list is shared/providers.ts: each of its ids names
+// the connector folder server/connectors/<id>/, whose index.ts exports `connector`. A sixth ATS is therefore a
+// copied folder plus one line in shared/providers.ts (docs/connectors.md, "Adding a sixth ATS"): this file loads
+// the folder of every listed id, in the list's order (the order of the dashboard's Integrations cards and the
+// CLI's help), and start-up refuses a provider without a folder or a connector that names another provider.
+// The import pattern is a literal template so esbuild (scripts/build-server.ts) bundles every folder's index.ts.
+import { PROVIDERS } from '../../shared/providers.ts';
 import { connectors, registryProblems } from './index.ts';
-import { komboConnector } from './kombo/index.ts';
-import { leverConnector } from './lever/index.ts';
-import { recruitee } from './recruitee/index.ts';
-import { stackone } from './stackone/index.ts';
 import type { Connector } from './types.ts';
 
-export const REGISTRY = {
-  kombo: komboConnector,
-  stackone,
-  lever: leverConnector,
-  greenhouse,
-  recruitee,
-} satisfies Record<Provider, Connector>;
+async function load(provider: string): Promise<Connector | undefined> {
+  try {
+    return ((await import(`./${provider}/index.ts`)) as { connector?: Connector }).connector;
+  } catch (err) {
+    throw new Error(`The provider "${provider}" (shared/providers.ts) has no loadable connector at server/connectors/${provider}/index.ts: ${(err as Error).message}`, { cause: err });
+  }
+}
 
-// One order wherever connectors are listed (the dashboard's Integrations cards, the CLI's help): the order of
-// shared/providers.ts, not the order in which the index.ts files happened to be imported.
+const loaded = await Promise.all(PROVIDERS.map(async (p) => [p, await load(p)] as const));
+const found: Record<string, Connector> = {};
+for (const [p, c] of loaded) if (c) found[p] = c;
+const problems = registryProblems(found);
+if (problems.length) throw new Error(`The connector registry does not match shared/providers.ts: ${problems.join(' ')} Each provider needs server/connectors/<id>/index.ts exporting \`connector\` (docs/connectors.md).`);
 for (const p of Object.keys(connectors)) delete connectors[p];
-for (const p of PROVIDERS) connectors[p] = REGISTRY[p];
-const problems = registryProblems(connectors);
-if (problems.length) throw new Error(`The connector registry does not match shared/providers.ts: ${problems.join(' ')}`);
+Object.assign(connectors, found);

@@ -3,9 +3,10 @@ import { createHmac } from 'node:crypto';
 import * as v from 'valibot';
 import { safeEqual, sha256Hex } from '../crypto/secrets.ts';
 import { errorBody } from '../errors.ts';
+import { callVendor, type CallOptions, type VendorResponse } from '../http/client.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow, Repos } from '../store/types.ts';
-import type { WebhookResponse } from './types.ts';
+import type { CheckFinding, WebhookResponse } from './types.ts';
 
 /** How a setting is kept and asked for: `secret` ones are sealed at rest and never printed; `required` ones connections:add insists on. */
 export type SettingFlags = { secret?: boolean; required?: boolean };
@@ -26,6 +27,44 @@ export function isHttpUrl(s: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether a URL points at this machine (localhost, 127.0.0.1, ::1): a vendor on the internet cannot reach it. */
+export function isLoopback(url: string): boolean {
+  try {
+    return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The findings of one `connections:check` (`Connector.check`): `add` records one (its `fix` kept only when it
+ * failed), `reAdd(setting)` is the sentence telling how to set a missing setting, `out` the list to return.
+ */
+export function checkFindings(provider: string) {
+  const out: CheckFinding[] = [];
+  const add = (ok: boolean, check: string, message: string, fix?: string) => void out.push({ ok, check, message, ...(ok || !fix ? {} : { fix }) });
+  const reAdd = (setting: string) => `Add the connection again with assay connections:add --provider ${provider} … --set ${setting}=…`;
+  return { out, add, reAdd };
+}
+
+/** A check's call to a URL the vendor (or we, as the vendor would) calls: the answer, or why there was none. */
+export async function checkCall(url: string, opts: CallOptions): Promise<VendorResponse | string> {
+  try {
+    return await callVendor(url, { timeoutMs: 8_000, ...opts });
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/**
+ * The `public_url` finding: PUBLIC_URL on this machine while the vendor (at `vendorBaseUrl`) is not, so the vendor
+ * cannot reach `what`. Nothing when both are local (a simulator) or PUBLIC_URL is public.
+ */
+export function unreachablePublicUrl(svc: Services, vendorBaseUrl: string, vendor: string, what: string): CheckFinding | null {
+  if (!isLoopback(svc.config.publicUrl) || isLoopback(vendorBaseUrl)) return null;
+  return { ok: false, check: 'public_url', message: `PUBLIC_URL is ${svc.config.publicUrl}: ${vendor} cannot reach ${what} there.`, fix: 'Run the server behind a public https address and set PUBLIC_URL to it.' };
 }
 
 /** A connector's settings: one valibot object of `setting(...)` entries (server/connectors/<provider>/settings.ts). */

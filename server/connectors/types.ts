@@ -76,9 +76,9 @@ export interface ConnectedOutput {
 }
 
 /**
- * One interface for every ATS / vendor. A new ATS is an entry in shared/providers.ts, a new folder in
- * server/connectors/ with the same files as the others (docs/connectors.md), whose index.ts exports one of these,
- * one line in connectors/register.ts, plus a simulator in test/simulators/.
+ * One interface for every ATS / vendor. A new ATS is a new folder server/connectors/<id>/ with the same files as
+ * the others (docs/connectors.md), whose index.ts exports one of these as `connector`, one entry `<id>: '<Label>'`
+ * in shared/providers.ts (connectors/register.ts loads the folder of each), plus a simulator in test/simulators/.
  */
 export interface Connector {
   /** One of shared/providers.ts (connectors/register.ts checks the registry holds each exactly once). */
@@ -109,6 +109,8 @@ export interface Connector {
   /** Called after a connection is created or its packages change (e.g. push the package list). */
   onConnected?(svc: Services, connection: ConnectionRow): Promise<void | ConnectedOutput>;
   onPackagesChanged?(svc: Services, accountId: string): Promise<void>;
+  /** Inside the transaction that revokes a connection: forget what the connector keeps for it (Lever's OAuth tokens). */
+  onRevoked?(tx: Repos, connection: ConnectionRow): Promise<void>;
   /** Periodic work (reconciliation, token refresh) for every active connection of this provider. */
   periodic?: { everyMs: number; run(svc: Services): Promise<void> };
   /** `assay connections:check`: each configured piece, what is wrong, how to fix it. */

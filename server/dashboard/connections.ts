@@ -5,7 +5,6 @@ import { UsageError } from '../errors.ts';
 import { newId, randomToken } from '../ids.ts';
 import { PROVIDERS } from '../../shared/providers.ts';
 import { partnerUrls } from '../connectors/greenhouse/routes.ts';
-import { forgetTokens } from '../connectors/lever/client.ts';
 import type { ConnectedOutput, VendorSetupSection } from '../connectors/types.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow } from '../store/types.ts';
@@ -83,8 +82,8 @@ export async function connectGreenhouse(svc: Services, accountId: string, harves
 }
 
 /**
- * Disconnect (revoke): nothing more is processed or written for the connection, its OAuth tokens are
- * deleted, later webhooks are refused with 410 connection_revoked. `assay connections:revoke` calls this too.
+ * Disconnect (revoke): nothing more is processed or written for the connection, what its connector keeps
+ * for it is forgotten (`onRevoked`: Lever's OAuth tokens), later webhooks are refused with 410 connection_revoked. `assay connections:revoke` calls this too.
  */
 /** Returns the connection as it was before (null: not this account's), so a caller can tell an earlier revocation. */
 export async function revokeConnection(svc: Services, accountId: string, id: string, actor: string): Promise<ConnectionRow | null> {
@@ -93,7 +92,7 @@ export async function revokeConnection(svc: Services, accountId: string, id: str
   if (c.status === 'revoked') return c;
   await svc.store.transaction(async (tx) => {
     await tx.connections.update(accountId, id, { status: 'revoked' });
-    await forgetTokens(tx, id);
+    await svc.connectors[c.provider]?.onRevoked?.(tx, c);
     await tx.audit.add({ account_id: accountId, actor, action: 'connection.revoked', target: id, details: { provider: c.provider } });
   });
   return c;

@@ -180,7 +180,7 @@ export async function setPublished(svc: Services, accountId: string, id: string,
       if (publish) await mapPosting(svc, lever, before.job_id!, id, actor);
       else if (mapped?.package_id === id) await mapPosting(svc, lever, before.job_id!, null, actor);
     } catch (err) {
-      await svc.store.assessments.setStatus(accountId, id, before.status);
+      await svc.store.transaction((tx) => tx.assessments.setStatus(accountId, id, before.status));
       throw err;
     }
   }

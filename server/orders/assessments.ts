@@ -2,7 +2,7 @@
 // assessment as a package of its own, id `asm_…`, named "<job> — <package>". The package lists pushed to
 // Kombo and answered to StackOne, Greenhouse and Recruitee all come from orderablePackages(); an order for an
 // `asm_…` id is resolved by resolveOrderable() in placeOrder to the assessment's package and defaults.
-import type { AssessmentRow, PackageRow, Repos } from '../store/types.ts';
+import type { AssessmentRow, PackageRow, ReadRepos } from '../store/types.ts';
 
 export const ASSESSMENT_PREFIX = 'asm_';
 export const isAssessmentId = (id: string) => id.startsWith(ASSESSMENT_PREFIX);
@@ -11,7 +11,7 @@ export const isAssessmentId = (id: string) => id.startsWith(ASSESSMENT_PREFIX);
 export const assessmentName = (a: Pick<AssessmentRow, 'job_name'>, pkg: Pick<PackageRow, 'name'>) => `${a.job_name} — ${pkg.name}`;
 
 /** Active packages, then published assessments of active packages (as packages named "<job> — <package>"). */
-export async function orderablePackages(repos: Pick<Repos, 'packages' | 'assessments'>, accountId: string): Promise<PackageRow[]> {
+export async function orderablePackages(repos: Pick<ReadRepos, 'packages' | 'assessments'>, accountId: string): Promise<PackageRow[]> {
   const [packages, published] = await Promise.all([repos.packages.list(accountId, { activeOnly: true }), repos.assessments.list(accountId, { status: 'published' })]);
   const byId = new Map(packages.map((p) => [p.id, p]));
   const asPackages = published.flatMap((a) => {
@@ -28,7 +28,7 @@ export type Orderable =
   | { kind: 'unpublished'; assessment: AssessmentRow; name: string };
 
 /** What an ordered id stands for: a package as it is, or a published assessment's package and defaults. */
-export async function resolveOrderable(tx: Pick<Repos, 'packages' | 'assessments'>, accountId: string, id: string): Promise<Orderable> {
+export async function resolveOrderable(tx: Pick<ReadRepos, 'packages' | 'assessments'>, accountId: string, id: string): Promise<Orderable> {
   if (!isAssessmentId(id)) return { kind: 'package', packageId: id };
   const a = await tx.assessments.get(accountId, id);
   if (!a) return { kind: 'unknown' };

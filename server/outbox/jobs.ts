@@ -6,7 +6,7 @@ import type { PackageContent } from '../../shared/content/schema.ts';
 import { PermanentError } from '../http/client.ts';
 import { redact } from '../log.ts';
 import type { Services } from '../services.ts';
-import type { OrderRow, OutboxJob } from '../store/types.ts';
+import type { OrderRow, OutboxJob, Repos } from '../store/types.ts';
 import { NotReadyError } from './worker.ts';
 import { actor, CANCEL_FINAL_JOB, finaliseCancel, transition } from '../orders/transition.ts';
 import { PASSWORD_LINK_JOB, sendPasswordLink } from '../dashboard/team.ts';
@@ -64,47 +64,35 @@ async function writeBack(svc: Services, job: OutboxJob): Promise<void> {
  * candidate was erased meanwhile, forgets the ATS ids the write-back needed: one transaction.
  */
 async function settleWriteBack(svc: Services, orderId: string, state: Pick<OrderRow, 'writeback_state' | 'writeback_note'>, seenAt?: string | null): Promise<void> {
-  await svc.store.transaction(async (tx) => {
-    const order = await tx.orders.getById(orderId);
-    if (!order) return;
-    if (seenAt === undefined || order.writeback_at === seenAt) await tx.orders.update(order.account_id, order.id, { ...state, writeback_at: new Date().toISOString() });
-    await forgetAfterWriteBack(tx, order);
-  });
+  await svc.store.transaction((tx) => settleWriteBackInTx(tx, orderId, state, seenAt));
 }
 
-/** Whether this failure is the job's last (the worker dead-letters it). */
-const isFinal = (job: OutboxJob, e: unknown) => !(e instanceof NotReadyError) && (e instanceof PermanentError || job.attempts + 1 >= job.max_attempts);
-
-/** The invitation can never be sent: the order can never be delivered, so it becomes `failed` (and the ATS is told). */
-async function invitationDead(svc: Services, job: OutboxJob, e: Error): Promise<void> {
-  const orderId = String(job.payload.order_id ?? '');
-  await svc.store.transaction(async (tx) => {
-    const order = await tx.orders.getById(orderId);
-    if (!order || order.status !== 'pending') return;
-    await transition(tx, order, 'failed', { reason: 'The invitation e-mail could not be delivered.', actor: actor.system('outbox'), details: { job: job.id, error: redact(e.message).slice(0, 200) } });
-  });
+async function settleWriteBackInTx(tx: Repos, orderId: string, state: Pick<OrderRow, 'writeback_state' | 'writeback_note'>, seenAt?: string | null): Promise<void> {
+  const order = await tx.orders.getById(orderId);
+  if (!order) return;
+  if (seenAt === undefined || order.writeback_at === seenAt) await tx.orders.update(order.account_id, order.id, { ...state, writeback_at: new Date().toISOString() });
+  await forgetAfterWriteBack(tx, order);
 }
 
-/** The ATS refused the write-back for good: recorded as the order's write-back state (its status stays what it is). */
-async function writeBackDead(svc: Services, job: OutboxJob, e: Error): Promise<void> {
-  await settleWriteBack(svc, String(job.payload.order_id ?? ''), { writeback_state: 'failed', writeback_note: e.message.slice(0, 500) });
+/**
+ * The invitation can never be sent: the order can never be delivered, so it becomes `failed` (and the ATS is
+ * told) — in the unit of work that marks the job dead (JobOptions.onDead).
+ */
+async function invitationDead(tx: Repos, job: OutboxJob, e: Error): Promise<void> {
+  const order = await tx.orders.getById(String(job.payload.order_id ?? ''));
+  if (!order || order.status !== 'pending') return;
+  await transition(tx, order, 'failed', { reason: 'The invitation e-mail could not be delivered.', actor: actor.system('outbox'), details: { job: job.id, error: redact(e.message).slice(0, 200) } });
 }
 
-function onLastFailure(handler: (job: OutboxJob) => Promise<void>, last: (job: OutboxJob, e: Error) => Promise<void>) {
-  return async (job: OutboxJob) => {
-    try {
-      await handler(job);
-    } catch (e) {
-      if (isFinal(job, e)) await last(job, e as Error);
-      throw e;
-    }
-  };
+/** The ATS refused the write-back for good: recorded as the order's write-back state (its status stays what it is), with the job's death. */
+async function writeBackDead(tx: Repos, job: OutboxJob, e: Error): Promise<void> {
+  await settleWriteBackInTx(tx, String(job.payload.order_id ?? ''), { writeback_state: 'failed', writeback_note: e.message.slice(0, 500) });
 }
 
 export function registerJobs(svc: Services): void {
-  svc.outbox.register('email.invitation', onLastFailure((job) => sendInvitation(svc, job), (job, e) => invitationDead(svc, job, e)));
+  svc.outbox.register('email.invitation', (job) => sendInvitation(svc, job), { onDead: invitationDead });
   svc.outbox.register(PASSWORD_LINK_JOB, (job) => sendPasswordLink(svc, job));
-  svc.outbox.register('writeback', onLastFailure((job) => writeBack(svc, job), (job, e) => writeBackDead(svc, job, e)));
+  svc.outbox.register('writeback', (job) => writeBack(svc, job), { onDead: writeBackDead });
   svc.outbox.register(CANCEL_FINAL_JOB, async (job) => {
     const p = job.payload as { order_id?: string; cancelled_at?: string };
     if (!job.account_id || !p.order_id || !p.cancelled_at) throw new PermanentError('the job names no order');

@@ -287,13 +287,14 @@ ${o.next ? `<input type="hidden" name="next" value="${esc(o.next)}">` : ''}
         const locks = await Promise.all([byEmail.fail(emailKey, now), byClient.fail(clientId, now)]);
         const waitMs = Math.max(locks[0]!.waitMs, locks[1]!.waitMs);
         if (locks.some((l) => l.locked)) {
-          await svc.store.audit.add({
+          const entry = {
             account_id: user?.account_id ?? null,
             actor: `login:${clientAddress(c)}`,
             action: 'login.locked',
             target: user?.id ?? email.toLowerCase(),
             details: { email: email.toLowerCase(), by: locks[1]!.locked ? 'client' : 'email', seconds: Math.ceil(waitMs / 1000) },
-          });
+          };
+          await svc.store.transaction((tx) => tx.audit.add(entry));
         }
         if (waitMs > 0) {
           c.header('Retry-After', String(Math.ceil(waitMs / 1000)));

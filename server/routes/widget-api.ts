@@ -88,15 +88,17 @@ export function widgetApi(svc: Services) {
       const body = c.req.valid('json');
       const { account, claims } = await verifyContextToken(body.context, svc.store, svc.box);
       checkFraming(body, account, [new URL(c.req.url).origin, new URL(svc.config.publicUrl).origin]);
-      const candidate = await svc.store.candidates.upsert({
-        account_id: account.id,
-        source: 'ats',
-        external_id: claims.candidate.id,
-        email: claims.candidate.email?.trim() || null,
-        first_name: claims.candidate.first_name ?? null,
-        last_name: claims.candidate.last_name ?? null,
-        locale: claims.locale ?? null,
-      });
+      const candidate = await svc.store.transaction((tx) =>
+        tx.candidates.upsert({
+          account_id: account.id,
+          source: 'ats',
+          external_id: claims.candidate.id,
+          email: claims.candidate.email?.trim() || null,
+          first_name: claims.candidate.first_name ?? null,
+          last_name: claims.candidate.last_name ?? null,
+          locale: claims.locale ?? null,
+        }),
+      );
       const locale = claims.locale ?? account.settings.locale ?? 'en';
       const session: WidgetSession = {
         accountId: account.id,

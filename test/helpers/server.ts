@@ -149,3 +149,18 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   };
   return server;
 }
+
+/** Logs in as the demo admin the way a browser does and opens /dashboard for the strict API cookie (both cookies, for `cookie:`). */
+export async function dashboardCookie(srv: Pick<RunningServer, 'url' | 'demo'>): Promise<string> {
+  const login = await fetch(`${srv.url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' }, // as Chromium sends a form of our own page
+    body: new URLSearchParams({ email: srv.demo.user.email, password: srv.demo.user.password }).toString(),
+  });
+  const session = /assay_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
+  if (!session) throw new Error(`login failed: ${login.status}`);
+  const page = await fetch(`${srv.url}/dashboard/settings`, { headers: { cookie: `assay_session=${session}` } });
+  const dash = /assay_dash=([^;]+)/.exec(page.headers.get('set-cookie') ?? '')?.[1];
+  return `assay_session=${session}; assay_dash=${dash}`;
+}

@@ -256,7 +256,7 @@ describe('links that no longer work', () => {
 
   it('tells a cancelled assessment apart', async () => {
     const { order, token } = await fx.invite();
-    await fx.svc.store.orders.update('demo', order.id, { status: 'cancelled' });
+    await fx.svc.store.transaction((tx) => tx.orders.update('demo', order.id, { status: 'cancelled' }));
     const r = await candidateClient(fx.app, token).attempt();
     expect(r.status).toBe(410);
     expect(r.body.error.code).toBe('invitation_cancelled');

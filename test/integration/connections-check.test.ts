@@ -84,7 +84,7 @@ describe('assay connections:check', () => {
     // Revoked, the twin no longer claims the codename (the later tests check the healthy connection again).
     const store = await openServerStore(server.storeEnv);
     try {
-      await store.connections.update(server.demo.account_id, broken, { status: 'revoked' });
+      await store.transaction((tx) => tx.connections.update(server.demo.account_id, broken, { status: 'revoked' }));
     } finally {
       await store.close();
     }
@@ -106,7 +106,7 @@ describe('assay connections:check', () => {
     const store = await openServerStore(server.storeEnv);
     const id = newId('con');
     try {
-      await store.connections.create({ id, account_id: server.demo.account_id, provider: 'stackone', status: 'active', config: { account_id: so.credentials.account_id, base_url: so.credentials.base_url, codename: 'assay-empty' }, secrets_enc: box.sealJson({}) });
+      await store.transaction((tx) => tx.connections.create({ id, account_id: server.demo.account_id, provider: 'stackone', status: 'active', config: { account_id: so.credentials.account_id, base_url: so.credentials.base_url, codename: 'assay-empty' }, secrets_enc: box.sealJson({}) }));
     } finally {
       await store.close();
     }
@@ -120,13 +120,13 @@ describe('assay connections:check', () => {
     const store = await openServerStore(server.storeEnv);
     const ids = (await store.packages.list(server.demo.account_id)).map((p) => p.id);
     try {
-      for (const p of ids) await store.packages.setActive(server.demo.account_id, p, false);
+      for (const p of ids) await store.transaction((tx) => tx.packages.setActive(server.demo.account_id, p, false));
       const r = await check(healthy);
       expect(r.failed).toEqual(['package_list_endpoint', 'static_package_id']);
       expect(r.by('package_list_endpoint').message).toMatch(/lists no packages/);
       expect(r.by('static_package_id').message).toMatch(/is inactive/);
     } finally {
-      for (const p of ids) await store.packages.setActive(server.demo.account_id, p, true);
+      for (const p of ids) await store.transaction((tx) => tx.packages.setActive(server.demo.account_id, p, true));
       await store.close();
     }
   });

@@ -114,7 +114,7 @@ describe('/api/dashboard', () => {
   it("shows the band of the stored result, as the report does, even after the account's bands changed", async () => {
     const order = ids[5]!;
     const details = { version: 1, percent: 81, band: 'Exceeds the bar', answered: 1, total: 1, seconds: 60, tests: [], proctoring: null };
-    await fx.svc.store.results.insert({ order_id: order, account_id: 'demo', score: 81, max_score: 100, details, completed_at: new Date().toISOString() });
+    await fx.svc.store.transaction((tx) => tx.results.insert({ order_id: order, account_id: 'demo', score: 81, max_score: 100, details, completed_at: new Date().toISOString() }));
     const page = (await (await get('/candidates?limit=100')).json()) as { orders: { id: string; score: number | null; band: string | null }[] };
     expect(page.orders.find((o) => o.id === order)).toMatchObject({ score: 81, band: 'Exceeds the bar' });
   });
@@ -154,9 +154,9 @@ describe('/api/dashboard', () => {
   });
 
   it('Integrations: a dead write-back makes the card need attention; Retry (as outbox:replay) restarts it once', async () => {
-    const con = await fx.svc.store.connections.create({ id: newId('con'), account_id: 'demo', provider: 'greenhouse', status: 'active', config: {}, secrets_enc: fx.svc.box.sealJson({}) });
-    const job = await fx.svc.store.outbox.enqueue({ account_id: 'demo', kind: 'writeback', connection_id: con.id, order_id: ids[2]!, payload: {} });
-    await fx.svc.store.outbox.kill(job.id, 'Greenhouse answered 500');
+    const con = await fx.svc.store.transaction((tx) => tx.connections.create({ id: newId('con'), account_id: 'demo', provider: 'greenhouse', status: 'active', config: {}, secrets_enc: fx.svc.box.sealJson({}) }));
+    const job = await fx.svc.store.transaction((tx) => tx.outbox.enqueue({ account_id: 'demo', kind: 'writeback', connection_id: con.id, order_id: ids[2]!, payload: {} }));
+    await fx.svc.store.transaction((tx) => tx.outbox.kill(job.id, 'Greenhouse answered 500'));
     const cards = ((await (await get('/integrations')).json()) as { integrations: { provider: string; state: string; connections: { id: string; jobs: { id: string; status: string; last_error: string }[] }[] }[] }).integrations;
     expect(cards.map((c) => c.provider).sort()).toEqual([...PROVIDERS].sort());
     const gh = cards.find((c) => c.provider === 'greenhouse')!;
@@ -175,7 +175,8 @@ describe('/api/dashboard', () => {
 
   it('a member reads but every change is a 403 admin_only, and nothing changes', async () => {
     const email = `member-${Date.now()}@example.test`;
-    await fx.svc.store.users.create({ id: newId('usr'), account_id: 'demo', email, name: 'Mo Member', password_hash: await hashPassword('member-password-1'), role: 'member' });
+    const passwordHash = await hashPassword('member-password-1');
+    await fx.svc.store.transaction((tx) => tx.users.create({ id: newId('usr'), account_id: 'demo', email, name: 'Mo Member', password_hash: passwordHash, role: 'member' }));
     const cookie = await loginCookie(email, 'member-password-1');
     const me = await (await get('/me', cookie)).json();
     expect(me.user.role).toBe('member');

@@ -64,12 +64,13 @@ beforeAll(async () => {
   admin = await loginCookie(fx.demo.user.email, fx.demo.user.password);
   const o = await fx.otherAccount();
   other = await loginCookie(o.email, o.password);
-  await fx.svc.store.users.create({ id: newId('usr'), account_id: 'demo', email: 'jobs-member@example.test', name: 'Mo', password_hash: await hashPassword('member-password-1'), role: 'member' });
+  const passwordHash = await hashPassword('member-password-1');
+  await fx.svc.store.transaction((tx) => tx.users.create({ id: newId('usr'), account_id: 'demo', email: 'jobs-member@example.test', name: 'Mo', password_hash: passwordHash, role: 'member' }));
   member = await loginCookie('jobs-member@example.test', 'member-password-1');
   // A Greenhouse connection whose Harvest sync brought one job; a bound Kombo connection that mirrors packages.
-  ghCon = (await fx.svc.store.connections.create({ id: newId('con'), account_id: 'demo', provider: 'greenhouse', status: 'active', config: {}, secrets_enc: fx.svc.box.sealJson({}) })).id;
-  await fx.svc.store.connectorState.upsertObject(ghCon, 'job', '4690', { id: '4690', name: 'Data Analyst', status: 'open', requisition_id: null, updated_at: null });
-  await fx.svc.store.connections.create({ id: newId('con'), account_id: 'demo', provider: 'kombo', status: 'active', config: { integration_id: 'recruitee:abc123', base_url: 'http://127.0.0.1:9/v1' }, secrets_enc: fx.svc.box.sealJson({ api_key: 'k', webhook_secret: 's' }) });
+  ghCon = (await fx.svc.store.transaction((tx) => tx.connections.create({ id: newId('con'), account_id: 'demo', provider: 'greenhouse', status: 'active', config: {}, secrets_enc: fx.svc.box.sealJson({}) }))).id;
+  await fx.svc.store.transaction((tx) => tx.connectorState.upsertObject(ghCon, 'job', '4690', { id: '4690', name: 'Data Analyst', status: 'open', requisition_id: null, updated_at: null }));
+  await fx.svc.store.transaction((tx) => tx.connections.create({ id: newId('con'), account_id: 'demo', provider: 'kombo', status: 'active', config: { integration_id: 'recruitee:abc123', base_url: 'http://127.0.0.1:9/v1' }, secrets_enc: fx.svc.box.sealJson({ api_key: 'k', webhook_secret: 's' }) }));
 }, 60_000);
 afterAll(() => fx?.close());
 

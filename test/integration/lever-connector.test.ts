@@ -268,12 +268,12 @@ describe('results back to Lever', () => {
     const opp = newOpportunity();
     try {
       const account = (await store.accounts.get(w.server.demo.account_id))!;
-      await store.accounts.update(account.id, { settings: { ...account.settings, score_bands: [{ min: 0, max: 59, label: '2 - No Hire' }, { min: 60, max: 100, label: '3 - Hire' }] } });
+      await store.transaction((tx) => tx.accounts.update(account.id, { settings: { ...account.settings, score_bands: [{ min: 0, max: 59, label: '2 - No Hire' }, { min: 60, max: 100, label: '3 - Hire' }] } }));
       const order = await placeLeverOrder(store, box, { accountId: account.id, connectionId: w.connectionId, opportunityId: opp, packageId: 'numerical-reasoning', email: 'bands@example.com' });
       await completeWithScore(store, [order], () => 20);
       const [fb] = await until(() => w.sim.feedback(opp), (f) => f.length === 1, 15_000, 'the feedback');
       expect(fb!.fieldValues).toContainEqual({ id: DEFAULT_IDS.ratingField, value: '2 - No Hire' });
-      await store.accounts.update(account.id, { settings: account.settings });
+      await store.transaction((tx) => tx.accounts.update(account.id, { settings: account.settings }));
     } finally {
       await store.close();
     }

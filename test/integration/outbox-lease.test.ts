@@ -1,25 +1,29 @@
 // Two instances share one outbox: a job whose handler is slow (a loaded machine, a slow SMTP server) stays
 // with the instance running it for as long as that instance lives; only a dead holder's job is taken over.
 // Time is a clock both workers share and the test moves, so the lease lapses because the test says so.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+// The instances share a PostgreSQL database, as several BFF instances do (SQLite serves one instance: two
+// stores on one file in one process would block each other's write lock, better-sqlite3 waiting synchronously).
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../server/log.ts';
 import { OutboxWorker } from '../../server/outbox/worker.ts';
+import { openPostgresStore, type PostgresStore } from '../../server/store/postgres/store.ts';
 import { until } from '../helpers/candidate.ts';
-import { forgetStore, openServerStore, storeEnvFor } from '../helpers/test-store.ts';
+import { startPostgres, type PgCluster } from '../helpers/postgres.ts';
 
 const LEASE = 1_000;
-const dataDir = mkdtempSync(join(tmpdir(), 'assay-outbox-lease-'));
-const env = await storeEnvFor(dataDir); // the run's store: SQLite, or a PostgreSQL database both share
-const storeA = await openServerStore(env);
-const storeB = await openServerStore(env);
+let cluster: PgCluster;
+let storeA: PostgresStore;
+let storeB: PostgresStore;
+beforeAll(async () => {
+  cluster = await startPostgres();
+  const url = await cluster.createDatabase();
+  storeA = await openPostgresStore(url);
+  storeB = await openPostgresStore(url);
+});
 afterAll(async () => {
-  await storeA.close();
-  await storeB.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  await forgetStore(dataDir);
+  await storeA?.close();
+  await storeB?.close();
+  await cluster?.stop();
 });
 
 it('does not hand a slow job to a second instance while the first still runs it', async () => {
@@ -36,7 +40,7 @@ it('does not hand a slow job to a second instance while the first still runs it'
   const b = new OutboxWorker(storeB, log, { leaseMs: LEASE, now }).register('slow', async () => {
     runs.push('b');
   });
-  const job = await storeA.outbox.enqueue({ account_id: null, kind: 'slow', payload: {}, run_at: t });
+  const job = await storeA.transaction((tx) => tx.outbox.enqueue({ account_id: null, kind: 'slow', payload: {}, run_at: t }));
   const leaseUntil = async () => (await storeA.outbox.get(job.id))!.lease_until;
 
   const passA = a.tick(); // a claims the job; its handler waits for `release`

@@ -70,7 +70,7 @@ describe('outbox', () => {
     const ep = await scriptedEndpoint([{ status: 503 }, { status: 429, headers: { 'retry-after': '1' } }, { status: 200 }]);
     const svc = await services();
     deliverTo(svc);
-    const job = await svc.store.outbox.enqueue({ account_id: null, kind: 'test.deliver', payload: { url: ep.url } });
+    const job = await svc.store.transaction((tx) => tx.outbox.enqueue({ account_id: null, kind: 'test.deliver', payload: { url: ep.url } }));
     svc.outbox.start();
     const done = await until(() => svc.store.outbox.get(job.id), (j) => j?.status === 'done');
     expect(done?.status).toBe('done');
@@ -85,13 +85,13 @@ describe('outbox', () => {
     const ep = await scriptedEndpoint([{ status: 500 }, { status: 500 }, { status: 500 }]);
     const svc = await services();
     deliverTo(svc);
-    const job = await svc.store.outbox.enqueue({ account_id: null, kind: 'test.deliver', payload: { url: ep.url }, max_attempts: 3 });
+    const job = await svc.store.transaction((tx) => tx.outbox.enqueue({ account_id: null, kind: 'test.deliver', payload: { url: ep.url }, max_attempts: 3 }));
     svc.outbox.start();
     const dead = await until(() => svc.store.outbox.get(job.id), (j) => j?.status === 'dead');
     expect(dead?.status).toBe('dead');
     expect(dead?.last_error).toMatch(/HTTP 500/);
     expect((await svc.store.outbox.list({ status: 'dead' })).map((j) => j.id)).toContain(job.id);
-    await svc.store.outbox.replay(job.id, Date.now());
+    await svc.store.transaction((tx) => tx.outbox.replay(job.id, Date.now()));
     svc.outbox.wake();
     const done = await until(() => svc.store.outbox.get(job.id), (j) => j?.status === 'done');
     expect(done?.status).toBe('done');
@@ -102,7 +102,7 @@ describe('outbox', () => {
     const ep = await scriptedEndpoint([{ status: 400 }]);
     const svc = await services();
     deliverTo(svc);
-    const job = await svc.store.outbox.enqueue({ account_id: null, kind: 'test.deliver', payload: { url: ep.url } });
+    const job = await svc.store.transaction((tx) => tx.outbox.enqueue({ account_id: null, kind: 'test.deliver', payload: { url: ep.url } }));
     svc.outbox.start();
     const dead = await until(() => svc.store.outbox.get(job.id), (j) => j?.status === 'dead');
     expect(dead?.attempts).toBe(1);
@@ -111,7 +111,7 @@ describe('outbox', () => {
 
   it('lets a job whose connector is missing wait without spending attempts', async () => {
     const svc = await services();
-    const job = await svc.store.outbox.enqueue({ account_id: null, kind: 'writeback.unknown-vendor', payload: {} });
+    const job = await svc.store.transaction((tx) => tx.outbox.enqueue({ account_id: null, kind: 'writeback.unknown-vendor', payload: {} }));
     await svc.outbox.tick();
     const j = await svc.store.outbox.get(job.id);
     expect(j?.status).toBe('pending');
@@ -124,8 +124,8 @@ describe('outbox', () => {
     const ep = await scriptedEndpoint([]);
     const dataDir = mkdtempSync(join(tmpdir(), 'assay-outbox-'));
     const first = await openServerStore(await storeEnvFor(dataDir));
-    const job = await first.outbox.enqueue({ account_id: null, kind: 'test.deliver', payload: { url: ep.url } });
-    const claimed = await first.outbox.claimDue(Date.now(), 10, 50); // leased, then the process "dies"
+    const job = await first.transaction((tx) => tx.outbox.enqueue({ account_id: null, kind: 'test.deliver', payload: { url: ep.url } }));
+    const claimed = await first.transaction((tx) => tx.outbox.claimDue(Date.now(), 10, 50)); // leased, then the process "dies"
     expect(claimed.map((j) => j.id)).toEqual([job.id]);
     await first.close();
     await new Promise((r) => setTimeout(r, 80));

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PackageContent } from '../../shared/content/schema.ts';
 import { sha256Hex } from '../../server/crypto/secrets.ts';
 import { LoginThrottle } from '../../server/routes/report.ts';
-import { memoryLimits } from '../../server/store/memory-limits.ts';
+import { memoryLimits } from '../../server/store/limits/sqlite.ts';
 import { candidateClient, candidateFixture, type Fixture } from './candidate-fixture.ts';
 
 let fx: Fixture;

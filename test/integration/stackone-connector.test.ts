@@ -170,7 +170,7 @@ describe('StackOne connector', () => {
       const store = await openServerStore(server.storeEnv);
       const id = newId('con');
       try {
-        await store.connections.create({ id, account_id: server.demo.account_id, provider: 'stackone', status: 'revoked', config: { account_id: so.credentials.account_id }, secrets_enc: box.sealJson({ webhook_secret: so.credentials.webhook_secret }) });
+        await store.transaction((tx) => tx.connections.create({ id, account_id: server.demo.account_id, provider: 'stackone', status: 'revoked', config: { account_id: so.credentials.account_id }, secrets_enc: box.sealJson({ webhook_secret: so.credentials.webhook_secret }) }));
       } finally {
         await store.close();
       }

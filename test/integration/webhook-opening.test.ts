@@ -58,12 +58,12 @@ beforeAll(async () => {
       for (const v of VENDORS) {
         const id = newId('con');
         const s = SETTINGS[v](vector(v).secret);
-        await store.connections.create({ id, account_id: srv.demo.account_id, provider: v, status: state, config: s.config, secrets_enc: box.sealJson(s.secrets) });
+        await store.transaction((tx) => tx.connections.create({ id, account_id: srv.demo.account_id, provider: v, status: state, config: s.config, secrets_enc: box.sealJson(s.secrets) }));
         connections[state]![v] = id;
       }
     }
     // The Greenhouse stage that orders a package, for the stage change replayed below.
-    await store.mappings.set({ connection_id: connections.active!.greenhouse, kind: 'stage', external_id: '4004', package_id: 'numerical-reasoning' });
+    await store.transaction((tx) => tx.mappings.set({ connection_id: connections.active!.greenhouse, kind: 'stage', external_id: '4004', package_id: 'numerical-reasoning' }));
   } finally {
     await store.close();
   }

@@ -81,8 +81,8 @@ describe('retention', () => {
     const old = await place('old-done');
     const open = await place('old-open');
     if (old.kind !== 'created' || open.kind !== 'created') throw new Error('orders not created');
-    await svc.store.orders.update('demo', old.order.id, { status: 'completed', completed_at: new Date().toISOString() });
-    await svc.store.accounts.update('demo', { settings: { ...account.settings, retention_days: 30 } });
+    await svc.store.transaction((tx) => tx.orders.update('demo', old.order.id, { status: 'completed', completed_at: new Date().toISOString() }));
+    await svc.store.transaction((tx) => tx.accounts.update('demo', { settings: { ...account.settings, retention_days: 30 } }));
 
     expect(await sweepRetention(svc, new Date())).toBe(0); // nothing is 30 days old yet
     const later = new Date(Date.now() + 31 * 86_400_000);

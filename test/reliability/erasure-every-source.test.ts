@@ -101,6 +101,9 @@ beforeAll(async () => {
 
   // From here on e-mails are written as .eml files in the data folder.
   w.server = await w.server.restart({ SMTP_URL: '' });
+  // That restart killed the server (SIGKILL) right after a client saw the order fail: the invitation job's end
+  // was written with the order's failure, so it is not left `running` under its lease.
+  expect(query(w.server, "SELECT status FROM outbox WHERE kind = 'email.invitation' AND order_id = ?", orderIds.widgetRefused)).toEqual([{ status: 'dead' }]);
   const widget2 = api(w.server.url, await sessionToken(w.server.url, w.server.demo, { claims: { application: { id: IDS.widgetApplication }, candidate: { id: IDS.widgetCandidate, email: email('widget'), first_name: FIRST, last_name: LAST } } }));
 
   // 2. The widget: one test started with proctoring events (left open), one completed (the score to keep).
@@ -208,8 +211,9 @@ describe('erasing a person who came through every source', () => {
     }
     // Wait until every job about these orders has settled (the write-backs need the ATS ids until then).
     const ids = Object.values(orderIds);
+    // (Each job's kind, attempts, lease and last error are selected too: a timeout then says which job is stuck and why.)
     await until(
-      () => query<{ status: string }>(w.server, `SELECT status FROM outbox WHERE order_id IN (${ids.map(() => '?').join(',')})`, ...ids),
+      () => query<{ status: string }>(w.server, `SELECT kind, status, attempts, lease_until, last_error FROM outbox WHERE order_id IN (${ids.map(() => '?').join(',')})`, ...ids),
       (jobs) => jobs.every((j) => j.status === 'done' || j.status === 'dead'),
       60_000,
       'every job about the erased orders to settle',

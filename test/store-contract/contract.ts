@@ -23,8 +23,15 @@ export function repoMethods(store: Store): Record<string, string[]> {
   return out;
 }
 
+/**
+ * A store as the contract drives it: every repo method callable directly, writes included. Code above the
+ * interface sees only `Store` (reads outside a unit of work); the contract checks each write method on its own
+ * as well as inside `transaction`, and both stores still answer a direct call (one statement, autocommit).
+ */
+type DirectStore = Store & Repos;
+
 /** Wraps a store so that every repo call (direct or inside a transaction) is counted as `repo.method`. */
-function recording(store: Store, seen: Set<string>): Store {
+function recording(store: Store, seen: Set<string>): DirectStore {
   const wrapRepos = (repos: Repos): Repos =>
     new Proxy(repos, {
       get(target, name: string) {
@@ -42,14 +49,14 @@ function recording(store: Store, seen: Set<string>): Store {
         });
       },
     });
-  return new Proxy(store, {
+  return new Proxy(store as DirectStore, {
     get(target, name: string) {
       if (name === 'transaction') {
         seen.add('store.transaction');
         return <T>(fn: (tx: Repos) => Promise<T>) => target.transaction((tx) => fn(wrapRepos(tx)));
       }
       if (name === 'close') return () => (seen.add('store.close'), target.close());
-      const v = (wrapRepos(target) as unknown as Record<string, unknown>)[name];
+      const v = (wrapRepos(target as DirectStore) as unknown as Record<string, unknown>)[name];
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
@@ -60,7 +67,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export function storeContract(factory: StoreFactory): void {
   const seen = new Set<string>();
-  let store: Store;
+  let store: DirectStore;
   let raw: Store;
   let methods: Record<string, string[]> = {};
 

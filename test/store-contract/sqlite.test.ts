@@ -21,6 +21,13 @@ storeContract({
   },
 });
 
+/** A new SQLite store in a temp folder, and a second, read-only connection to its file: what a restarted process would find. */
+function freshStore() {
+  const dir = mkdtempSync(join(tmpdir(), 'assay-group-'));
+  dirs.push(dir);
+  return { store: openSqliteStore(dir), other: new Database(join(dir, 'assay.db'), { readonly: true }) };
+}
+
 describe('sqlite group commit', () => {
   it('shares one commit among units of work arriving together; each is durable when it resolves', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'assay-group-'));
@@ -58,6 +65,58 @@ describe('sqlite group commit', () => {
   });
 });
 
+describe('sqlite reads answer only what is durable', () => {
+  // A read outside a unit of work that runs while a group commit is open reads through that transaction, so it
+  // sees its units' writes before they are committed. It must not answer until they are: a client shown them
+  // would otherwise see a state a crash takes back (test/integration/outbox-outcome-durable.test.ts).
+  it('answers a read that saw an open group commit only once another connection sees the same', async () => {
+    const { store, other } = freshStore();
+    try {
+      const onDisk = () => other.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'durable.read'").pluck().get();
+      const write = store.transaction((tx) => tx.audit.add({ account_id: 'dr', actor: 'test', action: 'durable.read', target: 't', details: {} }));
+      const read = store.audit.list('dr', 10).then((rows) => ({ read: rows.length, onDisk: onDisk() }));
+      expect(await read).toEqual({ read: 1, onDisk: 1 });
+      await write;
+      // With no group commit open, a read answers at once (and waits for no commit).
+      const commits = store.commits.count;
+      expect(await store.audit.list('dr', 10)).toHaveLength(1);
+      expect(store.commits.count).toBe(commits);
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+});
+
+describe('sqlite units of work call through tx only', () => {
+  // Every store call waits its turn on one mutex, and a running unit of work holds it: a call through the store
+  // (not the unit's tx) from inside the unit would wait for the unit, which waits for the call — forever, with
+  // SQLite's write lock held, so every other process's write would fail too. It fails at once instead.
+  it('refuses a store call or a nested transaction made inside a unit of work, and the unit rolls back', async () => {
+    const { store, other } = freshStore();
+    try {
+      const inside = (call: () => Promise<unknown>) =>
+        store.transaction(async (tx) => {
+          await tx.audit.add({ account_id: 'rx', actor: 'test', action: 'reentry', target: 't', details: {} });
+          await call();
+        });
+      await expect(inside(() => store.audit.list('rx', 10))).rejects.toThrow(/store\.audit\.list was called inside a unit of work/);
+      await expect(inside(() => store.transaction((tx) => tx.audit.list('rx', 10)))).rejects.toThrow(/store\.transaction was called inside a unit of work/);
+      // Both units rolled back; the store still serves calls, and a timer the unit scheduled may use it afterwards.
+      expect(await store.audit.list('rx', 10)).toEqual([]);
+      let fromTimer: Promise<unknown> | null = null;
+      await store.transaction(async () => {
+        setImmediate(() => (fromTimer = store.audit.list('rx', 10)));
+      });
+      await new Promise((r) => setImmediate(r));
+      expect(await fromTimer).toEqual([]);
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+});
+
 describe('sqlite query plans without statistics', () => {
   // The store never runs ANALYZE, so SQLite plans from the schema alone. GET /api/orders must go straight to
   // the application's rows (orders_application), not walk every order of the account in date order.
@@ -75,7 +134,7 @@ describe('sqlite query plans without statistics', () => {
         for (let i = 0; i < 3000; i++) ins.run(one(`app${i % 1000}`, i));
       })();
       db.pragma('foreign_keys = ON');
-      const { FOR_APPLICATION } = await import('../../server/store/sqlite/orders.ts');
+      const { FOR_APPLICATION } = await import('../../server/store/orders/sqlite.ts');
       const plan = (db.prepare(`EXPLAIN QUERY PLAN ${FOR_APPLICATION}`).all('acc', 'app7') as { detail: string }[]).map((r) => r.detail);
       expect(plan.find((d) => /^SEARCH o /.test(d))).toMatch(/USING INDEX orders_application \(account_id=\? AND application_id=\?\)/);
       // And the answer is the application's orders, newest first.
@@ -103,7 +162,7 @@ describe('sqlite query plans without statistics', () => {
         ins.run('done42', 'sdone42', 'cand42', 'app42', 'completed');
       })();
       db.pragma('foreign_keys = ON');
-      const { ACTIVE } = await import('../../server/store/sqlite/orders.ts');
+      const { ACTIVE } = await import('../../server/store/orders/sqlite.ts');
       const plan = (db.prepare(`EXPLAIN QUERY PLAN ${ACTIVE}`).all('acc', 'cand42', 'app42', 'work-style') as { detail: string }[]).map((r) => r.detail);
       expect(plan.find((d) => /^SEARCH orders /.test(d))).toMatch(/USING INDEX orders_candidate \(account_id=\? AND candidate_id=\?\)/);
       // And the answer is the candidate's open order for that application and package, nobody else's.

@@ -1,20 +1,21 @@
 // The Lever mappings view's fake API: postings and packages as the server answers them, a mapping PUT
 // that behaves like the server's (tag swap, unknown package refused), and switchable failures.
 import { signal } from '@preact/signals';
-import { ApiError, type ApiClient, type LeverPosting } from '../../widget/app/api.ts';
+import type { LeverPostingView } from '../../shared/api.ts';
+import { ApiError, type ApiClient } from '../../widget/app/api.ts';
 import type { Role } from '../../shared/embed-protocol.ts';
 import { createTranslator } from '../../widget/app/i18n.ts';
 import type { ViewProps } from '../../widget/app/view-props.ts';
 import { fakeApi, PACKAGES, type FakeApi } from './fake-api.ts';
 
-export const POSTINGS: LeverPosting[] = [
+export const POSTINGS: LeverPostingView[] = [
   { id: 'post-data', text: 'Data Analyst', state: 'published', team: 'Analytics', location: 'Amsterdam', url: null, tags: ['remote'], mapping: null },
   { id: 'post-eng', text: 'Platform Engineer', state: 'published', team: null, location: null, url: null, tags: ['assay:pkg-code'], mapping: { package_id: 'pkg-code', package_name: 'JavaScript coding', package_active: true } },
   { id: 'post-old', text: 'Office Manager', state: 'closed', team: 'Operations', location: null, url: null, tags: ['assay:pkg-gone'], mapping: { package_id: 'pkg-gone', package_name: 'Retired test', package_active: false } },
 ];
 
 export interface MappingsApi extends FakeApi {
-  postings: LeverPosting[];
+  postings: LeverPostingView[];
   puts: { id: string; pkg: string | null; con: string | undefined }[];
   /** Next leverPostings answer fails with this. */
   listError: ApiError | null;
@@ -24,7 +25,7 @@ export interface MappingsApi extends FakeApi {
   hold: Promise<void> | null;
 }
 
-export function mappingsApi(postings: LeverPosting[] = POSTINGS): MappingsApi {
+export function mappingsApi(postings: LeverPostingView[] = POSTINGS): MappingsApi {
   const base = fakeApi();
   const api: MappingsApi = {
     ...base,
@@ -53,7 +54,7 @@ export function mappingsApi(postings: LeverPosting[] = POSTINGS): MappingsApi {
       const p = api.postings.find((x) => x.id === id)!;
       const found = pkg ? PACKAGES.find((x) => x.id === pkg) : null;
       if (pkg && !found) throw new ApiError(422, 'package_unknown', `The package "${pkg}" does not exist for this company.`);
-      const next: LeverPosting = {
+      const next: LeverPostingView = {
         ...p,
         tags: [...p.tags.filter((t) => !t.startsWith('assay:')), ...(pkg ? [`assay:${pkg}`] : [])],
         mapping: found ? { package_id: found.id, package_name: found.name, package_active: true } : null,

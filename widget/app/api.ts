@@ -1,5 +1,6 @@
 // The widget's HTTP boundary: the `ApiClient` the view models call, and its fetch implementation.
 import type { OrderStatus, Role } from '../../shared/embed-protocol.ts';
+import type { LeverPostingView } from '../../shared/api.ts';
 import type { ChartId, InsightsData, InsightsFilter } from '../../shared/insights-charts.ts';
 
 export interface Package {
@@ -49,17 +50,6 @@ export interface SessionInfo {
 }
 
 /** A Lever posting as `GET /api/lever/postings` lists it, with the package it is mapped to. */
-export interface LeverPosting {
-  id: string;
-  text: string;
-  state: string;
-  team: string | null;
-  location: string | null;
-  url: string | null;
-  tags: string[];
-  mapping: { package_id: string; package_name: string | null; package_active: boolean } | null;
-}
-
 /** What the view models need from the server; unit tests pass their own implementation. */
 export interface ApiClient {
   listPackages(): Promise<Package[]>;
@@ -75,9 +65,9 @@ export interface ApiClient {
   /** The rows behind one chart as CSV, fetched with the Bearer header (never a token in a URL). */
   insightsCsv(chart: ChartId, filter: InsightsFilter): Promise<Blob>;
   /** The account's Lever postings and its connection id (admin role only). */
-  leverPostings(): Promise<{ connection_id: string; postings: LeverPosting[] }>;
+  leverPostings(): Promise<{ connection_id: string; postings: LeverPostingView[] }>;
   /** Maps a posting to a package, or removes the mapping with `null` (admin role only). */
-  mapLeverPosting(postingId: string, packageId: string | null, connectionId?: string): Promise<LeverPosting>;
+  mapLeverPosting(postingId: string, packageId: string | null, connectionId?: string): Promise<LeverPostingView>;
 }
 
 /** An error the person can read: `message` comes from the server's `{ error: { code, message } }`. */
@@ -165,7 +155,7 @@ export function createHttpApi(o: HttpApiOptions): ApiClient {
     getInsights: (f) => call('GET', '/api/insights?' + query(f)),
     insightsCsv: (chart, f) => call('GET', `/api/insights/${chart}.csv?` + query(f), undefined, {}, 1, true),
     leverPostings: () => call('GET', '/api/lever/postings'),
-    mapLeverPosting: async (id, pkg, con) => (await call<{ posting: LeverPosting }>('PUT', `/api/lever/postings/${encodeURIComponent(id)}/mapping`, { package_id: pkg, connection_id: con })).posting,
+    mapLeverPosting: async (id, pkg, con) => (await call<{ posting: LeverPostingView }>('PUT', `/api/lever/postings/${encodeURIComponent(id)}/mapping`, { package_id: pkg, connection_id: con })).posting,
   };
 }
 

@@ -2,7 +2,7 @@
 // a package select and Map; saving calls the same mapPosting as `assay lever:map`, which tags the posting.
 import { signal } from '@preact/signals';
 import { useRef } from 'preact/hooks';
-import type { PostingView } from '../../../server/connectors/lever/sync.ts';
+import type { LeverPostingView } from '../../../shared/api.ts';
 import { failureText } from '../api.ts';
 import { PageModel } from '../page-model.ts';
 import { LoadFailed } from '../load-failed.tsx';
@@ -10,14 +10,14 @@ import { isAdmin } from '../me.ts';
 import { onLinkClick } from '../router.ts';
 
 export class LeverMappingModel extends PageModel {
-  readonly postings = signal<PostingView[]>([]);
+  readonly postings = signal<LeverPostingView[]>([]);
   readonly packages = signal<{ id: string; name: string }[]>([]);
   readonly saving = signal<string | null>(null);
   /** Per posting: why its mapping could not be saved. */
   readonly rowError = signal<Record<string, string>>({});
 
   load(): Promise<void> {
-    return this.loadPage<{ postings: PostingView[]; packages: { id: string; name: string }[] }>('/lever/postings', 'The Lever postings could not be loaded.', (r) => {
+    return this.loadPage<{ postings: LeverPostingView[]; packages: { id: string; name: string }[] }>('/lever/postings', 'The Lever postings could not be loaded.', (r) => {
       this.postings.value = r.postings;
       this.packages.value = r.packages;
     });
@@ -28,7 +28,7 @@ export class LeverMappingModel extends PageModel {
     const { [postingId]: _, ...rest } = this.rowError.value;
     this.rowError.value = rest;
     try {
-      const r = await this.call<{ posting: PostingView }>('PUT', `/lever/postings/${encodeURIComponent(postingId)}/mapping`, { package_id: packageId });
+      const r = await this.call<{ posting: LeverPostingView }>('PUT', `/lever/postings/${encodeURIComponent(postingId)}/mapping`, { package_id: packageId });
       this.postings.value = this.postings.value.map((p) => (p.id === postingId ? r.posting : p));
       this.notice.value = packageId ? `Mapped ${r.posting.text} to ${r.posting.mapping?.package_name ?? packageId}.` : `${r.posting.text} is no longer mapped.`;
     } catch (err) {
@@ -39,7 +39,7 @@ export class LeverMappingModel extends PageModel {
   }
 }
 
-function Row({ p, model }: { p: PostingView; model: LeverMappingModel }) {
+function Row({ p, model }: { p: LeverPostingView; model: LeverMappingModel }) {
   const select = useRef<HTMLSelectElement>(null);
   const err = model.rowError.value[p.id];
   const sel = `map-${p.id}`;

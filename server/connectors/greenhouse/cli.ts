@@ -6,15 +6,10 @@ import { PermanentError, RetryableError } from '../../http/client.ts';
 import { UsageError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
-import { loadConnection, str } from '../../cli/connection-commands.ts';
+import { loadProviderConnection, str } from '../../cli/connection-commands.ts';
 import type { Command, CommandContext } from '../../cli/main.ts';
 
-async function ghConnection(ctx: CommandContext, svc: Services): Promise<ConnectionRow> {
-  const c = await loadConnection(ctx, svc);
-  if (c.provider !== PROVIDER) throw new UsageError('not_greenhouse', `${c.id} is a ${c.provider} connection, not a Greenhouse one.`);
-  if (c.status === 'revoked') throw new UsageError('connection_revoked', `${c.id} was revoked.`);
-  return c;
-}
+const ghConnection = (ctx: CommandContext, svc: Services): Promise<ConnectionRow> => loadProviderConnection(ctx, svc, PROVIDER, { active: true });
 
 const stageId = (ctx: CommandContext): string => {
   const s = str(ctx, 'stage', true)!;

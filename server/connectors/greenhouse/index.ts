@@ -1,7 +1,6 @@
 // Greenhouse: the Assessment Partner API (Greenhouse orders through send_test and pulls test_status when
 // we PATCH its take-home-test URL), Recruiting webhooks (stage triggers, outcomes, erasure, merges,
 // job changes) and a read-only Harvest sync. Contract: ../shared/contracts/ats-native.md §1.
-import { registerConnector } from '../index.ts';
 import type { Connector } from '../types.ts';
 import { check, vendorSetup } from './check.ts';
 import { cli } from './cli.ts';
@@ -11,7 +10,7 @@ import { jobs, periodic } from './sync.ts';
 import { greenhouseWebhook } from './webhook.ts';
 import { writeBack } from './write-back.ts';
 
-export const greenhouse: Connector = {
+export const connector: Connector = {
   provider: PROVIDER,
   settings: SETTINGS,
   validateSettings: validateGreenhouseSettings,
@@ -26,5 +25,3 @@ export const greenhouse: Connector = {
   vendorSetup,
   onConnected,
 };
-
-registerConnector(greenhouse);

@@ -234,7 +234,7 @@ export function partnerRoutes(svc: Services): Hono<Env> {
         partner_test_id: body.partner_test_id ?? null,
         partner_interview_id: body.partner_interview_id === undefined || body.partner_interview_id === null ? null : String(body.partner_interview_id),
       };
-      await svc.store.audit.add({ account_id: account.id, actor: 'greenhouse', action: 'greenhouse.response_error', target: connection.id, details });
+      await svc.store.transaction((tx) => tx.audit.add({ account_id: account.id, actor: 'greenhouse', action: 'greenhouse.response_error', target: connection.id, details }));
       svc.log.warn('greenhouse reported a malformed answer', { connection: connection.id, api_call: body.api_call, errors: details.errors });
       return c.json({ status: 200 });
     },

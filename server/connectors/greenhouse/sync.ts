@@ -76,7 +76,7 @@ export async function runHarvestSync(svc: Services, connection: ConnectionRow, o
   if (!resumed) {
     const last = opts.full ? null : await cs.get<{ since: string }>(connection.id, LAST_SYNC_KEY);
     st = { phase: 'jobs', next: null, started_at: new Date().toISOString(), since: last?.since ?? null, per_page: perPage, jobs_todo: [], stages_seen: [], candidates_todo: [], pages: 0 };
-    await cs.put(connection.id, SYNC_STATE_KEY, st);
+    await svc.store.transaction((tx) => tx.connectorState.put(connection.id, SYNC_STATE_KEY, st));
   }
   let state = st!;
   const counts = { jobs: 0, stages: 0, candidates: 0, applications: 0, orders_linked: 0 };
@@ -105,7 +105,7 @@ export async function runHarvestSync(svc: Services, connection: ConnectionRow, o
         if (!jobId) {
           const cands = await cs.listObjects<CandidateObject>(connection.id, KIND.candidate);
           const next: SyncState = { ...state, phase: 'candidates', next: null, candidates_todo: cands.map((c) => c.external_id) };
-          await cs.put(connection.id, SYNC_STATE_KEY, next);
+          await svc.store.transaction((tx) => tx.connectorState.put(connection.id, SYNC_STATE_KEY, next));
           state = next;
           continue;
         }

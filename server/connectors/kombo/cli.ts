@@ -5,11 +5,9 @@ import { ConnectError, createConnectLink } from './routes.ts';
 import { canPush, pushPackages, reconcile } from './sync.ts';
 import { environmentSettings, PROVIDER } from './settings.ts';
 import type { Command } from '../../cli/main.ts';
-import { describeConnection, loadConnection, parseSettings } from '../../cli/connection-commands.ts';
+import { describeConnection, loadProviderConnection, parseSettings } from '../../cli/connection-commands.ts';
 
 const EMAIL = v.pipe(v.string(), v.email());
-
-const settingsFrom = parseSettings;
 
 const invitationMail = (company: string, toolName: string, link: string) => {
   const text = `Hello,
@@ -38,8 +36,7 @@ export const cli: Record<string, Command> = {
     options: { connection: { type: 'string' } },
     async run(ctx) {
       const svc = await ctx.svc();
-      const c = await loadConnection(ctx, svc);
-      if (c.provider !== PROVIDER) throw new UsageError('not_supported', `connections:sync is available for kombo connections; ${c.id} is ${c.provider}.`);
+      const c = await loadProviderConnection(ctx, svc, PROVIDER);
       if (!canPush(c)) throw new UsageError('connection_not_ready', `${c.id} is ${c.status}${c.config.integration_id ? '' : ' and has no integration id yet (the customer has not finished Kombo Connect)'}.`);
       let pushed;
       let reconciled;
@@ -76,7 +73,7 @@ export const cli: Record<string, Command> = {
       if (!email) throw new UsageError('missing_option', "--email is required: the customer's ATS admin who sets it up.");
       if (!v.is(EMAIL, email)) throw new UsageError('invalid_email', `"${email}" is not an e-mail address.`);
       if (language !== undefined && !/^[a-z]{2}$/.test(language)) throw new UsageError('invalid_language', '--language is a two-letter code such as en or de.');
-      const overrides = settingsFrom(ctx);
+      const overrides = parseSettings(ctx);
       const svc = await ctx.svc();
       const account = await svc.store.accounts.get(accountId);
       if (!account) throw new UsageError('unknown_account', `There is no account "${accountId}".`);

@@ -1,6 +1,5 @@
 // Kombo's unified ATS-assessment API (contracts/unified-apis.md §1): packages pushed, orders by webhook
 // and by reconciliation, results written back through the outbox, customers onboarded with Kombo Connect.
-import { registerConnector } from '../index.ts';
 import type { Connector } from '../types.ts';
 import { check, vendorSetup } from './check.ts';
 import { cli } from './cli.ts';
@@ -10,7 +9,7 @@ import { onConnected, onPackagesChanged, PUSH_JOB, RECONCILE_MS, reconcileAll, r
 import { handleWebhook } from './webhook.ts';
 import { writeBack } from './write-back.ts';
 
-export const komboConnector: Connector = {
+export const connector: Connector = {
   provider: PROVIDER,
   settings: SETTINGS,
   validateSettings,
@@ -27,5 +26,3 @@ export const komboConnector: Connector = {
   check,
   vendorSetup,
 };
-
-registerConnector(komboConnector);

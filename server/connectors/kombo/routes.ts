@@ -10,7 +10,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import { getCookie } from 'hono/cookie';
-import { sha256Hex, safeEqual } from '../../crypto/secrets.ts';
+import { sha256Hex } from '../../crypto/secrets.ts';
 import { sessionCookieName, dashboardHeader, sessionUser } from '../../routes/report.ts';
 import { ApiError } from '../../errors.ts';
 import { PermanentError, RetryableError } from '../../http/client.ts';
@@ -20,11 +20,11 @@ import { valid } from '../../http/validate.ts';
 import { raises } from '../../http/error-codes.ts';
 import { errorResponses as errors } from '../../http/openapi.ts';
 import type { Services } from '../../services.ts';
-import type { AccountRow, UserRow, ConnectionRow, Repos } from '../../store/types.ts';
+import type { AccountRow, UserRow, ConnectionRow } from '../../store/types.ts';
 import { environmentSettings, baseUrlFrom, PROVIDER, settingsOf, validateSettings } from './settings.ts';
 import { newId } from '../../ids.ts';
 import { KomboClient } from './client.ts';
-import { enqueuePush } from './sync.ts';
+import { bindIntegration, type BindResult } from './sync.ts';
 import { readFileSync } from 'node:fs';
 import { layout, PAGE_CSP, PAGE_CSS } from '../../routes/page-layout.ts';
 import type { ConnectHow } from '../../dashboard/integrations.ts';
@@ -187,58 +187,6 @@ export async function createConnectLink(
     return c;
   });
   return { link, connection };
-}
-
-export type BindResult =
-  | { kind: 'bound'; connection: ConnectionRow }
-  | { kind: 'already'; connection: ConnectionRow }
-  | { kind: 'ignored'; reason: string };
-
-/**
- * Binds a Kombo integration to the account whose id Kombo echoes as origin id, on that account's own
- * pending invitation, never by an organisation name. `sameEnvironmentAs` (the connection whose secret
- * verified the webhook) must share the pending connection's webhook secret, so one Kombo environment
- * can never bind into another's invitation. Queues the package push in the same transaction.
- */
-export async function bindIntegration(
-  svc: Services,
-  input: { originId: string | null | undefined; integrationId: string; tool: string | null; via: string; sameEnvironmentAs?: ConnectionRow },
-): Promise<BindResult> {
-  const result = await svc.store.transaction((tx) => bindIntegrationInTx(svc, tx, input));
-  if (result.kind === 'bound') svc.outbox.wake();
-  return result;
-}
-
-/** bindIntegration inside the caller's transaction (the webhook's, which records the delivery in the same unit). */
-export async function bindIntegrationInTx(
-  svc: Services,
-  tx: Repos,
-  input: { originId: string | null | undefined; integrationId: string; tool: string | null; via: string; sameEnvironmentAs?: ConnectionRow },
-): Promise<BindResult> {
-  const originId = input.originId;
-  if (!originId) return { kind: 'ignored', reason: 'the integration has no origin id, so it belongs to no account of ours' };
-  const envSecret = input.sameEnvironmentAs ? settingsOf(svc, input.sameEnvironmentAs).webhookSecret : null;
-  const all = await tx.connections.listByProvider(PROVIDER);
-  const existing = all.find((c) => c.config.integration_id === input.integrationId && c.status !== 'revoked');
-  if (existing) {
-    if (existing.account_id !== originId) return { kind: 'ignored', reason: 'this integration is bound to another account already' };
-    return { kind: 'already', connection: existing };
-  }
-  const account = await tx.accounts.get(originId);
-  if (!account) return { kind: 'ignored', reason: 'no account has this origin id' };
-  const pending = (await tx.connections.listByAccount(account.id))
-    .filter((c) => c.provider === PROVIDER && c.status === 'pending' && !c.config.integration_id)
-    .filter((c) => !c.config.tool || !input.tool || c.config.tool === input.tool)
-    .filter((c) => envSecret === null || safeEqual(settingsOf(svc, c).webhookSecret, envSecret))
-    .sort((a, b) => b.created_at.localeCompare(a.created_at));
-  const target = pending[0];
-  if (!target) return { kind: 'ignored', reason: 'the account has no open Kombo invitation from this Kombo environment' };
-  const config = { ...target.config, integration_id: input.integrationId, tool: input.tool ?? target.config.tool ?? input.integrationId.split(':')[0], bound: { at: new Date().toISOString(), via: input.via } };
-  await tx.connections.update(account.id, target.id, { status: 'active', config });
-  const bound: ConnectionRow = { ...target, status: 'active', config };
-  await tx.audit.add({ account_id: account.id, actor: `kombo:${input.via}`, action: 'connection.bound', target: target.id, details: { provider: PROVIDER, integration_id: input.integrationId } });
-  await enqueuePush(tx, bound);
-  return { kind: 'bound', connection: bound };
 }
 
 /**

@@ -3,6 +3,7 @@ import { connectorConfig } from '../../config.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, OutboxJob, Repos, OrderRow } from '../../store/types.ts';
 import { KomboClient, type KomboPackage, type KomboOrder } from './client.ts';
+import { safeEqual } from '../../crypto/secrets.ts';
 import { PROVIDER, settingsOf } from './settings.ts';
 import { orderablePackages } from '../../orders/assessments.ts';
 import { enqueueWriteBack, placeOrder, type Refusal } from '../../orders/place-order.ts';
@@ -30,7 +31,7 @@ export async function pushPackages(svc: Services, connection: ConnectionRow): Pr
   const s = settingsOf(svc, connection);
   const list = await packageList(svc, connection.account_id);
   const { warnings } = await new KomboClient({ baseUrl: s.baseUrl, apiKey: s.apiKey, integrationId: s.integrationId }).putPackages(list);
-  await svc.store.connectorState.put(connection.id, 'packages_pushed', { at: new Date().toISOString(), ids: list.map((p) => p.id), warnings });
+  await svc.store.transaction((tx) => tx.connectorState.put(connection.id, 'packages_pushed', { at: new Date().toISOString(), ids: list.map((p) => p.id), warnings }));
   for (const w of warnings) svc.log.info('kombo package warning', { connection: connection.id, warning: w.slice(0, 300) });
   return { count: list.length, warnings };
 }
@@ -167,7 +168,7 @@ export async function reconcile(svc: Services, connection: ConnectionRow): Promi
     }
     cursor = page.next;
   } while (cursor && report.pages < MAX_PAGES);
-  await svc.store.connectorState.put(connection.id, 'last_reconcile', { at: new Date().toISOString(), ...report });
+  await svc.store.transaction((tx) => tx.connectorState.put(connection.id, 'last_reconcile', { at: new Date().toISOString(), ...report }));
   if (report.taken_in || report.refused || report.unreadable) svc.log.info('kombo reconciliation', { ...report });
   return report;
 }
@@ -199,4 +200,58 @@ export async function onPackagesChanged(svc: Services, accountId: string): Promi
     for (const c of targets) await enqueuePush(tx, c);
   });
   svc.outbox.wake();
+}
+
+// Binding a Kombo integration to its account: from the embedded connect flow (routes.ts) and the
+// integration-created webhook (webhook.ts).
+export type BindResult =
+  | { kind: 'bound'; connection: ConnectionRow }
+  | { kind: 'already'; connection: ConnectionRow }
+  | { kind: 'ignored'; reason: string };
+
+/**
+ * Binds a Kombo integration to the account whose id Kombo echoes as origin id, on that account's own
+ * pending invitation, never by an organisation name. `sameEnvironmentAs` (the connection whose secret
+ * verified the webhook) must share the pending connection's webhook secret, so one Kombo environment
+ * can never bind into another's invitation. Queues the package push in the same transaction.
+ */
+export async function bindIntegration(
+  svc: Services,
+  input: { originId: string | null | undefined; integrationId: string; tool: string | null; via: string; sameEnvironmentAs?: ConnectionRow },
+): Promise<BindResult> {
+  const result = await svc.store.transaction((tx) => bindIntegrationInTx(svc, tx, input));
+  if (result.kind === 'bound') svc.outbox.wake();
+  return result;
+}
+
+/** bindIntegration inside the caller's transaction (the webhook's, which records the delivery in the same unit). */
+export async function bindIntegrationInTx(
+  svc: Services,
+  tx: Repos,
+  input: { originId: string | null | undefined; integrationId: string; tool: string | null; via: string; sameEnvironmentAs?: ConnectionRow },
+): Promise<BindResult> {
+  const originId = input.originId;
+  if (!originId) return { kind: 'ignored', reason: 'the integration has no origin id, so it belongs to no account of ours' };
+  const envSecret = input.sameEnvironmentAs ? settingsOf(svc, input.sameEnvironmentAs).webhookSecret : null;
+  const all = await tx.connections.listByProvider(PROVIDER);
+  const existing = all.find((c) => c.config.integration_id === input.integrationId && c.status !== 'revoked');
+  if (existing) {
+    if (existing.account_id !== originId) return { kind: 'ignored', reason: 'this integration is bound to another account already' };
+    return { kind: 'already', connection: existing };
+  }
+  const account = await tx.accounts.get(originId);
+  if (!account) return { kind: 'ignored', reason: 'no account has this origin id' };
+  const pending = (await tx.connections.listByAccount(account.id))
+    .filter((c) => c.provider === PROVIDER && c.status === 'pending' && !c.config.integration_id)
+    .filter((c) => !c.config.tool || !input.tool || c.config.tool === input.tool)
+    .filter((c) => envSecret === null || safeEqual(settingsOf(svc, c).webhookSecret, envSecret))
+    .sort((a, b) => b.created_at.localeCompare(a.created_at));
+  const target = pending[0];
+  if (!target) return { kind: 'ignored', reason: 'the account has no open Kombo invitation from this Kombo environment' };
+  const config = { ...target.config, integration_id: input.integrationId, tool: input.tool ?? target.config.tool ?? input.integrationId.split(':')[0], bound: { at: new Date().toISOString(), via: input.via } };
+  await tx.connections.update(account.id, target.id, { status: 'active', config });
+  const bound: ConnectionRow = { ...target, status: 'active', config };
+  await tx.audit.add({ account_id: account.id, actor: `kombo:${input.via}`, action: 'connection.bound', target: target.id, details: { provider: PROVIDER, integration_id: input.integrationId } });
+  await enqueuePush(tx, bound);
+  return { kind: 'bound', connection: bound };
 }

@@ -7,8 +7,8 @@ import type { ConnectionRow, Repos } from '../../store/types.ts';
 import { hmacMatches, refuseWebhook, signedBytesKey, webhookJson } from '../shared.ts';
 import type { WebhookHandled, WebhookReceiver, WebhookRequest, WebhookVerdict } from '../types.ts';
 import { EnvelopeSchema, IntegrationCreatedSchema, KomboOrderSchema } from './client.ts';
-import { bindIntegrationInTx } from './routes.ts';
-import { ingestOrderInTx } from './sync.ts';
+
+import { bindIntegrationInTx, ingestOrderInTx } from './sync.ts';
 import { PROVIDER, settingsOf } from './settings.ts';
 
 /**

@@ -5,14 +5,10 @@ import { PROVIDER } from './settings.ts';
 import { ApiError, UsageError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
-import { describeConnection, loadConnection, str } from '../../cli/connection-commands.ts';
+import { describeConnection, loadProviderConnection, str } from '../../cli/connection-commands.ts';
 import type { Command, CommandContext } from '../../cli/main.ts';
 
-async function leverConnection(ctx: CommandContext, svc: Services): Promise<ConnectionRow> {
-  const c = await loadConnection(ctx, svc);
-  if (c.provider !== PROVIDER) throw new UsageError('not_lever', `${c.id} is a ${c.provider} connection, not a Lever one.`);
-  return c;
-}
+const leverConnection = (ctx: CommandContext, svc: Services): Promise<ConnectionRow> => loadProviderConnection(ctx, svc, PROVIDER);
 
 /** ApiErrors from the shared connector code read the same on the command line: 4xx → usage error, 5xx → failure. */
 async function asCli<T>(fn: () => Promise<T>): Promise<T> {

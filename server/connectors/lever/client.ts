@@ -127,7 +127,8 @@ function audienceFor(s: LeverSettings): string {
 export async function startAuthorization(svc: Services, connection: ConnectionRow, opts: { returnTo?: '/dashboard/integrations/lever' } = {}): Promise<string> {
   const s = leverSettings(svc, connection);
   const secret = randomBytes(24).toString('base64url');
-  await svc.store.connectorState.put(connection.id, STATE_KEY, { hash: sha256Hex(secret), expires_at: Date.now() + STATE_TTL_MS, redirect_uri: redirectUri(svc), ...(opts.returnTo ? { return_to: opts.returnTo } : {}) } satisfies StoredState);
+  const stored = { hash: sha256Hex(secret), expires_at: Date.now() + STATE_TTL_MS, redirect_uri: redirectUri(svc), ...(opts.returnTo ? { return_to: opts.returnTo } : {}) } satisfies StoredState;
+  await svc.store.transaction((tx) => tx.connectorState.put(connection.id, STATE_KEY, stored));
   const url = new URL(`${s.authUrl}/authorize`);
   url.search = new URLSearchParams({
     client_id: s.clientId,
@@ -188,6 +189,9 @@ export async function forgetTokens(tx: Pick<Repos, 'connectorState'>, connection
   await tx.connectorState.delete(connectionId, LEASE_KEY);
 }
 
+/** Connector.onRevoked: a revoked connection's tokens, pending consent and refresh lease are deleted with it. */
+export const onRevoked = (tx: Pick<Repos, 'connectorState'>, connection: ConnectionRow): Promise<void> => forgetTokens(tx, connection.id);
+
 /** GET /partner/lever/oauth/callback: checks the single-use state, exchanges the code, activates the connection. */
 export async function completeAuthorization(svc: Services, q: { state: string; code?: string; error?: string; error_description?: string }): Promise<ConnectionRow & { return_to?: string }> {
   const invalid = () => new ApiError(400, 'oauth_state_invalid', 'This authorization link is unknown, expired or already used; start again with `assay lever:authorize <connection>`.');
@@ -207,7 +211,8 @@ export async function completeAuthorization(svc: Services, q: { state: string; c
   if (st.expires_at < Date.now()) throw invalid();
   if (connection.status === 'revoked') throw new ApiError(409, 'connection_revoked', 'This Lever connection was revoked; add a new connection instead.');
   if (q.error) {
-    await svc.store.audit.add({ account_id: connection.account_id, actor: 'lever', action: 'connection.authorization_denied', target: connection.id, details: { error: q.error.slice(0, 100) } });
+    const error = q.error.slice(0, 100);
+    await svc.store.transaction((tx) => tx.audit.add({ account_id: connection.account_id, actor: 'lever', action: 'connection.authorization_denied', target: connection.id, details: { error } }));
     throw new ApiError(400, 'lever_authorization_denied', `Lever did not grant access (${q.error}${q.error_description ? `: ${q.error_description.slice(0, 200)}` : ''}); nothing was connected.`);
   }
   if (!q.code) throw new ApiError(400, 'invalid_query', 'Lever sent neither a code nor an error.');
@@ -450,7 +455,7 @@ export async function stageName(client: LeverClient, stageId: string): Promise<s
   if (cached && hit && Date.now() - cached.fetched_at < STAGES_TTL_MS) return hit.text;
   const stages = await once(`stages:${id}`, async () => {
     const list = (await client.list<Stage>('/stages')).map((s) => ({ id: s.id, text: s.text }));
-    await state.put(id, STAGES_KEY, { fetched_at: Date.now(), stages: list });
+    await client.svc.store.transaction((tx) => tx.connectorState.put(id, STAGES_KEY, { fetched_at: Date.now(), stages: list }));
     return list;
   });
   return stages.find((s) => s.id === stageId)?.text ?? null;
@@ -468,7 +473,7 @@ export async function performAsUser(client: LeverClient): Promise<string> {
     const users = await client.list<{ id: string; email: string }>('/users', { email: configured }, 1);
     const user = users.find((u) => u.email.toLowerCase() === configured.toLowerCase());
     if (!user) throw new PermanentError(`perform_as names ${configured}, but Lever has no user with that e-mail.`);
-    await state.put(client.connection.id, PERFORM_AS_KEY, { email: configured, id: user.id });
+    await client.svc.store.transaction((tx) => tx.connectorState.put(client.connection.id, PERFORM_AS_KEY, { email: configured, id: user.id }));
     return user.id;
   });
 }
@@ -494,7 +499,7 @@ export async function feedbackTemplate(client: LeverClient): Promise<FeedbackTem
     const template = usable.find((t) => /assay/i.test(t.text)) ?? usable[0];
     if (!template) throw new PermanentError('Lever has no feedback template with the Rating question; create one (e.g. "Assay assessment result") and the result will be written.');
     const slim: FeedbackTemplate = { id: template.id, text: template.text, fields: template.fields.map((f) => ({ id: f.id, type: f.type, text: f.text, required: !!f.required, ...(f.options ? { options: f.options.map((o) => ({ text: o.text })) } : {}) })) };
-    await state.put(id, TEMPLATE_KEY, { fetched_at: Date.now(), template: slim });
+    await client.svc.store.transaction((tx) => tx.connectorState.put(id, TEMPLATE_KEY, { fetched_at: Date.now(), template: slim }));
     return slim;
   });
 }

@@ -1,17 +1,16 @@
 // The Lever connector (Equip-style stage trigger, contracts/ats-native.md §2): OAuth connect, posting ↔
 // package mapping with a posting tag, candidateStageChange → order, candidateHired → outcome, and results
 // written back as feedback (Rating) plus a note.
-import { registerConnector } from '../index.ts';
 import type { Connector } from '../types.ts';
 import { check, vendorSetup } from './check.ts';
 import { cli } from './cli.ts';
-import { refreshExpiring } from './client.ts';
+import { onRevoked, refreshExpiring } from './client.ts';
 import { dashboardConnect, leverAdminApi, leverPartnerRoutes, onConnected } from './routes.ts';
 import { PROVIDER, SETTINGS, validateLeverSettings } from './settings.ts';
 import { leverWebhook, NOTE_JOB, runNote, runStageChange, STAGE_CHANGE_JOB } from './webhook.ts';
 import { leverWriteBack } from './write-back.ts';
 
-export const leverConnector: Connector = {
+export const connector: Connector = {
   provider: PROVIDER,
   settings: SETTINGS,
   validateSettings: validateLeverSettings,
@@ -21,11 +20,10 @@ export const leverConnector: Connector = {
   writeBack: leverWriteBack,
   jobs: { [STAGE_CHANGE_JOB]: runStageChange, [NOTE_JOB]: runNote },
   onConnected,
+  onRevoked,
   periodic: { everyMs: 60_000, run: refreshExpiring },
   cli,
   dashboardConnect,
   check,
   vendorSetup,
 };
-
-registerConnector(leverConnector);

@@ -170,7 +170,7 @@ export function leverAdminApi(svc: Services) {
 
 /** A new connection waits for the customer's consent in Lever: pending, with the authorize URL to open. */
 export async function onConnected(svc: Services, connection: ConnectionRow): Promise<ConnectedOutput> {
-  if (connection.status === 'active') await svc.store.connections.update(connection.account_id, connection.id, { status: 'pending' });
+  if (connection.status === 'active') await svc.store.transaction((tx) => tx.connections.update(connection.account_id, connection.id, { status: 'pending' }));
   const url = await startAuthorization(svc, connection);
   return {
     message: `Pending until a Lever super admin consents. Open (valid 30 minutes, once):\n${url}\nRedirect URI to register with Lever: ${redirectUri(svc)}`,

@@ -7,6 +7,7 @@ import type { ConnectionRow, PackageRow } from '../../store/types.ts';
 import { isAssessmentId, orderablePackages } from '../../orders/assessments.ts';
 import { LeverClient, performAsUser } from './client.ts';
 import { postingTag } from './settings.ts';
+import type { LeverPostingView } from '../../../shared/api.ts';
 
 export const MAPPING_KIND = 'posting';
 
@@ -17,17 +18,6 @@ export interface LeverPosting {
   tags: string[];
   categories?: { team?: string | null; location?: string | null };
   urls?: { show?: string };
-}
-
-export interface PostingView {
-  id: string;
-  text: string;
-  state: string;
-  team: string | null;
-  location: string | null;
-  url: string | null;
-  tags: string[];
-  mapping: { package_id: string; package_name: string | null; package_active: boolean } | null;
 }
 
 /** A Lever failure seen by a person (admin view, CLI): 502 with the reason, never a 500. */
@@ -42,7 +32,7 @@ export function requireActive(connection: ConnectionRow): void {
   if (connection.status === 'revoked') throw new ApiError(409, 'connection_revoked', 'This Lever connection was revoked.');
 }
 
-function view(p: LeverPosting, mapping: { package_id: string } | null, packages: Map<string, PackageRow>): PostingView {
+function view(p: LeverPosting, mapping: { package_id: string } | null, packages: Map<string, PackageRow>): LeverPostingView {
   const pkg = mapping ? packages.get(mapping.package_id) : undefined;
   return {
     id: p.id,
@@ -57,7 +47,7 @@ function view(p: LeverPosting, mapping: { package_id: string } | null, packages:
 }
 
 /** The connection's postings from Lever, each with its mapped package. */
-export async function listPostings(svc: Services, connection: ConnectionRow, opts: { state?: string } = {}): Promise<PostingView[]> {
+export async function listPostings(svc: Services, connection: ConnectionRow, opts: { state?: string } = {}): Promise<LeverPostingView[]> {
   requireActive(connection);
   let postings: LeverPosting[];
   try {
@@ -75,7 +65,7 @@ export async function listPostings(svc: Services, connection: ConnectionRow, opt
  * Maps a posting to a package (or unmaps it with null): the posting's tags become its current tags minus
  * our tag for the previous package plus ours for the new one; then the mapping is stored.
  */
-export async function mapPosting(svc: Services, connection: ConnectionRow, postingId: string, packageId: string | null, actor: string): Promise<PostingView> {
+export async function mapPosting(svc: Services, connection: ConnectionRow, postingId: string, packageId: string | null, actor: string): Promise<LeverPostingView> {
   requireActive(connection);
   let pkg: PackageRow | null = null;
   if (packageId !== null) {

@@ -154,20 +154,20 @@ export async function runStageChange(svc: Services, job: OutboxJob): Promise<voi
   const p = job.payload as unknown as StageChangePayload;
   const connection = await liveConnection(svc, job);
   if (!connection) {
-    await svc.store.inbox.finish(p.inbox_id, 'ignored', { reason: 'connection_revoked' });
+    await svc.store.transaction((tx) => tx.inbox.finish(p.inbox_id, 'ignored', { reason: 'connection_revoked' }));
     return;
   }
   const settings = leverSettings(svc, connection);
   const client = new LeverClient(svc, connection);
   const stage = await stageName(client, p.to_stage_id);
   if (!stage || norm(stage) !== norm(settings.triggerStage)) {
-    await svc.store.inbox.finish(p.inbox_id, 'ignored', { reason: 'not_the_trigger_stage', stage_id: p.to_stage_id });
+    await svc.store.transaction((tx) => tx.inbox.finish(p.inbox_id, 'ignored', { reason: 'not_the_trigger_stage', stage_id: p.to_stage_id }));
     return;
   }
   const got = await client.request<{ data: Opportunity }>('GET', `/opportunities/${encodeURIComponent(p.opportunity_id)}`, { query: { expand: 'applications' }, accept: [404] });
   const opp = got.body?.data;
   if (got.status === 404 || !opp) {
-    await svc.store.inbox.finish(p.inbox_id, 'ignored', { reason: 'opportunity_not_found' });
+    await svc.store.transaction((tx) => tx.inbox.finish(p.inbox_id, 'ignored', { reason: 'opportunity_not_found' }));
     return;
   }
   const app = (opp.applications ?? []).map((a) => (typeof a === 'string' ? null : a)).find((a) => a?.posting);

@@ -92,7 +92,7 @@ export async function leverWriteBack(svc: Services, job: OutboxJob, order: Order
       });
       // UNCONFIRMED: the docs example answers the bare feedback object (no `data` wrapper); accept both
       progress.feedback_id = res.body?.id ?? res.body?.data?.id ?? 'written';
-      await state.put(connection.id, progressKey, progress);
+      await svc.store.transaction((tx) => tx.connectorState.put(connection.id, progressKey, progress));
     }
     if (!progress.note_id) {
       const score = /^\s*([1-4])\b/.exec(s.label)?.[1];
@@ -101,7 +101,7 @@ export async function leverWriteBack(svc: Services, job: OutboxJob, order: Order
         body: { value: s.text, ...(score ? { score: Number(score) } : {}) },
       });
       progress.note_id = res.body?.data?.noteId ?? 'written';
-      await state.put(connection.id, progressKey, progress);
+      await svc.store.transaction((tx) => tx.connectorState.put(connection.id, progressKey, progress));
     }
   } else if (event === 'cancelled' || event === 'expired') {
     if (!progress.note_id) {
@@ -112,5 +112,5 @@ export async function leverWriteBack(svc: Services, job: OutboxJob, order: Order
   } else {
     return; // 'rejected': a refusal on a Lever order was already noted when it happened
   }
-  await state.delete(connection.id, progressKey);
+  await svc.store.transaction((tx) => tx.connectorState.delete(connection.id, progressKey));
 }

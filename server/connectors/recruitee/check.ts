@@ -1,30 +1,13 @@
 // `assay connections:check` / `connections:show` for Recruitee's own marketplace partner API.
-import { callVendor, type VendorResponse } from '../../http/client.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
+import { checkCall, checkFindings, unreachablePublicUrl } from '../shared.ts';
 import type { CheckFinding, VendorSetupSection } from '../types.ts';
 import { readNoReports } from './client.ts';
 import { codenameProblem, settingsOf } from './settings.ts';
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
-const isLoopback = (url: string) => {
-  try {
-    return LOOPBACK.has(new URL(url).hostname);
-  } catch {
-    return false;
-  }
-};
-
 export const partnerUrl = (svc: Services, c: ConnectionRow, which: 'tests' | 'send_candidate') => `${svc.config.publicUrl}/partner/recruitee/${c.id}/${which}`;
 export const webhookUrl = (svc: Services, c: ConnectionRow) => `${svc.config.publicUrl}/webhooks/recruitee/${c.id}`;
-
-async function call(url: string, opts: Parameters<typeof callVendor>[1]): Promise<VendorResponse | string> {
-  try {
-    return await callVendor(url, { timeoutMs: 8_000, ...opts });
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
 
 export async function recruiteeSetup(svc: Services, c: ConnectionRow): Promise<VendorSetupSection[]> {
   const s = settingsOf(svc, c);
@@ -59,9 +42,7 @@ export async function recruiteeSetup(svc: Services, c: ConnectionRow): Promise<V
 
 export async function checkRecruitee(svc: Services, c: ConnectionRow): Promise<CheckFinding[]> {
   const s = settingsOf(svc, c);
-  const out: CheckFinding[] = [];
-  const add = (ok: boolean, check: string, message: string, fix?: string) => out.push({ ok, check, message, ...(ok || !fix ? {} : { fix }) });
-  const reAdd = (k: string) => `Add the connection again with assay connections:add --provider recruitee … --set ${k}=…`;
+  const { out, add, reAdd } = checkFindings('recruitee');
 
   add(!!s.customerToken, 'customer_token', s.customerToken ? 'The customer token is set.' : 'The customer token is not set: every call from Recruitee is refused.', `Generate one (openssl rand -hex 24) and give it to the customer. ${reAdd('customer_token')}.`);
   add(!!s.partnerSecret, 'partner_secret', s.partnerSecret ? 'The partner secret is set.' : 'The partner secret is not set: reports cannot be updated.', `Copy partner.secret from Recruitee. ${reAdd('partner_secret')}.`);
@@ -70,13 +51,12 @@ export async function checkRecruitee(svc: Services, c: ConnectionRow): Promise<C
   add(!problem, 'codename', problem ? `Invalid codename: ${problem}` : `Codename "${s.codename}" is valid.`, 'Use your partner codename exactly as Recruitee shows it: lowercase letters and dashes.');
   add(!!s.companyId, 'company_id', s.companyId ? `Company ${s.companyId}.` : 'The company id is not set, so send_candidate calls are not tied to one Recruitee company.', `Use the number after "company=" in the Recruitee app URL. ${reAdd('company_id')}.`);
 
-  const vendorLocal = isLoopback(s.baseUrl);
-  if (isLoopback(svc.config.publicUrl) && !vendorLocal)
-    add(false, 'public_url', `PUBLIC_URL is ${svc.config.publicUrl}: Recruitee cannot reach the partner URLs or the webhook there.`, 'Run the server behind a public https address and set PUBLIC_URL to it.');
+  const unreachable = unreachablePublicUrl(svc, s.baseUrl, 'Recruitee', 'the partner URLs or the webhook');
+  if (unreachable) out.push(unreachable);
 
   const tests = partnerUrl(svc, c, 'tests');
   const auth = { Authorization: `Bearer ${s.customerToken}` };
-  const t = await call(tests, { headers: { ...auth, Accept: 'application/json' } });
+  const t = await checkCall(tests, { headers: { ...auth, Accept: 'application/json' } });
   if (typeof t === 'string') add(false, 'tests_url', `The tests URL ${tests} does not answer (${t}).`, 'Is the server running, and is PUBLIC_URL the address Recruitee reaches?');
   else if (t.status !== 200) add(false, 'tests_url', `The tests URL answers HTTP ${t.status}: ${t.text.slice(0, 200)}`, 'Check the customer token.');
   else {
@@ -87,13 +67,13 @@ export async function checkRecruitee(svc: Services, c: ConnectionRow): Promise<C
     else add(true, 'tests_url', `The tests URL lists ${(list as unknown[]).length} test(s).`);
   }
   const send = partnerUrl(svc, c, 'send_candidate');
-  const sc = await call(send, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{}' });
+  const sc = await checkCall(send, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{}' });
   if (typeof sc === 'string') add(false, 'send_candidate_url', `The send_candidate URL ${send} does not answer (${sc}).`, 'Is the server running at PUBLIC_URL?');
   else if (sc.status !== 400) add(false, 'send_candidate_url', `The send_candidate URL answers HTTP ${sc.status} to an empty call.`, 'Check the customer token.');
   else add(true, 'send_candidate_url', 'The send_candidate URL answers and validates its input.');
 
   const hook = webhookUrl(svc, c);
-  const ping = await call(hook, { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': 'Recruitee-Webhooks' }, body: '{"test":true}' });
+  const ping = await checkCall(hook, { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': 'Recruitee-Webhooks' }, body: '{"test":true}' });
   if (typeof ping === 'string') add(false, 'webhook_url', `The webhook URL ${hook} does not answer (${ping}): Recruitee will not save the webhook.`, 'Is the server running at PUBLIC_URL?');
   else if (ping.status !== 200) add(false, 'webhook_url', `The webhook URL answers the test with HTTP ${ping.status}; Recruitee needs exactly 200.`, 'Verify the webhook URL.');
   else add(true, 'webhook_url', 'The webhook URL answers the Test button with 200.');

@@ -1,5 +1,4 @@
 // Recruitee's own marketplace partner API (ats-native.md §3.3): tests and send_candidate, report updates, webhooks.
-import { registerConnector } from '../index.ts';
 import type { Connector } from '../types.ts';
 import { checkRecruitee, recruiteeSetup } from './check.ts';
 import { cli } from './cli.ts';
@@ -9,7 +8,7 @@ import { periodic } from './sync.ts';
 import { recruiteeWebhook } from './webhook.ts';
 import { recruiteeWriteBack } from './write-back.ts';
 
-export const recruitee: Connector = {
+export const connector: Connector = {
   provider: PROVIDER,
   settings: SETTINGS,
   validateSettings,
@@ -22,5 +21,3 @@ export const recruitee: Connector = {
   check: checkRecruitee,
   vendorSetup: recruiteeSetup,
 };
-
-registerConnector(recruitee);

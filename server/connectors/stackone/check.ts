@@ -2,37 +2,20 @@
 // troubleshooting table, run against this connection, in the guide's terms.
 import * as v from 'valibot';
 import { hmacSha256 } from '../../crypto/secrets.ts';
-import { callVendor, type VendorResponse } from '../../http/client.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
 import { codenameProblem, DESCRIPTION_MAX, NAME_MAX, suggestCodename } from '../recruitee/settings.ts';
+import { checkCall, checkFindings, unreachablePublicUrl } from '../shared.ts';
 import type { CheckFinding, VendorSetupSection } from '../types.ts';
 import { PackageListAnswerSchema } from './routes.ts';
 import { probePackages } from './client.ts';
 import { DEFAULT_BASE_URL, PROVIDER, settingsOf } from './settings.ts';
 import { ORDER_EVENT } from './webhook.ts';
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
-const isLoopback = (url: string) => {
-  try {
-    return LOOPBACK.has(new URL(url).hostname);
-  } catch {
-    return false;
-  }
-};
-
 export const packageListUrl = (svc: Services, c: ConnectionRow) => `${svc.config.publicUrl}/partner/stackone/${c.id}/packages`;
 export const webhookUrl = (svc: Services, c: ConnectionRow) => `${svc.config.publicUrl}/webhooks/stackone/${c.id}`;
 
 const str = (c: ConnectionRow, k: string) => (typeof c.config[k] === 'string' && c.config[k] !== '' ? (c.config[k] as string) : null);
-
-async function call(url: string, opts: Parameters<typeof callVendor>[1]): Promise<VendorResponse | string> {
-  try {
-    return await callVendor(url, { timeoutMs: 8_000, ...opts });
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
 
 async function defaultName(svc: Services, c: ConnectionRow): Promise<string> {
   const account = await svc.store.accounts.get(c.account_id);
@@ -79,9 +62,7 @@ export async function stackOneSetup(svc: Services, c: ConnectionRow): Promise<Ve
 
 export async function checkStackOne(svc: Services, c: ConnectionRow): Promise<CheckFinding[]> {
   const s = settingsOf(svc, c);
-  const out: CheckFinding[] = [];
-  const add = (ok: boolean, check: string, message: string, fix?: string) => out.push({ ok, check, message, ...(ok || !fix ? {} : { fix }) });
-  const reAdd = (k: string) => `Add the connection again with assay connections:add --provider stackone … --set ${k}=…`;
+  const { out, add, reAdd } = checkFindings('stackone');
 
   // Secrets and ids.
   add(!!s.apiKey, 'api_key', s.apiKey ? 'The StackOne API key is set.' : 'The StackOne API key is not set, so results cannot be updated.', `Create an API key in StackOne. ${reAdd('api_key')}.`);
@@ -98,16 +79,14 @@ export async function checkStackOne(svc: Services, c: ConnectionRow): Promise<Ch
     "Add a Static Package ID if you don't have a Package's List Endpoint URL (--set static_package_id=…), or set partner_api_key to use the list endpoint.",
   );
 
-  const vendorLocal = isLoopback(s.baseUrl);
-  const publicLocal = isLoopback(svc.config.publicUrl);
-  if (publicLocal && !vendorLocal)
-    add(false, 'public_url', `PUBLIC_URL is ${svc.config.publicUrl}: StackOne cannot reach the Package's List Endpoint URL or the webhook URL there.`, 'Run the server behind a public https address and set PUBLIC_URL to it.');
+  const unreachable = unreachablePublicUrl(svc, s.baseUrl, 'StackOne', "the Package's List Endpoint URL or the webhook URL");
+  if (unreachable) out.push(unreachable);
 
   if (s.partnerApiKey) {
     const url = packageListUrl(svc, c);
     const body = JSON.stringify({ account_id: s.accountId, provider: 'recruitee' });
     const sig = hmacSha256(s.webhookSecret, body).toString('base64url');
-    const res = await call(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from(s.partnerApiKey).toString('base64')}`, 'x-stackone-signature': sig }, body });
+    const res = await checkCall(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from(s.partnerApiKey).toString('base64')}`, 'x-stackone-signature': sig }, body });
     if (typeof res === 'string') {
       add(false, 'package_list_endpoint', `Invalid Package's List Endpoint URL: ${url} does not answer (${res}).`, 'Check the Package\'s List Endpoint URL implementation at your end: is the server running, and is PUBLIC_URL the address StackOne reaches?');
     } else if (res.status !== 200) {
@@ -146,7 +125,7 @@ export async function checkStackOne(svc: Services, c: ConnectionRow): Promise<Ch
 
   // Webhook: "Test notification is not received" → invalid webhook URL / wrong events.
   const hook = webhookUrl(svc, c);
-  const hookRes = await call(hook, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  const hookRes = await checkCall(hook, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
   if (typeof hookRes === 'string') add(false, 'webhook_url', `Test notification is not received: the webhook URL ${hook} does not answer (${hookRes}).`, 'Verify the webhook URL in StackOne → Webhooks and that the server runs at PUBLIC_URL.');
   else if (hookRes.status !== 401) add(false, 'webhook_url', `The webhook URL ${hook} answers HTTP ${hookRes.status} to an unsigned call instead of refusing it.`, 'Verify the webhook URL in StackOne → Webhooks.');
   else add(true, 'webhook_url', `The webhook URL answers and verifies signatures; enable the Assessments Order event (${ORDER_EVENT}) for it in StackOne.`);

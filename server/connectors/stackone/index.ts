@@ -1,5 +1,4 @@
 // StackOne's Unified ATS Assessments API through its Recruitee partner integration (unified-apis.md §2).
-import { registerConnector } from '../index.ts';
 import type { Connector } from '../types.ts';
 import { checkStackOne, stackOneSetup } from './check.ts';
 import { cli } from './cli.ts';
@@ -9,7 +8,7 @@ import { periodic } from './sync.ts';
 import { REFUSAL_JOB, stackOneWebhook } from './webhook.ts';
 import { refusalJob, stackOneWriteBack } from './write-back.ts';
 
-export const stackone: Connector = {
+export const connector: Connector = {
   provider: PROVIDER,
   settings: SETTINGS,
   validateSettings,
@@ -23,5 +22,3 @@ export const stackone: Connector = {
   check: checkStackOne,
   vendorSetup: stackOneSetup,
 };
-
-registerConnector(stackone);

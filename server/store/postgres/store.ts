@@ -1,17 +1,21 @@
 import pg from 'pg';
-import type { LimitsRepo, Repos, Store } from '../types.ts';
+import type { LimitsRepo, ReadRepos, Repos, Store } from '../types.ts';
 import { createPool, migrate, withCleanParams, type PoolOptions, type Queryable } from './db.ts';
-import { accountsRepo } from './accounts.ts';
-import { connectionsRepo } from './connections.ts';
-import { packagesRepo } from './packages.ts';
-import { assessmentsRepo } from './assessments.ts';
-import { candidatesRepo } from './candidates.ts';
-import { ordersRepo, resultsRepo } from './orders.ts';
-import { outboxRepo } from './outbox.ts';
-import { connectorStateRepo, mappingsRepo } from './connector-state.ts';
-import { insightsRepo } from './insights.ts';
-import { limitsRepo } from './limits.ts';
-import { attemptsRepo, auditRepo, idempotencyRepo, inboxRepo, usersRepo } from './misc.ts';
+import { accountsRepo } from '../accounts/postgres.ts';
+import { connectionsRepo } from '../connections/postgres.ts';
+import { packagesRepo } from '../packages/postgres.ts';
+import { assessmentsRepo } from '../assessments/postgres.ts';
+import { candidatesRepo } from '../candidates/postgres.ts';
+import { ordersRepo, resultsRepo } from '../orders/postgres.ts';
+import { outboxRepo } from '../outbox/postgres.ts';
+import { connectorStateRepo, mappingsRepo } from '../connector-state/postgres.ts';
+import { insightsRepo } from '../insights/postgres.ts';
+import { limitsRepo } from '../limits/postgres.ts';
+import { attemptsRepo } from '../attempts/postgres.ts';
+import { auditRepo } from '../audit/postgres.ts';
+import { idempotencyRepo } from '../idempotency/postgres.ts';
+import { inboxRepo } from '../inbox/postgres.ts';
+import { usersRepo } from '../users/postgres.ts';
 
 export function reposOn(q: Queryable, inUnitOfWork = false): Repos {
   return {
@@ -66,22 +70,22 @@ export class PostgresStore implements Store {
   /** Units of work run again after a lost race (serialization failure, deadlock, concurrent duplicate). */
   retries = 0;
 
-  accounts: Repos['accounts'];
-  connections: Repos['connections'];
-  packages: Repos['packages'];
-  assessments: Repos['assessments'];
-  candidates: Repos['candidates'];
-  orders: Repos['orders'];
-  results: Repos['results'];
-  attempts: Repos['attempts'];
-  outbox: Repos['outbox'];
-  inbox: Repos['inbox'];
-  users: Repos['users'];
-  audit: Repos['audit'];
-  idempotency: Repos['idempotency'];
-  connectorState: Repos['connectorState'];
-  mappings: Repos['mappings'];
-  insights: Repos['insights'];
+  accounts: ReadRepos['accounts'];
+  connections: ReadRepos['connections'];
+  packages: ReadRepos['packages'];
+  assessments: ReadRepos['assessments'];
+  candidates: ReadRepos['candidates'];
+  orders: ReadRepos['orders'];
+  results: ReadRepos['results'];
+  attempts: ReadRepos['attempts'];
+  outbox: ReadRepos['outbox'];
+  inbox: ReadRepos['inbox'];
+  users: ReadRepos['users'];
+  audit: ReadRepos['audit'];
+  idempotency: ReadRepos['idempotency'];
+  connectorState: ReadRepos['connectorState'];
+  mappings: ReadRepos['mappings'];
+  insights: ReadRepos['insights'];
   readonly limits: LimitsRepo;
 
   constructor(pool: pg.Pool) {

@@ -4,13 +4,19 @@ import { migrations } from './migrations.ts';
 export type DB = Database.Database;
 
 /**
+ * How long a write waits for another process's write lock (a CLI command beside the server) before it fails
+ * with SQLITE_BUSY. better-sqlite3 waits synchronously: the process does nothing else meanwhile.
+ */
+export const BUSY_TIMEOUT_MS = 15_000;
+
+/**
  * Opens the one database file with the pragmas we rely on.
  * synchronous=FULL: an acknowledged webhook or result must survive an OS crash or power loss, not only
  * a process crash (WAL + NORMAL may roll back the last commits on power loss); the cost is one fsync
  * per commit, which the ingest benchmark measures.
  */
-export function openDatabase(file: string, onStatement?: (sql: unknown) => void): DB {
-  const db = new Database(file, { timeout: 15_000, ...(onStatement ? { verbose: onStatement } : {}) });
+export function openDatabase(file: string, onStatement?: (sql: unknown) => void, busyTimeoutMs = BUSY_TIMEOUT_MS): DB {
+  const db = new Database(file, { timeout: busyTimeoutMs, ...(onStatement ? { verbose: onStatement } : {}) });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
@@ -20,7 +26,7 @@ export function openDatabase(file: string, onStatement?: (sql: unknown) => void)
   // so they cost memory accesses, not a system call each (see the storage benchmark).
   db.pragma('mmap_size = 1073741824');
   db.pragma('cache_size = -65536');
-  db.pragma('busy_timeout = 15000'); // a CLI command beside a busy server waits rather than fails
+  db.pragma(`busy_timeout = ${Math.floor(busyTimeoutMs)}`); // a CLI command beside a busy server waits rather than fails
   migrate(db);
   return db;
 }

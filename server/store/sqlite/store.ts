@@ -1,17 +1,22 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { join } from 'node:path';
-import type { LimitsRepo, Repos, Store } from '../types.ts';
+import type { LimitsRepo, ReadRepos, Repos, Store } from '../types.ts';
 import { openDatabase, type DB } from './db.ts';
-import { accountsRepo } from './accounts.ts';
-import { connectionsRepo } from './connections.ts';
-import { packagesRepo } from './packages.ts';
-import { assessmentsRepo } from './assessments.ts';
-import { candidatesRepo } from './candidates.ts';
-import { ordersRepo, resultsRepo } from './orders.ts';
-import { outboxRepo } from './outbox.ts';
-import { connectorStateRepo, mappingsRepo } from './connector-state.ts';
-import { insightsRepo } from './insights.ts';
-import { memoryLimits } from '../memory-limits.ts';
-import { attemptsRepo, auditRepo, idempotencyRepo, inboxRepo, usersRepo } from './misc.ts';
+import { accountsRepo } from '../accounts/sqlite.ts';
+import { connectionsRepo } from '../connections/sqlite.ts';
+import { packagesRepo } from '../packages/sqlite.ts';
+import { assessmentsRepo } from '../assessments/sqlite.ts';
+import { candidatesRepo } from '../candidates/sqlite.ts';
+import { ordersRepo, resultsRepo } from '../orders/sqlite.ts';
+import { outboxRepo } from '../outbox/sqlite.ts';
+import { connectorStateRepo, mappingsRepo } from '../connector-state/sqlite.ts';
+import { insightsRepo } from '../insights/sqlite.ts';
+import { memoryLimits } from '../limits/sqlite.ts';
+import { attemptsRepo } from '../attempts/sqlite.ts';
+import { auditRepo } from '../audit/sqlite.ts';
+import { idempotencyRepo } from '../idempotency/sqlite.ts';
+import { inboxRepo } from '../inbox/sqlite.ts';
+import { usersRepo } from '../users/sqlite.ts';
 
 /**
  * better-sqlite3 is synchronous and one connection serves the process, so a unit of work that awaits
@@ -19,17 +24,24 @@ import { attemptsRepo, auditRepo, idempotencyRepo, inboxRepo, usersRepo } from '
  * transaction, runs under one async mutex.
  *
  * Group commit: units of work arriving within one commit window (until the event loop next turns, at
- * most MAX_BATCH units) share one transaction and so one fsync (synchronous=FULL is kept). Each unit runs
+ * most MAX_BATCH calls waiting on it) share one transaction and so one fsync (synchronous=FULL is kept). Each unit runs
  * in its own SAVEPOINT: a failing unit rolls back alone and the others commit. A unit that changed
  * anything resolves only after the COMMIT holding it, so a request is acknowledged only once durable.
  * Calls outside a unit of work join an open batch the same way; with no batch open they run as before
  * (a read never waits for the write lock).
+ *
+ * Nothing is answered before it is durable: a call (a read outside a unit of work, or a unit that changed
+ * nothing) that ran in a batch already holding other units' changes may have read them, so it too resolves
+ * only after that batch's COMMIT (and fails if the COMMIT does). Otherwise a client could be shown a state a
+ * crash then takes back — an order shown `failed` whose failure, and its job's end, were never written
+ * (test/integration/outbox-outcome-durable.test.ts).
  */
 const MAX_BATCH = 512;
 
-/** The open transaction: one waiter per unit of work in it that changed something. */
+/** The open transaction: one waiter per call that must not resolve before its COMMIT; `units` of them changed something. */
 interface Batch {
   waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }>;
+  units: number;
 }
 
 export class SqliteStore implements Store {
@@ -46,23 +58,23 @@ export class SqliteStore implements Store {
   /** Statements run, counted only when the store was opened with countStatements (ASSAY_STORE_STATS=1). */
   statements: { statements: number; bySql: Map<string, number> } | null = null;
 
-  accounts!: Repos['accounts'];
-  connections!: Repos['connections'];
-  packages!: Repos['packages'];
-  assessments!: Repos['assessments'];
-  candidates!: Repos['candidates'];
-  orders!: Repos['orders'];
-  results!: Repos['results'];
-  attempts!: Repos['attempts'];
-  outbox!: Repos['outbox'];
-  inbox!: Repos['inbox'];
-  users!: Repos['users'];
-  audit!: Repos['audit'];
-  idempotency!: Repos['idempotency'];
-  connectorState!: Repos['connectorState'];
-  insights!: Repos['insights'];
-  mappings!: Repos['mappings'];
-  /** One instance per SQLite file: the counters live in this process (see memory-limits.ts). */
+  accounts!: ReadRepos['accounts'];
+  connections!: ReadRepos['connections'];
+  packages!: ReadRepos['packages'];
+  assessments!: ReadRepos['assessments'];
+  candidates!: ReadRepos['candidates'];
+  orders!: ReadRepos['orders'];
+  results!: ReadRepos['results'];
+  attempts!: ReadRepos['attempts'];
+  outbox!: ReadRepos['outbox'];
+  inbox!: ReadRepos['inbox'];
+  users!: ReadRepos['users'];
+  audit!: ReadRepos['audit'];
+  idempotency!: ReadRepos['idempotency'];
+  connectorState!: ReadRepos['connectorState'];
+  insights!: ReadRepos['insights'];
+  mappings!: ReadRepos['mappings'];
+  /** One instance per SQLite file: the counters live in this process (see ../limits/sqlite.ts). */
   readonly limits: LimitsRepo = memoryLimits();
 
   constructor(db: DB) {
@@ -89,7 +101,7 @@ export class SqliteStore implements Store {
     for (const [name, repo] of Object.entries(this.#repos)) {
       const locked: Record<string, unknown> = {};
       for (const [m, fn] of Object.entries(repo as Record<string, (...a: unknown[]) => Promise<unknown>>)) {
-        locked[m] = (...args: unknown[]) => this.#work(() => fn(...args), false);
+        locked[m] = (...args: unknown[]) => (this.#reentered(`store.${name}.${m}`) ?? this.#work(() => fn(...args), false));
       }
       (this as unknown as Record<string, unknown>)[name] = locked;
     }
@@ -102,34 +114,66 @@ export class SqliteStore implements Store {
   }
 
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    const refused = this.#reentered('store.transaction');
+    if (refused) return refused;
     this.units++;
-    return this.#work(() => fn(this.#repos), true);
+    return this.#work(() => {
+      const unit = { running: true };
+      return this.#unit.run(unit, () => fn(this.#repos)).finally(() => (unit.running = false));
+    }, true);
+  }
+
+  /** The unit of work whose `fn` is running in this async context, if any (see #reentered). */
+  readonly #unit = new AsyncLocalStorage<{ running: boolean }>();
+
+  /**
+   * A call through the store (not the unit's `tx`) from inside a running unit of work would queue behind that
+   * unit on the mutex while the unit waits for it: both would wait forever, holding the write lock. It fails
+   * at once instead, naming the call.
+   */
+  #reentered(call: string): Promise<never> | null {
+    if (!this.#unit.getStore()?.running) return null;
+    return Promise.reject(new Error(`${call} was called inside a unit of work: use the unit's tx (through the store it would wait for the unit, which waits for it)`));
   }
 
   /** Runs fn under the mutex: inside the open batch (its own savepoint) when asked or when one is open. */
   async #work<T>(fn: () => Promise<T>, unit: boolean): Promise<T> {
     let durable: Promise<void> | null = null;
-    const out = await this.#exclusive(async () => {
-      if (!unit && !this.#batch) return fn();
-      const batch = this.#open();
-      const before = this.#changes.get();
-      this.db.exec('SAVEPOINT unit');
-      let result: T;
-      try {
-        result = await fn();
-      } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK TO unit; RELEASE unit');
-        else this.#lost(batch, err); // SQLite rolled back the whole transaction (I/O error, disk full)
-        throw err;
-      }
-      this.db.exec('RELEASE unit');
-      if (this.#changes.get() !== before) {
-        durable = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
-        durable.catch(() => undefined); // awaited below; this only keeps an early rejection from being "unhandled"
-        if (batch.waiters.length >= MAX_BATCH) this.#commit(batch);
-      }
-      return result;
-    });
+    const waitFor = (batch: Batch) => {
+      durable = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
+      durable.catch(() => undefined); // awaited below; this only keeps an early rejection from being "unhandled"
+      if (batch.waiters.length >= MAX_BATCH) this.#commit(batch);
+    };
+    let out: T;
+    try {
+      out = await this.#exclusive(async () => {
+        if (!unit && !this.#batch) return fn();
+        const batch = this.#open();
+        const before = this.#changes.get();
+        this.db.exec('SAVEPOINT unit');
+        let result: T;
+        try {
+          result = await fn();
+        } catch (err) {
+          if (!this.db.inTransaction) {
+            this.#lost(batch, err); // SQLite rolled back the whole transaction (I/O error, disk full)
+            throw err;
+          }
+          this.db.exec('ROLLBACK TO unit; RELEASE unit');
+          // Its failure may rest on what earlier units of this batch wrote: told once that is durable.
+          if (batch.units > 0) waitFor(batch);
+          throw err;
+        }
+        this.db.exec('RELEASE unit');
+        if (this.#changes.get() !== before) batch.units++;
+        // Changed something, or may have read what earlier units of this batch changed: answered once durable.
+        if (batch.units > 0) waitFor(batch);
+        return result;
+      });
+    } catch (err) {
+      if (durable) await (durable as Promise<void>).catch(() => undefined);
+      throw err;
+    }
     if (durable) await durable;
     return out;
   }
@@ -137,7 +181,7 @@ export class SqliteStore implements Store {
   #open(): Batch {
     if (this.#batch) return this.#batch;
     this.db.exec('BEGIN IMMEDIATE');
-    const batch: Batch = { waiters: [] };
+    const batch: Batch = { waiters: [], units: 0 };
     this.#batch = batch;
     // The window: everything queued on the mutex before the loop turns joins this commit.
     setImmediate(() => void this.#exclusive(async () => this.#commit(batch)));
@@ -155,7 +199,7 @@ export class SqliteStore implements Store {
       return;
     }
     this.commits.count++;
-    this.commits.units += batch.waiters.length;
+    this.commits.units += batch.units;
     for (const w of batch.waiters) w.resolve();
   }
 
@@ -172,7 +216,8 @@ export class SqliteStore implements Store {
   }
 }
 
-export function openSqliteStore(dataDir: string, file = 'assay.db', opts: { countStatements?: boolean } = {}): SqliteStore {
+/** busyTimeoutMs: how long a write waits for another process's write lock (tests shorten it; default BUSY_TIMEOUT_MS). */
+export function openSqliteStore(dataDir: string, file = 'assay.db', opts: { countStatements?: boolean; busyTimeoutMs?: number } = {}): SqliteStore {
   const stats = { statements: 0, bySql: new Map<string, number>() };
   const count = (sql: unknown) => {
     stats.statements++;
@@ -180,7 +225,7 @@ export function openSqliteStore(dataDir: string, file = 'assay.db', opts: { coun
     const key = String(sql).slice(0, 160);
     stats.bySql.set(key, (stats.bySql.get(key) ?? 0) + 1);
   };
-  const store = new SqliteStore(openDatabase(file === ':memory:' ? file : join(dataDir, file), opts.countStatements ? count : undefined));
+  const store = new SqliteStore(openDatabase(file === ':memory:' ? file : join(dataDir, file), opts.countStatements ? count : undefined, opts.busyTimeoutMs));
   if (opts.countStatements) store.statements = stats;
   return store;
 }

@@ -1,7 +1,7 @@
 // Lever mappings: the account's Lever postings, each with a package chosen from the account's active
 // packages and saved per row. Admin role only; the server checks that too.
 import { computed, createModel, signal } from '@preact/signals';
-import type { LeverPosting } from '../api.ts';
+import type { LeverPostingView } from '../../../shared/api.ts';
 import { messageOf, type ViewProps } from '../view-props.ts';
 import { mappingsTranslator } from './strings.ts';
 
@@ -21,14 +21,14 @@ export interface RowState {
   message: string;
 }
 
-const current = (p: LeverPosting) => p.mapping?.package_id ?? '';
+const current = (p: LeverPostingView) => p.mapping?.package_id ?? '';
 
 export const MappingsModel = createModel((deps: MappingsDeps) => {
   const mt = mappingsTranslator(() => deps.locale.value);
   const allowed = deps.role === 'admin';
   const phase = signal<MappingsPhase>(allowed ? 'loading' : 'forbidden');
   const error = signal('');
-  const postings = signal<LeverPosting[]>([]);
+  const postings = signal<LeverPostingView[]>([]);
   const packages = signal<Option[]>([]);
   const rows = signal<Record<string, RowState>>({});
   let connectionId: string | undefined;
@@ -66,7 +66,7 @@ export const MappingsModel = createModel((deps: MappingsDeps) => {
   };
 
   /** The options a row's select offers: none, the active packages, and a mapped package that is no longer active. */
-  const optionsFor = (p: LeverPosting): Option[] => {
+  const optionsFor = (p: LeverPostingView): Option[] => {
     const list = packages.value;
     const m = p.mapping;
     if (m && !list.some((o) => o.id === m.package_id)) return [...list, { id: m.package_id, name: mt('inactive', { name: m.package_name ?? m.package_id }) }];

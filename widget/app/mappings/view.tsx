@@ -2,7 +2,7 @@
 // button, and a per-row "Saved" / error line that screen readers hear.
 import { useModel } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import type { LeverPosting } from '../api.ts';
+import type { LeverPostingView } from '../../../shared/api.ts';
 import { Empty, ErrorState, Loading } from '../ui/states.tsx';
 import type { ViewProps } from '../view-props.ts';
 import { MappingsModel } from './model.ts';
@@ -10,7 +10,7 @@ import { MAPPINGS_CSS } from './styles.ts';
 
 const domId = (prefix: string, id: string) => `map-${prefix}-${id.replace(/[^\w-]/g, '_')}`;
 
-function Row({ model, posting }: { model: MappingsModel; posting: LeverPosting }) {
+function Row({ model, posting }: { model: MappingsModel; posting: LeverPostingView }) {
   const mt = model.mt;
   const row = model.rows.value[posting.id] ?? { choice: '', status: 'idle', message: '' };
   const meta = [posting.team, posting.location].filter(Boolean).join(' · ');
