@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { log, machine, ROOT, type BenchOptions, type BenchResult, type Size } from './lib/common.ts';
 import { ORDER, readPrevious, render, TITLES, type BenchName, type MachineInfo } from './lib/report.ts';
 import { runApiAndMemory } from './api.ts';
+import { runMiddleware } from './middleware.ts';
 import { runIngest } from './ingest.ts';
 import { runStorage } from './storage.ts';
 import { runWeight } from './weight.ts';
@@ -55,6 +56,7 @@ for (const name of ORDER) {
   log(`── ${TITLES[name]} (load average ${loadBefore.toFixed(1)})`);
   try {
     if (name === 'api') store(await runApiAndMemory({ ...opts, profile }));
+    else if (name === 'middleware') store([await runMiddleware(opts)]);
     else if (name === 'ingest') store([await runIngest({ ...opts, profile })]);
     else if (name === 'storage') store([await runStorage(opts)]);
     else if (name === 'weight') store([await runWeight(opts)]);

@@ -6,11 +6,12 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { fmt, goalMet, kb, mb, table, type BenchResult, type Figure } from './common.ts';
 import { NOTES } from '../notes.ts';
 
-export const ORDER = ['api', 'ingest', 'storage', 'weight', 'browser', 'memory', 'scale'] as const;
+export const ORDER = ['api', 'middleware', 'ingest', 'storage', 'weight', 'browser', 'memory', 'scale'] as const;
 export type BenchName = (typeof ORDER)[number];
 
 export const TITLES: Record<BenchName, string> = {
   api: '1. Widget API under load',
+  middleware: '1b. Widget API middleware, one at a time',
   ingest: '2. Webhook ingest (Kombo)',
   storage: '3. Storage at scale',
   weight: '4. Widget weight',

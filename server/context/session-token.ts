@@ -55,7 +55,20 @@ export async function mintSessionToken(s: WidgetSession, key: Uint8Array, now = 
 
 const invalid = () => new ApiError(401, 'session_invalid', 'The session token is missing or invalid.');
 
+/**
+ * Tokens whose MAC and claims were checked, by key and exact token text: the widget sends one token on every
+ * call for up to 15 minutes, so the HMAC, base64 and claims parse run once per token instead of once per
+ * request (the time checks still run on every use). Only a token that passed is kept, so a forged one never
+ * finds an entry; at most MAX_VERIFIED per key, the oldest dropped first.
+ */
+const verified = new WeakMap<Uint8Array, Map<string, { session: WidgetSession; iat: number; exp: number }>>();
+const MAX_VERIFIED = 2000;
+
 export async function verifySessionToken(token: string, key: Uint8Array, now = Date.now()): Promise<WidgetSession> {
+  let known = verified.get(key);
+  if (!known) verified.set(key, (known = new Map()));
+  const hit = known.get(token);
+  if (hit) return checkTimes(hit, now);
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== HEADER) throw invalid();
   if (!safeEqual(mac(key, `${parts[0]}.${parts[1]}`), parts[2]!)) throw invalid();
@@ -65,8 +78,21 @@ export async function verifySessionToken(token: string, key: Uint8Array, now = D
   } catch {
     throw invalid();
   }
+  const entry = {
+    session: { accountId: claims.acc, applicationId: claims.app, candidateId: claims.cand, role: claims.role, sub: claims.sub, jobId: claims.job, jobName: claims.jobn, locale: claims.loc },
+    iat: claims.iat,
+    exp: claims.exp,
+  };
+  const session = checkTimes(entry, now); // before it is kept: an expired or future token is never remembered
+  if (known.size >= MAX_VERIFIED) known.delete(known.keys().next().value!);
+  known.set(token, entry);
+  return session;
+}
+
+/** The session of a token whose MAC and claims passed, if it is valid at `now`; a copy, so no caller changes the kept one. */
+function checkTimes(t: { session: WidgetSession; iat: number; exp: number }, now: number): WidgetSession {
   const nowS = now / 1000;
-  if (claims.exp + CLOCK_SKEW_S <= nowS) throw new ApiError(401, 'session_expired', 'Your session has expired; the widget will renew it.');
-  if (claims.iat - CLOCK_SKEW_S > nowS) throw invalid();
-  return { accountId: claims.acc, applicationId: claims.app, candidateId: claims.cand, role: claims.role, sub: claims.sub, jobId: claims.job, jobName: claims.jobn, locale: claims.loc };
+  if (t.exp + CLOCK_SKEW_S <= nowS) throw new ApiError(401, 'session_expired', 'Your session has expired; the widget will renew it.');
+  if (t.iat - CLOCK_SKEW_S > nowS) throw invalid();
+  return { ...t.session };
 }

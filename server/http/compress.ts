@@ -14,9 +14,10 @@ const gzipAsync = promisify(gzip);
  * Reading it through `arrayBuffer()` would build a full web Response and stream: several times the cost of
  * a small JSON answer. Anything else (another runtime, a stream) returns undefined and is read normally.
  */
+let cacheKey: symbol | undefined; // the same symbol on every such Response: looked up once
 function bodyAsGiven(res: Response): string | Uint8Array | null | undefined {
-  const key = Object.getOwnPropertySymbols(res).find((k) => k.description === 'cache');
-  const cached = key ? (res as unknown as Record<symbol, unknown>)[key] : undefined;
+  const key = cacheKey && cacheKey in res ? cacheKey : (cacheKey = Object.getOwnPropertySymbols(res).find((k) => k.description === 'cache') ?? cacheKey);
+  const cached = key && key in res ? (res as unknown as Record<symbol, unknown>)[key] : undefined;
   const body = Array.isArray(cached) ? cached[1] : undefined;
   return body === null || typeof body === 'string' || body instanceof Uint8Array ? body : undefined;
 }
@@ -38,8 +39,9 @@ export function compress(opts: { threshold?: number; brotliQuality?: number } = 
     const given = bodyAsGiven(res); // before anything reads res.body, which would turn it into a stream
     if (given === null || (given === undefined && !res.body) || res.status < 200 || res.status === 204 || res.status === 206 || !type || !COMPRESSIBLE.test(type)) return;
     // Already negotiated (sendDist: built files and answers made once) or not to be transformed: left alone.
-    if (res.headers.has('content-encoding') || /\baccept-encoding\b/i.test(res.headers.get('vary') ?? '') || /\bno-transform\b/i.test(res.headers.get('cache-control') ?? '')) return;
-    const cacheable = c.req.method === 'GET' && res.status === 200 && !/\bno-store\b/i.test(res.headers.get('cache-control') ?? '');
+    const cacheControl = res.headers.get('cache-control') ?? '';
+    if (res.headers.has('content-encoding') || /\baccept-encoding\b/i.test(res.headers.get('vary') ?? '') || /\bno-transform\b/i.test(cacheControl)) return;
+    const cacheable = c.req.method === 'GET' && res.status === 200 && !/\bno-store\b/i.test(cacheControl);
     // Answers that stay as they are (small ones, most of the widget API, and any for a client that takes
     // no coding we make) are not rebuilt: their ETag (and Vary, when size made it depend on the coding)
     // are added in place.

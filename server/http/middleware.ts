@@ -1,5 +1,6 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { matchedRoutes } from 'hono/route';
 import { ApiError, errorBody } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { raises } from './error-codes.ts';
@@ -120,7 +121,9 @@ export function methodNotAllowed(app: Hono<any>): MiddlewareHandler {
   };
   return async (c, next) => {
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
-    if (!endpoint(method, c.req.path)) {
+    // The app's own match for this request (HEAD is routed as GET) is the one this middleware runs in: when it
+    // has an endpoint, nothing is matched again. Only a request without one walks the other methods.
+    if (!matchedRoutes(c).some((r) => r.method !== 'ALL') && !endpoint(method, c.req.path)) {
       const allow = METHODS.filter((m) => m !== method && endpoint(m, c.req.path));
       if (allow.length > 0) throw new ApiError(405, 'method_not_allowed', `${c.req.method} is not supported here; use ${allow.join(' or ')}.`, { Allow: allow.join(', ') });
     }

@@ -1,11 +1,11 @@
 import type { Order } from '../../shared/api.ts';
 import { readResultSummary, roundPercent, type ResultSummary } from '../../shared/result/summary.ts';
-import type { OrderView } from '../store/types.ts';
+import type { OrderJsonSource } from '../store/orders/types.ts';
 
 export const reportUrl = (publicUrl: string, orderId: string) => `${publicUrl}/report/${orderId}`;
 
 /** The public shape of an order (API.md): what the widget and integrators see. */
-export function toOrderJson(o: OrderView, publicUrl: string): Order {
+export function toOrderJson(o: OrderJsonSource, publicUrl: string): Order {
   return {
     id: o.id,
     package_id: o.package_id,
@@ -32,7 +32,7 @@ export function toOrderJson(o: OrderView, publicUrl: string): Order {
  * A row without a readable summary still shows its stored score (the results table's own integer column),
  * never an error for the whole list.
  */
-function resultJson(o: OrderView, r: ResultSummary | null, publicUrl: string, completedAt: string): NonNullable<Order['result']> {
+function resultJson(o: OrderJsonSource, r: ResultSummary | null, publicUrl: string, completedAt: string): NonNullable<Order['result']> {
   if (!r) {
     const percent = o.result!.max_score ? roundPercent(o.result!.score, o.result!.max_score) : 0;
     return { score: percent, max_score: 100, status: o.status, result_url: reportUrl(publicUrl, o.id), completed_at: completedAt, percent, band: null };

@@ -158,7 +158,7 @@ export function widgetApi(svc: Services) {
     describeRoute({ summary: "Orders of the context's application, newest first", tags: ['widget'], security: bearer, responses: { 200: { description: 'Orders', content: json(OrderListSchema) } } }),
     async (c) => {
       const s = c.get('session');
-      const rows = await svc.store.orders.listForApplication(s.accountId, s.applicationId);
+      const rows = await svc.store.orders.listForWidget(s.accountId, s.applicationId);
       return c.json({ orders: rows.map((o) => toOrderJson(o, svc.config.publicUrl)) });
     },
   );

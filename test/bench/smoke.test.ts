@@ -31,16 +31,19 @@ describe('benchmarks at a tiny size', () => {
     // Two groups side by side, to stay well within a minute.
     const a = join(dir, 'a.md');
     const b = join(dir, 'b.md');
-    const [ra, rb] = await Promise.all([bench(['api', 'storage', 'weight'], a), bench(['ingest', 'browser'], b)]);
+    const [ra, rb] = await Promise.all([bench(['api', 'middleware', 'storage', 'weight'], a), bench(['ingest', 'browser'], b)]);
     expect(ra.code, ra.stderr.slice(-3000)).toBe(0);
     expect(rb.code, rb.stderr.slice(-3000)).toBe(0);
     const text = readFileSync(a, 'utf8') + readFileSync(b, 'utf8');
-    for (const heading of ['1. Widget API under load', '2. Webhook ingest', '3. Storage at scale', '4. Widget weight', '5. Widget speed in Chromium', '6. Memory']) {
+    for (const heading of ['1. Widget API under load', '1b. Widget API middleware, one at a time', '2. Webhook ingest', '3. Storage at scale', '4. Widget weight', '5. Widget speed in Chromium', '6. Memory']) {
       expect(text).toContain(`## ${heading}`);
     }
     expect(text).not.toContain('The benchmark failed');
     expect(text).toContain('How to run it for the record');
     expect(text).toMatch(/server CPU per request, bare's as a share of it \| \d+ µs vs \d+ µs = \d+ %/);
+    // The middleware ladder: the bare hello-world and, at this size, the row with every middleware and the session check.
+    expect(text).toMatch(/\| bare Hono hello-world \(one route\) \| [\d.]+ µs \|/);
+    expect(text).toMatch(/\| \+ requireSession \(widget session HMAC \+ claims\) \| [\d.]+ µs \| [+-][\d.]+ µs \|/);
     for (const goal of ['≤ 2 KB', '≤ 16 KB', '≥ 50 % of bare', '≥ 25 % of bare', '≥ 3,000/s with p99 ≤ 50 ms', '≤ 1 ms', '≤ 200 ms median', '≤ 120 MB']) expect(text).toContain(goal);
     expect(text).toMatch(/\| \d{4}-\d{2}-\d{2} \| \d+ \|/); // the dated machine table (date, cores, …)
     expect(text).toContain(process.version);

@@ -4,6 +4,7 @@
 // empty store, so global queries (due jobs, lapsed orders) see only what the test made.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../server/ids.ts';
+import { toOrderJson } from '../../server/orders/order-json.ts';
 import type { NewOrder, OrderRow, Repos, Store } from '../../server/store/types.ts';
 
 export interface StoreFactory {
@@ -321,6 +322,21 @@ export function storeContract(factory: StoreFactory): void {
         expect((await store.orders.listForApplication(w.account.id, 'app-1', w.candidate.id)).map((x) => x.id)).toEqual([newer.id, older.id]);
         expect(await store.orders.listForApplication(w.account.id, 'app-2')).toEqual([]);
         await expect(store.results.insert({ order_id: older.id, account_id: w.account.id, score: 1, max_score: 1, details: {}, completed_at: iso(Date.now()) })).rejects.toThrow();
+
+        // GET /api/orders reads the list through listForWidget (only the columns toOrderJson reads): its answer is
+        // byte for byte the one the full views give, for an order without a result, one whose result has a
+        // readable summary (and no package any more) and one whose result has none.
+        await store.results.insert({ order_id: newer.id, account_id: w.account.id, score: 81, max_score: 100, details: { score: 81, tests: [{ test_id: 't1', name: 'Reasoning', score: 81, answered: 9, total: 10 }] }, completed_at: iso(Date.now()) });
+        await store.orders.update(w.account.id, newer.id, { status: 'completed', completed_at: iso(Date.now()), reason: 'Done.', extra_time_percent: 25 });
+        const publicUrl = 'https://assay.example';
+        const full = await store.orders.listForApplication(w.account.id, 'app-1');
+        const widget = await store.orders.listForWidget(w.account.id, 'app-1');
+        expect(widget.map((x) => x.id)).toEqual([third.id, newer.id, older.id]);
+        const answer = JSON.stringify({ orders: widget.map((o) => toOrderJson(o, publicUrl)) });
+        expect(answer).toBe(JSON.stringify({ orders: full.map((o) => toOrderJson(o, publicUrl)) }));
+        expect(answer).toContain('"band"'); // the summary was read
+        expect(await store.orders.listForWidget(w.account.id, 'app-2')).toEqual([]);
+        expect(await store.orders.listForWidget('other', 'app-1')).toEqual([]);
       });
 
       it("places a percent among one package's results on one account (for the report's percentile)", async () => {

@@ -32,4 +32,26 @@ describe('session tokens', () => {
     expect(await code(verifySessionToken(token, key, now + (SESSION_TTL_S + 10) * 1000))).toBe('session_expired');
     expect(await code(verifySessionToken(token, key, now - 60_000))).toBe('session_invalid'); // issued in the future
   });
+
+  it('checks a token it has already accepted as strictly again: expiry, issue time, key, and no shared session object', async () => {
+    const now = Date.now();
+    const { token } = await mintSessionToken(s, key, now);
+    const first = await verifySessionToken(token, key, now); // accepted, and kept
+    expect(first).toEqual(s);
+    first.accountId = 'changed by a caller';
+    expect(await verifySessionToken(token, key, now + 1000)).toEqual(s);
+    expect(await code(verifySessionToken(token, other, now))).toBe('session_invalid');
+    expect(await code(verifySessionToken(token, key, now + (SESSION_TTL_S + 10) * 1000))).toBe('session_expired');
+    expect(await code(verifySessionToken(token, key, now - 60_000))).toBe('session_invalid');
+    const [h, p, sig] = token.split('.') as [string, string, string];
+    expect(await code(verifySessionToken(`${h}.${p}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`, key, now))).toBe('session_invalid');
+  });
+
+  it('does not keep a token that was refused for its time, so it is refused again when used', async () => {
+    const now = Date.now();
+    const { token } = await mintSessionToken(s, key, now);
+    expect(await code(verifySessionToken(token, key, now + (SESSION_TTL_S + 10) * 1000))).toBe('session_expired');
+    expect(await code(verifySessionToken(token, key, now + (SESSION_TTL_S + 20) * 1000))).toBe('session_expired');
+    expect(await verifySessionToken(token, key, now)).toEqual(s);
+  });
 });

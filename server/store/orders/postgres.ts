@@ -2,6 +2,7 @@ import { js, keyLock, nowIso, type Queryable } from '../postgres/db.ts';
 import type { OrderListItem, OrderRow, OrderView, OrdersRepo, ResultRow, ResultsRepo } from './types.ts';
 import type { Json } from '../types.ts';
 import { containsPattern } from '../search-pattern.ts';
+import { WIDGET_COLS, widgetRow, type WidgetRaw } from './widget-row.ts';
 
 type ViewRaw = OrderRow & { package_name: string | null; r_score: number | null; r_max_score: number | null; r_details: Json | null; r_completed_at: string | null };
 const toView = (r: ViewRaw): OrderView => {
@@ -79,6 +80,10 @@ export function ordersRepo(q: Queryable, inUnitOfWork = false): OrdersRepo {
       return candidateId
         ? views(`${VIEW} WHERE o.account_id = $1 AND o.application_id = $2 AND o.candidate_id = $3 ORDER BY o.created_at DESC, o.id COLLATE "C" DESC LIMIT 200`, [accountId, applicationId, candidateId])
         : views(`${VIEW} WHERE o.account_id = $1 AND o.application_id = $2 ORDER BY o.created_at DESC, o.id COLLATE "C" DESC LIMIT 200`, [accountId, applicationId]);
+    },
+    async listForWidget(accountId, applicationId) {
+      const sql = `SELECT ${WIDGET_COLS} ${VIEW.slice(VIEW.indexOf('FROM orders o'))} WHERE o.account_id = $1 AND o.application_id = $2 ORDER BY o.created_at DESC, o.id COLLATE "C" DESC LIMIT 200`;
+      return (await q.query<WidgetRaw<Json>>(sql, [accountId, applicationId])).rows.map((r) => widgetRow(r, (d) => d));
     },
     async listByCandidate(accountId, candidateId) {
       return rows('SELECT * FROM orders WHERE account_id = $1 AND candidate_id = $2 ORDER BY created_at, id COLLATE "C"', [accountId, candidateId]);

@@ -2,6 +2,7 @@ import type { DB } from '../sqlite/db.ts';
 import { json, nowIso } from '../sqlite/db.ts';
 import type Database from 'better-sqlite3';
 import { containsPattern } from '../search-pattern.ts';
+import { WIDGET_COLS, widgetRow, type WidgetRaw } from './widget-row.ts';
 import type { OrderListItem, OrderRow, OrderView, OrdersRepo, ResultRow, ResultsRepo } from './types.ts';
 import type { Json } from '../types.ts';
 
@@ -48,6 +49,7 @@ export function ordersRepo(db: DB): OrdersRepo {
   const byInvite = db.prepare('SELECT * FROM orders WHERE invite_token_hash = ?');
   const active = db.prepare(ACTIVE);
   const forApp = db.prepare(FOR_APPLICATION);
+  const forWidget = db.prepare(`SELECT ${WIDGET_COLS} ${FOR_APPLICATION.slice(FOR_APPLICATION.indexOf('FROM orders o'))}`);
   const forAppCand = db.prepare(FOR_APPLICATION.replace('AND o.application_id = ?', 'AND o.application_id = ? AND o.candidate_id = ?'));
   const byCandidate = db.prepare('SELECT * FROM orders WHERE account_id = ? AND candidate_id = ?');
   const lapsed = db.prepare(`SELECT * FROM orders WHERE status IN ('pending','in_progress')
@@ -82,6 +84,9 @@ export function ordersRepo(db: DB): OrdersRepo {
     async listForApplication(accountId, applicationId, candidateId) {
       const rows = (candidateId ? forAppCand.all(accountId, applicationId, candidateId) : forApp.all(accountId, applicationId)) as ViewRaw[];
       return rows.map(toView);
+    },
+    async listForWidget(accountId, applicationId) {
+      return (forWidget.all(accountId, applicationId) as WidgetRaw<string>[]).map((r) => widgetRow(r, json<Json>));
     },
     async listByCandidate(accountId, candidateId) {
       return (byCandidate.all(accountId, candidateId) as Raw[]).map((r) => toRow(r)!);

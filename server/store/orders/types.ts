@@ -45,6 +45,15 @@ export interface OrderView extends OrderRow {
   result: ResultRow | null;
 }
 
+/**
+ * What an order's public JSON (server/orders/order-json.ts, toOrderJson) is made from, and no more: GET /api/orders
+ * reads only these columns (listForWidget), not the whole row.
+ */
+export type OrderJsonSource = Pick<
+  OrderView,
+  'id' | 'package_id' | 'package_name' | 'status' | 'source' | 'candidate_id' | 'application_id' | 'job_id' | 'job_name' | 'reason' | 'created_at' | 'updated_at' | 'invited_at' | 'started_at' | 'completed_at' | 'expires_at' | 'extra_time_percent'
+> & { result: Pick<ResultRow, 'score' | 'max_score' | 'details' | 'completed_at'> | null };
+
 /** One page of the provider dashboard's Candidates list: filters, and the keyset of the previous page's last row. */
 export interface OrderPageQuery {
   status?: OrderStatus;
@@ -92,6 +101,8 @@ export interface OrdersRepo {
   findByInviteHash(hash: string): Promise<OrderRow | null>;
   findActive(accountId: string, candidateId: string, applicationId: string | null, packageId: string): Promise<OrderRow | null>;
   listForApplication(accountId: string, applicationId: string, candidateId?: string): Promise<OrderView[]>;
+  /** listForApplication's orders (same order, same limit) with only what toOrderJson reads: GET /api/orders on every widget load. */
+  listForWidget(accountId: string, applicationId: string): Promise<OrderJsonSource[]>;
   listByCandidate(accountId: string, candidateId: string): Promise<OrderRow[]>;
   update(accountId: string, id: string, patch: Partial<Omit<OrderRow, 'id' | 'account_id' | 'created_at'>>): Promise<void>;
   /** Orders past their invitation expiry or test deadline, still open. */
@@ -110,7 +121,7 @@ export interface ResultsRepo {
 }
 
 /** What OrdersRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
-export type OrdersReads = Pick<OrdersRepo, 'get' | 'getById' | 'view' | 'findBySource' | 'findByInviteHash' | 'findActive' | 'listForApplication' | 'listByCandidate' | 'listLapsed' | 'listPage' | 'listJobs'>;
+export type OrdersReads = Pick<OrdersRepo, 'get' | 'getById' | 'view' | 'findBySource' | 'findByInviteHash' | 'findActive' | 'listForApplication' | 'listForWidget' | 'listByCandidate' | 'listLapsed' | 'listPage' | 'listJobs'>;
 
 /** What ResultsRepo offers outside a unit of work: reads only (writes go through `store.transaction`). */
 export type ResultsReads = Pick<ResultsRepo, 'get' | 'standing'>;
