@@ -11,6 +11,7 @@ import type { Services } from '../services.ts';
 import type { InboxRow } from '../store/types.ts';
 
 const MAX_WEBHOOK_BYTES = 256 * 1024;
+const utf8 = new TextDecoder();
 
 /**
  * POST /webhooks/<provider>/<connection-id>: the connection id picks the secret before the body is
@@ -47,11 +48,9 @@ export function webhooks(svc: Services) {
     const connector = svc.connectors[provider];
     if (!connector?.webhook) throw new ApiError(404, 'unknown_provider', `No webhook receiver for "${provider}".`);
     if (!/^con_[0-9a-z]{8,40}$/.test(connectionId)) throw new ApiError(404, 'unknown_connection', 'No such connection.');
-    await refuseOversized(c, MAX_WEBHOOK_BYTES);
+    const raw = await refuseOversized(c, MAX_WEBHOOK_BYTES); // the bytes as they arrived, which the signature covers
     const connection = await svc.store.connections.getById(connectionId);
     if (!connection || connection.provider !== provider) throw new ApiError(404, 'unknown_connection', 'No such connection.');
-    const raw = new Uint8Array(await c.req.arrayBuffer());
-    if (raw.byteLength > MAX_WEBHOOK_BYTES) throw new ApiError(413, 'body_too_large', `Webhook bodies may be at most ${MAX_WEBHOOK_BYTES} bytes.`);
     // One policy for a revoked connection, whatever the vendor: 410 Gone, nothing read or stored. No ATS here
     // documents a status that stops its retries (Greenhouse and Recruitee retry anything but 200 for hours,
     // Lever five times, Kombo keeps a refused order open to be pulled later), so: not 200, which would tell
@@ -61,7 +60,7 @@ export function webhooks(svc: Services) {
     if (connection.status === 'revoked') {
       throw new ApiError(410, 'connection_revoked', `This ${provider} connection was revoked in Assay; remove this webhook from ${provider}.`);
     }
-    const req = { raw, text: new TextDecoder().decode(raw), headers: c.req.raw.headers };
+    const req = { raw, text: utf8.decode(raw), headers: c.req.raw.headers };
     const receiver = connector.webhook;
     const verdict = receiver.verify(svc, connection, req);
     if ('ping' in verdict) return answer(c, verdict.ping);
