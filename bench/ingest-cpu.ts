@@ -5,10 +5,12 @@
 // server is idle again (the outbox's invitation e-mails included, so deferring work out of the step shows),
 // and the median of each. With --servers a.js,b.js (compiled servers, e.g. `npx tsx scripts/build-server.ts`
 // into dist/server-before), the runs alternate between them, so a change is measured before and after under
-// the same load. With --profile, one more run under --cpu-prof: the top functions by self and
+// the same load. On a starved machine the open-loop rate piles webhooks up into large batches, which moves CPU
+// per webhook; --closed N (N connections, each sending when answered) keeps the concurrency, so the batches, the
+// same whatever the neighbours do. With --profile, one more run under --cpu-prof: the top functions by self and
 // inclusive time and the store's statements and units of work per webhook (ASSAY_STORE_STATS).
 //
-//   nice -n 19 npx tsx bench/ingest-cpu.ts [--runs 3] [--rate 200] [--seconds 10] [--servers a.js,b.js] [--profile [--keep file.cpuprofile]]
+//   nice -n 19 npx tsx bench/ingest-cpu.ts [--runs 3] [--rate 200] [--seconds 10] [--servers a.js,b.js] [--closed 16] [--profile [--keep file.cpuprofile]]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     profile: { type: 'boolean', default: false },
     servers: { type: 'string' },
+    /** Closed loop instead of the rate: this many connections, each sending its next webhook when answered. */
+    closed: { type: 'string' },
     /** Where to keep the profiled run's .cpuprofile (for Chrome DevTools or a closer look). */
     keep: { type: 'string' },
   },
@@ -34,6 +38,7 @@ const { values: args } = parseArgs({
 const RUNS = Number(args.runs);
 const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
+const CLOSED = args.closed ? Number(args.closed) : null;
 const FIXTURE = join(ROOT, 'test/fixtures/kombo/assessment-order-received.json');
 const PACKAGE_ID = 'work-style';
 
@@ -57,13 +62,19 @@ const kombo = await startSimulator();
 const c = kombo.credentials;
 const template = JSON.parse(readFileSync(FIXTURE, 'utf8'));
 try {
-  const servers: (string | undefined)[] = args.servers ? args.servers.split(',').map((f) => resolve(f)) : [undefined];
+  // Each server: a compiled main.js, optionally with node flags after a `|` (e.g. `dist/server/main.js|--max-semi-space-size=16`).
+  const servers: { script?: string; nodeArgs: string[]; name: string }[] = args.servers
+    ? args.servers.split(',').map((spec) => {
+        const [file, ...flags] = spec.split('|');
+        return { script: resolve(file!), nodeArgs: flags, name: [relative(ROOT, resolve(file!)), ...flags].join(' ') };
+      })
+    : [{ nodeArgs: [], name: 'dist/server/main.js' }];
   const step = servers.map(() => [] as number[]);
   const drained = servers.map(() => [] as number[]);
-  const nameOf = (i: number) => (servers[i] ? relative(ROOT, servers[i]!) : 'dist/server/main.js');
+  const nameOf = (i: number) => servers[i]!.name;
   for (let run = 0; run < RUNS; run++) {
-    for (const [si, script] of servers.entries()) {
-      const server = await startAssay(script ? { script } : {});
+    for (const [si, { script, nodeArgs }] of servers.entries()) {
+      const server = await startAssay({ ...(script ? { script } : {}), nodeArgs });
       const work = mkdtempSync(join(tmpdir(), 'assay-ingest-cpu-'));
       try {
         const cli = spawnSync(
@@ -79,7 +90,7 @@ try {
         const pid = server.child.pid!;
         await idle(pid);
         const cpu0 = cpuMsOf(pid)!;
-        const r = await runLoad({ url: server.url, connections: 64, durationS: SECONDS, rate: RATE, mode: mode('m-', join(work, 'm.txt')) });
+        const r = await runLoad({ url: server.url, connections: CLOSED ?? 64, durationS: SECONDS, ...(CLOSED ? {} : { rate: RATE }), mode: mode('m-', join(work, 'm.txt')) });
         const cpu1 = cpuMsOf(pid)!;
         await idle(pid);
         const cpu2 = cpuMsOf(pid)!;
@@ -96,7 +107,7 @@ try {
     }
   }
   if (RUNS) {
-    for (const si of servers.keys()) out(`median CPU per webhook of ${nameOf(si)} over ${RUNS} runs at ${RATE}/s: ${median(step[si]!).toFixed(0)} µs during the step, ${median(drained[si]!).toFixed(0)} µs until idle`);
+    for (const si of servers.keys()) out(`median CPU per webhook of ${nameOf(si)} over ${RUNS} runs ${CLOSED ? `closed loop, ${CLOSED} connections` : `at ${RATE}/s`}: ${median(step[si]!).toFixed(0)} µs during the step, ${median(drained[si]!).toFixed(0)} µs until idle`);
   }
 
   if (args.profile) {
