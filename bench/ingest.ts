@@ -3,7 +3,7 @@
 // the server is killed (SIGKILL, as a crash would).
 import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -106,7 +106,7 @@ const PROFILE_S = 10;
  * PROFILE_RATE for PROFILE_S seconds; self and inclusive time by function, and the store's statements and
  * commits per webhook (ASSAY_STORE_STATS, reported by the server on SIGTERM).
  */
-export async function profileIngest(c: Credentials, template: typeof FALLBACK, rate = PROFILE_RATE, seconds = PROFILE_S): Promise<{ markdown: string; summary: ProfileSummary; stats: StoreStats | null }> {
+export async function profileIngest(c: Credentials, template: typeof FALLBACK, rate = PROFILE_RATE, seconds = PROFILE_S, keepProfileAs?: string): Promise<{ markdown: string; summary: ProfileSummary; stats: StoreStats | null }> {
   const profDir = mkdtempSync(join(tmpdir(), 'assay-ingest-prof-'));
   const work = mkdtempSync(join(tmpdir(), 'assay-ingest-prof-acks-'));
   try {
@@ -125,6 +125,7 @@ export async function profileIngest(c: Credentials, template: typeof FALLBACK, r
       const stats = storeStatsOf(server.logs.join(''));
       const file = latestProfile(profDir);
       if (!file) throw new Error('the profiled server wrote no .cpuprofile');
+      if (keepProfileAs) copyFileSync(file, keepProfileAs);
       const summary = summarise(file);
       const perHook = stats && r.ok ? ` Store, per acknowledged webhook: ${(stats.statements / (r.ok + 1)).toFixed(1)} statements, ${(stats.units / (r.ok + 1)).toFixed(1)} units of work; ${(stats.units / Math.max(1, stats.commits)).toFixed(1)} units per commit.` : '';
       const heading = `Kombo webhooks at ${fmt(rate)}/s for ${seconds} s (${fmt(r.ok / seconds, 0)}/s acknowledged, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms)`;

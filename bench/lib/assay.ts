@@ -29,12 +29,12 @@ export function startNodeArgs(): string[] {
 }
 
 /** A fresh data folder on the real disk (not tmpfs, where fsync would be free), demo account seeded. */
-export async function startAssay(opts: { env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string } = {}): Promise<Assay> {
+export async function startAssay(opts: { env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string; /** Another compiled server (a main.js built by scripts/build-server.ts beside dist/server), to compare builds. */ script?: string } = {}): Promise<Assay> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'assay-bench-'));
   // The compiled server under plain node, as `npm start` runs it (built when missing; ASSAY_BENCH_TSX=1: the sources under tsx).
   const fromSources = process.env.ASSAY_BENCH_TSX === '1';
   if (!fromSources) await ensureBuilt();
-  const script = join(ROOT, fromSources ? 'server/main.ts' : 'dist/server/main.js');
+  const script = opts.script ?? join(ROOT, fromSources ? 'server/main.ts' : 'dist/server/main.js');
   const nodeArgs = [...(fromSources ? [] : startNodeArgs()), ...(opts.nodeArgs ?? [])];
   const child = await startListening(script, { DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...opts.env }, nodeArgs);
   const demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as Demo;

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { randomBytesPooled } from '../ids.ts';
 
 /** AES-256-GCM box for secrets at rest: `v1.<iv>.<tag>.<ciphertext>` in base64url. */
 export class SecretBox {
@@ -7,7 +8,7 @@ export class SecretBox {
     this.#key = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'assay secrets at rest v1', 32));
   }
   seal(plain: string): string {
-    const iv = randomBytes(12);
+    const iv = randomBytesPooled(12);
     const c = createCipheriv('aes-256-gcm', this.#key, iv);
     const ct = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
     return ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');

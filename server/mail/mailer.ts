@@ -35,7 +35,10 @@ export function createMailer(opts: { smtpUrl: string | null; dataDir: string; fr
     from,
     async send(mail) {
       try {
-        const info = await (await transporter()).sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+        // Quoted-printable, as nodemailer picks it anyway for text that is mostly Latin letters (every catalogue
+        // language): told so, it skips counting the letters of every part and header with a regular expression
+        // each time (a sixth of its work per invitation in the ingest profile, issue 19).
+        const info = await (await transporter()).sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, textEncoding: 'quoted-printable' });
         if (!opts.smtpUrl) {
           mkdirSync(dir, { recursive: true });
           const name = `${Date.now()}-${mail.tag}.eml`;

@@ -135,7 +135,8 @@ export async function enqueueInvitation(tx: Repos, box: SecretBox, order: OrderR
     kind: 'email.invitation',
     order_id: order.id,
     payload: { order_id: order.id, token_sealed: box.seal(token) },
-    idempotency_key: `invite:${order.id}:${sha256Hex(token).slice(0, 16)}`,
+    // The order holds the token's hash already (placeOrder, reissueInvitation): not hashed a second time.
+    idempotency_key: `invite:${order.id}:${(order.invite_token_hash ?? sha256Hex(token)).slice(0, 16)}`,
   });
 }
 

@@ -17,20 +17,25 @@ async function sendInvitation(svc: Services, job: OutboxJob): Promise<void> {
   const orderId = String(job.payload.order_id ?? '');
   const sealed = job.payload.token_sealed;
   if (typeof sealed !== 'string') return; // erased or already used: nothing left to send
-  const order = await svc.store.orders.getById(orderId);
-  if (!order) throw new PermanentError(`order ${orderId} no longer exists`);
-  if (order.status !== 'pending' && order.status !== 'in_progress') return; // cancelled/expired before we got to it
-  const token = svc.box.open(sealed);
-  if (order.invite_token_hash !== sha256Hex(token)) return; // voided by a resend: the newer job sends the live link
-  const [candidate, account, pkg] = await Promise.all([
-    svc.store.candidates.get(order.account_id, order.candidate_id),
-    svc.store.accounts.get(order.account_id),
-    svc.store.packages.get(order.account_id, order.package_id),
-  ]);
-  if (!candidate?.email || !account || !pkg) throw new PermanentError('the order has no candidate e-mail, account or package any more');
+  // What the e-mail needs, read in one unit of work: on SQLite each read outside one is a savepoint and a turn
+  // of the store's lock of its own, and invitations are sent while webhooks arrive (issue 19's ingest profile).
+  const found = await svc.store.transaction(async (tx) => {
+    const order = await tx.orders.getById(orderId);
+    if (!order) throw new PermanentError(`order ${orderId} no longer exists`);
+    if (order.status !== 'pending' && order.status !== 'in_progress') return null; // cancelled/expired before we got to it
+    const token = svc.box.open(sealed);
+    if (order.invite_token_hash !== sha256Hex(token)) return null; // voided by a resend: the newer job sends the live link
+    const candidate = await tx.candidates.get(order.account_id, order.candidate_id);
+    const account = await tx.accounts.get(order.account_id);
+    const pkg = await tx.packages.get(order.account_id, order.package_id);
+    if (!candidate?.email || !account || !pkg) throw new PermanentError('the order has no candidate e-mail, account or package any more');
+    const content = (await tx.packages.content(order.account_id, order.package_id, order.package_version)) as unknown as PackageContent | null;
+    return { order, token, candidate: { ...candidate, email: candidate.email }, account, pkg, content };
+  });
+  if (!found) return;
+  const { order, token, candidate, account, pkg, content } = found;
   // The same language as candidate mode, with the package's name in it where the content has one.
   const locale = candidateLocale(candidate, account);
-  const content = (await svc.store.packages.content(order.account_id, order.package_id, order.package_version)) as unknown as PackageContent | null;
   const mail = renderInvitationEmail({
     locale,
     company: account.settings.company_name ?? account.name,

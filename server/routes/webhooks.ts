@@ -11,6 +11,7 @@ import type { Services } from '../services.ts';
 import type { InboxRow } from '../store/types.ts';
 
 const MAX_WEBHOOK_BYTES = 256 * 1024;
+const utf8 = new TextDecoder();
 
 /**
  * POST /webhooks/<provider>/<connection-id>: the connection id picks the secret before the body is
@@ -47,36 +48,37 @@ export function webhooks(svc: Services) {
     const connector = svc.connectors[provider];
     if (!connector?.webhook) throw new ApiError(404, 'unknown_provider', `No webhook receiver for "${provider}".`);
     if (!/^con_[0-9a-z]{8,40}$/.test(connectionId)) throw new ApiError(404, 'unknown_connection', 'No such connection.');
-    await refuseOversized(c, MAX_WEBHOOK_BYTES);
-    const connection = await svc.store.connections.getById(connectionId);
-    if (!connection || connection.provider !== provider) throw new ApiError(404, 'unknown_connection', 'No such connection.');
-    const raw = new Uint8Array(await c.req.arrayBuffer());
-    if (raw.byteLength > MAX_WEBHOOK_BYTES) throw new ApiError(413, 'body_too_large', `Webhook bodies may be at most ${MAX_WEBHOOK_BYTES} bytes.`);
-    // One policy for a revoked connection, whatever the vendor: 410 Gone, nothing read or stored. No ATS here
-    // documents a status that stops its retries (Greenhouse and Recruitee retry anything but 200 for hours,
-    // Lever five times, Kombo keeps a refused order open to be pulled later), so: not 200, which would tell
-    // the vendor (and the recruiter reading its delivery log) that we took the event; not 404, which reads as a
-    // wrong URL; 410, which webhook senders that define a "stop" status treat as "disable this endpoint"
-    // (Standard Webhooks / Svix, contracts/security-reliability.md) and which shows as a plain failure to the rest.
-    if (connection.status === 'revoked') {
-      throw new ApiError(410, 'connection_revoked', `This ${provider} connection was revoked in Assay; remove this webhook from ${provider}.`);
-    }
-    const req = { raw, text: new TextDecoder().decode(raw), headers: c.req.raw.headers };
+    const raw = await refuseOversized(c, MAX_WEBHOOK_BYTES); // the bytes as they arrived, which the signature covers
+    const req = { raw, text: utf8.decode(raw), headers: c.req.raw.headers };
     const receiver = connector.webhook;
-    const verdict = receiver.verify(svc, connection, req);
-    if ('ping' in verdict) return answer(c, verdict.ping);
-    // One refusal for every vendor: 401 `invalid_signature` in the one error shape (a vendor whose signature
-    // covers a timestamp may say `stale_webhook`, or 400 when its signed fields cannot be read). Vendor shapes
-    // are kept only where a vendor shows our text: Kombo's 422 order refusal (kombo/webhook.ts refusalBody,
-    // ../shared/contracts/unified-apis.md §1.5). Recruitee's `{"error": "<string>"}` is for its partner API
-    // calls (recruitee/routes.ts, ../shared/contracts/ats-native.md "Recruitee partner errors"), not
-    // for webhooks: Recruitee shows no webhook answer and treats anything but 200 as a failure to retry.
-    if ('refused' in verdict) return answer(c, { status: verdict.status ?? 401, body: errorBody(verdict.code ?? 'invalid_signature', verdict.refused) });
-    let outcome: { duplicate: InboxRow } | { handled: WebhookHandled };
+    let outcome: { answer: WebhookResponse } | { duplicate: InboxRow } | { handled: WebhookHandled };
     try {
-      // Recording the delivery and acting on it are one unit of work: a crash or a failing handler leaves
-      // neither, so the vendor's retry is handled as a first delivery.
+      // The connection is looked up, the signature checked, the delivery recorded and acted on in one unit of
+      // work: a crash or a failing handler leaves nothing, so the vendor's retry is handled as a first delivery.
+      // (Looked up outside it, the connection cost SQLite a savepoint and a turn of the store's lock of its own,
+      // and waited for the COMMIT of the batch it joined: two commits per webhook. Issue 19's ingest profile.)
+      // A request refused here (unknown connection, revoked, bad signature) writes nothing.
       outcome = await svc.store.transaction(async (tx) => {
+        const connection = await tx.connections.getById(connectionId);
+        if (!connection || connection.provider !== provider) throw new ApiError(404, 'unknown_connection', 'No such connection.');
+        // One policy for a revoked connection, whatever the vendor: 410 Gone, nothing read or stored. No ATS here
+        // documents a status that stops its retries (Greenhouse and Recruitee retry anything but 200 for hours,
+        // Lever five times, Kombo keeps a refused order open to be pulled later), so: not 200, which would tell
+        // the vendor (and the recruiter reading its delivery log) that we took the event; not 404, which reads as a
+        // wrong URL; 410, which webhook senders that define a "stop" status treat as "disable this endpoint"
+        // (Standard Webhooks / Svix, contracts/security-reliability.md) and which shows as a plain failure to the rest.
+        if (connection.status === 'revoked') {
+          throw new ApiError(410, 'connection_revoked', `This ${provider} connection was revoked in Assay; remove this webhook from ${provider}.`);
+        }
+        const verdict = receiver.verify(svc, connection, req);
+        if ('ping' in verdict) return { answer: verdict.ping };
+        // One refusal for every vendor: 401 `invalid_signature` in the one error shape (a vendor whose signature
+        // covers a timestamp may say `stale_webhook`, or 400 when its signed fields cannot be read). Vendor shapes
+        // are kept only where a vendor shows our text: Kombo's 422 order refusal (kombo/webhook.ts refusalBody,
+        // ../shared/contracts/unified-apis.md §1.5). Recruitee's `{"error": "<string>"}` is for its partner API
+        // calls (recruitee/routes.ts, ../shared/contracts/ats-native.md "Recruitee partner errors"), not
+        // for webhooks: Recruitee shows no webhook answer and treats anything but 200 as a failure to retry.
+        if ('refused' in verdict) return { answer: { status: verdict.status ?? 401, body: errorBody(verdict.code ?? 'invalid_signature', verdict.refused) } };
         const rec = await tx.inbox.record({ provider, connection_id: connection.id, delivery_id: verdict.key.slice(0, 300) });
         if (rec.duplicate) return { duplicate: rec.row };
         const handled = await receiver.handle(svc, tx, connection, req, rec.row.id);
@@ -88,6 +90,7 @@ export function webhooks(svc: Services) {
       if (e instanceof WebhookRefusal) return answer(c, e.response);
       throw e;
     }
+    if ('answer' in outcome) return answer(c, outcome.answer);
     if ('duplicate' in outcome) return answer(c, duplicateAnswer(outcome.duplicate));
     outcome.handled.afterCommit?.();
     svc.outbox.wake();
