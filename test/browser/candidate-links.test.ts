@@ -69,6 +69,8 @@ describe('an invitation written as an .eml file', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Question 2 of 7');
     await expect.poll(() => page.getByText('1 of 7 answered').count()).toBe(1);
+    // The count is the page's own; the answer is on the server once the page says so.
+    await page.getByText('Saved', { exact: true }).waitFor();
     const saved = query<{ value: string }>(server, 'SELECT value FROM answers WHERE order_id = ?', orderId);
     expect(saved).toHaveLength(1);
     if (kind !== 'radio') expect(JSON.parse(saved[0]!.value)).toBe(12.5);
