@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.ts';
-import { addConnection, revokeConnection } from '../dashboard/connections.ts';
+import { addConnection, revokeConnection, updateConnectionSettings } from '../dashboard/connections.ts';
 import { PROVIDER_LABELS, PROVIDERS, type Provider } from '../../shared/providers.ts';
 import type { Command, CommandContext } from './main.ts';
 import type { Services } from '../services.ts';
@@ -62,6 +62,27 @@ export async function loadProviderConnection(ctx: CommandContext, svc: Services,
   return c;
 }
 
+/**
+ * `connections:set`, or with `provider` a connector's own `<provider>:set` (lever:set) for its connections only:
+ * one command, calling the one settings change (`updateConnectionSettings`).
+ */
+export function setSettingsCommand(provider?: Provider): Command {
+  const whose = provider ? `a ${PROVIDER_LABELS[provider]} connection` : 'a connection';
+  return {
+    summary: `Change settings of ${whose} (secret ones are sealed and printed only as "set"; an empty value removes one).`,
+    usage: '<connection-id> --set key=value …',
+    details: "Keys are the provider's settings as connections:add takes them (API.md \"Connections\"); the connection's settings afterwards are checked as connections:add checks them.",
+    options: { set: { type: 'string', multiple: true } },
+    async run(ctx) {
+      const svc = await ctx.svc();
+      const c = provider ? await loadProviderConnection(ctx, svc, provider) : await loadConnection(ctx, svc);
+      const values = parseSettings(ctx);
+      const now = await updateConnectionSettings(svc, c.account_id, c.id, values, 'cli');
+      ctx.out(`Updated ${Object.keys(values).join(', ')} on ${c.id}.`, describeConnection(svc, now));
+    },
+  };
+}
+
 export const connectionCommands: Record<string, Command> = {
   'connections:add': {
     summary: 'Connect an account to an ATS or unified API; prints the webhook URL to paste into the vendor.',
@@ -81,6 +102,8 @@ export const connectionCommands: Record<string, Command> = {
       ctx.out(`Connected ${accountId} to ${provider}: ${conn.id}\nWebhook URL: ${d.webhook_url}${after?.message ? `\n${after.message}` : ''}`, d);
     },
   },
+
+  'connections:set': setSettingsCommand(),
 
   'connections:list': {
     summary: 'List connections, optionally of one account.',

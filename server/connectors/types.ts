@@ -111,6 +111,11 @@ export interface Connector {
   onPackagesChanged?(svc: Services, accountId: string): Promise<void>;
   /** Inside the transaction that revokes a connection: forget what the connector keeps for it (Lever's OAuth tokens). */
   onRevoked?(tx: Repos, connection: ConnectionRow): Promise<void>;
+  /**
+   * Inside the transaction that changes a connection's settings (`updateConnectionSettings`, server/dashboard/connections.ts;
+   * `assay connections:set`): drop what the change makes stale (Lever's cached stages, template and user). `keys`: the names changed.
+   */
+  settingsChanged?(tx: Repos, connection: ConnectionRow, keys: string[]): Promise<void>;
   /** Periodic work (reconciliation, token refresh) for every active connection of this provider. */
   periodic?: { everyMs: number; run(svc: Services): Promise<void> };
   /** `assay connections:check`: each configured piece, what is wrong, how to fix it. */

@@ -1,13 +1,26 @@
-// Adding a connection: the one function behind `assay connections:add` and the dashboard's connect
-// forms, so neither can skip the other's validation (known settings, required ones, the connector's rules).
+// Adding a connection, changing its settings and revoking it: the one function each behind the CLI
+// (`connections:add`, `connections:set`, `connections:revoke`) and the dashboard's connect forms and Disconnect,
+// so none can skip the others' validation (known settings, required ones, the connector's rules).
 import { requireInPlanOf } from '../accounts/settings.ts';
 import { UsageError } from '../errors.ts';
 import { newId, randomToken } from '../ids.ts';
 import { PROVIDERS } from '../../shared/providers.ts';
 import { partnerUrls } from '../connectors/greenhouse/routes.ts';
-import type { ConnectedOutput, VendorSetupSection } from '../connectors/types.ts';
+import type { ConnectedOutput, Connector, VendorSetupSection } from '../connectors/types.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow } from '../store/types.ts';
+
+/**
+ * Refuses settings a connection of `provider` cannot have: `given` (what the caller names) only with the connector's
+ * declared names; `all` (what the connection would hold) with every required one and passing `validateSettings`.
+ */
+function refuseSettings(connector: Connector, provider: string, given: Record<string, string>, all: Record<string, string>): void {
+  const known = new Set([...connector.settings.secret, ...connector.settings.public]);
+  for (const k of Object.keys(given)) if (!known.has(k)) throw new UsageError('unknown_setting', `"${k}" is not a ${provider} setting; use ${[...known].join(', ')}.`);
+  for (const k of connector.settings.required) if (!all[k]) throw new UsageError('missing_setting', `${provider} needs --set ${k}=….`);
+  const problems = connector.validateSettings?.(all) ?? [];
+  if (problems.length) throw new UsageError('invalid_setting', problems.join(' '));
+}
 
 export async function addConnection(
   svc: Services,
@@ -26,11 +39,7 @@ export async function addConnection(
   const connector = svc.connectors[provider];
   if (!connector) throw new UsageError('unknown_provider', `"${provider}" is not a provider this build knows (${Object.keys(svc.connectors).join(', ') || PROVIDERS.join(', ')}).`);
   if (!(await svc.store.accounts.get(accountId))) throw new UsageError('unknown_account', `There is no account "${accountId}".`);
-  const known = new Set([...connector.settings.secret, ...connector.settings.public]);
-  for (const k of Object.keys(settings)) if (!known.has(k)) throw new UsageError('unknown_setting', `"${k}" is not a ${provider} setting; use ${[...known].join(', ')}.`);
-  for (const k of connector.settings.required) if (!settings[k]) throw new UsageError('missing_setting', `${provider} needs --set ${k}=….`);
-  const problems = connector.validateSettings?.(settings) ?? [];
-  if (problems.length) throw new UsageError('invalid_setting', problems.join(' '));
+  refuseSettings(connector, provider, settings, settings);
   const secrets = Object.fromEntries(Object.entries(settings).filter(([k]) => connector.settings.secret.includes(k)));
   const config = Object.fromEntries(Object.entries(settings).filter(([k]) => !connector.settings.secret.includes(k)));
   const conn = await svc.store.transaction(async (tx) => {
@@ -79,6 +88,41 @@ export async function connectGreenhouse(svc: Services, accountId: string, harves
     partner_urls,
     setup,
   };
+}
+
+/**
+ * Changes settings of a connection of this account (`assay connections:set`, `lever:set`): each name must be one of
+ * its connector's, and the settings it ends up with must pass the same checks as connections:add (required ones,
+ * `validateSettings`, the rules across settings). An empty value removes the setting. Secrets are sealed; in one
+ * unit of work the connector drops what the change makes stale (`settingsChanged`) and the audit entry names the
+ * keys, never the values. Returns the connection as it is now.
+ */
+export async function updateConnectionSettings(svc: Services, accountId: string, id: string, values: Record<string, string>, actor: string): Promise<ConnectionRow> {
+  const c = await svc.store.connections.get(accountId, id);
+  if (!c) throw new UsageError('unknown_connection', `There is no connection ${id}.`);
+  if (c.status === 'revoked') throw new UsageError('connection_revoked', `${c.id} was revoked; add a new connection instead.`);
+  const connector = svc.connectors[c.provider];
+  if (!connector) throw new UsageError('unknown_provider', `"${c.provider}" is not a provider this build knows.`);
+  const keys = Object.keys(values);
+  if (keys.length === 0) throw new UsageError('missing_option', 'Give at least one --set key=value.');
+  return svc.store.transaction(async (tx) => {
+    const cur = (await tx.connections.get(accountId, id))!;
+    const secrets = { ...svc.box.openJson<Record<string, string>>(cur.secrets_enc) };
+    const config = { ...cur.config } as Record<string, unknown>;
+    for (const [k, value] of Object.entries(values)) {
+      const into: Record<string, unknown> = connector.settings.secret.includes(k) ? secrets : config;
+      if (value === '') delete into[k];
+      else into[k] = value;
+    }
+    const names = [...connector.settings.secret, ...connector.settings.public];
+    const all = Object.fromEntries(names.map((k) => [k, secrets[k] ?? config[k]]).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+    refuseSettings(connector, c.provider, values, all);
+    await tx.connections.update(accountId, id, { config: config as ConnectionRow['config'], secrets_enc: svc.box.sealJson(secrets) });
+    const now = (await tx.connections.get(accountId, id))!;
+    await connector.settingsChanged?.(tx, now, keys);
+    await tx.audit.add({ account_id: accountId, actor, action: 'connection.settings_changed', target: id, details: { provider: c.provider, keys } });
+    return now;
+  });
 }
 
 /**

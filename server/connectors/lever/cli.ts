@@ -5,7 +5,7 @@ import { PROVIDER } from './settings.ts';
 import { ApiError, UsageError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
-import { describeConnection, loadProviderConnection, str } from '../../cli/connection-commands.ts';
+import { loadProviderConnection, setSettingsCommand, str } from '../../cli/connection-commands.ts';
 import type { Command, CommandContext } from '../../cli/main.ts';
 
 const leverConnection = (ctx: CommandContext, svc: Services): Promise<ConnectionRow> => loadProviderConnection(ctx, svc, PROVIDER);
@@ -38,43 +38,9 @@ export const cli: Record<string, Command> = {
   },
 
   'lever:set': {
+    ...setSettingsCommand(PROVIDER),
     summary: 'Change settings of a Lever connection (e.g. the webhook signature_token once Lever shows it).',
-    usage: '<connection-id> --set key=value …',
-    details: 'Keys: client_id, client_secret, signature_token (several separated by spaces when each webhook has its own), trigger_stage, perform_as, base_url, auth_url.',
-    options: { set: { type: 'string', multiple: true } },
-    async run(ctx) {
-      const svc = await ctx.svc();
-      const c = await leverConnection(ctx, svc);
-      const connector = svc.connectors[PROVIDER]!;
-      const raw = ctx.args.set;
-      const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
-      if (items.length === 0) throw new UsageError('missing_option', 'Give at least one --set key=value.');
-      const values: Record<string, string> = {};
-      for (const item of items) {
-        const i = item.indexOf('=');
-        if (i < 1) throw new UsageError('invalid_setting', `--set takes key=value, not "${item}".`);
-        values[item.slice(0, i).trim()] = item.slice(i + 1);
-      }
-      const known = new Set([...connector.settings.secret, ...connector.settings.public]);
-      for (const k of Object.keys(values)) if (!known.has(k)) throw new UsageError('unknown_setting', `"${k}" is not a lever setting; use ${[...known].join(', ')}.`);
-      const problems = connector.validateSettings?.(values) ?? [];
-      if (problems.length) throw new UsageError('invalid_setting', problems.join(' '));
-      await svc.store.transaction(async (tx) => {
-        const cur = (await tx.connections.get(c.account_id, c.id))!;
-        const secrets = { ...svc.box.openJson<Record<string, string>>(cur.secrets_enc) };
-        const config = { ...cur.config };
-        for (const [k, v] of Object.entries(values)) {
-          if (connector.settings.secret.includes(k)) secrets[k] = v;
-          else config[k] = v;
-        }
-        await tx.connections.update(c.account_id, c.id, { config, secrets_enc: svc.box.sealJson(secrets) });
-        // A different API or stage name makes cached lookups wrong.
-        for (const key of ['stages', 'feedback_template', 'perform_as_user']) await tx.connectorState.delete(c.id, key);
-        await tx.audit.add({ account_id: c.account_id, actor: 'cli', action: 'connection.settings_changed', target: c.id, details: { keys: Object.keys(values) } });
-      });
-      const d = describeConnection(svc, (await svc.store.connections.getById(c.id))!);
-      ctx.out(`Updated ${Object.keys(values).join(', ')} on ${c.id}.`, d);
-    },
+    details: 'Keys: client_id, client_secret, signature_token (several separated by spaces when each webhook has its own), trigger_stage, perform_as, base_url, auth_url. The same as connections:set, for Lever connections only.',
   },
 
   'lever:postings': {

@@ -4,7 +4,7 @@
 import type { Connector } from '../types.ts';
 import { check, vendorSetup } from './check.ts';
 import { cli } from './cli.ts';
-import { onRevoked, refreshExpiring } from './client.ts';
+import { onRevoked, refreshExpiring, settingsChanged } from './client.ts';
 import { dashboardConnect, leverAdminApi, leverPartnerRoutes, onConnected } from './routes.ts';
 import { PROVIDER, SETTINGS, validateLeverSettings } from './settings.ts';
 import { leverWebhook, NOTE_JOB, runNote, runStageChange, STAGE_CHANGE_JOB } from './webhook.ts';
@@ -21,6 +21,7 @@ export const connector: Connector = {
   jobs: { [STAGE_CHANGE_JOB]: runStageChange, [NOTE_JOB]: runNote },
   onConnected,
   onRevoked,
+  settingsChanged,
   periodic: { everyMs: 60_000, run: refreshExpiring },
   cli,
   dashboardConnect,
