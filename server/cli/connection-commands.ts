@@ -1,6 +1,7 @@
 import { ApiError, UsageError } from '../errors.ts';
 import { addConnection, revokeConnection, updateConnectionSettings } from '../dashboard/connections.ts';
 import { PROVIDER_LABELS, PROVIDERS, type Provider } from '../../shared/providers.ts';
+import { webhookUrl } from '../connectors/shared.ts';
 import type { Command, CommandContext } from './main.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow } from '../store/types.ts';
@@ -33,7 +34,7 @@ export function describeConnection(svc: Services, c: ConnectionRow) {
     account_id: c.account_id,
     provider: c.provider,
     status: c.status,
-    webhook_url: `${svc.config.publicUrl}/webhooks/${c.provider}/${c.id}`,
+    webhook_url: webhookUrl(svc, c),
     settings: c.config,
     secrets: Object.fromEntries(Object.keys(secrets).map((k) => [k, 'set'])),
     created_at: c.created_at,

@@ -8,6 +8,12 @@ import type { Services } from '../services.ts';
 import type { ConnectionRow, Repos } from '../store/types.ts';
 import type { CheckFinding, WebhookRequest, WebhookResponse, WebhookVerdict } from './types.ts';
 
+/** Where the vendor sends a connection's webhooks (`POST /webhooks/<provider>/<connection id>`, routes/webhooks.ts): the one builder of it. */
+export const webhookUrl = (svc: Services, c: ConnectionRow): string => `${svc.config.publicUrl}/webhooks/${c.provider}/${c.id}`;
+
+/** A URL the vendor calls for a connection (its `partnerRoutes`, mounted at /partner/<provider>/<connection id>/…). */
+export const partnerUrl = (svc: Services, c: ConnectionRow, path: string): string => `${svc.config.publicUrl}/partner/${c.provider}/${c.id}/${path}`;
+
 /** How a setting is kept and asked for: `secret` ones are sealed at rest and never printed; `required` ones connections:add insists on. */
 export type SettingFlags = { secret?: boolean; required?: boolean };
 

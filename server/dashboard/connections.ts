@@ -6,6 +6,7 @@ import { UsageError } from '../errors.ts';
 import { newId, randomToken } from '../ids.ts';
 import { PROVIDERS } from '../../shared/providers.ts';
 import { partnerUrls } from '../connectors/greenhouse/routes.ts';
+import { webhookUrl } from '../connectors/shared.ts';
 import type { ConnectedOutput, Connector, VendorSetupSection } from '../connectors/types.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow } from '../store/types.ts';
@@ -81,7 +82,7 @@ export async function connectGreenhouse(svc: Services, accountId: string, harves
   const partner_urls = partnerUrls(svc, connection);
   return {
     connection_id: connection.id,
-    webhook_url: `${svc.config.publicUrl}/webhooks/greenhouse/${connection.id}`,
+    webhook_url: webhookUrl(svc, connection),
     webhook_secret: settings.webhook_secret!,
     partner_api_key: settings.partner_api_key!,
     events,

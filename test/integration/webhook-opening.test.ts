@@ -181,11 +181,6 @@ describe('a re-delivery, for every vendor', () => {
   }
 });
 
-async function codeOf(res: Promise<Response>): Promise<{ status: number; code: string | undefined }> {
-  const r = await res;
-  return { status: r.status, code: ((await r.json()) as { error?: { code?: string } }).error?.code };
-}
-
 async function errorOf(res: Promise<Response>): Promise<{ status: number; code: string | undefined; message: string | undefined }> {
   const r = await res;
   const { error } = (await r.json()) as { error?: { code?: string; message?: string } };

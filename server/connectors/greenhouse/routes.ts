@@ -22,6 +22,7 @@ import { ghMeta, idsFromProfileUrl, trackCandidate, withGhMeta } from './client.
 import { PROVIDER, settingsOf } from './settings.ts';
 import { orderablePackages } from '../../orders/assessments.ts';
 import type { ConnectedOutput } from '../types.ts';
+import { partnerUrl } from '../shared.ts';
 import type { ConnectHow } from '../../dashboard/integrations.ts';
 
 type Env = { Variables: { connection: ConnectionRow; account: AccountRow } };
@@ -265,7 +266,7 @@ export function testStatus(svc: Services, account: AccountRow, order: OrderView)
 
 /** The four partner URLs Greenhouse must be given. */
 export const partnerUrls = (svc: Services, c: ConnectionRow) =>
-  Object.fromEntries((['list_tests', 'send_test', 'test_status', 'response_error'] as const).map((api) => [api, `${svc.config.publicUrl}/partner/${PROVIDER}/${c.id}/${api}`]));
+  Object.fromEntries((['list_tests', 'send_test', 'test_status', 'response_error'] as const).map((api) => [api, partnerUrl(svc, c, api)]));
 
 /** connections:add prints the four URLs Greenhouse must be given. */
 export async function onConnected(svc: Services, connection: ConnectionRow): Promise<ConnectedOutput> {
