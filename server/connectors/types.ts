@@ -3,7 +3,10 @@ import type { Provider } from '../../shared/providers.ts';
 import type { Command } from '../cli/main.ts';
 import type { ConnectHow } from '../dashboard/integrations.ts';
 import type { Services } from '../services.ts';
-import type { ConnectionRow, InboxRow, Json, OrderRow, OutboxJob, Repos } from '../store/types.ts';
+import type { ConnectionRow, InboxRow, Json, OrderRow, OutboxJob, Repos, UserRow } from '../store/types.ts';
+
+/** The dashboard's JSON API (/api/dashboard, routes/dashboard-api.ts): the signed-in user on every request. */
+export type DashboardApi = Hono<{ Variables: { user: UserRow } }>;
 
 export interface WebhookRequest {
   /** The raw bytes as received: signatures are checked on these, never on re-serialised JSON. */
@@ -98,6 +101,11 @@ export interface Connector {
   /** Pages of this vendor's connect flow at the site root (e.g. /connect), mounted at /. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each connector types its own env
   pageRoutes?(svc: Services): Hono<any, any, any>;
+  /**
+   * This vendor's routes in the dashboard's API (/api/dashboard/…, added by routes/dashboard-api.ts behind its login,
+   * same-origin and admin checks): its connect form (`POST /connections/<provider>`) and pages of its own (Lever's postings).
+   */
+  dashboardRoutes?(svc: Services, api: DashboardApi): void;
   /** How a customer connects this vendor from the dashboard's Integrations (absent: by the provider's operator). */
   dashboardConnect?(svc: Services): ConnectHow;
   /** The provider's `assay` commands, merged into the CLI's command table (server/cli/commands.ts). */

@@ -1,13 +1,10 @@
 // Adding a connection, changing its settings and revoking it: the one function each behind the CLI
 // (`connections:add`, `connections:set`, `connections:revoke`) and the dashboard's connect forms and Disconnect,
 // so none can skip the others' validation (known settings, required ones, the connector's rules).
-import { requireInPlanOf } from '../accounts/settings.ts';
 import { UsageError } from '../errors.ts';
-import { newId, randomToken } from '../ids.ts';
+import { newId } from '../ids.ts';
 import { PROVIDERS } from '../../shared/providers.ts';
-import { partnerUrls } from '../connectors/greenhouse/routes.ts';
-import { webhookUrl } from '../connectors/shared.ts';
-import type { ConnectedOutput, Connector, VendorSetupSection } from '../connectors/types.ts';
+import type { ConnectedOutput, Connector } from '../connectors/types.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow } from '../store/types.ts';
 
@@ -52,43 +49,6 @@ export async function addConnection(
   const after = (connector.onConnected ? await connector.onConnected(svc, conn) : undefined) || undefined;
   // onConnected may have changed the connection (e.g. pending until OAuth consent).
   return { connection: (await svc.store.connections.getById(conn.id)) ?? conn, after };
-}
-
-/** What the admin copies into Greenhouse after connecting: shown once, right after Save. */
-export interface GreenhouseSetup {
-  connection_id: string;
-  webhook_url: string;
-  webhook_secret: string;
-  partner_api_key: string;
-  /** The web hook events to create in Greenhouse, one per event. */
-  events: string[];
-  partner_urls: Record<string, string>;
-  setup: VendorSetupSection[];
-}
-
-/**
- * Greenhouse, as seed 004 has it: the admin pastes a Harvest key and saves; we make the webhook secret and
- * the partner API key, and show them with the endpoint URL and the events to tick.
- */
-export async function connectGreenhouse(svc: Services, accountId: string, harvestApiKey: string, actor: string): Promise<GreenhouseSetup> {
-  await requireInPlanOf(svc, accountId, 'greenhouse');
-  const key = harvestApiKey.trim();
-  if (!/^[\x21-\x7e]{8,200}$/.test(key)) throw new UsageError('invalid_setting', 'Paste the Harvest API key as Greenhouse shows it (8 to 200 characters, no spaces).');
-  const settings: Record<string, string> = { harvest_api_key: key, partner_api_key: randomToken(24), webhook_secret: randomToken(24) };
-  if (svc.config.greenhouseHarvestUrl) settings.base_url = svc.config.greenhouseHarvestUrl;
-  const { connection } = await addConnection(svc, { accountId, provider: 'greenhouse', settings, actor });
-  const setup = (await svc.connectors.greenhouse!.vendorSetup?.(svc, connection)) ?? [];
-  const events = setup.flatMap((s) => s.fields).find((f) => f.label === 'When')?.value?.split(', ') ?? [];
-  const partner_urls = partnerUrls(svc, connection);
-  return {
-    connection_id: connection.id,
-    webhook_url: webhookUrl(svc, connection),
-    webhook_secret: settings.webhook_secret!,
-    partner_api_key: settings.partner_api_key!,
-    events,
-    partner_urls,
-    setup,
-  };
 }
 
 /**

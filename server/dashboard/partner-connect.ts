@@ -1,11 +1,9 @@
-// The dashboard's connect flows beyond Greenhouse's: Lever (Configure → consent in Lever → the mapping page,
-// seed 002) and the StackOne / Recruitee partner settings form (codename, name, description, logo, static
-// package id; seed 001). Every connection is made by addConnection, the function `assay connections:add` uses,
+// The dashboard's StackOne / Recruitee partner settings form (codename, name, description, logo, static package
+// id; seed 001); Greenhouse's form and Lever's Configure are their connectors' (`dashboardRoutes`). Every connection is made by addConnection, the function `assay connections:add` uses,
 // with the provider-wide credentials from server/config.ts — never asked of the customer.
 import { requireInPlanOf } from '../accounts/settings.ts';
 import { ApiError } from '../errors.ts';
 import { newId, randomToken } from '../ids.ts';
-import { startAuthorization } from '../connectors/lever/client.ts';
 import type { VendorSetupSection } from '../connectors/types.ts';
 import type { Services } from '../services.ts';
 import { addConnection } from './connections.ts';
@@ -40,25 +38,6 @@ export function checkLogo(logo: { type: string; data_base64: string }): StoredLo
 
 /** Public: the address Recruitee loads the logo from. */
 export const logoUrl = (svc: Services, connectionId: string) => `${svc.config.publicUrl}/partner/logos/${connectionId}`;
-
-/** Lever: a pending connection with the provider's Lever app, and the consent URL that comes back to the mapping page. */
-export async function connectLever(svc: Services, accountId: string, actor: string, adminEmail: string): Promise<{ connection_id: string; authorize_url: string }> {
-  await requireInPlanOf(svc, accountId, 'lever');
-  const app = svc.config.leverApp;
-  if (!app) throw new ApiError(409, 'lever_unavailable', 'Connecting Lever is not available yet: your assessment provider has not set it up. Ask them to enable it.');
-  const lever = (await svc.store.connections.listByAccount(accountId)).filter((c) => c.provider === 'lever' && c.status !== 'revoked');
-  if (lever.some((c) => c.status === 'active')) throw new ApiError(409, 'lever_connected', 'Lever is already connected. Disconnect it first to connect it again.');
-  // A Configure that was not finished: the same connection gets a fresh consent link.
-  let connection = lever.find((c) => c.status === 'pending');
-  if (!connection) {
-    // Lever requires a user to act as for posting tags and feedback: the admin who configures it (by e-mail, looked up in Lever).
-    const settings: Record<string, string> = { client_id: app.clientId, client_secret: app.clientSecret, perform_as: adminEmail };
-    if (app.apiUrl) settings.base_url = app.apiUrl;
-    if (app.authUrl) settings.auth_url = app.authUrl;
-    connection = (await addConnection(svc, { accountId, provider: 'lever', settings, actor })).connection;
-  }
-  return { connection_id: connection.id, authorize_url: await startAuthorization(svc, connection, { returnTo: '/dashboard/integrations/lever' }) };
-}
 
 export interface PartnerForm {
   codename: string;

@@ -2,7 +2,7 @@
 // write-back, failing and dead jobs (Retry on dead ones) and the checks, run on request.
 import { signal } from '@preact/signals';
 import type { IntegrationCard } from '../../../server/dashboard/integrations.ts';
-import type { GreenhouseSetup } from '../../../server/dashboard/connections.ts';
+import type { GreenhouseSetup } from '../../../server/connectors/greenhouse/routes.ts';
 import type { PartnerSetup } from '../../../server/dashboard/partner-connect.ts';
 import type { CheckFinding } from '../../../server/connectors/types.ts';
 import { failureText } from '../api.ts';

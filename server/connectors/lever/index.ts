@@ -5,7 +5,7 @@ import type { Connector } from '../types.ts';
 import { check, vendorSetup } from './check.ts';
 import { cli } from './cli.ts';
 import { onRevoked, refreshExpiring, settingsChanged } from './client.ts';
-import { dashboardConnect, leverAdminApi, leverPartnerRoutes, onConnected } from './routes.ts';
+import { dashboardConnect, dashboardRoutes, leverAdminApi, leverPartnerRoutes, onConnected } from './routes.ts';
 import { PROVIDER, SETTINGS, validateLeverSettings } from './settings.ts';
 import { leverWebhook, NOTE_JOB, runNote, runStageChange, STAGE_CHANGE_JOB } from './webhook.ts';
 import { leverWriteBack } from './write-back.ts';
@@ -25,6 +25,7 @@ export const connector: Connector = {
   periodic: { everyMs: 60_000, run: refreshExpiring },
   cli,
   dashboardConnect,
+  dashboardRoutes,
   check,
   vendorSetup,
 };
