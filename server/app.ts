@@ -16,7 +16,7 @@ import { reportPages } from './routes/report.ts';
 import { passwordPages } from './routes/password-pages.ts';
 import { insightsPages } from './routes/insights-page.ts';
 import { dashboardApi } from './routes/dashboard-api.ts';
-import { partnerLogos } from './routes/dashboard-connect-api.ts';
+import { partnerLogos } from './connectors/recruitee/routes.ts';
 import { dashboardPages } from './dashboard/pages.ts';
 import type { Services } from './services.ts';
 

@@ -23,6 +23,9 @@ export function setting<S extends v.GenericSchema<string, string>>(schema: S, fl
 }
 type Setting = ReturnType<typeof setting>;
 
+/** A package id as a request names it (a posting's mapping, StackOne's static Package ID in the partner form). */
+export const PackageId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'Not a package id.'));
+
 /** A string setting that passes `check`, else refused with `message` (a sentence naming the setting). */
 export const checkedText = (check: (s: string) => boolean, message: string) => v.pipe(v.string(), v.check(check, message));
 

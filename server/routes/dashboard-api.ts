@@ -8,7 +8,7 @@ import { ORDER_SOURCES, ORDER_STATUSES } from '../../shared/api.ts';
 import { cancelOrder, candidateFilters, listCandidates, resendOrder } from '../dashboard/candidates.ts';
 import { revokeConnection } from '../dashboard/connections.ts';
 import { checkConnection, CONNECT_HOW, listIntegrations, retryJob } from '../dashboard/integrations.ts';
-import { CONNECT_FORM_MAX, dashboardConnectRoutes } from './dashboard-connect-api.ts';
+import { CONNECT_FORM_MAX } from '../connectors/recruitee/routes.ts';
 import { DASHBOARD_ROLES, requireAdmin, roleOf } from '../dashboard/roles.ts';
 import { apiUser } from '../dashboard/session.ts';
 import { registerTeamAndSettings } from './dashboard-team-api.ts';
@@ -89,7 +89,7 @@ const perAccount = (svc: Services, name: string) => rateLimit(svc.store.limits, 
 
 export function dashboardApi(svc: Services) {
   const api = new Hono<Env>();
-  // The partner settings form carries a logo: its own, larger limit (dashboard-connect-api.ts).
+  // The partner settings form carries a logo: its own, larger limit (connectors/recruitee/routes.ts).
   const bodyGuard = jsonBodyGuard(16 * 1024);
   const formGuard = jsonBodyGuard(CONNECT_FORM_MAX);
   const guard: MiddlewareHandler<Env> = (c, next) => (/\/connections\/(stackone|recruitee)$/.test(c.req.path) ? formGuard(c, next) : bodyGuard(c, next));
@@ -203,9 +203,8 @@ export function dashboardApi(svc: Services) {
 
   jobRoutes(api, svc);
 
-  // Each connector's own: its connect form and pages (Greenhouse's form, Lever's Configure and postings).
+  // Each connector's own: its connect form and pages (Greenhouse's form, Lever's Configure and postings, the partner form).
   for (const connector of Object.values(svc.connectors)) connector.dashboardRoutes?.(svc, api);
-  dashboardConnectRoutes(svc, api);
   registerTeamAndSettings(api, svc); // Team and Settings (server/routes/dashboard-team-api.ts)
 
   return api;

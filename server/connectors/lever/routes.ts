@@ -9,6 +9,7 @@ import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import { valid } from '../../http/validate.ts';
 import { DASHBOARD_COOKIE, errorResponses } from '../../http/openapi.ts';
+import { PackageId } from '../shared.ts';
 import type { Services } from '../../services.ts';
 import { completeAuthorization, redirectUri, startAuthorization } from './client.ts';
 import { listPostings, mapPosting } from './sync.ts';
@@ -70,7 +71,6 @@ const bearer = [{ bearerAuth: [] }];
 
 const ConnectionId = v.pipe(v.string(), v.regex(/^con_[0-9a-z]{8,40}$/, 'Not a connection id.'));
 export const PostingId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,100}$/, 'Not a Lever posting id.'));
-export const PackageId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'Not a package id.'));
 
 export const PostingSchema = v.object({
   id: v.string(),
