@@ -3,7 +3,7 @@ import type { Provider } from '../../shared/providers.ts';
 import type { Command } from '../cli/main.ts';
 import type { ConnectHow } from '../dashboard/integrations.ts';
 import type { Services } from '../services.ts';
-import type { ConnectionRow, InboxRow, Json, OrderRow, OutboxJob, Repos, UserRow } from '../store/types.ts';
+import type { AssessmentRow, ConnectionRow, InboxRow, Json, OrderRow, OutboxJob, Repos, UserRow } from '../store/types.ts';
 
 /** The dashboard's JSON API (/api/dashboard, routes/dashboard-api.ts): the signed-in user on every request. */
 export type DashboardApi = Hono<{ Variables: { user: UserRow } }>;
@@ -110,6 +110,13 @@ export interface Connector {
   dashboardConnect?(svc: Services): ConnectHow;
   /** The provider's `assay` commands, merged into the CLI's command table (server/cli/commands.ts). */
   cli?: Record<string, Command>;
+  /** The kind of synced object (connectorState) that is one of the ATS's jobs, for the dashboard's Jobs (absent: `job`; Lever: its mapped `posting`). */
+  jobKind?: string;
+  /**
+   * An assessment on one of this connection's jobs was published or unpublished (the dashboard's Jobs, `setPublished`
+   * in server/dashboard/jobs.ts): tell the ATS now (Lever tags or untags the posting). Throwing puts the status back.
+   */
+  onAssessmentPublished?(svc: Services, connection: ConnectionRow, assessment: AssessmentRow, published: boolean, actor: string): Promise<void>;
   /** Writes an order's state change back to the ATS (job kind `writeback`). */
   writeBack?(svc: Services, job: OutboxJob, order: OrderRow, connection: ConnectionRow): Promise<void>;
   /** Connector-specific outbox job kinds. */

@@ -7,6 +7,7 @@ import { cli } from './cli.ts';
 import { onRevoked, refreshExpiring, settingsChanged } from './client.ts';
 import { dashboardConnect, dashboardRoutes, leverAdminApi, leverPartnerRoutes, onConnected } from './routes.ts';
 import { PROVIDER, SETTINGS, validateLeverSettings } from './settings.ts';
+import { MAPPING_KIND, onAssessmentPublished } from './sync.ts';
 import { leverWebhook, NOTE_JOB, runNote, runStageChange, STAGE_CHANGE_JOB } from './webhook.ts';
 import { leverWriteBack } from './write-back.ts';
 
@@ -19,6 +20,8 @@ export const connector: Connector = {
   adminRoutes: leverAdminApi,
   writeBack: leverWriteBack,
   jobs: { [STAGE_CHANGE_JOB]: runStageChange, [NOTE_JOB]: runNote },
+  jobKind: MAPPING_KIND,
+  onAssessmentPublished,
   onConnected,
   onRevoked,
   settingsChanged,
