@@ -2,7 +2,7 @@
 import type { Connector } from '../types.ts';
 import { checkRecruitee, recruiteeSetup } from './check.ts';
 import { cli } from './cli.ts';
-import { dashboardConnect, dashboardRoutes, recruiteePartnerRoutes } from './routes.ts';
+import { dashboardConnect, dashboardRoutes, partnerLogos, recruiteePartnerRoutes } from './routes.ts';
 import { PROVIDER, SETTINGS, validateSettings } from './settings.ts';
 import { periodic } from './sync.ts';
 import { recruiteeWebhook } from './webhook.ts';
@@ -19,6 +19,7 @@ export const connector: Connector = {
   cli,
   dashboardConnect,
   dashboardRoutes,
+  pageRoutes: partnerLogos,
   check: checkRecruitee,
   vendorSetup: recruiteeSetup,
 };

@@ -297,10 +297,10 @@ const recruiteePart: PartnerVendorPart = async (svc, _accountId, form) => {
 /** Recruitee in the dashboard's API (Connector.dashboardRoutes): the partner form. */
 export const dashboardRoutes = (svc: Services, api: DashboardApi): void => partnerFormRoute(svc, api, PROVIDER, recruiteePart);
 
-/** GET /partner/logos/<connection id>: the uploaded logo, public (Recruitee shows it on its marketplace). */
+/** GET /partner/logos/<connection id> (Connector.pageRoutes): the uploaded logo, public (Recruitee shows it on its marketplace). */
 export function partnerLogos(svc: Services) {
   const app = new Hono();
-  app.get('/:id', async (c) => {
+  app.get('/partner/logos/:id', async (c) => {
     const id = c.req.param('id');
     const connection = /^con_[0-9a-z]{4,40}$/.test(id) ? await svc.store.connections.getById(id) : null;
     const logo = connection && connection.status !== 'revoked' ? await svc.store.connectorState.get<StoredLogo>(id, LOGO_KEY) : null;
