@@ -16,7 +16,6 @@ import { reportPages } from './routes/report.ts';
 import { passwordPages } from './routes/password-pages.ts';
 import { insightsPages } from './routes/insights-page.ts';
 import { dashboardApi } from './routes/dashboard-api.ts';
-import { partnerLogos } from './routes/dashboard-connect-api.ts';
 import { dashboardPages } from './dashboard/pages.ts';
 import type { Services } from './services.ts';
 
@@ -44,10 +43,9 @@ export function createApp(svc: Services) {
   app.route('/', reportPages(svc));
   app.route('/', passwordPages(svc)); // set a password from an e-mailed link, ask for a reset
   app.route('/', insightsPages(svc));
-  app.route('/', connectorPages(svc)); // each connector's pageRoutes: "Connect your ATS" (Kombo Connect, embedded)
+  app.route('/', connectorPages(svc)); // each connector's pageRoutes: "Connect your ATS" (Kombo Connect, embedded), the partner form's logos
   app.route('/', dashboardPages(svc));
   app.route('/webhooks', webhooks(svc));
-  app.route('/partner/logos', partnerLogos(svc)); // the logos uploaded in the dashboard's partner form
   app.route('/partner', partner(svc));
   app.route('/', pages(svc));
 

@@ -28,3 +28,13 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** The functions the CLI shares speak its UsageError; behind an HTTP route it is the caller's input: a 400. */
+export async function asInput<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof UsageError) throw new ApiError(400, err.code, err.message);
+    throw err;
+  }
+}

@@ -2,7 +2,7 @@
 // wrong and how to fix it), generic over every connector's `vendorSetup` and `check`.
 import { UsageError } from '../errors.ts';
 import type { CheckFinding, VendorSetupSection } from '../connectors/types.ts';
-import { describeConnection, loadConnection } from './connection-commands.ts';
+import { connectionCommand, describeConnection } from './connection-commands.ts';
 import type { Command } from './main.ts';
 
 function formatSetup(sections: VendorSetupSection[]): string {
@@ -20,14 +20,12 @@ function formatFindings(findings: CheckFinding[]): string {
 }
 
 export const diagnosticsCommands: Record<string, Command> = {
-  'connections:show': {
+  'connections:show': connectionCommand({
     summary: "Show a connection and the settings to paste into the vendor's own forms (secrets only as \"set\").",
     usage: '<connection-id>',
     details: "For StackOne: the Recruitee configuration form (Package's List Endpoint URL, Package ID, Partner Codename, Name, Description, Logo) and the webhook. For Recruitee: the partner URLs and the webhook.",
     options: {},
-    async run(ctx) {
-      const svc = await ctx.svc();
-      const c = await loadConnection(ctx, svc);
+    async run(ctx, svc, c) {
       const d = describeConnection(svc, c);
       const setup = (await svc.connectors[c.provider]?.vendorSetup?.(svc, c)) ?? [];
       const head = `${d.connection_id}  ${d.provider}  ${d.status}  account ${d.account_id}\nWebhook URL: ${d.webhook_url}\nSettings: ${
@@ -35,16 +33,14 @@ export const diagnosticsCommands: Record<string, Command> = {
       }\nSecrets: ${Object.keys(d.secrets).map((k) => `${k} (set)`).join(', ') || '(none)'}`;
       ctx.out(setup.length ? `${head}\n\n${formatSetup(setup)}` : head, { ...d, vendor_setup: setup });
     },
-  },
+  }),
 
-  'connections:check': {
+  'connections:check': connectionCommand({
     summary: 'Check every configured piece of a connection and print what is wrong and how to fix it.',
     usage: '<connection-id>',
     details: 'Calls our own endpoints at PUBLIC_URL as the vendor would, and the vendor (or its simulator) at base_url. Exits with status 1 when a check fails.',
     options: {},
-    async run(ctx) {
-      const svc = await ctx.svc();
-      const c = await loadConnection(ctx, svc);
+    async run(ctx, svc, c) {
       const connector = svc.connectors[c.provider];
       if (!connector?.check) throw new UsageError('no_checks', `There are no checks for ${c.provider} connections yet.`);
       const findings = await connector.check(svc, c);
@@ -53,5 +49,5 @@ export const diagnosticsCommands: Record<string, Command> = {
       ctx.out(`${c.id} (${c.provider})\n${formatFindings(findings)}\n\n${summary}`, { connection_id: c.id, provider: c.provider, ok: failed.length === 0, findings });
       if (failed.length) throw new Error(summary);
     },
-  },
+  }),
 };

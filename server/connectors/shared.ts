@@ -6,7 +6,13 @@ import { errorBody } from '../errors.ts';
 import { callVendor, type CallOptions, type VendorResponse } from '../http/client.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow, Repos } from '../store/types.ts';
-import type { CheckFinding, WebhookResponse } from './types.ts';
+import type { CheckFinding, WebhookRequest, WebhookResponse, WebhookVerdict } from './types.ts';
+
+/** Where the vendor sends a connection's webhooks (`POST /webhooks/<provider>/<connection id>`, routes/webhooks.ts): the one builder of it. */
+export const webhookUrl = (svc: Services, c: ConnectionRow): string => `${svc.config.publicUrl}/webhooks/${c.provider}/${c.id}`;
+
+/** A URL the vendor calls for a connection (its `partnerRoutes`, mounted at /partner/<provider>/<connection id>/…). */
+export const partnerUrl = (svc: Services, c: ConnectionRow, path: string): string => `${svc.config.publicUrl}/partner/${c.provider}/${c.id}/${path}`;
 
 /** How a setting is kept and asked for: `secret` ones are sealed at rest and never printed; `required` ones connections:add insists on. */
 export type SettingFlags = { secret?: boolean; required?: boolean };
@@ -16,6 +22,9 @@ export function setting<S extends v.GenericSchema<string, string>>(schema: S, fl
   return v.optional(v.pipe(schema, v.metadata(flags)));
 }
 type Setting = ReturnType<typeof setting>;
+
+/** A package id as a request names it (a posting's mapping, StackOne's static Package ID in the partner form). */
+export const PackageId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'Not a package id.'));
 
 /** A string setting that passes `check`, else refused with `message` (a sentence naming the setting). */
 export const checkedText = (check: (s: string) => boolean, message: string) => v.pipe(v.string(), v.check(check, message));
@@ -154,6 +163,25 @@ export function hmacMatches(secret: string | Buffer, raw: Uint8Array | string, g
     ok = safeEqual(expected, given.trim()) || ok;
   }
   return ok;
+}
+
+/**
+ * The verdict on a delivery whose body the vendor signs with an HMAC-SHA256 in one header (Kombo, StackOne, Recruitee,
+ * Greenhouse): each vendor keeps its header, encodings and refusal sentences. `signature` reads the MAC out of the
+ * header's value when it carries more (Greenhouse's `sha256 <hex>`); `noSecret`, when given, is said first for a
+ * connection without a secret (else `mismatch` is). The key is the signed bytes' hash (`signedBytesKey`): a vendor
+ * with a signed delivery id in the body (Kombo) takes that instead.
+ */
+export function headerSignatureVerdict(
+  req: WebhookRequest,
+  o: { header: string; secret: string | null; encodings: MacEncoding[]; missing: string; mismatch: string; noSecret?: string; signature?: (value: string) => string | null | undefined },
+): WebhookVerdict {
+  if (!o.secret && o.noSecret) return { refused: o.noSecret };
+  const value = req.headers.get(o.header);
+  const given = value && (o.signature ? o.signature(value) : value);
+  if (!given) return { refused: o.missing };
+  if (!o.secret || !hmacMatches(o.secret, req.raw, given, o.encodings)) return { refused: o.mismatch };
+  return { key: signedBytesKey(req.raw) };
 }
 
 /** Records an inbound delivery once; `duplicate` tells the caller to answer as before and do nothing. */

@@ -3,7 +3,10 @@ import type { Provider } from '../../shared/providers.ts';
 import type { Command } from '../cli/main.ts';
 import type { ConnectHow } from '../dashboard/integrations.ts';
 import type { Services } from '../services.ts';
-import type { ConnectionRow, InboxRow, Json, OrderRow, OutboxJob, Repos } from '../store/types.ts';
+import type { AssessmentRow, ConnectionRow, InboxRow, Json, OrderRow, OutboxJob, Repos, UserRow } from '../store/types.ts';
+
+/** The dashboard's JSON API (/api/dashboard, routes/dashboard-api.ts): the signed-in user on every request. */
+export type DashboardApi = Hono<{ Variables: { user: UserRow } }>;
 
 export interface WebhookRequest {
   /** The raw bytes as received: signatures are checked on these, never on re-serialised JSON. */
@@ -98,10 +101,22 @@ export interface Connector {
   /** Pages of this vendor's connect flow at the site root (e.g. /connect), mounted at /. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each connector types its own env
   pageRoutes?(svc: Services): Hono<any, any, any>;
+  /**
+   * This vendor's routes in the dashboard's API (/api/dashboard/…, added by routes/dashboard-api.ts behind its login,
+   * same-origin and admin checks): its connect form (`POST /connections/<provider>`) and pages of its own (Lever's postings).
+   */
+  dashboardRoutes?(svc: Services, api: DashboardApi): void;
   /** How a customer connects this vendor from the dashboard's Integrations (absent: by the provider's operator). */
   dashboardConnect?(svc: Services): ConnectHow;
   /** The provider's `assay` commands, merged into the CLI's command table (server/cli/commands.ts). */
   cli?: Record<string, Command>;
+  /** The kind of synced object (connectorState) that is one of the ATS's jobs, for the dashboard's Jobs (absent: `job`; Lever: its mapped `posting`). */
+  jobKind?: string;
+  /**
+   * An assessment on one of this connection's jobs was published or unpublished (the dashboard's Jobs, `setPublished`
+   * in server/dashboard/jobs.ts): tell the ATS now (Lever tags or untags the posting). Throwing puts the status back.
+   */
+  onAssessmentPublished?(svc: Services, connection: ConnectionRow, assessment: AssessmentRow, published: boolean, actor: string): Promise<void>;
   /** Writes an order's state change back to the ATS (job kind `writeback`). */
   writeBack?(svc: Services, job: OutboxJob, order: OrderRow, connection: ConnectionRow): Promise<void>;
   /** Connector-specific outbox job kinds. */
@@ -111,6 +126,11 @@ export interface Connector {
   onPackagesChanged?(svc: Services, accountId: string): Promise<void>;
   /** Inside the transaction that revokes a connection: forget what the connector keeps for it (Lever's OAuth tokens). */
   onRevoked?(tx: Repos, connection: ConnectionRow): Promise<void>;
+  /**
+   * Inside the transaction that changes a connection's settings (`updateConnectionSettings`, server/dashboard/connections.ts;
+   * `assay connections:set`): drop what the change makes stale (Lever's cached stages, template and user). `keys`: the names changed.
+   */
+  settingsChanged?(tx: Repos, connection: ConnectionRow, keys: string[]): Promise<void>;
   /** Periodic work (reconciliation, token refresh) for every active connection of this provider. */
   periodic?: { everyMs: number; run(svc: Services): Promise<void> };
   /** `assay connections:check`: each configured piece, what is wrong, how to fix it. */

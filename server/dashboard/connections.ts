@@ -1,13 +1,24 @@
-// Adding a connection: the one function behind `assay connections:add` and the dashboard's connect
-// forms, so neither can skip the other's validation (known settings, required ones, the connector's rules).
-import { requireInPlanOf } from '../accounts/settings.ts';
+// Adding a connection, changing its settings and revoking it: the one function each behind the CLI
+// (`connections:add`, `connections:set`, `connections:revoke`) and the dashboard's connect forms and Disconnect,
+// so none can skip the others' validation (known settings, required ones, the connector's rules).
 import { UsageError } from '../errors.ts';
-import { newId, randomToken } from '../ids.ts';
+import { newId } from '../ids.ts';
 import { PROVIDERS } from '../../shared/providers.ts';
-import { partnerUrls } from '../connectors/greenhouse/routes.ts';
-import type { ConnectedOutput, VendorSetupSection } from '../connectors/types.ts';
+import type { ConnectedOutput, Connector } from '../connectors/types.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionRow } from '../store/types.ts';
+
+/**
+ * Refuses settings a connection of `provider` cannot have: `given` (what the caller names) only with the connector's
+ * declared names; `all` (what the connection would hold) with every required one and passing `validateSettings`.
+ */
+function refuseSettings(connector: Connector, provider: string, given: Record<string, string>, all: Record<string, string>): void {
+  const known = new Set([...connector.settings.secret, ...connector.settings.public]);
+  for (const k of Object.keys(given)) if (!known.has(k)) throw new UsageError('unknown_setting', `"${k}" is not a ${provider} setting; use ${[...known].join(', ')}.`);
+  for (const k of connector.settings.required) if (!all[k]) throw new UsageError('missing_setting', `${provider} needs --set ${k}=….`);
+  const problems = connector.validateSettings?.(all) ?? [];
+  if (problems.length) throw new UsageError('invalid_setting', problems.join(' '));
+}
 
 export async function addConnection(
   svc: Services,
@@ -26,11 +37,7 @@ export async function addConnection(
   const connector = svc.connectors[provider];
   if (!connector) throw new UsageError('unknown_provider', `"${provider}" is not a provider this build knows (${Object.keys(svc.connectors).join(', ') || PROVIDERS.join(', ')}).`);
   if (!(await svc.store.accounts.get(accountId))) throw new UsageError('unknown_account', `There is no account "${accountId}".`);
-  const known = new Set([...connector.settings.secret, ...connector.settings.public]);
-  for (const k of Object.keys(settings)) if (!known.has(k)) throw new UsageError('unknown_setting', `"${k}" is not a ${provider} setting; use ${[...known].join(', ')}.`);
-  for (const k of connector.settings.required) if (!settings[k]) throw new UsageError('missing_setting', `${provider} needs --set ${k}=….`);
-  const problems = connector.validateSettings?.(settings) ?? [];
-  if (problems.length) throw new UsageError('invalid_setting', problems.join(' '));
+  refuseSettings(connector, provider, settings, settings);
   const secrets = Object.fromEntries(Object.entries(settings).filter(([k]) => connector.settings.secret.includes(k)));
   const config = Object.fromEntries(Object.entries(settings).filter(([k]) => !connector.settings.secret.includes(k)));
   const conn = await svc.store.transaction(async (tx) => {
@@ -44,41 +51,39 @@ export async function addConnection(
   return { connection: (await svc.store.connections.getById(conn.id)) ?? conn, after };
 }
 
-/** What the admin copies into Greenhouse after connecting: shown once, right after Save. */
-export interface GreenhouseSetup {
-  connection_id: string;
-  webhook_url: string;
-  webhook_secret: string;
-  partner_api_key: string;
-  /** The web hook events to create in Greenhouse, one per event. */
-  events: string[];
-  partner_urls: Record<string, string>;
-  setup: VendorSetupSection[];
-}
-
 /**
- * Greenhouse, as seed 004 has it: the admin pastes a Harvest key and saves; we make the webhook secret and
- * the partner API key, and show them with the endpoint URL and the events to tick.
+ * Changes settings of a connection of this account (`assay connections:set`, `lever:set`): each name must be one of
+ * its connector's, and the settings it ends up with must pass the same checks as connections:add (required ones,
+ * `validateSettings`, the rules across settings). An empty value removes the setting. Secrets are sealed; in one
+ * unit of work the connector drops what the change makes stale (`settingsChanged`) and the audit entry names the
+ * keys, never the values. Returns the connection as it is now.
  */
-export async function connectGreenhouse(svc: Services, accountId: string, harvestApiKey: string, actor: string): Promise<GreenhouseSetup> {
-  await requireInPlanOf(svc, accountId, 'greenhouse');
-  const key = harvestApiKey.trim();
-  if (!/^[\x21-\x7e]{8,200}$/.test(key)) throw new UsageError('invalid_setting', 'Paste the Harvest API key as Greenhouse shows it (8 to 200 characters, no spaces).');
-  const settings: Record<string, string> = { harvest_api_key: key, partner_api_key: randomToken(24), webhook_secret: randomToken(24) };
-  if (svc.config.greenhouseHarvestUrl) settings.base_url = svc.config.greenhouseHarvestUrl;
-  const { connection } = await addConnection(svc, { accountId, provider: 'greenhouse', settings, actor });
-  const setup = (await svc.connectors.greenhouse!.vendorSetup?.(svc, connection)) ?? [];
-  const events = setup.flatMap((s) => s.fields).find((f) => f.label === 'When')?.value?.split(', ') ?? [];
-  const partner_urls = partnerUrls(svc, connection);
-  return {
-    connection_id: connection.id,
-    webhook_url: `${svc.config.publicUrl}/webhooks/greenhouse/${connection.id}`,
-    webhook_secret: settings.webhook_secret!,
-    partner_api_key: settings.partner_api_key!,
-    events,
-    partner_urls,
-    setup,
-  };
+export async function updateConnectionSettings(svc: Services, accountId: string, id: string, values: Record<string, string>, actor: string): Promise<ConnectionRow> {
+  const c = await svc.store.connections.get(accountId, id);
+  if (!c) throw new UsageError('unknown_connection', `There is no connection ${id}.`);
+  if (c.status === 'revoked') throw new UsageError('connection_revoked', `${c.id} was revoked; add a new connection instead.`);
+  const connector = svc.connectors[c.provider];
+  if (!connector) throw new UsageError('unknown_provider', `"${c.provider}" is not a provider this build knows.`);
+  const keys = Object.keys(values);
+  if (keys.length === 0) throw new UsageError('missing_option', 'Give at least one --set key=value.');
+  return svc.store.transaction(async (tx) => {
+    const cur = (await tx.connections.get(accountId, id))!;
+    const secrets = { ...svc.box.openJson<Record<string, string>>(cur.secrets_enc) };
+    const config = { ...cur.config } as Record<string, unknown>;
+    for (const [k, value] of Object.entries(values)) {
+      const into: Record<string, unknown> = connector.settings.secret.includes(k) ? secrets : config;
+      if (value === '') delete into[k];
+      else into[k] = value;
+    }
+    const names = [...connector.settings.secret, ...connector.settings.public];
+    const all = Object.fromEntries(names.map((k) => [k, secrets[k] ?? config[k]]).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+    refuseSettings(connector, c.provider, values, all);
+    await tx.connections.update(accountId, id, { config: config as ConnectionRow['config'], secrets_enc: svc.box.sealJson(secrets) });
+    const now = (await tx.connections.get(accountId, id))!;
+    await connector.settingsChanged?.(tx, now, keys);
+    await tx.audit.add({ account_id: accountId, actor, action: 'connection.settings_changed', target: id, details: { provider: c.provider, keys } });
+    return now;
+  });
 }
 
 /**

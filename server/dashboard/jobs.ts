@@ -1,11 +1,10 @@
 // The provider dashboard's Jobs: jobs synced from the connected ATSs or typed in, each with its assessments
 // (a package chosen for the job, with invitation validity and extra-time defaults), and Publish / Unpublish.
 // Published, an assessment is in every package list an ATS reads (orders/assessments.ts); the Kombo push is
-// re-queued (packagesChanged, as `assay packages:import` does) and a Lever posting gets the assessment's tag
-// through mapPosting, the function `assay lever:map` calls.
+// re-queued (packagesChanged, as `assay packages:import` does) and the job's connector is told (a Lever posting
+// gets the assessment's tag through mapPosting, the function `assay lever:map` calls).
 import { packagesChanged } from '../accounts/import-package.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { MAPPING_KIND, mapPosting } from '../connectors/lever/sync.ts';
 import { newId } from '../ids.ts';
 import { assessmentName, ASSESSMENT_PREFIX } from '../orders/assessments.ts';
 import { DEFAULT_INVITATION_DAYS } from '../orders/place-order.ts';
@@ -13,9 +12,8 @@ import type { Services } from '../services.ts';
 import type { AssessmentRow, AssessmentStatus, ConnectionRow, PackageRow } from '../store/types.ts';
 
 export const EXTRA_TIME_CHOICES = [0, 25, 50, 100] as const;
-/** The synced object kinds that are jobs: Greenhouse (and other syncing connectors) `job`, Lever's mapped `posting`. */
-const JOB_KINDS: Record<string, string> = { lever: MAPPING_KIND };
-const jobKindOf = (provider: string) => JOB_KINDS[provider] ?? 'job';
+/** The synced object kind that is a job: the connector's `jobKind` (Lever's mapped `posting`), else `job` (Greenhouse). */
+const jobKindOf = (svc: Services, provider: string) => svc.connectors[provider]?.jobKind ?? 'job';
 const MAX_ATS_JOBS = 500;
 
 export interface AssessmentView {
@@ -55,7 +53,7 @@ export async function atsJobs(svc: Services, accountId: string): Promise<AtsJob[
   const connections = (await svc.store.connections.listByAccount(accountId)).filter((c) => c.status === 'active');
   const lists = await Promise.all(
     connections.map(async (c) =>
-      (await svc.store.connectorState.listObjects<{ name?: unknown; text?: unknown }>(c.id, jobKindOf(c.provider), MAX_ATS_JOBS)).map((o) => ({
+      (await svc.store.connectorState.listObjects<{ name?: unknown; text?: unknown }>(c.id, jobKindOf(svc, c.provider), MAX_ATS_JOBS)).map((o) => ({
         connection_id: c.id,
         provider: c.provider,
         id: o.external_id,
@@ -113,7 +111,7 @@ export async function createAssessments(svc: Services, accountId: string, input:
     if (!input.connection_id || !input.job_id) throw new ApiError(400, 'invalid_job', 'An ATS job needs both connection_id and job_id.');
     const connection = await svc.store.connections.get(accountId, input.connection_id);
     if (!connection || connection.status !== 'active') throw new ApiError(404, 'not_found', 'No such active connection on your account.');
-    const synced = await svc.store.connectorState.getObject<{ name?: unknown; text?: unknown }>(connection.id, jobKindOf(connection.provider), input.job_id);
+    const synced = await svc.store.connectorState.getObject<{ name?: unknown; text?: unknown }>(connection.id, jobKindOf(svc, connection.provider), input.job_id);
     if (!synced) throw new ApiError(404, 'job_unknown', `The ${connection.provider} job "${input.job_id}" has not been synced to this account.`);
     job = { connection_id: connection.id, id: input.job_id, name: String(synced.name ?? synced.text ?? input.job_id).slice(0, 200) };
   } else {
@@ -150,17 +148,16 @@ export async function createAssessments(svc: Services, accountId: string, input:
   return created.map(({ row, pkg }) => toView(row, pkg));
 }
 
-/** The Lever connection an assessment's job belongs to, when it is a Lever posting. */
-async function leverPosting(svc: Services, a: AssessmentRow): Promise<ConnectionRow | null> {
+/** The connection an assessment's job was synced from (null: a typed job). */
+async function jobConnection(svc: Services, a: AssessmentRow): Promise<ConnectionRow | null> {
   if (!a.connection_id || !a.job_id) return null;
-  const c = await svc.store.connections.get(a.account_id, a.connection_id);
-  return c && c.provider === 'lever' ? c : null;
+  return svc.store.connections.get(a.account_id, a.connection_id);
 }
 
 /**
  * Publish (or unpublish): the assessment becomes orderable from (or withdrawn from) every ATS. Kombo's package
- * list is re-pushed through the outbox; a Lever posting is tagged (or untagged) now, and if Lever refuses, the
- * status is put back and the caller gets Lever's reason.
+ * list is re-pushed through the outbox; the job's connector is told now (`onAssessmentPublished`: Lever tags or
+ * untags the posting), and if the ATS refuses, the status is put back and the caller gets its reason.
  */
 export async function setPublished(svc: Services, accountId: string, id: string, publish: boolean, actor: string): Promise<AssessmentView> {
   const before = await svc.store.assessments.get(accountId, id);
@@ -173,12 +170,11 @@ export async function setPublished(svc: Services, accountId: string, id: string,
     await tx.assessments.setStatus(accountId, id, status);
     await tx.audit.add({ account_id: accountId, actor, action: publish ? 'assessment.published' : 'assessment.unpublished', target: id, details: { package_id: before.package_id } });
   });
-  const lever = await leverPosting(svc, before);
-  if (lever) {
+  const connection = await jobConnection(svc, before);
+  const tell = connection && svc.connectors[connection.provider]?.onAssessmentPublished;
+  if (connection && tell) {
     try {
-      const mapped = await svc.store.mappings.get(lever.id, MAPPING_KIND, before.job_id!);
-      if (publish) await mapPosting(svc, lever, before.job_id!, id, actor);
-      else if (mapped?.package_id === id) await mapPosting(svc, lever, before.job_id!, null, actor);
+      await tell(svc, connection, before, publish, actor);
     } catch (err) {
       await svc.store.transaction((tx) => tx.assessments.setStatus(accountId, id, before.status));
       throw err;

@@ -5,6 +5,8 @@
 // The codes come from the middleware that raises them (server/http/error-codes.ts `raises`) and from each
 // route's describeRoute (`errorResponses`); test/integration/openapi-walk.test.ts checks every answer against it.
 import type { Hono } from 'hono';
+import { resolver } from 'hono-openapi';
+import type { GenericSchema } from 'valibot';
 import { chainErrors, mergeErrors, type ErrorCodes } from './error-codes.ts';
 import { MAX_BODY_BYTES } from './middleware.ts';
 
@@ -19,6 +21,11 @@ export const ERROR_SCHEMA = {
 } as const;
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
+
+/** A JSON body of `schema`, for describeRoute's `content`. */
+export const jsonContent = (schema: GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
+/** The dashboard's session cookie as an operation's `security`. */
+export const DASHBOARD_COOKIE = [{ dashboardCookie: [] }];
 
 const REASONS: Record<number, string> = {
   400: 'Bad request', 401: 'Not authenticated', 403: 'Not allowed', 404: 'Not found', 405: 'Method not allowed', 409: 'Conflict', 410: 'Gone',

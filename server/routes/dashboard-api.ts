@@ -6,14 +6,14 @@ import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import { ORDER_SOURCES, ORDER_STATUSES } from '../../shared/api.ts';
 import { cancelOrder, candidateFilters, listCandidates, resendOrder } from '../dashboard/candidates.ts';
-import { connectGreenhouse, revokeConnection } from '../dashboard/connections.ts';
+import { revokeConnection } from '../dashboard/connections.ts';
 import { checkConnection, CONNECT_HOW, listIntegrations, retryJob } from '../dashboard/integrations.ts';
-import { CONNECT_FORM_MAX, dashboardConnectRoutes } from './dashboard-connect-api.ts';
+import { CONNECT_FORM_MAX } from '../connectors/recruitee/routes.ts';
 import { DASHBOARD_ROLES, requireAdmin, roleOf } from '../dashboard/roles.ts';
 import { apiUser } from '../dashboard/session.ts';
 import { registerTeamAndSettings } from './dashboard-team-api.ts';
 import { settingsView } from '../accounts/settings.ts';
-import { ApiError, UsageError } from '../errors.ts';
+import { ApiError } from '../errors.ts';
 import { fromOwnPages, jsonBodyGuard } from '../http/middleware.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { valid } from '../http/validate.ts';
@@ -89,7 +89,7 @@ const perAccount = (svc: Services, name: string) => rateLimit(svc.store.limits, 
 
 export function dashboardApi(svc: Services) {
   const api = new Hono<Env>();
-  // The partner settings form carries a logo: its own, larger limit (dashboard-connect-api.ts).
+  // The partner settings form carries a logo: its own, larger limit (connectors/recruitee/routes.ts).
   const bodyGuard = jsonBodyGuard(16 * 1024);
   const formGuard = jsonBodyGuard(CONNECT_FORM_MAX);
   const guard: MiddlewareHandler<Env> = (c, next) => (/\/connections\/(stackone|recruitee)$/.test(c.req.path) ? formGuard(c, next) : bodyGuard(c, next));
@@ -203,36 +203,8 @@ export function dashboardApi(svc: Services) {
 
   jobRoutes(api, svc);
 
-  const GreenhouseSetupSchema = v.object({
-    connection_id: v.string(),
-    webhook_url: v.string(),
-    webhook_secret: v.string(),
-    partner_api_key: v.string(),
-    events: v.array(v.string()),
-    partner_urls: v.record(v.string(), v.string()),
-    setup: v.array(v.object({ title: v.string(), where: v.string(), fields: v.array(v.object({ label: v.string(), value: v.nullable(v.string()), note: v.optional(v.string()) })) })),
-  });
-  api.post(
-    '/connections/greenhouse',
-    describeRoute({
-      summary: 'Connect Greenhouse with a Harvest API key; answers, once, the webhook URL and secret, the events to create and the partner API key',
-      tags: ['dashboard'],
-      security: cookie,
-      responses: { 201: { description: 'Connected', content: json(GreenhouseSetupSchema) }, ...errors({ 400: ['invalid_setting'], 403: ['not_in_plan'] }) },
-    }),
-    valid('json', v.strictObject({ harvest_api_key: v.pipe(v.string(), v.maxLength(200, 'The key is at most 200 characters.')) })),
-    async (c) => {
-      try {
-        return c.json(await connectGreenhouse(svc, c.get('user').account_id, c.req.valid('json').harvest_api_key, actor(c)), 201);
-      } catch (err) {
-        // The connect functions speak the CLI's UsageError; here it is the caller's input: a 400.
-        if (err instanceof UsageError) throw new ApiError(400, err.code, err.message);
-        throw err;
-      }
-    },
-  );
-
-  dashboardConnectRoutes(svc, api);
+  // Each connector's own: its connect form and pages (Greenhouse's form, Lever's Configure and postings, the partner form).
+  for (const connector of Object.values(svc.connectors)) connector.dashboardRoutes?.(svc, api);
   registerTeamAndSettings(api, svc); // Team and Settings (server/routes/dashboard-team-api.ts)
 
   return api;

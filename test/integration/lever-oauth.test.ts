@@ -102,6 +102,14 @@ describe('connecting Lever with OAuth', () => {
     sim.moveToStage(DEFAULT_IDS.opportunity, 'On-site interview');
     const all = await sim.waitForDeliveries(10_000);
     expect(all.at(-1)!.state).toBe('delivered');
+
+    // Another stage name or API makes the cached Lever lookups wrong: a settings change drops them, to be read again.
+    const cached = () => query<{ key: string }>(server, "SELECT key FROM connector_state WHERE connection_id = ? AND key = 'stages'", id).length;
+    await until(cached, (n) => n === 1, 10_000, 'the stage names read from Lever');
+    const stage = await assay(['lever:set', id, '--set', 'trigger_stage=Assessment'], cliEnv(server));
+    expect(stage.code, stage.stderr).toBe(0);
+    expect(stage.json.settings.trigger_stage).toBe('Assessment');
+    expect(cached()).toBe(0);
   });
 });
 

@@ -82,7 +82,7 @@ describe('one webhook opening for every vendor', () => {
     expect(countRows(srv, TABLES)).toEqual(before);
   });
 
-  it('a missing or wrong signature is 401 invalid_signature for every vendor, and stores nothing', async () => {
+  it('a missing or wrong signature is 401 invalid_signature for every vendor, each saying it in its own sentence, and stores nothing', async () => {
     const before = countRows(srv, TABLES);
     const answers: Record<string, unknown> = {};
     for (const v of VENDORS) {
@@ -92,17 +92,27 @@ describe('one webhook opening for every vendor', () => {
         const forged = JSON.parse(body) as Record<string, unknown>;
         const unsigned = { ...forged };
         delete unsigned.signature;
-        answers[`${v} missing`] = await codeOf(post(v, 'active', JSON.stringify(unsigned), {}));
+        answers[`${v} missing`] = await errorOf(post(v, 'active', JSON.stringify(unsigned), {}));
         // Lever signs inside the body: a signature that does not match token + triggeredAt.
         body = JSON.stringify({ ...forged, signature: '0'.repeat(64) });
       } else {
         const without = Object.fromEntries(Object.entries(headers).filter(([k]) => k !== vector(v).header));
-        answers[`${v} missing`] = await codeOf(post(v, 'active', body, without));
+        answers[`${v} missing`] = await errorOf(post(v, 'active', body, without));
         headers = { ...headers, [vector(v).header!]: v === 'greenhouse' ? `sha256 ${'0'.repeat(64)}` : 'AAAA'.repeat(11) };
       }
-      answers[`${v} wrong`] = await codeOf(post(v, 'active', body, headers));
+      answers[`${v} wrong`] = await errorOf(post(v, 'active', body, headers));
     }
-    const expected = Object.fromEntries(VENDORS.flatMap((v) => [[`${v} missing`, { status: 401, code: 'invalid_signature' }], [`${v} wrong`, { status: 401, code: 'invalid_signature' }]]));
+    // Each vendor's refusal names its own header (or Lever's body field), as the recruiter reads it in the vendor's delivery log.
+    const sentences: Record<Vendor, [missing: string, wrong: string]> = {
+      kombo: ['The X-Kombo-Signature header is missing or does not match this body.', 'The X-Kombo-Signature header is missing or does not match this body.'],
+      stackone: ['The x-stackone-signature header is missing.', 'The x-stackone-signature does not match the body; check the webhook signing secret.'],
+      greenhouse: ['The Signature header is not "sha256 <hex HMAC-SHA256 of the raw body>" with this connection\'s secret.', 'The Signature header is not "sha256 <hex HMAC-SHA256 of the raw body>" with this connection\'s secret.'],
+      lever: ['The webhook carries no signature; generate a signature token for it in Lever.', "The webhook signature does not match this connection's signature token."],
+      recruitee: ['The X-Recruitee-Signature header is missing.', "The X-Recruitee-Signature does not match the body; check the webhook's secret."],
+    };
+    const expected = Object.fromEntries(
+      VENDORS.flatMap((v) => [[`${v} missing`, { status: 401, code: 'invalid_signature', message: sentences[v][0] }], [`${v} wrong`, { status: 401, code: 'invalid_signature', message: sentences[v][1] }]]),
+    );
     expect(answers).toEqual(expected);
     expect(countRows(srv, TABLES)).toEqual(before);
   });
@@ -171,7 +181,8 @@ describe('a re-delivery, for every vendor', () => {
   }
 });
 
-async function codeOf(res: Promise<Response>): Promise<{ status: number; code: string | undefined }> {
+async function errorOf(res: Promise<Response>): Promise<{ status: number; code: string | undefined; message: string | undefined }> {
   const r = await res;
-  return { status: r.status, code: ((await r.json()) as { error?: { code?: string } }).error?.code };
+  const { error } = (await r.json()) as { error?: { code?: string; message?: string } };
+  return { status: r.status, code: error?.code, message: error?.message };
 }

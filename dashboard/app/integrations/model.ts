@@ -2,15 +2,15 @@
 // write-back, failing and dead jobs (Retry on dead ones) and the checks, run on request.
 import { signal } from '@preact/signals';
 import type { IntegrationCard } from '../../../server/dashboard/integrations.ts';
-import type { GreenhouseSetup } from '../../../server/dashboard/connections.ts';
-import type { PartnerSetup } from '../../../server/dashboard/partner-connect.ts';
+import type { GreenhouseSetup } from '../../../server/connectors/greenhouse/routes.ts';
+import type { PartnerSetup } from '../../../server/connectors/recruitee/routes.ts';
 import type { CheckFinding } from '../../../server/connectors/types.ts';
 import { failureText } from '../api.ts';
 import { PageModel } from '../page-model.ts';
 
 export type { IntegrationCard, CheckFinding, GreenhouseSetup, PartnerSetup };
 
-// The same limits and types as the server (server/dashboard/partner-connect.ts), said before uploading.
+// The same limits and types as the server (server/connectors/recruitee/routes.ts), said before uploading.
 export const LOGO_MAX_BYTES = 100 * 1024;
 export const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
 

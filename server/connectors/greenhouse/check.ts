@@ -4,8 +4,9 @@ import { callVendor } from '../../http/client.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
 import type { CheckFinding, VendorSetupSection } from '../types.ts';
+import { webhookUrl } from '../shared.ts';
 import { partnerUrls } from './routes.ts';
-import { PROVIDER, settingsOf } from './settings.ts';
+import { settingsOf } from './settings.ts';
 import { harvestClientFor } from './sync.ts';
 
 export async function check(svc: Services, connection: ConnectionRow): Promise<CheckFinding[]> {
@@ -70,7 +71,7 @@ export async function vendorSetup(svc: Services, c: ConnectionRow): Promise<Vend
       title: 'Web hooks',
       where: 'Greenhouse → Configure → Dev Center → Web Hooks (one webhook per event)',
       fields: [
-        { label: 'Endpoint URL', value: `${svc.config.publicUrl}/webhooks/${PROVIDER}/${c.id}` },
+        { label: 'Endpoint URL', value: webhookUrl(svc, c) },
         { label: 'Secret Key', value: null, note: 'the webhook_secret of this connection' },
         { label: 'When', value: SUBSCRIBED_EVENTS },
       ],

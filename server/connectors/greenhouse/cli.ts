@@ -4,12 +4,8 @@ import { PROVIDER } from './settings.ts';
 import { runHarvestSync } from './sync.ts';
 import { PermanentError, RetryableError } from '../../http/client.ts';
 import { UsageError } from '../../errors.ts';
-import type { Services } from '../../services.ts';
-import type { ConnectionRow } from '../../store/types.ts';
-import { loadProviderConnection, str } from '../../cli/connection-commands.ts';
+import { connectionCommand, str } from '../../cli/connection-commands.ts';
 import type { Command, CommandContext } from '../../cli/main.ts';
-
-const ghConnection = (ctx: CommandContext, svc: Services): Promise<ConnectionRow> => loadProviderConnection(ctx, svc, PROVIDER, { active: true });
 
 const stageId = (ctx: CommandContext): string => {
   const s = str(ctx, 'stage', true)!;
@@ -18,13 +14,13 @@ const stageId = (ctx: CommandContext): string => {
 };
 
 export const cli: Record<string, Command> = {
-  'greenhouse:stages': {
+  'greenhouse:stages': connectionCommand({
+    provider: PROVIDER,
+    active: true,
     summary: 'List the Greenhouse jobs and stages we know (from the Harvest sync and job webhooks) and which package each stage orders.',
     usage: '<connection-id>',
     options: {},
-    async run(ctx) {
-      const svc = await ctx.svc();
-      const c = await ghConnection(ctx, svc);
+    async run(ctx, svc, c) {
       const [jobs, stages, maps] = await Promise.all([
         svc.store.connectorState.listObjects<JobObject>(c.id, KIND.job),
         svc.store.connectorState.listObjects<StageObject>(c.id, KIND.stage),
@@ -47,16 +43,16 @@ export const cli: Record<string, Command> = {
         : 'No jobs known yet: run greenhouse:sync.';
       ctx.out(human + (orphans.length ? `\nMapped stages not (yet) synced: ${orphans.map((o) => `${o.stage_id} → ${o.package_id}`).join(', ')}` : ''), { connection_id: c.id, jobs: rows, unsynced_mappings: orphans });
     },
-  },
+  }),
 
-  'greenhouse:map-stage': {
+  'greenhouse:map-stage': connectionCommand({
+    provider: PROVIDER,
+    active: true,
     summary: 'Order a package whenever a candidate enters a Greenhouse job stage.',
     usage: '<connection-id> --stage <stage-id> --package <package-id> [--force]',
     details: 'The stage must be known from a sync (greenhouse:sync) unless --force. Deleting the stage or its job in Greenhouse removes the mapping.',
     options: { stage: { type: 'string' }, package: { type: 'string' }, force: { type: 'boolean' } },
-    async run(ctx) {
-      const svc = await ctx.svc();
-      const c = await ghConnection(ctx, svc);
+    async run(ctx, svc, c) {
       const stage = stageId(ctx);
       const pkgId = str(ctx, 'package', true)!;
       const pkg = await svc.store.packages.get(c.account_id, pkgId);
@@ -70,15 +66,15 @@ export const cli: Record<string, Command> = {
       });
       ctx.out(`Candidates entering stage ${stage}${known?.name ? ` (${known.name})` : ''} now get "${pkg.name}".`, { connection_id: c.id, stage_id: stage, stage_name: known?.name ?? null, job_id: known?.job_id ?? null, package_id: pkg.id });
     },
-  },
+  }),
 
-  'greenhouse:unmap-stage': {
+  'greenhouse:unmap-stage': connectionCommand({
+    provider: PROVIDER,
+    active: true,
     summary: 'Stop ordering a package when candidates enter a Greenhouse job stage.',
     usage: '<connection-id> --stage <stage-id>',
     options: { stage: { type: 'string' } },
-    async run(ctx) {
-      const svc = await ctx.svc();
-      const c = await ghConnection(ctx, svc);
+    async run(ctx, svc, c) {
       const stage = stageId(ctx);
       const removed = await svc.store.transaction(async (tx) => {
         const r = await tx.mappings.delete(c.id, STAGE_MAPPING, stage);
@@ -88,16 +84,16 @@ export const cli: Record<string, Command> = {
       if (!removed) throw new UsageError('not_mapped', `Stage ${stage} orders nothing on ${c.id}.`);
       ctx.out(`Stage ${stage} orders nothing any more.`, { connection_id: c.id, stage_id: stage, removed });
     },
-  },
+  }),
 
-  'greenhouse:sync': {
+  'greenhouse:sync': connectionCommand({
+    provider: PROVIDER,
+    active: true,
     summary: 'Sync from Greenhouse Harvest: jobs and their stages, and the candidates and applications of our orders; resumes an interrupted sync.',
     usage: '<connection-id> [--per-page <1-500>] [--budget-seconds <n>] [--full]',
     details: 'Incremental (only what changed since the last complete sync) unless --full. Waits as Greenhouse asks when rate limited. With --budget-seconds it stops in time and the next run continues.',
     options: { 'per-page': { type: 'string' }, 'budget-seconds': { type: 'string' }, full: { type: 'boolean' } },
-    async run(ctx) {
-      const svc = await ctx.svc();
-      const c = await ghConnection(ctx, svc);
+    async run(ctx, svc, c) {
       const pp = str(ctx, 'per-page');
       if (pp !== undefined && (!/^\d+$/.test(pp) || Number(pp) < 1 || Number(pp) > 500)) throw new UsageError('invalid_per_page', '--per-page must be a whole number from 1 to 500.');
       const budget = str(ctx, 'budget-seconds');
@@ -113,5 +109,5 @@ export const cli: Record<string, Command> = {
       const human = `${r.done ? 'Sync complete' : `Sync stopped in phase ${r.phase} (${r.stopped_because}); run again to continue`}: ${r.pages} pages, ${r.requests} requests (${r.rate_limited} rate limited, waited ${Math.round(r.waited_ms / 100) / 10} s); ${r.jobs} jobs, ${r.stages} stages, ${r.candidates} candidates, ${r.applications} applications, ${r.orders_linked} orders linked.`;
       ctx.out(human, { connection_id: c.id, ...r });
     },
-  },
+  }),
 };

@@ -4,7 +4,7 @@
 import type { Connector } from '../types.ts';
 import { check, vendorSetup } from './check.ts';
 import { cli } from './cli.ts';
-import { dashboardConnect, onConnected, partnerRoutes } from './routes.ts';
+import { dashboardConnect, dashboardRoutes, onConnected, partnerRoutes } from './routes.ts';
 import { PROVIDER, SETTINGS, validateGreenhouseSettings } from './settings.ts';
 import { jobs, periodic } from './sync.ts';
 import { greenhouseWebhook } from './webhook.ts';
@@ -21,6 +21,7 @@ export const connector: Connector = {
   periodic,
   cli,
   dashboardConnect,
+  dashboardRoutes,
   check,
   vendorSetup,
   onConnected,

@@ -9,11 +9,14 @@ import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import { readResultSummary, roundPercent } from '../../../shared/result/summary.ts';
 import { safeEqual } from '../../crypto/secrets.ts';
-import { ApiError } from '../../errors.ts';
+import { requireInPlanOf } from '../../accounts/settings.ts';
+import { addConnection } from '../../dashboard/connections.ts';
+import { ApiError, asInput, UsageError } from '../../errors.ts';
+import { randomToken } from '../../ids.ts';
 import { jsonBodyGuard } from '../../http/middleware.ts';
 import { valid } from '../../http/validate.ts';
 import { raises, remapsStatus } from '../../http/error-codes.ts';
-import { errorResponses } from '../../http/openapi.ts';
+import { DASHBOARD_COOKIE, errorResponses, jsonContent } from '../../http/openapi.ts';
 import { reportUrl } from '../../orders/order-json.ts';
 import { placeOrder, REFUSAL_CODES } from '../../orders/place-order.ts';
 import type { Services } from '../../services.ts';
@@ -21,7 +24,8 @@ import type { AccountRow, ConnectionRow, OrderView } from '../../store/types.ts'
 import { ghMeta, idsFromProfileUrl, trackCandidate, withGhMeta } from './client.ts';
 import { PROVIDER, settingsOf } from './settings.ts';
 import { orderablePackages } from '../../orders/assessments.ts';
-import type { ConnectedOutput } from '../types.ts';
+import type { ConnectedOutput, DashboardApi, VendorSetupSection } from '../types.ts';
+import { partnerUrl, webhookUrl } from '../shared.ts';
 import type { ConnectHow } from '../../dashboard/integrations.ts';
 
 type Env = { Variables: { connection: ConnectionRow; account: AccountRow } };
@@ -265,7 +269,7 @@ export function testStatus(svc: Services, account: AccountRow, order: OrderView)
 
 /** The four partner URLs Greenhouse must be given. */
 export const partnerUrls = (svc: Services, c: ConnectionRow) =>
-  Object.fromEntries((['list_tests', 'send_test', 'test_status', 'response_error'] as const).map((api) => [api, `${svc.config.publicUrl}/partner/${PROVIDER}/${c.id}/${api}`]));
+  Object.fromEntries((['list_tests', 'send_test', 'test_status', 'response_error'] as const).map((api) => [api, partnerUrl(svc, c, api)]));
 
 /** connections:add prints the four URLs Greenhouse must be given. */
 export async function onConnected(svc: Services, connection: ConnectionRow): Promise<ConnectedOutput> {
@@ -274,3 +278,65 @@ export async function onConnected(svc: Services, connection: ConnectionRow): Pro
 
 /** The dashboard's Greenhouse form (the customer's own keys). */
 export const dashboardConnect = (): ConnectHow => 'greenhouse_form';
+
+/** What the admin copies into Greenhouse after connecting: shown once, right after Save. */
+export interface GreenhouseSetup {
+  connection_id: string;
+  webhook_url: string;
+  webhook_secret: string;
+  partner_api_key: string;
+  /** The web hook events to create in Greenhouse, one per event. */
+  events: string[];
+  partner_urls: Record<string, string>;
+  setup: VendorSetupSection[];
+}
+
+/**
+ * Greenhouse, as seed 004 has it: the admin pastes a Harvest key and saves; we make the webhook secret and
+ * the partner API key, and show them with the endpoint URL and the events to tick.
+ */
+export async function connectGreenhouse(svc: Services, accountId: string, harvestApiKey: string, actor: string): Promise<GreenhouseSetup> {
+  await requireInPlanOf(svc, accountId, PROVIDER);
+  const key = harvestApiKey.trim();
+  if (!/^[\x21-\x7e]{8,200}$/.test(key)) throw new UsageError('invalid_setting', 'Paste the Harvest API key as Greenhouse shows it (8 to 200 characters, no spaces).');
+  const settings: Record<string, string> = { harvest_api_key: key, partner_api_key: randomToken(24), webhook_secret: randomToken(24) };
+  if (svc.config.greenhouseHarvestUrl) settings.base_url = svc.config.greenhouseHarvestUrl;
+  const { connection } = await addConnection(svc, { accountId, provider: PROVIDER, settings, actor });
+  const setup = (await svc.connectors[PROVIDER]?.vendorSetup?.(svc, connection)) ?? [];
+  const events = setup.flatMap((s) => s.fields).find((f) => f.label === 'When')?.value?.split(', ') ?? [];
+  const partner_urls = partnerUrls(svc, connection);
+  return {
+    connection_id: connection.id,
+    webhook_url: webhookUrl(svc, connection),
+    webhook_secret: settings.webhook_secret!,
+    partner_api_key: settings.partner_api_key!,
+    events,
+    partner_urls,
+    setup,
+  };
+}
+
+const GreenhouseSetupSchema = v.object({
+  connection_id: v.string(),
+  webhook_url: v.string(),
+  webhook_secret: v.string(),
+  partner_api_key: v.string(),
+  events: v.array(v.string()),
+  partner_urls: v.record(v.string(), v.string()),
+  setup: v.array(v.object({ title: v.string(), where: v.string(), fields: v.array(v.object({ label: v.string(), value: v.nullable(v.string()), note: v.optional(v.string()) })) })),
+});
+
+/** The dashboard's Greenhouse form: POST /api/dashboard/connections/greenhouse (Connector.dashboardRoutes). */
+export function dashboardRoutes(svc: Services, api: DashboardApi): void {
+  api.post(
+    '/connections/greenhouse',
+    describeRoute({
+      summary: 'Connect Greenhouse with a Harvest API key; answers, once, the webhook URL and secret, the events to create and the partner API key',
+      tags: ['dashboard'],
+      security: DASHBOARD_COOKIE,
+      responses: { 201: { description: 'Connected', content: jsonContent(GreenhouseSetupSchema) }, ...errorResponses({ 400: ['invalid_setting'], 403: ['not_in_plan'] }) },
+    }),
+    valid('json', v.strictObject({ harvest_api_key: v.pipe(v.string(), v.maxLength(200, 'The key is at most 200 characters.')) })),
+    async (c) => c.json(await asInput(() => connectGreenhouse(svc, c.get('user').account_id, c.req.valid('json').harvest_api_key, `user:${c.get('user').id}`)), 201),
+  );
+}

@@ -5,7 +5,7 @@ import { ConnectError, createConnectLink } from './routes.ts';
 import { canPush, pushPackages, reconcile } from './sync.ts';
 import { environmentSettings, PROVIDER } from './settings.ts';
 import type { Command } from '../../cli/main.ts';
-import { describeConnection, loadProviderConnection, parseSettings } from '../../cli/connection-commands.ts';
+import { connectionCommand, describeConnection, parseSettings } from '../../cli/connection-commands.ts';
 
 const EMAIL = v.pipe(v.string(), v.email());
 
@@ -29,14 +29,13 @@ If you did not expect this e-mail, you can ignore it.`;
 };
 
 export const cli: Record<string, Command> = {
-  'connections:sync': {
+  'connections:sync': connectionCommand({
+    provider: PROVIDER,
     summary: 'Push the package list to the vendor and take in any open orders whose webhook never arrived, now.',
     usage: '<connection-id>',
     details: 'Kombo: PUT /assessment/packages with every active package, then GET /assessment/orders?statuses=OPEN page by page. The server also does this every KOMBO_RECONCILE_MS (default 5 minutes).',
     options: { connection: { type: 'string' } },
-    async run(ctx) {
-      const svc = await ctx.svc();
-      const c = await loadProviderConnection(ctx, svc, PROVIDER);
+    async run(ctx, svc, c) {
       if (!canPush(c)) throw new UsageError('connection_not_ready', `${c.id} is ${c.status}${c.config.integration_id ? '' : ' and has no integration id yet (the customer has not finished Kombo Connect)'}.`);
       let pushed;
       let reconciled;
@@ -51,7 +50,7 @@ export const cli: Record<string, Command> = {
         { connection_id: c.id, packages_pushed: pushed.count, warnings: pushed.warnings, reconcile: reconciled },
       );
     },
-  },
+  }),
 
   'connections:invite': {
     summary: "E-mail a customer's ATS admin a Kombo Connect link that connects their ATS to an account.",

@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { safeEqual } from '../../crypto/secrets.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, Repos } from '../../store/types.ts';
-import { hmacMatches, refuseWebhook, signedBytesKey, webhookJson } from '../shared.ts';
+import { headerSignatureVerdict, refuseWebhook, webhookJson } from '../shared.ts';
 import type { WebhookHandled, WebhookReceiver, WebhookRequest, WebhookVerdict } from '../types.ts';
 import { EnvelopeSchema, IntegrationCreatedSchema, KomboOrderSchema } from './client.ts';
 
@@ -38,16 +38,16 @@ async function connectionFor(svc: Services, tx: Repos, receiving: ConnectionRow,
 /** X-Kombo-Signature on the raw bytes; the key is Kombo's event id, which the signature covers (it is in the body). */
 function verify(svc: Services, connection: ConnectionRow, req: WebhookRequest): WebhookVerdict {
   const s = settingsOf(svc, connection);
-  if (!s.webhookSecret || !hmacMatches(s.webhookSecret, req.raw, req.headers.get('x-kombo-signature'), [s.signatureEncoding])) {
-    return { refused: 'The X-Kombo-Signature header is missing or does not match this body.' };
-  }
+  const refusal = 'The X-Kombo-Signature header is missing or does not match this body.';
+  const verdict = headerSignatureVerdict(req, { header: 'x-kombo-signature', secret: s.webhookSecret, encodings: [s.signatureEncoding], missing: refusal, mismatch: refusal });
+  if (!('key' in verdict)) return verdict;
   let id: unknown;
   try {
     id = (JSON.parse(req.text) as { id?: unknown } | null)?.id;
   } catch {
     // not JSON: refused by handle, keyed on the bytes meanwhile
   }
-  return { key: typeof id === 'string' && id ? `evt:${id}` : signedBytesKey(req.raw) };
+  return { key: typeof id === 'string' && id ? `evt:${id}` : verdict.key };
 }
 
 async function handle(svc: Services, tx: Repos, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookHandled> {

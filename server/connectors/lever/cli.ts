@@ -2,122 +2,67 @@
 import { startAuthorization } from './client.ts';
 import { listPostings, mapPosting } from './sync.ts';
 import { PROVIDER } from './settings.ts';
-import { ApiError, UsageError } from '../../errors.ts';
-import type { Services } from '../../services.ts';
-import type { ConnectionRow } from '../../store/types.ts';
-import { describeConnection, loadProviderConnection, str } from '../../cli/connection-commands.ts';
-import type { Command, CommandContext } from '../../cli/main.ts';
-
-const leverConnection = (ctx: CommandContext, svc: Services): Promise<ConnectionRow> => loadProviderConnection(ctx, svc, PROVIDER);
-
-/** ApiErrors from the shared connector code read the same on the command line: 4xx → usage error, 5xx → failure. */
-async function asCli<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof ApiError) {
-      if (err.status < 500) throw new UsageError(err.code, err.message);
-      throw new Error(`${err.code}: ${err.message}`);
-    }
-    throw err;
-  }
-}
+import { UsageError } from '../../errors.ts';
+import { connectionCommand, setSettingsCommand, str } from '../../cli/connection-commands.ts';
+import type { Command } from '../../cli/main.ts';
 
 export const cli: Record<string, Command> = {
-  'lever:authorize': {
+  'lever:authorize': connectionCommand({
+    provider: PROVIDER,
+    active: true,
     summary: 'Print a new Lever authorize URL for a connection (first consent, or to reconnect after Lever refused our tokens).',
     usage: '<connection-id>',
     options: {},
-    async run(ctx) {
-      const svc = await ctx.svc();
-      const c = await leverConnection(ctx, svc);
-      if (c.status === 'revoked') throw new UsageError('connection_revoked', `${c.id} was revoked; add a new connection instead.`);
+    async run(ctx, svc, c) {
       const url = await startAuthorization(svc, c);
       ctx.out(`Open this URL as a Lever super admin (valid 30 minutes, once):\n${url}`, { connection_id: c.id, status: c.status, authorize_url: url });
     },
-  },
+  }),
 
   'lever:set': {
+    ...setSettingsCommand(PROVIDER),
     summary: 'Change settings of a Lever connection (e.g. the webhook signature_token once Lever shows it).',
-    usage: '<connection-id> --set key=value …',
-    details: 'Keys: client_id, client_secret, signature_token (several separated by spaces when each webhook has its own), trigger_stage, perform_as, base_url, auth_url.',
-    options: { set: { type: 'string', multiple: true } },
-    async run(ctx) {
-      const svc = await ctx.svc();
-      const c = await leverConnection(ctx, svc);
-      const connector = svc.connectors[PROVIDER]!;
-      const raw = ctx.args.set;
-      const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
-      if (items.length === 0) throw new UsageError('missing_option', 'Give at least one --set key=value.');
-      const values: Record<string, string> = {};
-      for (const item of items) {
-        const i = item.indexOf('=');
-        if (i < 1) throw new UsageError('invalid_setting', `--set takes key=value, not "${item}".`);
-        values[item.slice(0, i).trim()] = item.slice(i + 1);
-      }
-      const known = new Set([...connector.settings.secret, ...connector.settings.public]);
-      for (const k of Object.keys(values)) if (!known.has(k)) throw new UsageError('unknown_setting', `"${k}" is not a lever setting; use ${[...known].join(', ')}.`);
-      const problems = connector.validateSettings?.(values) ?? [];
-      if (problems.length) throw new UsageError('invalid_setting', problems.join(' '));
-      await svc.store.transaction(async (tx) => {
-        const cur = (await tx.connections.get(c.account_id, c.id))!;
-        const secrets = { ...svc.box.openJson<Record<string, string>>(cur.secrets_enc) };
-        const config = { ...cur.config };
-        for (const [k, v] of Object.entries(values)) {
-          if (connector.settings.secret.includes(k)) secrets[k] = v;
-          else config[k] = v;
-        }
-        await tx.connections.update(c.account_id, c.id, { config, secrets_enc: svc.box.sealJson(secrets) });
-        // A different API or stage name makes cached lookups wrong.
-        for (const key of ['stages', 'feedback_template', 'perform_as_user']) await tx.connectorState.delete(c.id, key);
-        await tx.audit.add({ account_id: c.account_id, actor: 'cli', action: 'connection.settings_changed', target: c.id, details: { keys: Object.keys(values) } });
-      });
-      const d = describeConnection(svc, (await svc.store.connections.getById(c.id))!);
-      ctx.out(`Updated ${Object.keys(values).join(', ')} on ${c.id}.`, d);
-    },
+    details: 'Keys: client_id, client_secret, signature_token (several separated by spaces when each webhook has its own), trigger_stage, perform_as, base_url, auth_url. The same as connections:set, for Lever connections only.',
   },
 
-  'lever:postings': {
+  'lever:postings': connectionCommand({
+    provider: PROVIDER,
     summary: "List the Lever account's postings with the Assay package mapped to each.",
     usage: '<connection-id> [--state published|internal|closed|draft|pending|rejected]',
     options: { state: { type: 'string' } },
-    async run(ctx) {
-      const svc = await ctx.svc();
-      const c = await leverConnection(ctx, svc);
+    async run(ctx, svc, c) {
       const state = str(ctx, 'state');
       if (state && !['published', 'internal', 'closed', 'draft', 'pending', 'rejected'].includes(state)) throw new UsageError('invalid_state', '--state must be published, internal, closed, draft, pending or rejected.');
-      const postings = await asCli(() => listPostings(svc, c, { state }));
+      const postings = await listPostings(svc, c, { state });
       const human = postings.length
         ? postings.map((p) => `${p.id}  ${p.state.padEnd(9)} ${p.text}  →  ${p.mapping ? p.mapping.package_id : '(no package)'}`).join('\n')
         : 'No postings.';
       ctx.out(human, { connection_id: c.id, postings });
     },
-  },
+  }),
 
-  'lever:map': {
+  'lever:map': connectionCommand({
+    provider: PROVIDER,
     summary: 'Map a Lever posting to a package: our tag is added to the posting (its other tags stay) and the stage trigger sends that package.',
     usage: '<connection-id> --posting <posting-id> --package <package-id>',
     options: { posting: { type: 'string' }, package: { type: 'string' } },
-    async run(ctx) {
-      const svc = await ctx.svc();
-      const c = await leverConnection(ctx, svc);
+    async run(ctx, svc, c) {
       const posting = str(ctx, 'posting', true)!;
       const pkg = str(ctx, 'package', true)!;
-      const p = await asCli(() => mapPosting(svc, c, posting, pkg, 'cli'));
+      const p = await mapPosting(svc, c, posting, pkg, 'cli');
       ctx.out(`Mapped posting ${p.id} (${p.text}) to ${pkg}. Tags: ${p.tags.join(', ')}`, { connection_id: c.id, posting: p });
     },
-  },
+  }),
 
-  'lever:unmap': {
+  'lever:unmap': connectionCommand({
+    provider: PROVIDER,
     summary: 'Remove the package mapping of a Lever posting (and our tag from it).',
     usage: '<connection-id> --posting <posting-id>',
     options: { posting: { type: 'string' } },
-    async run(ctx) {
-      const svc = await ctx.svc();
-      const c = await leverConnection(ctx, svc);
+    async run(ctx, svc, c) {
       const posting = str(ctx, 'posting', true)!;
-      const p = await asCli(() => mapPosting(svc, c, posting, null, 'cli'));
+      const p = await mapPosting(svc, c, posting, null, 'cli');
       ctx.out(`Posting ${p.id} (${p.text}) has no package now. Tags: ${p.tags.join(', ') || '(none)'}`, { connection_id: c.id, posting: p });
     },
-  },
+  }),
 };

@@ -435,6 +435,11 @@ export interface FeedbackTemplate {
   fields: TemplateField[];
 }
 
+/** Connector.settingsChanged: another API, stage name or user makes the cached lookups wrong, so they are read again. */
+export async function settingsChanged(tx: Pick<Repos, 'connectorState'>, connection: ConnectionRow): Promise<void> {
+  for (const key of [STAGES_KEY, TEMPLATE_KEY, PERFORM_AS_KEY]) await tx.connectorState.delete(connection.id, key);
+}
+
 /** Concurrent callers of one lookup share one request. */
 const shared = new Map<string, Promise<unknown>>();
 function once<T>(key: string, fn: () => Promise<T>): Promise<T> {

@@ -4,9 +4,10 @@
 import type { Connector } from '../types.ts';
 import { check, vendorSetup } from './check.ts';
 import { cli } from './cli.ts';
-import { onRevoked, refreshExpiring } from './client.ts';
-import { dashboardConnect, leverAdminApi, leverPartnerRoutes, onConnected } from './routes.ts';
+import { onRevoked, refreshExpiring, settingsChanged } from './client.ts';
+import { dashboardConnect, dashboardRoutes, leverAdminApi, leverPartnerRoutes, onConnected } from './routes.ts';
 import { PROVIDER, SETTINGS, validateLeverSettings } from './settings.ts';
+import { MAPPING_KIND, onAssessmentPublished } from './sync.ts';
 import { leverWebhook, NOTE_JOB, runNote, runStageChange, STAGE_CHANGE_JOB } from './webhook.ts';
 import { leverWriteBack } from './write-back.ts';
 
@@ -19,11 +20,15 @@ export const connector: Connector = {
   adminRoutes: leverAdminApi,
   writeBack: leverWriteBack,
   jobs: { [STAGE_CHANGE_JOB]: runStageChange, [NOTE_JOB]: runNote },
+  jobKind: MAPPING_KIND,
+  onAssessmentPublished,
   onConnected,
   onRevoked,
+  settingsChanged,
   periodic: { everyMs: 60_000, run: refreshExpiring },
   cli,
   dashboardConnect,
+  dashboardRoutes,
   check,
   vendorSetup,
 };

@@ -1,5 +1,6 @@
 // Lever's HTTP: the OAuth redirect target (partner route, /partner/lever/oauth/callback), the admin API
-// (/api/lever/postings…) and onConnected, which starts the OAuth consent.
+// (/api/lever/postings…), the dashboard's Configure and mapping page (dashboardRoutes) and onConnected, which
+// starts the OAuth consent.
 //
 // The OAuth redirect target: one fixed redirect URI for every customer (Lever matches it exactly); the
 // single-use state names the connection.
@@ -7,17 +8,20 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import { valid } from '../../http/validate.ts';
-import { errorResponses } from '../../http/openapi.ts';
+import { DASHBOARD_COOKIE, errorResponses } from '../../http/openapi.ts';
+import { PackageId } from '../shared.ts';
 import type { Services } from '../../services.ts';
 import { completeAuthorization, redirectUri, startAuthorization } from './client.ts';
 import { listPostings, mapPosting } from './sync.ts';
 import { PROVIDER } from './settings.ts';
 import { verifySessionToken, type WidgetSession } from '../../context/session-token.ts';
-import { ApiError } from '../../errors.ts';
+import { requireInPlanOf } from '../../accounts/settings.ts';
+import { addConnection } from '../../dashboard/connections.ts';
+import { ApiError, asInput } from '../../errors.ts';
 import { jsonBodyGuard } from '../../http/middleware.ts';
 import { raises, SESSION_ERRORS } from '../../http/error-codes.ts';
 import type { ConnectionRow } from '../../store/types.ts';
-import type { ConnectedOutput } from '../types.ts';
+import type { ConnectedOutput, DashboardApi } from '../types.ts';
 import type { ConnectHow } from '../../dashboard/integrations.ts';
 
 const Query = v.object({
@@ -67,7 +71,6 @@ const bearer = [{ bearerAuth: [] }];
 
 const ConnectionId = v.pipe(v.string(), v.regex(/^con_[0-9a-z]{8,40}$/, 'Not a connection id.'));
 export const PostingId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,100}$/, 'Not a Lever posting id.'));
-export const PackageId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'Not a package id.'));
 
 export const PostingSchema = v.object({
   id: v.string(),
@@ -120,6 +123,20 @@ export async function connectionFor(svc: Services, accountId: string, id: string
   return all[0]!;
 }
 
+/** The postings of the account's Lever connection (live from Lever) with their mapping, and the packages to map to. */
+async function postingList(svc: Services, accountId: string, q: { connection_id?: string; state?: string }) {
+  const connection = await connectionFor(svc, accountId, q.connection_id);
+  const postings = await listPostings(svc, connection, { state: q.state });
+  const packages = (await svc.store.packages.list(accountId, { activeOnly: true })).map((p) => ({ id: p.id, name: p.name }));
+  return { connection_id: connection.id, postings, packages };
+}
+
+/** Maps a posting of the account's Lever connection to a package (null: unmaps it). */
+async function setMapping(svc: Services, accountId: string, postingId: string, body: v.InferOutput<typeof MappingBody>, actor: string) {
+  const connection = await connectionFor(svc, accountId, body.connection_id);
+  return { connection_id: connection.id, posting: await mapPosting(svc, connection, postingId, body.package_id, actor) };
+}
+
 export function leverAdminApi(svc: Services) {
   const api = new Hono<Env>();
   api.use('*', jsonBodyGuard(4 * 1024));
@@ -135,14 +152,7 @@ export function leverAdminApi(svc: Services) {
       responses: { 200: { description: 'Postings', content: json(PostingListSchema) }, ...errorResponses({ 400: ['connection_ambiguous'], 404: ['lever_not_connected'], 409: ['connection_pending', 'connection_revoked'], 502: ['lever_unavailable'] }) },
     }),
     valid('query', ListQuery),
-    async (c) => {
-      const s = c.get('session');
-      const q = c.req.valid('query');
-      const connection = await connectionFor(svc, s.accountId, q.connection_id);
-      const postings = await listPostings(svc, connection, { state: q.state });
-      const packages = (await svc.store.packages.list(s.accountId, { activeOnly: true })).map((p) => ({ id: p.id, name: p.name }));
-      return c.json({ connection_id: connection.id, postings, packages });
-    },
+    async (c) => c.json(await postingList(svc, c.get('session').accountId, c.req.valid('query'))),
   );
 
   api.put(
@@ -156,13 +166,7 @@ export function leverAdminApi(svc: Services) {
     }),
     valid('param', v.object({ id: PostingId })),
     valid('json', MappingBody),
-    async (c) => {
-      const s = c.get('session');
-      const body = c.req.valid('json');
-      const connection = await connectionFor(svc, s.accountId, body.connection_id);
-      const posting = await mapPosting(svc, connection, c.req.valid('param').id, body.package_id, `ats:${s.sub}`);
-      return c.json({ connection_id: connection.id, posting });
-    },
+    async (c) => c.json(await setMapping(svc, c.get('session').accountId, c.req.valid('param').id, c.req.valid('json'), `ats:${c.get('session').sub}`)),
   );
 
   return api;
@@ -180,3 +184,71 @@ export async function onConnected(svc: Services, connection: ConnectionRow): Pro
 
 /** The dashboard's Configure (OAuth consent in Lever), once the provider's Lever app is configured. */
 export const dashboardConnect = (svc: Services): ConnectHow => (svc.config.leverApp ? 'lever_oauth' : 'unavailable');
+
+/** Lever: a pending connection with the provider's Lever app, and the consent URL that comes back to the mapping page. */
+export async function connectLever(svc: Services, accountId: string, actor: string, adminEmail: string): Promise<{ connection_id: string; authorize_url: string }> {
+  await requireInPlanOf(svc, accountId, PROVIDER);
+  const app = svc.config.leverApp;
+  if (!app) throw new ApiError(409, 'lever_unavailable', 'Connecting Lever is not available yet: your assessment provider has not set it up. Ask them to enable it.');
+  const lever = (await svc.store.connections.listByAccount(accountId)).filter((c) => c.provider === PROVIDER && c.status !== 'revoked');
+  if (lever.some((c) => c.status === 'active')) throw new ApiError(409, 'lever_connected', 'Lever is already connected. Disconnect it first to connect it again.');
+  // A Configure that was not finished: the same connection gets a fresh consent link.
+  let connection = lever.find((c) => c.status === 'pending');
+  if (!connection) {
+    // Lever requires a user to act as for posting tags and feedback: the admin who configures it (by e-mail, looked up in Lever).
+    const settings: Record<string, string> = { client_id: app.clientId, client_secret: app.clientSecret, perform_as: adminEmail };
+    if (app.apiUrl) settings.base_url = app.apiUrl;
+    if (app.authUrl) settings.auth_url = app.authUrl;
+    connection = (await addConnection(svc, { accountId, provider: PROVIDER, settings, actor })).connection;
+  }
+  return { connection_id: connection.id, authorize_url: await startAuthorization(svc, connection, { returnTo: '/dashboard/integrations/lever' }) };
+}
+
+/**
+ * Lever in the dashboard's API (Connector.dashboardRoutes): Configure (POST /connections/lever: a pending
+ * connection and the consent URL; after Accept, Lever sends the admin back to the mapping page) and that page's
+ * postings and mapping, the same as the widget's admin API and `assay lever:postings` / `lever:map`.
+ */
+export function dashboardRoutes(svc: Services, api: DashboardApi): void {
+  api.post(
+    '/connections/lever',
+    describeRoute({
+      summary: "Configure Lever: a pending connection and the consent URL (Lever's authorize page); after Accept, Lever sends the admin back to the mapping page",
+      tags: ['dashboard'],
+      security: DASHBOARD_COOKIE,
+      responses: { 201: { description: 'Pending', content: json(v.object({ connection_id: v.string(), authorize_url: v.string() })) }, ...errorResponses({ 400: ['invalid_setting', 'missing_setting', 'missing_option'], 403: ['not_in_plan'], 409: ['lever_unavailable', 'lever_connected'] }) },
+    }),
+    async (c) => c.json(await asInput(() => connectLever(svc, c.get('user').account_id, `user:${c.get('user').id}`, c.get('user').email)), 201),
+  );
+
+  api.get(
+    '/lever/postings',
+    describeRoute({
+      summary: "The account's Lever postings with their mapped package, and the packages to map to (as `assay lever:postings`)",
+      tags: ['dashboard'],
+      security: DASHBOARD_COOKIE,
+      responses: { 200: { description: 'Postings', content: json(PostingListSchema) }, ...errorResponses({ 400: ['connection_ambiguous'], 404: ['lever_not_connected'], 409: ['connection_pending', 'connection_revoked'], 502: ['lever_unavailable'] }) },
+    }),
+    valid('query', v.object({ connection_id: v.optional(ConnectionId) })),
+    async (c) => c.json(await postingList(svc, c.get('user').account_id, c.req.valid('query'))),
+  );
+
+  api.put(
+    '/lever/postings/:id/mapping',
+    describeRoute({
+      summary: 'Map a Lever posting to a package (tag `assay:<package id>` on the posting), or unmap with `package_id: null` (as `assay lever:map`)',
+      tags: ['dashboard'],
+      security: DASHBOARD_COOKIE,
+      responses: { 200: { description: 'The posting', content: json(MappingResponse) }, ...errorResponses({
+        400: ['connection_ambiguous'],
+        404: ['lever_not_connected', 'posting_unknown'],
+        409: ['connection_pending', 'connection_revoked'],
+        422: ['package_unknown', 'package_inactive', 'assessment_unpublished'],
+        502: ['lever_unavailable'],
+      }) },
+    }),
+    valid('param', v.object({ id: PostingId })),
+    valid('json', MappingBody),
+    async (c) => c.json(await setMapping(svc, c.get('user').account_id, c.req.valid('param').id, c.req.valid('json'), `user:${c.get('user').id}`)),
+  );
+}

@@ -3,7 +3,7 @@
 import { ApiError } from '../../errors.ts';
 import { PermanentError, RetryableError } from '../../http/client.ts';
 import type { Services } from '../../services.ts';
-import type { ConnectionRow, PackageRow } from '../../store/types.ts';
+import type { AssessmentRow, ConnectionRow, PackageRow } from '../../store/types.ts';
 import { isAssessmentId, orderablePackages } from '../../orders/assessments.ts';
 import { LeverClient, performAsUser } from './client.ts';
 import { postingTag } from './settings.ts';
@@ -104,4 +104,15 @@ export async function mapPosting(svc: Services, connection: ConnectionRow, posti
     await tx.audit.add({ account_id: connection.account_id, actor, action: pkg ? 'lever.posting_mapped' : 'lever.posting_unmapped', target: postingId, details: { connection_id: connection.id, package_id: pkg?.id ?? null } });
   });
   return view(posting, pkg ? { package_id: pkg.id } : null, new Map(pkg ? [[pkg.id, pkg]] : []));
+}
+
+/**
+ * Connector.onAssessmentPublished: a published assessment's posting gets its tag (the same as `assay lever:map`);
+ * unpublished, the tag goes if the posting is still mapped to it.
+ */
+export async function onAssessmentPublished(svc: Services, connection: ConnectionRow, a: AssessmentRow, published: boolean, actor: string): Promise<void> {
+  if (!a.job_id) return;
+  const mapped = await svc.store.mappings.get(connection.id, MAPPING_KIND, a.job_id);
+  if (published) await mapPosting(svc, connection, a.job_id, a.id, actor);
+  else if (mapped?.package_id === a.id) await mapPosting(svc, connection, a.job_id, null, actor);
 }

@@ -1,13 +1,11 @@
 // `assay connections:check` / `connections:show` for Recruitee's own marketplace partner API.
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
-import { checkCall, checkFindings, unreachablePublicUrl } from '../shared.ts';
+import { checkCall, checkFindings, partnerUrl, unreachablePublicUrl, webhookUrl } from '../shared.ts';
 import type { CheckFinding, VendorSetupSection } from '../types.ts';
 import { readNoReports } from './client.ts';
 import { codenameProblem, settingsOf } from './settings.ts';
 
-export const partnerUrl = (svc: Services, c: ConnectionRow, which: 'tests' | 'send_candidate') => `${svc.config.publicUrl}/partner/recruitee/${c.id}/${which}`;
-export const webhookUrl = (svc: Services, c: ConnectionRow) => `${svc.config.publicUrl}/webhooks/recruitee/${c.id}`;
 
 export async function recruiteeSetup(svc: Services, c: ConnectionRow): Promise<VendorSetupSection[]> {
   const s = settingsOf(svc, c);

@@ -2,7 +2,7 @@
 import type { Connector } from '../types.ts';
 import { checkRecruitee, recruiteeSetup } from './check.ts';
 import { cli } from './cli.ts';
-import { dashboardConnect, recruiteePartnerRoutes } from './routes.ts';
+import { dashboardConnect, dashboardRoutes, partnerLogos, recruiteePartnerRoutes } from './routes.ts';
 import { PROVIDER, SETTINGS, validateSettings } from './settings.ts';
 import { periodic } from './sync.ts';
 import { recruiteeWebhook } from './webhook.ts';
@@ -18,6 +18,8 @@ export const connector: Connector = {
   periodic,
   cli,
   dashboardConnect,
+  dashboardRoutes,
+  pageRoutes: partnerLogos,
   check: checkRecruitee,
   vendorSetup: recruiteeSetup,
 };

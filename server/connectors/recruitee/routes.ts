@@ -1,14 +1,22 @@
 // Recruitee marketplace partner URLs (ats-native.md §3.3): Recruitee calls them with the customer's Bearer token.
 // Recruitee sends no e-mail to the candidate: send_candidate places the order and we send the invitation.
+// Below: the dashboard's partner settings form (Recruitee's and StackOne's) and the logos it uploads.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import { safeEqual } from '../../crypto/secrets.ts';
-import { ApiError } from '../../errors.ts';
+import { requireInPlanOf } from '../../accounts/settings.ts';
+import { addConnection } from '../../dashboard/connections.ts';
+import { ApiError, asInput } from '../../errors.ts';
+import { DASHBOARD_COOKIE, errorResponses, jsonContent } from '../../http/openapi.ts';
+import { valid } from '../../http/validate.ts';
+import { newId, randomToken } from '../../ids.ts';
 import { placeOrder, REFUSAL_CODES } from '../../orders/place-order.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
-import { PROVIDER, settingsOf } from './settings.ts';
+import { DESCRIPTION_MAX, NAME_MAX, PROVIDER, settingsOf } from './settings.ts';
+import { PackageId } from '../shared.ts';
+import type { DashboardApi, VendorSetupSection } from '../types.ts';
 import { orderablePackages } from '../../orders/assessments.ts';
 import type { ConnectHow } from '../../dashboard/integrations.ts';
 
@@ -149,3 +157,160 @@ export function recruiteePartnerRoutes(svc: Services): Hono {
 
 /** The dashboard's partner settings form, once the provider's Recruitee partner is configured. */
 export const dashboardConnect = (svc: Services): ConnectHow => (svc.config.recruiteePartner ? 'partner_form' : 'unavailable');
+
+// The marketplace partner settings form of the dashboard (seed 001): codename, name, description, logo. Recruitee's
+// own marketplace profile, which StackOne's Recruitee configuration form asks for too, so StackOne's connector uses
+// it (partnerFormRoute) with its own part. Every connection is made by addConnection, the function `assay
+// connections:add` uses, with the provider-wide credentials from server/config.ts — never asked of the customer.
+
+/** Where the uploaded logo is kept (connector state of the connection) and served from. */
+export const LOGO_KEY = 'partner_logo';
+// UNCONFIRMED: neither StackOne nor Recruitee documents a logo limit; 100 KB keeps it a light image.
+export const LOGO_MAX_BYTES = 100 * 1024;
+/** The image types a logo may have, told by their first bytes (never by the name or the declared type alone). */
+const LOGO_TYPES: { type: string; magic: (b: Buffer) => boolean }[] = [
+  { type: 'image/png', magic: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { type: 'image/jpeg', magic: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  { type: 'image/webp', magic: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
+];
+export const LOGO_TYPE_NAMES = 'PNG, JPEG or WebP';
+
+export interface StoredLogo {
+  type: string;
+  /** base64 */
+  data: string;
+}
+
+/** The logo's bytes checked for size and type: a 400 with a sentence otherwise. */
+export function checkLogo(logo: { type: string; data_base64: string }): StoredLogo {
+  const bytes = Buffer.from(logo.data_base64, 'base64');
+  if (bytes.byteLength === 0) throw new ApiError(400, 'logo_empty', 'The logo file is empty.');
+  if (bytes.byteLength > LOGO_MAX_BYTES) throw new ApiError(400, 'logo_too_large', `The logo is ${Math.ceil(bytes.byteLength / 1024)} KB; it may be at most ${LOGO_MAX_BYTES / 1024} KB.`);
+  const found = LOGO_TYPES.find((t) => t.magic(bytes));
+  if (!found || found.type !== logo.type) throw new ApiError(400, 'logo_wrong_type', `The logo must be a ${LOGO_TYPE_NAMES} image.`);
+  return { type: found.type, data: bytes.toString('base64') };
+}
+
+/** Public: the address Recruitee loads the logo from. */
+export const logoUrl = (svc: Services, connectionId: string) => `${svc.config.publicUrl}/partner/logos/${connectionId}`;
+
+/** The partner form's body limit: the logo (base64, a third larger) and the text fields. */
+export const CONNECT_FORM_MAX = Math.ceil((LOGO_MAX_BYTES * 4) / 3) + 16 * 1024;
+
+export interface PartnerForm {
+  codename: string;
+  name: string;
+  description: string;
+  logo?: { type: string; data_base64: string };
+  static_package_id?: string;
+  /** StackOne: the linked account id from StackOne's Accounts page / Connector Hub. */
+  account_id?: string;
+  /** Recruitee: the company id from the Recruitee app's URL. */
+  company_id?: string;
+}
+
+/** What the admin copies, shown once after saving (the tokens are sealed afterwards). */
+export interface PartnerSetup {
+  connection_id: string;
+  provider: 'stackone' | 'recruitee';
+  /** Recruitee: the External Trigger Token the customer pastes into Recruitee Marketplace → Integrate. */
+  external_trigger_token: string | null;
+  /** StackOne: the webhook's secret and the key StackOne sends to our package list. */
+  webhook_secret: string | null;
+  partner_api_key: string | null;
+  logo_url: string | null;
+  setup: VendorSetupSection[];
+}
+
+/** A vendor's part of the partner form: its settings beside the profile and what to show once (or a refusal, as ApiError). */
+export type PartnerVendorPart = (svc: Services, accountId: string, form: PartnerForm) => Promise<{ settings: Record<string, string>; shown: Pick<PartnerSetup, 'external_trigger_token' | 'webhook_secret' | 'partner_api_key'> }>;
+
+/** StackOne or Recruitee through the partner settings form; the rules are the connectors' own (validateSettings). */
+export async function connectPartner(svc: Services, accountId: string, provider: PartnerSetup['provider'], form: PartnerForm, actor: string, vendor: PartnerVendorPart): Promise<PartnerSetup> {
+  await requireInPlanOf(svc, accountId, provider);
+  const id = newId('con');
+  const logo = form.logo ? checkLogo(form.logo) : null;
+  const profile: Record<string, string> = { codename: form.codename, partner_name: form.name, partner_description: form.description };
+  if (logo) profile.partner_logo_url = logoUrl(svc, id);
+  const { settings, shown } = await vendor(svc, accountId, form);
+  const { connection } = await addConnection(svc, { accountId, provider, settings: { ...profile, ...settings }, actor, id, state: logo ? { [LOGO_KEY]: logo } : {} });
+  const setup = (await svc.connectors[provider]?.vendorSetup?.(svc, connection)) ?? [];
+  return { connection_id: connection.id, provider, ...shown, logo_url: logo ? logoUrl(svc, id) : null, setup };
+}
+
+const Text = (label: string, max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, `Enter the ${label}.`), v.maxLength(max, `The ${label} may have at most ${max} characters.`));
+const PartnerFormSchema = v.strictObject({
+  // The rule's own sentence (codenameProblem) is said by the connector's validateSettings.
+  codename: v.pipe(v.string(), v.trim(), v.minLength(1, 'Enter the partner codename.'), v.maxLength(200, 'The partner codename is too long.')),
+  name: Text('name', NAME_MAX),
+  description: Text('description', DESCRIPTION_MAX),
+  logo: v.optional(v.strictObject({ type: v.pipe(v.string(), v.maxLength(100)), data_base64: v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The logo is not base64.')) })),
+  static_package_id: v.optional(v.union([v.literal(''), PackageId])),
+  account_id: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(100))),
+  company_id: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(18))),
+});
+const Section = v.object({ title: v.string(), where: v.string(), fields: v.array(v.object({ label: v.string(), value: v.nullable(v.string()), note: v.optional(v.string()) })) });
+const PartnerSetupSchema = v.object({
+  connection_id: v.string(),
+  provider: v.picklist(['stackone', 'recruitee']),
+  external_trigger_token: v.nullable(v.string()),
+  webhook_secret: v.nullable(v.string()),
+  partner_api_key: v.nullable(v.string()),
+  logo_url: v.nullable(v.string()),
+  setup: v.array(Section),
+});
+
+/** POST /api/dashboard/connections/<provider>: the partner form of StackOne or Recruitee (their dashboardRoutes). */
+export function partnerFormRoute(svc: Services, api: DashboardApi, provider: PartnerSetup['provider'], vendor: PartnerVendorPart): void {
+  api.post(
+    `/connections/${provider}`,
+    describeRoute({
+      summary: `Connect ${provider === 'stackone' ? 'StackOne' : 'Recruitee'} with the partner settings form (codename, name, description, logo, static package id); answers, once, what to copy`,
+      tags: ['dashboard'],
+      security: DASHBOARD_COOKIE,
+      responses: { 201: { description: 'Connected', content: jsonContent(PartnerSetupSchema) }, ...errorResponses({
+        400: ['logo_empty', 'logo_too_large', 'logo_wrong_type', 'missing_setting', 'unknown_package', 'invalid_setting', 'missing_option'],
+        403: ['not_in_plan'],
+        409: [provider === 'stackone' ? 'stackone_unavailable' : 'recruitee_unavailable'],
+      }) },
+    }),
+    valid('json', PartnerFormSchema),
+    async (c) => {
+      const f = c.req.valid('json');
+      const form = { ...f, static_package_id: f.static_package_id || undefined, account_id: f.account_id || undefined, company_id: f.company_id || undefined };
+      return c.json(await asInput(() => connectPartner(svc, c.get('user').account_id, provider, form, `user:${c.get('user').id}`, vendor)), 201);
+    },
+  );
+}
+
+/** Recruitee's part of the partner form: the External Trigger Token the customer pastes into Recruitee, our partner secret. */
+const recruiteePart: PartnerVendorPart = async (svc, _accountId, form) => {
+  const partner = svc.config.recruiteePartner;
+  if (!partner) throw new ApiError(409, 'recruitee_unavailable', 'Connecting Recruitee is not available yet: your assessment provider has not set it up. Ask them to enable it.');
+  const shown = { external_trigger_token: randomToken(24), webhook_secret: null, partner_api_key: null };
+  const settings: Record<string, string> = { customer_token: shown.external_trigger_token, partner_secret: partner.partnerSecret };
+  if (form.company_id) settings.company_id = form.company_id;
+  if (partner.baseUrl) settings.base_url = partner.baseUrl;
+  return { settings, shown };
+};
+
+/** Recruitee in the dashboard's API (Connector.dashboardRoutes): the partner form. */
+export const dashboardRoutes = (svc: Services, api: DashboardApi): void => partnerFormRoute(svc, api, PROVIDER, recruiteePart);
+
+/** GET /partner/logos/<connection id> (Connector.pageRoutes): the uploaded logo, public (Recruitee shows it on its marketplace). */
+export function partnerLogos(svc: Services) {
+  const app = new Hono();
+  app.get('/partner/logos/:id', async (c) => {
+    const id = c.req.param('id');
+    const connection = /^con_[0-9a-z]{4,40}$/.test(id) ? await svc.store.connections.getById(id) : null;
+    const logo = connection && connection.status !== 'revoked' ? await svc.store.connectorState.get<StoredLogo>(id, LOGO_KEY) : null;
+    if (!logo) throw new ApiError(404, 'not_found', 'There is no such logo.');
+    return c.body(Buffer.from(logo.data, 'base64'), 200, {
+      'Content-Type': logo.type,
+      'Cache-Control': 'public, max-age=3600',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'",
+    });
+  });
+  return app;
+}

@@ -5,7 +5,7 @@ import { actor, transition } from '../../orders/transition.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, Json, Repos } from '../../store/types.ts';
 import type { WebhookHandled, WebhookReceiver, WebhookRequest, WebhookResponse, WebhookVerdict } from '../types.ts';
-import { hmacMatches, refuseWebhook, signedBytesKey, webhookJson } from '../shared.ts';
+import { headerSignatureVerdict, refuseWebhook, webhookJson } from '../shared.ts';
 import { PROVIDER, settingsOf } from './settings.ts';
 
 const IdLike = v.nullish(v.union([v.pipe(v.string(), v.maxLength(100)), v.pipe(v.number(), v.finite())]));
@@ -33,12 +33,9 @@ function verify(svc: Services, connection: ConnectionRow, req: WebhookRequest): 
   // UNCONFIRMED: the "Test" button (and "Test payload" examples) carry test:true and are answered before any signature
   // check (§3.2 [I]): Recruitee will not save the webhook otherwise, and a test changes nothing here.
   if (isTest(req.text)) return { ping: reply(200, { ok: true, test: true }) };
-  const s = settingsOf(svc, connection);
-  const sig = req.headers.get('x-recruitee-signature');
-  if (!sig) return { refused: 'The X-Recruitee-Signature header is missing.' };
-  if (!s.webhookSecret || !hmacMatches(s.webhookSecret, req.raw, sig, ['hex'])) return { refused: "The X-Recruitee-Signature does not match the body; check the webhook's secret." };
   // Recruitee sends no delivery id (§3.2 [NF]); a retry repeats the same bytes, so the body's hash is the key.
-  return { key: signedBytesKey(req.raw) };
+  const refusals = { missing: 'The X-Recruitee-Signature header is missing.', mismatch: "The X-Recruitee-Signature does not match the body; check the webhook's secret." };
+  return headerSignatureVerdict(req, { header: 'x-recruitee-signature', secret: settingsOf(svc, connection).webhookSecret, encodings: ['hex'], ...refusals });
 }
 
 async function handle(_svc: Services, tx: Repos, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookHandled> {

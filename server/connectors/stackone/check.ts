@@ -5,15 +5,14 @@ import { hmacSha256 } from '../../crypto/secrets.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow } from '../../store/types.ts';
 import { codenameProblem, DESCRIPTION_MAX, NAME_MAX, suggestCodename } from '../recruitee/settings.ts';
-import { checkCall, checkFindings, unreachablePublicUrl } from '../shared.ts';
+import { checkCall, checkFindings, partnerUrl, unreachablePublicUrl, webhookUrl } from '../shared.ts';
 import type { CheckFinding, VendorSetupSection } from '../types.ts';
 import { PackageListAnswerSchema } from './routes.ts';
 import { probePackages } from './client.ts';
 import { DEFAULT_BASE_URL, PROVIDER, settingsOf } from './settings.ts';
 import { ORDER_EVENT } from './webhook.ts';
 
-export const packageListUrl = (svc: Services, c: ConnectionRow) => `${svc.config.publicUrl}/partner/stackone/${c.id}/packages`;
-export const webhookUrl = (svc: Services, c: ConnectionRow) => `${svc.config.publicUrl}/webhooks/stackone/${c.id}`;
+export const packageListUrl = (svc: Services, c: ConnectionRow) => partnerUrl(svc, c, 'packages');
 
 const str = (c: ConnectionRow, k: string) => (typeof c.config[k] === 'string' && c.config[k] !== '' ? (c.config[k] as string) : null);
 

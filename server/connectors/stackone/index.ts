@@ -2,7 +2,7 @@
 import type { Connector } from '../types.ts';
 import { checkStackOne, stackOneSetup } from './check.ts';
 import { cli } from './cli.ts';
-import { dashboardConnect, stackOnePartnerRoutes } from './routes.ts';
+import { dashboardConnect, dashboardRoutes, stackOnePartnerRoutes } from './routes.ts';
 import { PROVIDER, SETTINGS, validateSettings } from './settings.ts';
 import { periodic } from './sync.ts';
 import { REFUSAL_JOB, stackOneWebhook } from './webhook.ts';
@@ -19,6 +19,7 @@ export const connector: Connector = {
   periodic,
   cli,
   dashboardConnect,
+  dashboardRoutes,
   check: checkStackOne,
   vendorSetup: stackOneSetup,
 };

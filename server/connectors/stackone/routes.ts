@@ -4,6 +4,9 @@ import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import { safeEqual } from '../../crypto/secrets.ts';
 import { ApiError } from '../../errors.ts';
+import { randomToken } from '../../ids.ts';
+import { partnerFormRoute, type PartnerVendorPart } from '../recruitee/routes.ts';
+import type { DashboardApi } from '../types.ts';
 import { errorResponses } from '../../http/openapi.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, PackageRow } from '../../store/types.ts';
@@ -105,3 +108,20 @@ export function stackOnePartnerRoutes(svc: Services): Hono {
 
 /** The dashboard's partner settings form, once the provider's StackOne app is configured. */
 export const dashboardConnect = (svc: Services): ConnectHow => (svc.config.stackoneApp ? 'partner_form' : 'unavailable');
+
+/** StackOne's part of the partner form: the linked account, a static Package ID, and the secrets we make and show once. */
+const stackOnePart: PartnerVendorPart = async (svc, accountId, form) => {
+  const app = svc.config.stackoneApp;
+  if (!app) throw new ApiError(409, 'stackone_unavailable', 'Connecting StackOne is not available yet: your assessment provider has not set it up. Ask them to enable it.');
+  if (!form.account_id) throw new ApiError(400, 'missing_setting', 'Enter the StackOne account id of your linked Recruitee account.');
+  if (form.static_package_id && !(await svc.store.packages.get(accountId, form.static_package_id))) throw new ApiError(400, 'unknown_package', 'Choose one of your packages as the static Package ID.');
+  // UNCONFIRMED: StackOne's document does not say who makes the webhook's signing secret; we make it and show it.
+  const shown = { external_trigger_token: null, webhook_secret: randomToken(24), partner_api_key: randomToken(24) };
+  const settings: Record<string, string> = { api_key: app.apiKey, account_id: form.account_id, webhook_secret: shown.webhook_secret, partner_api_key: shown.partner_api_key };
+  if (form.static_package_id) settings.static_package_id = form.static_package_id;
+  if (app.baseUrl) settings.base_url = app.baseUrl;
+  return { settings, shown };
+};
+
+/** StackOne in the dashboard's API (Connector.dashboardRoutes): the partner form (its Recruitee configuration asks the same profile). */
+export const dashboardRoutes = (svc: Services, api: DashboardApi): void => partnerFormRoute(svc, api, PROVIDER, stackOnePart);

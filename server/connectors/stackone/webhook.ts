@@ -6,7 +6,7 @@ import { enqueueWriteBack, placeOrder } from '../../orders/place-order.ts';
 import type { Services } from '../../services.ts';
 import type { ConnectionRow, Json, Repos } from '../../store/types.ts';
 import type { WebhookHandled, WebhookReceiver, WebhookRequest, WebhookResponse, WebhookVerdict } from '../types.ts';
-import { hmacMatches, recordDelivery, refuseWebhook, signedBytesKey, webhookJson } from '../shared.ts';
+import { headerSignatureVerdict, recordDelivery, refuseWebhook, webhookJson } from '../shared.ts';
 import { PROVIDER, settingsOf } from './settings.ts';
 
 export const ORDER_EVENT = 'ats_assessments.created';
@@ -48,13 +48,10 @@ const reply = (status: number, body: unknown): WebhookResponse => ({ status, bod
 
 /** x-stackone-signature: base64url(HMAC-SHA256(webhook signing secret, raw body)), as StackOne's example receiver checks it (§2.6). */
 function verify(svc: Services, connection: ConnectionRow, req: WebhookRequest): WebhookVerdict {
-  const s = settingsOf(svc, connection);
-  const sig = req.headers.get('x-stackone-signature');
-  if (!sig) return { refused: 'The x-stackone-signature header is missing.' };
-  if (!s.webhookSecret || !hmacMatches(s.webhookSecret, req.raw, sig, ['base64url'])) return { refused: 'The x-stackone-signature does not match the body; check the webhook signing secret.' };
   // No signed delivery id outside the body: the signed bytes' hash is the key (the order's record_id is
   // de-duplicated again below, for the same order re-sent in other bytes).
-  return { key: signedBytesKey(req.raw) };
+  const refusals = { missing: 'The x-stackone-signature header is missing.', mismatch: 'The x-stackone-signature does not match the body; check the webhook signing secret.' };
+  return headerSignatureVerdict(req, { header: 'x-stackone-signature', secret: settingsOf(svc, connection).webhookSecret, encodings: ['base64url'], ...refusals });
 }
 
 async function handle(svc: Services, tx: Repos, connection: ConnectionRow, req: WebhookRequest): Promise<WebhookHandled> {
